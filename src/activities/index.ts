@@ -1,0 +1,34 @@
+import type { StewardEvent } from '../core/events';
+import type { Snapshot } from '../core/snapshot';
+import { Tmux } from './tmux';
+import { observe, ObserveRequest } from './observe';
+import { launchAgent, LaunchRequest } from './agent-session';
+import { appendEventLog } from './event-log';
+
+export interface ActivityDeps {
+  tmux: Tmux;
+  /** Directory with Steward's executables, put on every agent's PATH. */
+  binDir: string;
+}
+
+/** The activities one host serves on its own task queue. Thin: all deciding is in src/core. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    async observe(req: ObserveRequest): Promise<Snapshot> {
+      return observe(deps.tmux, req);
+    },
+    async launchAgent(req: LaunchRequest): Promise<void> {
+      await launchAgent(deps.tmux, deps.binDir, req);
+    },
+    async sendToAgent(req: { session: string; text: string; submitKey: string }): Promise<void> {
+      if (!(await deps.tmux.hasSession(req.session))) throw new Error(`session ${req.session} is not running`);
+      await deps.tmux.sendText(req.session, req.text, req.submitKey);
+    },
+    async appendEvents(req: { file: string; events: StewardEvent[] }): Promise<void> {
+      await appendEventLog(req.file, req.events);
+    },
+  };
+}
+
+export type StewardActivities = ReturnType<typeof createActivities>;
+export type { ObserveRequest, LaunchRequest };

@@ -1,0 +1,87 @@
+import { runProgram } from './run-program';
+import { assertSafeName } from '../core/names';
+
+export interface PaneSnapshot {
+  alive: boolean;
+  /** Last lines of the pane, plain text. */
+  tail: string;
+  /** tmux #{window_activity}: epoch seconds of the last output, or null. */
+  windowActivity: number | null;
+}
+
+/**
+ * tmux on one server socket. Tests use a private `-L` socket; production uses the default server
+ * unless STEWARD_TMUX_SOCKET names another. Every call is an argument vector; text is sent with
+ * paste-buffer (literal, bracketed when the program asked for it) and the submit key separately.
+ */
+export class Tmux {
+  constructor(readonly socket?: string) {}
+
+  private run(args: string[], input?: string) {
+    const prefix = this.socket ? ['-L', this.socket] : [];
+    return runProgram('tmux', [...prefix, ...args], { input });
+  }
+
+  async hasSession(session: string): Promise<boolean> {
+    assertSafeName(session, 'session');
+    return (await this.run(['has-session', '-t', `=${session}`])).code === 0;
+  }
+
+  async newSession(opts: {
+    session: string;
+    cwd: string;
+    command: string;
+    args: string[];
+    env: Record<string, string>;
+  }): Promise<void> {
+    assertSafeName(opts.session, 'session');
+    const envArgs = Object.entries(opts.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    // Several trailing arguments make tmux exec the command directly, with no shell in between.
+    const r = await this.run([
+      'new-session', '-d', '-s', opts.session, '-c', opts.cwd, '-x', '200', '-y', '50',
+      ...envArgs, '--', opts.command, ...opts.args,
+    ]);
+    if (r.code !== 0) throw new Error(`tmux new-session ${opts.session}: ${r.stderr.trim()}`);
+  }
+
+  async killSession(session: string): Promise<void> {
+    assertSafeName(session, 'session');
+    await this.run(['kill-session', '-t', `=${session}`]);
+  }
+
+  /** Types text into the pane literally, then presses the submit key. */
+  async sendText(session: string, text: string, submitKey: string): Promise<void> {
+    assertSafeName(session, 'session');
+    const buffer = `steward-${session}`;
+    const load = await this.run(['load-buffer', '-b', buffer, '-'], text);
+    if (load.code !== 0) throw new Error(`tmux load-buffer: ${load.stderr.trim()}`);
+    const paste = await this.run(['paste-buffer', '-p', '-d', '-b', buffer, '-t', `=${session}:`]);
+    if (paste.code !== 0) throw new Error(`tmux paste-buffer ${session}: ${paste.stderr.trim()}`);
+    // A TUI may still be digesting the paste; a short pause keeps the submit key from being eaten.
+    await new Promise((r) => setTimeout(r, 150));
+    const key = await this.run(['send-keys', '-t', `=${session}:`, submitKey]);
+    if (key.code !== 0) throw new Error(`tmux send-keys ${session}: ${key.stderr.trim()}`);
+  }
+
+  async snapshot(session: string, lines = 40): Promise<PaneSnapshot> {
+    assertSafeName(session, 'session');
+    const activity = await this.run(['display-message', '-p', '-t', `=${session}:`, '#{window_activity}']);
+    if (activity.code !== 0) return { alive: false, tail: '', windowActivity: null };
+    const pane = await this.run(['capture-pane', '-p', '-J', '-t', `=${session}:`, '-S', `-${lines}`]);
+    const seconds = Number(activity.stdout.trim());
+    return {
+      alive: true,
+      tail: pane.code === 0 ? pane.stdout.replace(/\s+$/, '') : '',
+      windowActivity: Number.isFinite(seconds) && seconds > 0 ? seconds : null,
+    };
+  }
+
+  async listSessions(): Promise<string[]> {
+    const r = await this.run(['list-sessions', '-F', '#{session_name}']);
+    return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+  }
+
+  async killServer(): Promise<void> {
+    await this.run(['kill-server']);
+  }
+}

@@ -1,0 +1,3 @@
+import { runProgramMain, stewardProgram } from './program';
+
+void runProgramMain(stewardProgram(), process.argv);

@@ -1,0 +1,66 @@
+import { NativeConnection } from '@temporalio/worker';
+import { Connection } from '@temporalio/client';
+import { join } from 'node:path';
+import { connect, settingsFromEnv } from './connection';
+import { startDevServer, DevServer } from './dev-server';
+import { startBuild } from './start-build';
+import { describeResult, followBuild } from './follow';
+import { loadConfigOrThrow } from './load-or-exit';
+import { createStewardWorkers } from '../workers/worker';
+import { hostId } from '../workers/host-id';
+import type { BuildResult } from '../workflows/definitions';
+
+const DEV_PORT = 7233;
+const UI_PORT = 8233;
+
+async function serving(address: string): Promise<boolean> {
+  try {
+    const conn = await Connection.connect({ address, connectTimeout: 1000 });
+    await conn.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The main job in one command: a server (the embedded dev server unless TEMPORAL_ADDRESS names one),
+ * a worker in this process, the build, followed to its end.
+ */
+export async function up(configFile: string, print: (line: string) => void, opts: { stateDir?: string } = {}): Promise<BuildResult> {
+  const { config, hash } = await loadConfigOrThrow(configFile);
+  let server: DevServer | null = null;
+  let uiUrl: string | null = null;
+  if (!process.env.TEMPORAL_ADDRESS) {
+    const address = `127.0.0.1:${DEV_PORT}`;
+    if (await serving(address)) {
+      print(`using the Temporal server already running at ${address}`);
+    } else {
+      print('starting the embedded Temporal dev server…');
+      server = await startDevServer({ dbFile: join(opts.stateDir ?? '.steward', 'temporal.sqlite'), port: DEV_PORT, uiPort: UI_PORT, log: print });
+      print(`Temporal dev server at ${server.address}, Web UI ${server.uiUrl}`);
+    }
+    process.env.TEMPORAL_ADDRESS = address;
+    uiUrl = `http://localhost:${UI_PORT}`;
+  }
+  const settings = settingsFromEnv();
+  const native = await NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey });
+  const workers = await createStewardWorkers({ connection: native, namespace: settings.namespace, hostId: hostId(), tmuxSocket: process.env.STEWARD_TMUX_SOCKET || undefined });
+  const running = Promise.all(workers.map((w) => w.run()));
+  const { client, connection } = await connect(settings);
+  try {
+    const { handle, attached } = await startBuild(client, config, hash, hostId());
+    print(`${attached ? 'attached to' : 'started'} build ${handle.workflowId}`);
+    if (uiUrl) print(`Web UI: ${uiUrl}/namespaces/${settings.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`);
+    const result = await followBuild(handle, print);
+    print(describeResult(result));
+    if (uiUrl) print(`Web UI: ${uiUrl}/namespaces/${settings.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`);
+    return result;
+  } finally {
+    workers.forEach((w) => w.shutdown());
+    await running.catch(() => undefined);
+    await connection.close();
+    await native.close();
+    await server?.stop();
+  }
+}

@@ -1,0 +1,61 @@
+import type { StewardConfig } from './config/types';
+import type { StewardEvent } from './events';
+
+export type BuildStatus = 'running' | 'paused' | 'completed' | 'stopped';
+
+export interface AgentState {
+  /** Transcript session id the agent was last launched with. */
+  sessionId: string;
+  /** Epoch ms of the last (re)start by Steward; null until first launched. */
+  startedAt: number | null;
+  alive: boolean;
+  idleSeconds: number;
+  /** Phase id in which the one-time DONE-nudge was sent. */
+  doneNudgedPhase: string | null;
+  /** Epoch ms of recent reboots, for backoff and crash-loop detection. */
+  reboots: number[];
+  crashLooped: boolean;
+  rateLimitedUntil: number | null;
+  /** Epoch ms of the last wake (or start), for wake intervals. */
+  lastWakeAt: number | null;
+}
+
+export interface PhaseRecord {
+  id: string;
+  startedAt: number;
+  endedAt: number;
+  durationMs: number;
+}
+
+export interface BuildState {
+  buildId: string;
+  hostId: string;
+  config: StewardConfig;
+  configHash: string;
+  status: BuildStatus;
+  /** Index into config.loop.phases; equals phases.length once the sequence is complete. */
+  phaseIndex: number;
+  phaseStartedAt: number;
+  completedPhases: PhaseRecord[];
+  agents: Record<string, AgentState>;
+  handoff: { lastSha: string | null; inboxHashes: Record<string, string | null> };
+  fetchFailing: boolean;
+  launched: boolean;
+  events: StewardEvent[];
+  eventSeq: number;
+}
+
+/** How many recent events the workflow keeps for `status` and `--follow`; the log file has all. */
+export const RECENT_EVENTS = 200;
+
+export function phases(state: BuildState) {
+  return state.config.loop?.phases ?? [];
+}
+
+export function currentPhaseId(state: BuildState): string | null {
+  return phases(state)[state.phaseIndex]?.id ?? null;
+}
+
+export function sequenceComplete(state: BuildState): boolean {
+  return state.phaseIndex >= phases(state).length;
+}

@@ -1,0 +1,42 @@
+/**
+ * Backends every config may name without declaring them. A `[backend.<name>]` table with the same
+ * name is merged over the built-in key by key, so a file can change one setting and keep the rest.
+ */
+import type { BackendConfig } from './types';
+
+// Pane patterns are matched case-sensitively, line by line, on the pane tail with box drawing blanked.
+/** Claude Code's status line while a turn runs. */
+const CLAUDE_BUSY = ['esc to interrupt'];
+
+/** Claude Code's input prompt (`>` in its box, `❯` in newer releases) and its hint line. */
+const CLAUDE_IDLE = ['^\\s*[>❯](?:\\s|$)', '\\? for shortcuts'];
+
+/** Claude Code's usage-limit wordings across releases (src/core/pane/limit-message.ts knows more). */
+const CLAUDE_LIMITS = ['usage limit reached', 'limit will reset at', "You've hit your (?:\\w+ )?limit", 'limit reached\\s*[·∙•]\\s*resets'];
+
+export const BUILTIN_BACKENDS: Readonly<Record<string, BackendConfig>> = {
+  claude: {
+    name: 'claude',
+    command: 'claude',
+    args: [],
+    submit_key: 'Enter',
+    busy_patterns: CLAUDE_BUSY,
+    idle_patterns: CLAUDE_IDLE,
+    limit_patterns: CLAUDE_LIMITS,
+    env: {},
+    transcripts: '~/.claude/projects',
+    session_id_flag: '--session-id',
+  },
+  // The scripted stand-in (src/agent) imitates Claude Code's pane and flags, so it shares them.
+  scripted: {
+    name: 'scripted',
+    command: 'steward-scripted-agent',
+    args: [],
+    submit_key: 'Enter',
+    busy_patterns: CLAUDE_BUSY,
+    idle_patterns: CLAUDE_IDLE,
+    limit_patterns: CLAUDE_LIMITS,
+    env: {},
+    session_id_flag: '--session-id',
+  },
+};

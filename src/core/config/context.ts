@@ -1,0 +1,17 @@
+/** What validation knows about the file beyond its contents. Core cannot read files, so the loader supplies them. */
+import { resolvePath } from './paths';
+
+export interface ConfigContext {
+  /** Absolute path of the config file. */
+  source: string;
+  /** The config file's directory: relative paths in the file are relative to it. */
+  baseDir: string;
+  /** Texts of the kickoff files the config names, keyed by resolved path (see kickoffFileKey). */
+  kickoffFiles?: Record<string, string>;
+  /** Where `~/` points; without it `~` paths are kept as written. */
+  homeDir?: string;
+}
+
+export function kickoffFileKey(ctx: ConfigContext, file: string): string {
+  return resolvePath(ctx.baseDir, file, ctx.homeDir);
+}

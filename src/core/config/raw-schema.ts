@@ -1,0 +1,175 @@
+/**
+ * The shape of agents.toml as written: every section, key and type the original driver's files
+ * use, plus Steward's additions. Defaults that need nothing but the key itself are applied here;
+ * defaults that depend on other keys or on the file's location are applied in resolve.ts.
+ */
+import { z } from 'zod';
+import type { WatchdogConfig } from './types';
+import {
+  commandVector,
+  driverOnly,
+  duration,
+  interval,
+  nameOrList,
+  pattern,
+  safeId,
+  sessionSafeName,
+  stateFile,
+  stringMap,
+  table,
+} from './fields';
+import { sessionPrefixError } from './names';
+import { staysInside } from './paths';
+
+/** The original driver's wake interval when a wake table gives none. */
+export const DEFAULT_WAKE_INTERVAL_MS = 3_600_000;
+
+const kind = z.enum(['loop', 'persistent', 'task']);
+const agentWatch = z.enum(['heal', 'heal+stall', 'none']);
+const tokenGranularity = z.enum(['gate', 'phase']);
+const nonEmpty = () => z.string().min(1);
+
+const watchdogSchema = table({
+  signal_interval: interval().default(15_000),
+  heavy_interval: interval().default(120_000),
+  stall_grace: duration().default(180_000),
+  stall_idle: interval().default(600_000),
+  token_granularity: tokenGranularity.default('gate'),
+  log_tokens: z.boolean().default(true),
+  reboot_backoff: duration().default(60_000),
+  crash_loop_reboots: z.int().min(1).default(3),
+  crash_loop_window: interval().default(3_600_000),
+  limit_probe_fallback: driverOnly(),
+  limit_reset_slack: driverOnly(),
+});
+
+const backendSchema = table({
+  command: commandVector().optional(),
+  args: z.array(z.string()).optional(),
+  submit_key: nonEmpty().optional(),
+  busy_patterns: z.array(pattern()).optional(),
+  idle_patterns: z.array(pattern()).optional(),
+  limit_patterns: z.array(pattern()).optional(),
+  env: stringMap().optional(),
+  transcripts: nonEmpty().optional(),
+  session_id_flag: nonEmpty().optional(),
+  prompt_delivery: driverOnly(),
+});
+
+const wakeSchema = table({
+  interval: interval().default(DEFAULT_WAKE_INTERVAL_MS),
+  message: nonEmpty().optional(),
+});
+
+/** Keys an agent may set, and [defaults] may set for every agent. */
+const agentKeys = {
+  kind: kind.optional(),
+  backend: nonEmpty().optional(),
+  cwd: nonEmpty().optional(),
+  /** The driver's spelling of `cwd`. */
+  dir: nonEmpty().optional(),
+  kickoff: z.string().optional(),
+  kickoff_file: nonEmpty().optional(),
+  wake: wakeSchema.optional(),
+  watch: agentWatch.optional(),
+  host: nonEmpty().optional(),
+  model: driverOnly(),
+};
+
+const sessionPrefix = z.string().superRefine((prefix, ctx) => {
+  const error = sessionPrefixError(prefix);
+  if (error !== undefined) ctx.addIssue({ code: 'custom', message: error });
+});
+
+const defaultsSchema = table({
+  ...agentKeys,
+  // The driver kept these two project-wide settings in [defaults].
+  session_prefix: sessionPrefix.optional(),
+  log_dir: nonEmpty().optional(),
+});
+
+const agentSchema = table({ name: sessionSafeName(), session: sessionSafeName().optional(), ...agentKeys });
+
+const serviceSchema = table({
+  name: sessionSafeName(),
+  command: commandVector(),
+  args: z.array(z.string()).optional(),
+  cwd: nonEmpty().optional(),
+  dir: nonEmpty().optional(),
+  env: stringMap().optional(),
+  session: sessionSafeName().optional(),
+  // A service has no agent pane to read, so it can be healed but not judged stalled.
+  watch: z.enum(['heal', 'none']).optional(),
+  host: nonEmpty().optional(),
+});
+
+const phaseSchema = table({
+  id: safeId(),
+  status: stateFile().optional(),
+  kickoff: z.string().optional(),
+  model: driverOnly(),
+});
+
+const inboxSchema = z.union([table({ file: stateFile(), agent: nameOrList() }), z.tuple([stateFile(), nameOrList()])], {
+  error: 'expected { file = "…", agent = "…" } or ["file", "agent"]',
+});
+
+const handoffSchema = table({
+  repo: nonEmpty().optional(),
+  claim_pattern: pattern().default('^claim'),
+  review_pattern: pattern().default('^review'),
+  claim_pings: nameOrList().optional(),
+  review_pings: nameOrList().optional(),
+  inboxes: z.array(inboxSchema).default([]),
+});
+
+const subdir = nonEmpty().superRefine((dir, ctx) => {
+  if (!staysInside(dir)) ctx.addIssue({ code: 'custom', message: `\`${dir}\` must be a relative path inside the work repo` });
+});
+
+const loopSchema = table({
+  repo: nonEmpty().optional(),
+  state_subdir: subdir.default('.steward-state'),
+  done_marker: nonEmpty().default('## DONE'),
+  done_nudge: z.boolean().default(true),
+  // The driver also looked for token_granularity here when [watchdog] did not set it.
+  token_granularity: tokenGranularity.optional(),
+  phases: z.array(phaseSchema).default([]),
+  handoff: handoffSchema.optional(),
+});
+
+const budgetLimitSchema = table({ tokens: z.int().positive().optional(), usd: z.number().positive().optional() });
+
+const budgetSchema = table({
+  build: budgetLimitSchema.optional(),
+  phase: budgetLimitSchema.optional(),
+  warn_ratio: z.number().gt(0).lte(1).default(0.8),
+  // Flat `tokens` / `usd` are shorthand for the build budget.
+  tokens: z.int().positive().optional(),
+  usd: z.number().positive().optional(),
+});
+
+export const rawConfigSchema = table({
+  name: safeId().optional(),
+  session_prefix: sessionPrefix.optional(),
+  state_dir: nonEmpty().optional(),
+  /** The driver's name for the state dir. */
+  log_dir: nonEmpty().optional(),
+  watchdog: watchdogSchema.prefault({}),
+  backend: z.record(z.string(), backendSchema).default({}),
+  defaults: defaultsSchema.prefault({}),
+  agent: z.array(agentSchema).default([]),
+  service: z.array(serviceSchema).default([]),
+  loop: loopSchema.optional(),
+  budget: budgetSchema.optional(),
+});
+
+export type RawConfig = z.output<typeof rawConfigSchema>;
+export type RawAgent = RawConfig['agent'][number];
+export type RawBackend = RawConfig['backend'][string];
+export type RawLoop = NonNullable<RawConfig['loop']>;
+export type RawInbox = NonNullable<RawLoop['handoff']>['inboxes'][number];
+
+/** Compile-time check: the [watchdog] section, defaults applied, is exactly a WatchdogConfig. */
+type Assignable<T extends U, U> = T;
+export type WatchdogMatchesContract = Assignable<z.output<typeof watchdogSchema>, WatchdogConfig>;

@@ -1,0 +1,141 @@
+/**
+ * The resolved Steward configuration: what `loadConfig` returns after validation, with every
+ * default filled in. Key names follow the original driver's agents.toml so `config show` mirrors
+ * the file an operator wrote. All durations are resolved to MILLISECONDS (the file may say
+ * `90`, meaning seconds, or `"90s"`, `"1h"`, `"250ms"`).
+ */
+
+export type AgentKind = 'loop' | 'persistent' | 'task';
+export type WatchMode = 'heal' | 'heal+stall' | 'none';
+export type TokenGranularity = 'gate' | 'phase';
+
+export interface WatchdogConfig {
+  /** Light tick: handoff, stalls, limits, wakes, phase advance. */
+  signal_interval: number;
+  /** Heavy tick: healing dead sessions. */
+  heavy_interval: number;
+  /** No stall verdict this soon after an agent (re)starts. */
+  stall_grace: number;
+  /** Idle this long with no WAITING-UNTIL marker is a stall. */
+  stall_idle: number;
+  token_granularity: TokenGranularity;
+  log_tokens: boolean;
+  /** First reboot backoff; doubles per reboot inside the crash-loop window. */
+  reboot_backoff: number;
+  /** This many reboots of one agent within `crash_loop_window` is a crash loop. */
+  crash_loop_reboots: number;
+  crash_loop_window: number;
+}
+
+export interface BackendConfig {
+  name: string;
+  /** Program to run (looked up on PATH) and its arguments: an argument vector, never a shell string. */
+  command: string;
+  args: string[];
+  /** tmux key name sent after the literal text, e.g. "Enter". */
+  submit_key: string;
+  /** Regexes over the pane tail. */
+  busy_patterns: string[];
+  idle_patterns: string[];
+  limit_patterns: string[];
+  env: Record<string, string>;
+  /** Directory the backend writes JSONL transcripts under (Claude Code: ~/.claude/projects). */
+  transcripts?: string;
+  /** Flag that fixes the session id, e.g. "--session-id" for Claude Code; absent = not supported. */
+  session_id_flag?: string;
+}
+
+export interface WakeConfig {
+  interval: number;
+  message: string;
+}
+
+export interface AgentConfig {
+  name: string;
+  kind: AgentKind;
+  /** tmux session name. */
+  session: string;
+  backend: string;
+  /** Absolute working directory. */
+  cwd: string;
+  /** Kickoff prompt text (a `kickoff_file` is read and inlined at load time). */
+  kickoff: string;
+  wake?: WakeConfig;
+  watch: WatchMode;
+  /** Host id whose activity queue owns this agent's tmux session; default: the build's host. */
+  host?: string;
+}
+
+export interface ServiceConfig {
+  name: string;
+  session: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  watch: WatchMode;
+  host?: string;
+}
+
+export interface PhaseConfig {
+  id: string;
+  /** Status file name, relative to the loop's state subdir of the work repo. */
+  status: string;
+  /** Kickoff message sent to the loop agents when the phase starts. */
+  kickoff: string;
+}
+
+export interface InboxConfig {
+  /** File name, relative to the state subdir. */
+  file: string;
+  /** Agent pinged when the file changes. */
+  agent: string;
+}
+
+export interface HandoffConfig {
+  /** Absolute path of the work repo clone that the supervisor fetches (has an `origin`). */
+  repo: string;
+  claim_pattern: string;
+  review_pattern: string;
+  claim_pings: string[];
+  review_pings: string[];
+  inboxes: InboxConfig[];
+}
+
+export interface LoopConfig {
+  /** Absolute path of the work repo (its origin/main is what is watched). */
+  repo: string;
+  /** Subdirectory of the work repo holding status and inbox files. */
+  state_subdir: string;
+  done_marker: string;
+  done_nudge: boolean;
+  phases: PhaseConfig[];
+  handoff?: HandoffConfig;
+}
+
+export interface BudgetLimit {
+  tokens?: number;
+  usd?: number;
+}
+
+export interface BudgetConfig {
+  build?: BudgetLimit;
+  phase?: BudgetLimit;
+  warn_ratio: number;
+}
+
+export interface StewardConfig {
+  /** Build name: the workflow id is `build/<name>`. */
+  name: string;
+  /** Absolute path of the file this was loaded from. */
+  source: string;
+  /** Directory for Steward's own files for this build (event log, token log). */
+  state_dir: string;
+  session_prefix: string;
+  watchdog: WatchdogConfig;
+  backends: Record<string, BackendConfig>;
+  agents: AgentConfig[];
+  services: ServiceConfig[];
+  loop?: LoopConfig;
+  budget?: BudgetConfig;
+}

@@ -1,0 +1,45 @@
+/** The event vocabulary: every effect the supervisor has, and every problem it meets, is one. */
+export type EventType =
+  | 'build_started'
+  | 'agent_started'
+  | 'agent_healed'
+  | 'agent_rebooted'
+  | 'agent_nudged'
+  | 'agent_woken'
+  | 'agent_rate_limited'
+  | 'agent_resumed'
+  | 'crash_loop'
+  | 'ping_sent'
+  | 'phase_started'
+  | 'phase_completed'
+  | 'sequence_completed'
+  | 'phases_appended'
+  | 'config_reloaded'
+  | 'config_rejected'
+  | 'git_fetch_failed'
+  | 'git_fetch_recovered'
+  | 'action_failed'
+  | 'tokens_recorded'
+  | 'budget_warning'
+  | 'budget_exceeded'
+  | 'paused'
+  | 'resumed'
+  | 'stopped';
+
+export interface StewardEvent {
+  seq: number;
+  /** Epoch ms (workflow time). */
+  at: number;
+  type: EventType;
+  agent?: string;
+  phase?: string;
+  message: string;
+}
+
+/** An event before the workflow stamps it with a sequence number and time. */
+export type NewEvent = Omit<StewardEvent, 'seq' | 'at'>;
+
+export function describeEvent(e: StewardEvent): string {
+  const who = e.agent ? ` ${e.agent}` : '';
+  return `${new Date(e.at).toISOString()} #${e.seq} ${e.type}${who}: ${e.message}`;
+}

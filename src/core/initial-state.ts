@@ -1,0 +1,43 @@
+import type { StewardConfig } from './config/types';
+import type { AgentState, BuildState } from './build-state';
+
+export function newAgentState(sessionId: string): AgentState {
+  return {
+    sessionId,
+    startedAt: null,
+    alive: false,
+    idleSeconds: 0,
+    doneNudgedPhase: null,
+    reboots: [],
+    crashLooped: false,
+    rateLimitedUntil: null,
+    lastWakeAt: null,
+  };
+}
+
+/** `sessionIds` come from the workflow's deterministic uuid4(), one per agent. */
+export function initialBuildState(args: {
+  buildId: string;
+  hostId: string;
+  config: StewardConfig;
+  configHash: string;
+  now: number;
+  sessionIds: Record<string, string>;
+}): BuildState {
+  return {
+    buildId: args.buildId,
+    hostId: args.hostId,
+    config: args.config,
+    configHash: args.configHash,
+    status: 'running',
+    phaseIndex: 0,
+    phaseStartedAt: args.now,
+    completedPhases: [],
+    agents: Object.fromEntries(args.config.agents.map((a) => [a.name, newAgentState(args.sessionIds[a.name] ?? a.name)])),
+    handoff: { lastSha: null, inboxHashes: {} },
+    fetchFailing: false,
+    launched: false,
+    events: [],
+    eventSeq: 0,
+  };
+}

@@ -1,0 +1,52 @@
+import type { BuildState } from './build-state';
+import { phases } from './build-state';
+import type { PlannedAction } from './actions';
+import type { NewEvent } from './events';
+import { phaseKickoff } from './prompts';
+
+export interface PhaseAdvance {
+  state: BuildState;
+  actions: PlannedAction[];
+  events: NewEvent[];
+}
+
+/**
+ * The current phase's status file carries the done marker: record its duration, then either start
+ * the next phase (kickoff to the loop agents, per-phase flags reset) or complete the sequence.
+ * `force` is the operator's `advance`, which needs no marker.
+ */
+export function phaseAdvanceDecision(state: BuildState, phaseDone: boolean, now: number, force = false): PhaseAdvance {
+  const all = phases(state);
+  const phase = all[state.phaseIndex];
+  const loop = state.config.loop;
+  if (!phase || !loop || !(phaseDone || force)) return { state, actions: [], events: [] };
+
+  const record = { id: phase.id, startedAt: state.phaseStartedAt, endedAt: now, durationMs: now - state.phaseStartedAt };
+  const events: NewEvent[] = [
+    { type: 'phase_completed', phase: phase.id, message: `phase ${phase.id} done in ${Math.round(record.durationMs / 1000)}s${force && !phaseDone ? ' (advanced by operator)' : ''}` },
+  ];
+  const agents = Object.fromEntries(
+    Object.entries(state.agents).map(([name, a]) => [name, { ...a, doneNudgedPhase: null }]),
+  );
+  const next = all[state.phaseIndex + 1];
+  const advanced: BuildState = {
+    ...state,
+    agents,
+    phaseIndex: state.phaseIndex + 1,
+    phaseStartedAt: now,
+    completedPhases: [...state.completedPhases, record],
+  };
+  if (!next) {
+    events.push({ type: 'sequence_completed', message: `all ${all.length} phases done` });
+    return { state: advanced, actions: [], events };
+  }
+  events.push({ type: 'phase_started', phase: next.id, message: `phase ${next.id} started` });
+  const text = phaseKickoff(loop, next);
+  const actions: PlannedAction[] = state.config.agents
+    .filter((a) => a.kind === 'loop')
+    .map((a) => ({
+      action: { type: 'send', agent: a.name, text },
+      event: { type: 'ping_sent', agent: a.name, phase: next.id, message: `kickoff for phase ${next.id}` },
+    }));
+  return { state: advanced, actions, events };
+}

@@ -1,0 +1,32 @@
+/** What one observe activity reports about the world: plain JSON, the input to every decision. */
+
+export interface CommitSubject {
+  sha: string;
+  subject: string;
+}
+
+export interface AgentObservation {
+  alive: boolean;
+  tail: string;
+  /** tmux #{window_activity}, epoch seconds. */
+  windowActivity: number | null;
+}
+
+export interface RepoObservation {
+  /** Set when `git fetch` failed; the rest then describes the last fetched state. */
+  fetchError: string | null;
+  head: string | null;
+  /** Commits after the last handled sha, oldest first. */
+  commits: CommitSubject[];
+  /** Whether the current phase's status file on origin/main holds the done marker. */
+  phaseDone: boolean;
+  /** Inbox file → content hash on origin/main, null when absent. */
+  inboxes: Record<string, string | null>;
+}
+
+export interface Snapshot {
+  /** Epoch ms at which the activity observed. */
+  at: number;
+  agents: Record<string, AgentObservation>;
+  repo: RepoObservation | null;
+}

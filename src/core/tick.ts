@@ -1,0 +1,62 @@
+import { BuildState, sequenceComplete } from './build-state';
+import type { PlannedAction } from './actions';
+import type { NewEvent } from './events';
+import type { Snapshot } from './snapshot';
+import { initialLaunchDecision } from './launch-decision';
+import { phaseAdvanceDecision } from './phase-advance';
+import { handoffDecision } from './handoff';
+
+export interface TickDecision {
+  state: BuildState;
+  actions: PlannedAction[];
+  events: NewEvent[];
+}
+
+/** Folds what was observed into per-agent liveness, for `status`. */
+function withObservedAgents(state: BuildState, snap: Snapshot): BuildState {
+  const agents = { ...state.agents };
+  for (const [name, obs] of Object.entries(snap.agents)) {
+    const prev = agents[name];
+    if (!prev) continue;
+    const idleSeconds = obs.alive && obs.windowActivity ? Math.max(0, Math.round(snap.at / 1000 - obs.windowActivity)) : 0;
+    agents[name] = { ...prev, alive: obs.alive, idleSeconds };
+  }
+  return { ...state, agents };
+}
+
+/** One supervision tick: (state, snapshot, now) → next state, effects and events. Pure. */
+export function decideTick(state: BuildState, snap: Snapshot, now: number): TickDecision {
+  let next = withObservedAgents(state, snap);
+  const actions: PlannedAction[] = [];
+  const events: NewEvent[] = [];
+
+  if (!next.launched) {
+    actions.push(...initialLaunchDecision(next));
+    next = {
+      ...next,
+      launched: true,
+      agents: Object.fromEntries(Object.entries(next.agents).map(([n, a]) => [n, { ...a, startedAt: now, lastWakeAt: now }])),
+    };
+  }
+
+  if (snap.repo) {
+    const failing = snap.repo.fetchError !== null;
+    if (failing && !next.fetchFailing) events.push({ type: 'git_fetch_failed', message: snap.repo.fetchError ?? '' });
+    if (!failing && next.fetchFailing) events.push({ type: 'git_fetch_recovered', message: 'git fetch works again' });
+    next = { ...next, fetchFailing: failing };
+  }
+
+  if (next.status === 'running' && snap.repo && !sequenceComplete(next)) {
+    const handoff = handoffDecision(next, snap.repo);
+    next = { ...next, handoff: handoff.handoff };
+    actions.push(...handoff.actions);
+  }
+
+  if (next.status === 'running' && snap.repo) {
+    const advance = phaseAdvanceDecision(next, snap.repo.phaseDone, now);
+    next = advance.state;
+    actions.push(...advance.actions);
+    events.push(...advance.events);
+  }
+  return { state: next, actions, events };
+}

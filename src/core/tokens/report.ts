@@ -1,0 +1,126 @@
+/**
+ * A costed summary of a ledger: what `steward tokens scan --json` prints and what per-build
+ * views can reuse. Pure. Field names are snake_case to match the transcripts' own usage fields.
+ */
+import type { LedgerLimit, LedgerState } from './ledger';
+import { priceUsage } from './pricing';
+import { addUsageInto, zeroUsage, type TokenUsage } from './usage';
+
+export interface UsageFigures {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+/** cost_usd covers the priced models only; unpriced_models says what it leaves out. */
+export interface CostedFigures extends UsageFigures {
+  cost_usd: number;
+  unpriced_models: string[];
+  messages: number;
+}
+
+export interface ModelReport extends UsageFigures {
+  model: string;
+  messages: number;
+  /** null: the model is not in the price table (never reported as $0). */
+  cost_usd: number | null;
+}
+
+export interface SessionReport extends CostedFigures {
+  session_id: string;
+  source: string;
+  models: string[];
+}
+
+export interface SourceReport extends CostedFigures {
+  source: string;
+}
+
+export interface LedgerReport {
+  total: UsageFigures & { cost_usd: number };
+  unpriced_models: string[];
+  sessions: SessionReport[];
+  models: ModelReport[];
+  sources: SourceReport[];
+  limits: LedgerLimit[];
+  messages: number;
+  duplicates: number;
+}
+
+/** Micro-dollar precision: enough for any bill, and stable in JSON output. */
+function roundUsd(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
+}
+
+function figures(u: TokenUsage): UsageFigures {
+  return {
+    input_tokens: u.input_tokens,
+    output_tokens: u.output_tokens,
+    cache_creation_input_tokens: u.cache_creation_input_tokens,
+    cache_read_input_tokens: u.cache_read_input_tokens,
+  };
+}
+
+interface Acc {
+  usage: TokenUsage;
+  usd: number;
+  messages: number;
+  models: Set<string>;
+  unpriced: Set<string>;
+}
+
+function accumulate(groups: Map<string, Acc>, name: string, model: string, usage: TokenUsage, messages: number): void {
+  let acc = groups.get(name);
+  if (!acc) groups.set(name, (acc = { usage: zeroUsage(), usd: 0, messages: 0, models: new Set(), unpriced: new Set() }));
+  addUsageInto(acc.usage, usage);
+  acc.messages += messages;
+  acc.models.add(model);
+  const price = priceUsage(model, usage);
+  if ('usd' in price) acc.usd += price.usd;
+  else acc.unpriced.add(model);
+}
+
+function costed(acc: Acc): CostedFigures {
+  return { ...figures(acc.usage), cost_usd: roundUsd(acc.usd), unpriced_models: [...acc.unpriced].sort(), messages: acc.messages };
+}
+
+/** Most expensive first; ties by name, so the output is stable. */
+function byCost<T extends { cost_usd: number | null }>(name: (t: T) => string) {
+  return (a: T, b: T): number => (b.cost_usd ?? -1) - (a.cost_usd ?? -1) || name(a).localeCompare(name(b));
+}
+
+export function reportLedger(state: LedgerState): LedgerReport {
+  const bySession = new Map<string, Acc>();
+  const sessionSource = new Map<string, string>();
+  const byModel = new Map<string, Acc>();
+  const bySource = new Map<string, Acc>();
+  const total = new Map<string, Acc>();
+  for (const b of state.buckets) {
+    accumulate(bySession, b.sessionId, b.model, b.usage, b.messages);
+    if (!sessionSource.has(b.sessionId)) sessionSource.set(b.sessionId, b.source);
+    accumulate(byModel, b.model, b.model, b.usage, b.messages);
+    accumulate(bySource, b.source, b.model, b.usage, b.messages);
+    accumulate(total, '', b.model, b.usage, b.messages);
+  }
+  const all = total.get('') ?? { usage: zeroUsage(), usd: 0, messages: 0, models: new Set(), unpriced: new Set() };
+  return {
+    total: { ...figures(all.usage), cost_usd: roundUsd(all.usd) },
+    unpriced_models: [...all.unpriced].sort(),
+    sessions: [...bySession]
+      .map(([id, acc]) => ({ session_id: id, source: sessionSource.get(id) ?? '', ...costed(acc), models: [...acc.models].sort() }))
+      .sort(byCost((s) => s.session_id)),
+    models: [...byModel]
+      .map(([model, acc]) => ({
+        model,
+        ...figures(acc.usage),
+        messages: acc.messages,
+        cost_usd: acc.unpriced.size > 0 ? null : roundUsd(acc.usd),
+      }))
+      .sort(byCost((m) => m.model)),
+    sources: [...bySource].map(([source, acc]) => ({ source, ...costed(acc) })).sort(byCost((s) => s.source)),
+    limits: state.limits.map((l) => ({ ...l })),
+    messages: state.stats.counted,
+    duplicates: state.stats.duplicates + state.stats.grown,
+  };
+}

@@ -1,0 +1,34 @@
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import pino from 'pino';
+import { settingsFromEnv } from '../client/connection';
+import { hostId } from './host-id';
+import { createStewardWorkers, runWorkers } from './worker';
+
+/** `steward worker`: serves until SIGINT/SIGTERM, then drains and exits cleanly. */
+export async function runWorkerProcess(): Promise<void> {
+  const logger = pino({ name: 'steward-worker' });
+  const settings = settingsFromEnv();
+  const id = hostId();
+  Runtime.install({
+    logger: {
+      log: (level, message, meta) => logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')]({ ...meta }, message),
+      trace: (m, meta) => logger.trace(meta ?? {}, m),
+      debug: (m, meta) => logger.debug(meta ?? {}, m),
+      info: (m, meta) => logger.info(meta ?? {}, m),
+      warn: (m, meta) => logger.warn(meta ?? {}, m),
+      error: (m, meta) => logger.error(meta ?? {}, m),
+    },
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+  });
+  const connection = await NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey });
+  const workers = await createStewardWorkers({
+    connection,
+    namespace: settings.namespace,
+    hostId: id,
+    tmuxSocket: process.env.STEWARD_TMUX_SOCKET || undefined,
+  });
+  logger.info({ host: id, address: settings.address, namespace: settings.namespace }, 'steward worker started');
+  await runWorkers(workers);
+  await connection.close();
+  logger.info('steward worker stopped');
+}

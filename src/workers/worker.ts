@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { Tmux } from '../activities/tmux';
+import { activityQueueFor, WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
+
+export interface StewardWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  hostId: string;
+  /** Private tmux server socket (`tmux -L`); default: the user's tmux server. */
+  tmuxSocket?: string;
+  /** A prebuilt bundle (tests bundle once); default: bundle src/workflows at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Serve the shared workflow queue too (every host may; one is enough). */
+  serveWorkflows?: boolean;
+}
+
+/** Steward's bin/ directory, put on agents' PATH so they find the scripted agent and `steward hook`. */
+export const STEWARD_BIN_DIR = resolve(__dirname, '..', '..', 'bin');
+
+/** One process: the shared workflow queue plus this host's own activity queue. */
+export async function createStewardWorkers(opts: StewardWorkerOptions): Promise<Worker[]> {
+  const namespace = opts.namespace ?? 'default';
+  const activities = createActivities({ tmux: new Tmux(opts.tmuxSocket), binDir: STEWARD_BIN_DIR });
+  const workers = [
+    await Worker.create({ connection: opts.connection, namespace, taskQueue: activityQueueFor(opts.hostId), activities }),
+  ];
+  if (opts.serveWorkflows ?? true) {
+    workers.push(
+      await Worker.create({
+        connection: opts.connection,
+        namespace,
+        taskQueue: WORKFLOW_TASK_QUEUE,
+        ...(opts.workflowBundle
+          ? { workflowBundle: opts.workflowBundle }
+          : { workflowsPath: require.resolve('../workflows') }),
+      }),
+    );
+  }
+  return workers;
+}
+
+/** Runs the workers until shutdown() is called on them (SIGINT/SIGTERM are handled by the SDK). */
+export async function runWorkers(workers: Worker[]): Promise<void> {
+  await Promise.all(workers.map((w) => w.run()));
+}

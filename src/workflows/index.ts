@@ -1,0 +1,2 @@
+/** The workflow bundle's entry point: every workflow type a Steward worker serves. */
+export { buildWorkflow } from './build';

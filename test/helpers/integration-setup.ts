@@ -1,0 +1,2 @@
+// Integration tests drive real servers and agents: minutes, not the unit default of 5 s.
+jest.setTimeout(240_000);

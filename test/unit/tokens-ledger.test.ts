@@ -1,0 +1,109 @@
+import { emptyLedger, ingestRecord, TokenLedger, type LedgerState } from '../../src/core/tokens/ledger';
+import { ledgerTotal, totalsBy } from '../../src/core/tokens/ledger-views';
+import type { UsageRecord } from '../../src/core/tokens/transcript-line';
+import type { TokenUsage } from '../../src/core/tokens/usage';
+
+const SONNET = 'claude-sonnet-4-5-20250929';
+
+function usage(input: number, output: number, cache5m = 0, cache1h = 0, read = 0): TokenUsage {
+  return {
+    input_tokens: input,
+    output_tokens: output,
+    cache_creation_input_tokens: cache5m + cache1h,
+    cache_creation_5m: cache5m,
+    cache_creation_1h: cache1h,
+    cache_read_input_tokens: read,
+  };
+}
+
+function rec(key: string, u: TokenUsage, model = SONNET, sessionId = 's1'): UsageRecord {
+  return { kind: 'usage', key, model, usage: u, sessionId, isSidechain: false, timestamp: '2025-10-01T10:00:00Z' };
+}
+
+const main = { source: 'builder' };
+const sub = { source: 'builder/subagent' };
+
+describe('TokenLedger', () => {
+  it('counts a streamed message once, at its largest snapshot, adding only the growth', () => {
+    const state = emptyLedger();
+    expect(ingestRecord(state, rec('msg_A', usage(3, 10, 5000, 0, 20000)), main)).toBe('counted');
+    expect(ingestRecord(state, rec('msg_A', usage(3, 50, 5000, 0, 20000)), main)).toBe('grown');
+    expect(ingestRecord(state, rec('msg_A', usage(3, 120, 5000, 0, 20000)), main)).toBe('grown');
+    // A late, smaller snapshot (or a replay of the same one) changes nothing.
+    expect(ingestRecord(state, rec('msg_A', usage(3, 50, 5000, 0, 20000)), main)).toBe('duplicate');
+    expect(ingestRecord(state, rec('msg_A', usage(3, 120, 5000, 0, 20000)), main)).toBe('duplicate');
+    expect(ledgerTotal(state)).toEqual(usage(3, 120, 5000, 0, 20000));
+    expect(state.stats).toEqual({ counted: 1, duplicates: 2, grown: 2, limits: 0, skipped: 0 });
+    expect(state.buckets[0].messages).toBe(1);
+  });
+
+  it('dedupes across sources and sessions; the first owner keeps the message', () => {
+    const state = emptyLedger();
+    ingestRecord(state, rec('msg_B', usage(5, 200)), main);
+    // A subagent replays the parent's message (new requestId, same message.id) in another session.
+    expect(ingestRecord(state, rec('msg_B', usage(5, 200), SONNET, 's2'), sub)).toBe('duplicate');
+    // A larger snapshot seen through the subagent still grows the parent's bucket.
+    expect(ingestRecord(state, rec('msg_B', usage(5, 260), SONNET, 's2'), sub)).toBe('grown');
+    expect(totalsBy(state, 'source')).toEqual({ builder: usage(5, 260) });
+    expect(totalsBy(state, 'sessionId')).toEqual({ s1: usage(5, 260) });
+  });
+
+  it('attributes to source, model and session', () => {
+    const state = emptyLedger();
+    ingestRecord(state, rec('m1', usage(1, 10), SONNET, 's1'), main);
+    ingestRecord(state, rec('m2', usage(2, 20), 'claude-haiku-4-5-20251001', 's1'), sub);
+    ingestRecord(state, rec('m3', usage(4, 40), SONNET, 's2'), main);
+    expect(totalsBy(state, 'source')).toEqual({ builder: usage(5, 50), 'builder/subagent': usage(2, 20) });
+    expect(totalsBy(state, 'model')).toEqual({ [SONNET]: usage(5, 50), 'claude-haiku-4-5-20251001': usage(2, 20) });
+    expect(totalsBy(state, 'sessionId')).toEqual({ s1: usage(3, 30), s2: usage(4, 40) });
+    expect(ledgerTotal(state)).toEqual(usage(7, 70));
+  });
+
+  it('uses the origin session when the line names none', () => {
+    const state = emptyLedger();
+    ingestRecord(state, rec('m1', usage(1, 1), SONNET, ''), { source: 'a', sessionId: 'from-file' });
+    ingestRecord(state, rec('m2', usage(1, 1), SONNET, ''), { source: 'a' });
+    expect(Object.keys(totalsBy(state, 'sessionId')).sort()).toEqual(['from-file', 'unknown']);
+  });
+
+  it('keeps the newest limit per source and counts skips (blank lines are not skips)', () => {
+    const state = emptyLedger();
+    ingestRecord(state, { kind: 'limit', text: 'limit reached|2', timestamp: '2025-10-02T00:00:00Z' }, main);
+    ingestRecord(state, { kind: 'limit', text: 'limit reached|1', timestamp: '2025-10-01T00:00:00Z' }, main);
+    ingestRecord(state, { kind: 'skip', reason: 'not-json' }, main);
+    ingestRecord(state, { kind: 'skip', reason: 'blank' }, main);
+    expect(state.limits).toEqual([{ source: 'builder', text: 'limit reached|2', timestamp: '2025-10-02T00:00:00Z' }]);
+    expect(state.stats).toMatchObject({ limits: 2, skipped: 1 });
+  });
+
+  it('survives a JSON round trip and keeps deduping after it', () => {
+    const ledger = new TokenLedger();
+    ledger.ingest(rec('msg_A', usage(3, 10)), main);
+    const saved: LedgerState = JSON.parse(JSON.stringify(ledger));
+    const restored = TokenLedger.fromJSON(saved);
+    expect(restored.ingest(rec('msg_A', usage(3, 10)), main)).toBe('duplicate');
+    expect(restored.ingest(rec('msg_A', usage(3, 30)), main)).toBe('grown');
+    expect(ledgerTotal(restored.state)).toEqual(usage(3, 30));
+    expect(() => TokenLedger.fromJSON({ version: 2 } as unknown as LedgerState)).toThrow(/version/);
+  });
+
+  it('holds keys that collide with Object.prototype names as plain data', () => {
+    const state = emptyLedger();
+    for (const key of ['__proto__', 'constructor', 'toString']) {
+      expect(ingestRecord(state, rec(key, usage(1, 1)), main)).toBe('counted');
+      expect(ingestRecord(state, rec(key, usage(1, 1)), main)).toBe('duplicate');
+    }
+    expect(ledgerTotal(state)).toEqual(usage(3, 3));
+    expect(Object.getPrototypeOf(state.keys)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(state)).keys.__proto__).toBe(0);
+  });
+
+  it('stores six numbers per key in one flat array, updated in place when a snapshot grows', () => {
+    const state = emptyLedger();
+    ingestRecord(state, rec('m', usage(1, 2, 3, 4, 5)), main);
+    ingestRecord(state, rec('n', usage(1, 1), 'claude-haiku-4-5-20251001'), main);
+    ingestRecord(state, rec('m', usage(1, 9, 3, 4, 5)), main);
+    expect(state.keys).toEqual({ m: 0, n: 1 });
+    expect(state.entries).toEqual([1, 9, 3, 4, 5, 0, 1, 1, 0, 0, 0, 1]);
+  });
+});
