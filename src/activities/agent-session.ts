@@ -11,20 +11,31 @@ export interface LaunchRequest {
 const READY_TIMEOUT_MS = 15_000;
 
 /** Waits until the program has drawn something, so the first prompt is not typed into nothing. */
-async function waitForPane(tmux: Tmux, session: string): Promise<void> {
+async function waitForPane(tmux: Tmux, session: string, heartbeat: () => void): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const snap = await tmux.snapshot(session);
     if (!snap.alive) throw new Error(`session ${session} exited right after start`);
     if (snap.tail.trim()) return;
+    heartbeat();
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
-/** Starts an agent in its own tmux session and types its first prompt. */
-export async function launchAgent(tmux: Tmux, binDir: string, req: LaunchRequest): Promise<void> {
+/**
+ * Starts an agent in its own tmux session and types its first prompt. Idempotent per launch: the
+ * session is tagged with the launch's session id, so a retried activity (say, after its worker
+ * died) finishes the launch it began instead of killing the agent it just started.
+ */
+export async function launchAgent(tmux: Tmux, binDir: string, req: LaunchRequest, heartbeat: () => void = () => {}): Promise<void> {
   const { spec } = req;
+  const launchId = spec.env.STEWARD_SESSION_ID ?? spec.session;
   if (await tmux.hasSession(spec.session)) {
+    const tagged = await tmux.getOption(spec.session, 'steward_launch');
+    if (tagged === launchId) {
+      if ((await tmux.getOption(spec.session, 'steward_prompted')) !== launchId) await typeFirstPrompt(tmux, spec.session, launchId, req, heartbeat);
+      return;
+    }
     if (!req.fresh) return;
     await tmux.killSession(spec.session);
   }
@@ -34,6 +45,12 @@ export async function launchAgent(tmux: Tmux, binDir: string, req: LaunchRequest
   const command = await findExecutable(spec.command, env.PATH);
   if (!command) throw new Error(`agent ${spec.agent}: command not found: ${spec.command}`);
   await tmux.newSession({ session: spec.session, cwd: spec.cwd, command, args: spec.args, env });
-  await waitForPane(tmux, spec.session);
-  if (req.prompt.trim()) await tmux.sendText(spec.session, req.prompt, spec.submitKey);
+  await tmux.setOption(spec.session, 'steward_launch', launchId);
+  await typeFirstPrompt(tmux, spec.session, launchId, req, heartbeat);
+}
+
+async function typeFirstPrompt(tmux: Tmux, session: string, launchId: string, req: LaunchRequest, heartbeat: () => void): Promise<void> {
+  await waitForPane(tmux, session, heartbeat);
+  if (req.prompt.trim()) await tmux.sendText(session, req.prompt, req.spec.submitKey);
+  await tmux.setOption(session, 'steward_prompted', launchId);
 }

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { StewardEvent } from '../core/events';
 import type { Snapshot } from '../core/snapshot';
 import { Tmux } from './tmux';
@@ -18,7 +19,7 @@ export function createActivities(deps: ActivityDeps) {
       return observe(deps.tmux, req);
     },
     async launchAgent(req: LaunchRequest): Promise<void> {
-      await launchAgent(deps.tmux, deps.binDir, req);
+      await launchAgent(deps.tmux, deps.binDir, req, () => Context.current().heartbeat());
     },
     async sendToAgent(req: { session: string; text: string; submitKey: string }): Promise<void> {
       if (!(await deps.tmux.hasSession(req.session))) throw new Error(`session ${req.session} is not running`);

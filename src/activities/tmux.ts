@@ -44,6 +44,19 @@ export class Tmux {
     if (r.code !== 0) throw new Error(`tmux new-session ${opts.session}: ${r.stderr.trim()}`);
   }
 
+  /** Reads a session's user option (`@name`), null when unset or the session is gone. */
+  async getOption(session: string, option: string): Promise<string | null> {
+    assertSafeName(session, 'session');
+    const r = await this.run(['show-options', '-t', `=${session}:`, '-v', `@${option}`]);
+    return r.code === 0 ? r.stdout.trim() : null;
+  }
+
+  async setOption(session: string, option: string, value: string): Promise<void> {
+    assertSafeName(session, 'session');
+    const r = await this.run(['set-option', '-t', `=${session}:`, `@${option}`, value]);
+    if (r.code !== 0) throw new Error(`tmux set-option ${session}: ${r.stderr.trim()}`);
+  }
+
   async killSession(session: string): Promise<void> {
     assertSafeName(session, 'session');
     await this.run(['kill-session', '-t', `=${session}`]);

@@ -56,12 +56,17 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     description: 'A push landed on the work repo (from CI or a hook): check handoffs now.',
   });
 
-  const host = proxyActivities<StewardActivities>({
-    taskQueue: activityQueueFor(state.hostId),
-    startToCloseTimeout: '2 minutes',
-    scheduleToStartTimeout: '5 minutes',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
-  });
+  // Short start-to-close timeouts: an activity lost with a crashed worker is retried within seconds.
+  const hostActivity = (startToCloseTimeout: '15 seconds' | '1 minute') =>
+    proxyActivities<StewardActivities>({
+      taskQueue: activityQueueFor(state.hostId),
+      startToCloseTimeout,
+      heartbeatTimeout: startToCloseTimeout === '1 minute' ? '10 seconds' : undefined,
+      scheduleToStartTimeout: '5 minutes',
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
+    });
+  const host = hostActivity('15 seconds');
+  const { launchAgent } = hostActivity('1 minute');
 
   const emit = (events: NewEvent[]): StewardEvent[] => {
     const stamped = events.map((e) => ({ ...e, seq: ++state.eventSeq, at: Date.now() }));
@@ -82,7 +87,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     const agent = state.config.agents.find((a) => a.name === action.agent);
     if (!agent) throw new Error(`no agent ${action.agent}`);
     const spec = launchSpec(state.config, agent, state.agents[agent.name]?.sessionId ?? agent.name);
-    if (action.type === 'launch') await host.launchAgent({ spec, fresh: action.fresh, prompt: action.prompt });
+    if (action.type === 'launch') await launchAgent({ spec, fresh: action.fresh, prompt: action.prompt });
     else await host.sendToAgent({ session: spec.session, text: action.text, submitKey: spec.submitKey });
   };
 

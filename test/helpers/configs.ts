@@ -15,11 +15,15 @@ stall_idle = "10m"
 command = "steward-scripted-agent"
 args = ["--script", "${repoRoot}/config/demo/builder.script.toml"]
 session_id_flag = "--session-id"
+busy_patterns = ["esc to interrupt"]
+idle_patterns = ["^> ?$"]
 
 [backend.scripted-adversary]
 command = "steward-scripted-agent"
 args = ["--script", "${repoRoot}/config/demo/adversary.script.toml"]
 session_id_flag = "--session-id"
+busy_patterns = ["esc to interrupt"]
+idle_patterns = ["^> ?$"]
 
 [[agent]]
 name = "builder"

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfigFile } from '../../src/activities/config-file';
+import { configHash, loadConfigFile } from '../../src/activities/config-file';
 import { renderConfigToml } from '../../src/core/config/render';
 import { parseConfigText } from '../../src/core/config/schema';
 
@@ -41,5 +41,17 @@ describe('example configs', () => {
     expect(new Set(workers.map((w) => `${w.kind} ${w.kickoff} ${w.cwd}`)).size).toBe(1);
     expect(agents.find((agent) => agent.name === 'cleanup')).toMatchObject({ kind: 'task', wake: { interval: 3_600_000 } });
     expect(services).toHaveLength(1);
+  });
+});
+
+describe('configHash', () => {
+  it('is the same for equal configs whatever their key order, and differs when anything changes', async () => {
+    const result = await loadConfigFile(path.join(CONFIG_DIR, 'builder-solo.toml'));
+    if (!result.ok) throw new Error('builder-solo.toml is invalid');
+    const { config } = result;
+    const reordered = Object.fromEntries(Object.entries(config).reverse()) as typeof config;
+    expect(configHash(reordered)).toBe(configHash(config));
+    expect(configHash(config)).toMatch(/^[0-9a-f]{64}$/);
+    expect(configHash({ ...config, watchdog: { ...config.watchdog, stall_idle: 1 } })).not.toBe(configHash(config));
   });
 });

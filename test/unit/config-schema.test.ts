@@ -217,6 +217,14 @@ args = ["8080"]
     ]);
   });
 
+  it('splits a command string of plain words, and rejects one that needs a shell', () => {
+    expect(valid('[backend.claude]\ncommand = "claude  --verbose"\n').backends.claude).toMatchObject({ command: 'claude', args: ['--verbose'] });
+    expect(problems('[backend.x]\ncommand = "sh -c \'echo hi\'"\n[[service]]\nname = "s"\ncommand = "run > log"\n')).toEqual([
+      'backend.x.command: `sh -c \'echo hi\'` needs a shell to mean what it says; write it as a list, e.g. ["sh", "-c", "…"]',
+      'service[0].command: `run > log` needs a shell to mean what it says; write it as a list, e.g. ["sh", "-c", "…"]',
+    ]);
+  });
+
   it('reads budgets as tables or as flat build keys', () => {
     expect(valid('[budget]\ntokens = 1000000\nusd = 25\n').budget).toEqual({ build: { tokens: 1_000_000, usd: 25 }, warn_ratio: 0.8 });
     expect(valid('[budget]\nbuild = { usd = 50 }\nphase = { tokens = 10 }\nwarn_ratio = 0.9\n').budget).toEqual({
@@ -276,6 +284,7 @@ handoff = { claim_ping = "a" }
     expect(
       problems(`
 [watchdog]
+heavy_interval = 0
 token_granularity = "turn"
 log_tokens = "yes"
 signal_interval = true
@@ -290,6 +299,7 @@ repo = "w"
 handoff = { claim_pings = 5 }
 `),
     ).toEqual([
+      'watchdog.heavy_interval: must be longer than 0',
       'watchdog.token_granularity: expected one of "gate", "phase", got "turn"',
       'watchdog.log_tokens: expected true or false, got "yes"',
       'watchdog.signal_interval: expected a duration: seconds, or a string like "90s" or "1h30m"',
@@ -544,6 +554,24 @@ claim_pattern = "("
     ]);
   });
 
+  it('finds lines past multi-line strings, dotted keys and quoted keys in inline tables', () => {
+    const result = load(`[[agent]]
+name = "a"
+kickoff = """
+[loop]
+bogus = 1
+"""
+wake.intervall = 5
+[[agent]]
+name = "b"
+[backend.claude]
+env = { "A.B" = 1 }
+`);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map(({ line, path }) => `${line} ${path}`)).toEqual(['7 agent[0].wake.intervall', '11 backend.claude.env."A.B"']);
+  });
+
   it('maps a TOML syntax error to its line', () => {
     const result = load('name = "x"\n[watchdog]\nstall_idle = = 5\n');
     expect(result).toEqual({
@@ -672,6 +700,33 @@ inboxes = [["INBOX-builder.md", "builder"], ["INBOX-adversary.md", ["correctness
       '63 loop.phases[0].model',
     ]);
     expect(result.warnings[0].message).toBe('`limit_probe_fallback` is an agents.py setting that Steward does not use; it is ignored');
+  });
+});
+
+describe('built-in backend patterns', () => {
+  const { claude } = valid('').backends;
+  // As src/core/pane/activity.ts compiles them: multiline, case as written.
+  const matches = (sources: string[], line: string) => sources.some((source) => new RegExp(source, 'm').test(line));
+
+  it.each(['✻ Working… (esc to interrupt)', '· Thinking… (12s · esc to interrupt)'])('busy: %p', (line) => {
+    expect(matches(claude.busy_patterns, line)).toBe(true);
+  });
+
+  it.each(['> ', '  >   ', '❯ ', '  ? for shortcuts'])('idle: %p', (line) => {
+    expect(matches(claude.idle_patterns, line)).toBe(true);
+  });
+
+  it.each([
+    "You've hit your session limit · resets 12:50am (America/Los_Angeles)",
+    "You've hit your limit · resets 10pm (America/New_York)",
+    '5-hour limit reached ∙ resets 2pm',
+    'Claude usage limit reached. Your limit will reset at 1pm (Etc/GMT+5).',
+  ])('limit: %p', (line) => {
+    expect(matches(claude.limit_patterns, line)).toBe(true);
+  });
+
+  it('a usage warning is not a limit', () => {
+    expect(matches(claude.limit_patterns, 'Approaching usage limit · resets at 2am')).toBe(false);
   });
 });
 

@@ -23,7 +23,7 @@ function outputOf(command: Command): Output {
 }
 
 /** Exit status of a command whose config is missing or invalid. */
-export const EXIT_INVALID_CONFIG = 2;
+const EXIT_INVALID_CONFIG = 2;
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 

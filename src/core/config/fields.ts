@@ -21,19 +21,19 @@ export function table<Shape extends z.ZodRawShape>(shape: Shape) {
   return z.object(shape).catchall(z.custom<unknown>(() => false, { params }));
 }
 
-function durationOf(minimumMs: number) {
+function durationOf(zeroAllowed: boolean) {
   return z.union([z.number(), z.string()], { error: 'expected a duration: seconds, or a string like "90s" or "1h30m"' }).transform((value, ctx) => {
     const parsed = parseDuration(value);
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
-    else if (parsed.ms < minimumMs) ctx.addIssue({ code: 'custom', message: `must be at least ${minimumMs}ms` });
+    else if (parsed.ms === 0 && !zeroAllowed) ctx.addIssue({ code: 'custom', message: 'must be longer than 0' });
     return parsed.ok ? parsed.ms : 0;
   });
 }
 
 /** A duration in ms; zero allowed (a grace period may be none). */
-export const duration = () => durationOf(0);
-/** A duration in ms that paces a loop, so it must be at least 1ms. */
-export const interval = () => durationOf(1);
+export const duration = () => durationOf(true);
+/** A duration in ms that paces a loop, so zero would spin. */
+export const interval = () => durationOf(false);
 
 /** A regex source. Flags do not change what compiles, so each consumer picks its own. */
 export const pattern = () =>
@@ -63,11 +63,24 @@ export const nameOrList = () =>
     .union([z.string(), z.array(z.string())], { error: 'expected an agent name or a list of agent names' })
     .transform((value) => (typeof value === 'string' ? [value] : value));
 
-/** `"prog"` or `["prog", "arg", …]`: an argument vector, never a shell line. */
+/** Characters that only mean something to a shell, which Steward never runs commands through. */
+const SHELL_SYNTAX = /["'`$|;&<>(){}[\]*?~\\]/;
+
+/**
+ * `["prog", "arg", …]`, or a string: an argument vector, never a shell line. A string of plain
+ * words (the driver's `command = "claude --verbose"`) is split on spaces; one that needs a shell
+ * to mean what it says is rejected rather than run differently.
+ */
 export const commandVector = () =>
   z
-    .union([z.string().min(1), z.array(z.string()).min(1)], { error: 'expected a program name or a list ["program", "arg", …]' })
-    .transform((value) => (typeof value === 'string' ? [value] : value));
+    .union([z.string().trim().min(1), z.array(z.string()).min(1)], { error: 'expected a program name or a list ["program", "arg", …]' })
+    .transform((value, ctx) => {
+      if (Array.isArray(value)) return value;
+      if (SHELL_SYNTAX.test(value)) {
+        ctx.addIssue({ code: 'custom', message: `\`${value}\` needs a shell to mean what it says; write it as a list, e.g. ["sh", "-c", "…"]` });
+      }
+      return value.split(/\s+/);
+    });
 
 /** A file name relative to the loop's state subdir, which it may not leave. */
 export const stateFile = () =>

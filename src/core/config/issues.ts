@@ -40,7 +40,7 @@ export function valueAt(root: unknown, segments: readonly PathSegment[]): unknow
 }
 
 /** How a TOML value reads in a message: `"forever"`, `5`, `a table`. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (Array.isArray(value)) return 'a list';

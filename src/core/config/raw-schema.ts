@@ -22,7 +22,7 @@ import { sessionPrefixError } from './names';
 import { staysInside } from './paths';
 
 /** The original driver's wake interval when a wake table gives none. */
-export const DEFAULT_WAKE_INTERVAL_MS = 3_600_000;
+const DEFAULT_WAKE_INTERVAL_MS = 3_600_000;
 
 const kind = z.enum(['loop', 'persistent', 'task']);
 const agentWatch = z.enum(['heal', 'heal+stall', 'none']);

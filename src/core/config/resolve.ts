@@ -22,7 +22,7 @@ import type {
   WatchdogConfig,
 } from './types';
 
-export const DEFAULT_WAKE_MESSAGE =
+const DEFAULT_WAKE_MESSAGE =
   'Scheduled wake from Steward: check for new work (git log, your inbox and status files) and carry on; if nothing is pending, say so and wait.';
 
 /** Drops keys whose value is undefined, so the config is plain JSON with no `undefined` holes. */
