@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { Snapshot, RepoObservation } from '../core/snapshot';
 import type { Tmux } from './tmux';
 import { WorkRepo } from './git';
@@ -18,6 +19,9 @@ export interface ObserveRequest {
 }
 
 async function observeRepo(req: NonNullable<ObserveRequest['repo']>): Promise<RepoObservation> {
+  if (!existsSync(req.dir)) {
+    return { fetchError: `work repo ${req.dir} does not exist`, head: null, commits: [], phaseDone: false, inboxes: {} };
+  }
   const repo = new WorkRepo(req.dir);
   const fetchError = await repo.fetch();
   const head = await repo.head();

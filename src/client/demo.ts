@@ -5,7 +5,6 @@ import { copyConfigInto, createWorkspace } from './workspace';
 import { loadConfigOrThrow } from './load-or-exit';
 import { up } from './up';
 import type { BuildResult } from '../workflows/definitions';
-
 /** `npm run demo`: config/demo.toml in a fresh sandbox with a bare origin, run to completion. */
 export async function runDemo(print: (line: string) => void, root = '.steward'): Promise<BuildResult> {
   const sandbox = resolve(root, 'demo-sandbox');
@@ -15,7 +14,7 @@ export async function runDemo(print: (line: string) => void, root = '.steward'):
   print(`demo sandbox: ${sandbox}`);
   const { config } = await loadConfigOrThrow(configFile);
   try {
-    return await up(configFile, print, { stateDir: resolve(root) });
+    return await up(configFile, print, { stateDir: resolve(root), replaceRunning: true });
   } finally {
     const tmux = new Tmux(process.env.STEWARD_TMUX_SOCKET || undefined);
     for (const agent of config.agents) await tmux.killSession(agent.session);

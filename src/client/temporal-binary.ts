@@ -7,8 +7,8 @@ export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.
 
 export class TemporalBinaryError extends Error {}
 
-async function goBinDir(): Promise<string | null> {
-  const r = await runProgram('go', ['env', 'GOPATH'], { timeoutMs: 30_000 });
+async function goBinDir(env: NodeJS.ProcessEnv): Promise<string | null> {
+  const r = await runProgram('go', ['env', 'GOPATH'], { env, timeoutMs: 30_000 });
   const gopath = r.stdout.trim().split(delimiter)[0];
   return r.code === 0 && gopath ? join(gopath, 'bin') : null;
 }
@@ -18,21 +18,24 @@ async function goBinDir(): Promise<string | null> {
  * with `go install` (a few minutes once; the result lands in GOPATH/bin, so later runs are instant).
  * The SDK's own download is never used: these machines reach package registries only.
  */
-export async function resolveTemporalBinary(report: (line: string) => void = () => {}): Promise<string> {
-  const fromEnv = process.env.TEMPORAL_CLI;
+export async function resolveTemporalBinary(
+  report: (line: string) => void = () => {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const fromEnv = env.TEMPORAL_CLI;
   if (fromEnv) {
     if (await isExecutable(fromEnv)) return fromEnv;
     throw new TemporalBinaryError(`TEMPORAL_CLI=${fromEnv} is not an executable file`);
   }
-  const found = await findExecutable('temporal');
+  const found = await findExecutable('temporal', env.PATH ?? '');
   if (found) return found;
-  const binDir = await goBinDir();
+  const binDir = await goBinDir(env);
   if (binDir && (await isExecutable(join(binDir, 'temporal')))) return join(binDir, 'temporal');
   if (binDir) {
     report(`building the Temporal CLI from source (go install ${TEMPORAL_CLI_MODULE}); the first time takes about 4 minutes…`);
     const started = Date.now();
     const r = await runProgram('go', ['install', TEMPORAL_CLI_MODULE], {
-      env: { ...process.env, CGO_ENABLED: '0' },
+      env: { ...env, CGO_ENABLED: '0' },
       timeoutMs: 30 * 60_000,
     });
     if (r.code === 0 && (await isExecutable(join(binDir, 'temporal')))) {

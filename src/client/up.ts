@@ -1,6 +1,9 @@
 import { NativeConnection } from '@temporalio/worker';
-import { Connection } from '@temporalio/client';
-import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import pino from 'pino';
+import { installRuntime } from '../workers/runtime';
 import { connect, settingsFromEnv } from './connection';
 import { startDevServer, DevServer } from './dev-server';
 import { startBuild } from './start-build';
@@ -8,7 +11,14 @@ import { describeResult, followBuild } from './follow';
 import { loadConfigOrThrow } from './load-or-exit';
 import { createStewardWorkers } from '../workers/worker';
 import { hostId } from '../workers/host-id';
-import type { BuildResult } from '../workflows/definitions';
+import { buildWorkflowId, BuildResult } from '../workflows/definitions';
+
+/** A throwaway build (the demo) replaces one left running by an interrupted run. */
+async function terminateRunning(client: Client, workflowId: string): Promise<void> {
+  const handle = client.workflow.getHandle(workflowId);
+  const running = await handle.describe().then((d) => d.status.name === 'RUNNING', () => false);
+  if (running) await handle.terminate('replaced by a new run');
+}
 
 const DEV_PORT = 7233;
 const UI_PORT = 8233;
@@ -27,7 +37,7 @@ async function serving(address: string): Promise<boolean> {
  * The main job in one command: a server (the embedded dev server unless TEMPORAL_ADDRESS names one),
  * a worker in this process, the build, followed to its end.
  */
-export async function up(configFile: string, print: (line: string) => void, opts: { stateDir?: string } = {}): Promise<BuildResult> {
+export async function up(configFile: string, print: (line: string) => void, opts: { stateDir?: string; replaceRunning?: boolean } = {}): Promise<BuildResult> {
   const { config, hash } = await loadConfigOrThrow(configFile);
   let server: DevServer | null = null;
   let uiUrl: string | null = null;
@@ -43,12 +53,17 @@ export async function up(configFile: string, print: (line: string) => void, opts
     process.env.TEMPORAL_ADDRESS = address;
     uiUrl = `http://localhost:${UI_PORT}`;
   }
+  const logFile = join(opts.stateDir ?? '.steward', 'worker.log');
+  await mkdir(dirname(logFile), { recursive: true });
+  installRuntime(pino({ name: 'steward-worker' }, pino.destination({ dest: logFile, sync: false })));
+  print(`worker log: ${logFile}`);
   const settings = settingsFromEnv();
   const native = await NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey });
   const workers = await createStewardWorkers({ connection: native, namespace: settings.namespace, hostId: hostId(), tmuxSocket: process.env.STEWARD_TMUX_SOCKET || undefined });
   const running = Promise.all(workers.map((w) => w.run()));
   const { client, connection } = await connect(settings);
   try {
+    if (opts.replaceRunning) await terminateRunning(client, buildWorkflowId(config.name));
     const { handle, attached } = await startBuild(client, config, hash, hostId());
     print(`${attached ? 'attached to' : 'started'} build ${handle.workflowId}`);
     if (uiUrl) print(`Web UI: ${uiUrl}/namespaces/${settings.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`);

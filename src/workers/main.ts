@@ -1,4 +1,5 @@
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
+import { installRuntime } from './runtime';
 import pino from 'pino';
 import { settingsFromEnv } from '../client/connection';
 import { hostId } from './host-id';
@@ -9,17 +10,7 @@ export async function runWorkerProcess(): Promise<void> {
   const logger = pino({ name: 'steward-worker' });
   const settings = settingsFromEnv();
   const id = hostId();
-  Runtime.install({
-    logger: {
-      log: (level, message, meta) => logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')]({ ...meta }, message),
-      trace: (m, meta) => logger.trace(meta ?? {}, m),
-      debug: (m, meta) => logger.debug(meta ?? {}, m),
-      info: (m, meta) => logger.info(meta ?? {}, m),
-      warn: (m, meta) => logger.warn(meta ?? {}, m),
-      error: (m, meta) => logger.error(meta ?? {}, m),
-    },
-    shutdownSignals: ['SIGINT', 'SIGTERM'],
-  });
+  installRuntime(logger);
   const connection = await NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey });
   const workers = await createStewardWorkers({
     connection,
