@@ -1,7 +1,8 @@
 /** Signals, queries and updates of the build workflow: one module shared by workflow and clients. */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { StewardConfig } from '../core/config/types';
+import type { BudgetConfig, PhaseConfig, StewardConfig } from '../core/config/types';
+import type { AgentHookEvent } from '../core/hook-event';
 import type { BuildState, PhaseRecord } from '../core/build-state';
 
 export const WORKFLOW_TASK_QUEUE = 'steward';
@@ -43,3 +44,14 @@ export type BuildStatusView = Omit<BuildState, 'config'> & { phase: string | nul
 export const statusQuery = defineQuery<BuildStatusView>('status');
 export const stopSignal = defineSignal<[reason?: string]>('stop');
 export const pushedSignal = defineSignal<[sha?: string]>('pushed');
+
+/** What an agent's Claude Code hook reported (sent by `steward hook`). */
+export const hookSignal = defineSignal<[event: AgentHookEvent]>('hook');
+
+export const pauseUpdate = defineUpdate<string, [reason?: string]>('pause');
+export const resumeUpdate = defineUpdate<string, []>('resume');
+export const advanceUpdate = defineUpdate<string, []>('advance');
+export const appendPhasesUpdate = defineUpdate<string, [phases: PhaseConfig[]]>('appendPhases');
+export const nudgeUpdate = defineUpdate<string, [request: { agent: string; message?: string }]>('nudge');
+export const restartUpdate = defineUpdate<string, [request: { agent: string }]>('restart');
+export const setBudgetUpdate = defineUpdate<string, [budget: BudgetConfig]>('setBudget');
