@@ -16,7 +16,8 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     async observe(req: ObserveRequest): Promise<Snapshot> {
-      return observe(deps.tmux, req);
+      const ctx = Context.current();
+      return observe(deps.tmux, req, () => ctx.heartbeat(), ctx.cancelled);
     },
     async launchAgent(req: LaunchRequest): Promise<void> {
       await launchAgent(deps.tmux, deps.binDir, req, () => Context.current().heartbeat());

@@ -1,10 +1,19 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Snapshot, RepoObservation } from '../core/snapshot';
+import type { ConfigChange } from '../core/config-reload';
+import { configHash, formatIssues, loadConfigFile } from './config-file';
 import type { Tmux } from './tmux';
 import { WorkRepo } from './git';
 
 export interface ObserveRequest {
+  /**
+   * Wait this long before looking, heartbeating so a cancel arrives: an idle tick is then one
+   * activity and no timer in the workflow's history. The workflow cancels it when a signal lands.
+   */
+  waitMs: number;
+  /** The config file and the hash of the config the build runs, to notice an edit. */
+  config: { file: string; knownHash: string } | null;
   /** Agent name → tmux session. */
   agents: Record<string, string>;
   repo: null | {
@@ -35,11 +44,39 @@ async function observeRepo(req: NonNullable<ObserveRequest['repo']>): Promise<Re
   return { fetchError, head, commits, phaseDone: status !== null && status.includes(req.doneMarker), inboxes };
 }
 
-/** One look at everything the supervisor decides on: panes, then origin/main. */
-export async function observe(tmux: Tmux, req: ObserveRequest): Promise<Snapshot> {
+async function observeConfig(req: NonNullable<ObserveRequest['config']>): Promise<ConfigChange | null> {
+  const loaded = await loadConfigFile(req.file);
+  if (!loaded.ok) {
+    const hash = createHash('sha256').update(formatIssues(req.file, loaded.issues)).digest('hex');
+    return { hash, ok: false, problems: formatIssues(req.file, loaded.issues) };
+  }
+  const hash = configHash(loaded.config);
+  return hash === req.knownHash ? null : { hash, ok: true, config: loaded.config };
+}
+
+/** Sleeps in short steps, heartbeating, so the workflow's cancel ends the wait promptly. */
+async function waitHeartbeating(ms: number, heartbeat: () => void, cancelled: Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    heartbeat();
+    const step = new Promise((r) => setTimeout(r, Math.min(1000, deadline - Date.now())));
+    await Promise.race([step, cancelled]);
+  }
+}
+
+/** One look at everything the supervisor decides on: panes, origin/main, the config file. */
+export async function observe(
+  tmux: Tmux,
+  req: ObserveRequest,
+  heartbeat: () => void = () => {},
+  cancelled: Promise<unknown> = new Promise(() => {}),
+): Promise<Snapshot> {
+  if (req.waitMs > 0) await waitHeartbeating(req.waitMs, heartbeat, cancelled);
   const agents: Snapshot['agents'] = {};
   for (const [name, session] of Object.entries(req.agents)) {
     agents[name] = await tmux.snapshot(session);
   }
-  return { at: Date.now(), agents, repo: req.repo ? await observeRepo(req.repo) : null };
+  const repo = req.repo ? await observeRepo(req.repo) : null;
+  const config = req.config ? await observeConfig(req.config) : null;
+  return { at: Date.now(), agents, repo, config };
 }

@@ -1,5 +1,11 @@
 import { runProgram } from './run-program';
-import { assertSafeName } from '../core/names';
+import { sessionSafeNameError } from '../core/config/names';
+
+/** Session names become tmux targets: refuse anything that could be read as target syntax. */
+function assertSafeName(name: string, what: string): void {
+  const problem = sessionSafeNameError(name);
+  if (problem) throw new Error(`unsafe ${what} name: ${problem}`);
+}
 
 export interface PaneSnapshot {
   alive: boolean;

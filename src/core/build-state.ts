@@ -32,6 +32,8 @@ export interface BuildState {
   hostId: string;
   config: StewardConfig;
   configHash: string;
+  /** Hash of an edit that was refused, so it is reported once, not every tick. */
+  rejectedConfigHash: string | null;
   status: BuildStatus;
   /** Index into config.loop.phases; equals phases.length once the sequence is complete. */
   phaseIndex: number;
@@ -41,6 +43,8 @@ export interface BuildState {
   handoff: { lastSha: string | null; inboxHashes: Record<string, string | null> };
   fetchFailing: boolean;
   launched: boolean;
+  /** Epoch ms of the last heavy tick (healing). */
+  lastHeavyAt: number;
   events: StewardEvent[];
   eventSeq: number;
 }

@@ -24,6 +24,8 @@ export type EventType =
   | 'budget_exceeded'
   | 'paused'
   | 'resumed'
+  | 'agent_restarted'
+  | 'budget_updated'
   | 'stopped';
 
 export interface StewardEvent {

@@ -29,6 +29,7 @@ export function initialBuildState(args: {
     hostId: args.hostId,
     config: args.config,
     configHash: args.configHash,
+    rejectedConfigHash: null,
     status: 'running',
     phaseIndex: 0,
     phaseStartedAt: args.now,
@@ -37,6 +38,7 @@ export function initialBuildState(args: {
     handoff: { lastSha: null, inboxHashes: {} },
     fetchFailing: false,
     launched: false,
+    lastHeavyAt: args.now,
     events: [],
     eventSeq: 0,
   };

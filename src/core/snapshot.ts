@@ -24,9 +24,13 @@ export interface RepoObservation {
   inboxes: Record<string, string | null>;
 }
 
+import type { ConfigChange } from './config-reload';
+
 export interface Snapshot {
   /** Epoch ms at which the activity observed. */
   at: number;
   agents: Record<string, AgentObservation>;
   repo: RepoObservation | null;
+  /** Set when the config file no longer matches the build's config hash. */
+  config: ConfigChange | null;
 }

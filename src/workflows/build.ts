@@ -1,39 +1,63 @@
 import {
+  ActivityCancellationType,
   allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
+  isCancellation,
+  log,
   proxyActivities,
+  RetryPolicy,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
-  log,
 } from '@temporalio/workflow';
 import type { StewardActivities } from '../activities';
+import type { ObserveRequest } from '../activities/observe';
 import type { Action, PlannedAction } from '../core/actions';
+import type { BudgetConfig, PhaseConfig } from '../core/config/types';
 import { BuildState, currentPhaseId, phases, RECENT_EVENTS, sequenceComplete } from '../core/build-state';
+import { configReloadDecision } from '../core/config-reload';
 import type { NewEvent, StewardEvent } from '../core/events';
+import type { AgentHookEvent } from '../core/hook-event';
 import { initialBuildState } from '../core/initial-state';
 import { launchSpec } from '../core/launch';
+import { OperatorCommand, operatorCommandProblem, operatorDecision } from '../core/operator';
+import type { Snapshot } from '../core/snapshot';
 import { decideTick } from '../core/tick';
 import {
   activityQueueFor,
+  advanceUpdate,
+  appendPhasesUpdate,
   BuildInput,
   BuildResult,
+  EscalationSearchAttribute,
+  hookSignal,
+  nudgeUpdate,
+  pauseUpdate,
   PhaseSearchAttribute,
   ProjectSearchAttribute,
   pushedSignal,
+  restartUpdate,
+  resumeUpdate,
+  setBudgetUpdate,
   StatusSearchAttribute,
   statusQuery,
   stopSignal,
 } from './definitions';
 
-type Command = { type: 'stop'; reason: string } | { type: 'pushed'; sha?: string };
+type InboxItem =
+  | { type: 'stop'; reason: string }
+  | { type: 'pushed'; sha?: string }
+  | { type: 'hook'; event: AgentHookEvent }
+  | { type: 'operator'; id: number; cmd: OperatorCommand };
 
 /**
  * One build: a phase sequence supervised tick by tick. Each tick observes the world once, lets
- * src/core decide, then performs the decided effects. Signals only enqueue; the loop does the work.
+ * src/core decide, then performs the decided effects. Handlers only enqueue; the loop does the work.
  */
 export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
   let state: BuildState =
@@ -46,43 +70,89 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       now: Date.now(),
       sessionIds: Object.fromEntries(input.config.agents.map((a) => [a.name, uuid4()])),
     });
-  const inbox: Command[] = [];
+  const inbox: InboxItem[] = [];
+  const replies = new Map<number, { ok: boolean; text: string }>();
+  let nextCommandId = 0;
 
-  setHandler(statusQuery, () => statusView(state), { description: 'Phase, agents, recent events.' });
+  // ---- handlers: registered first, they only enqueue ----
+  setHandler(statusQuery, () => statusView(state), { description: 'Phase, per-agent state, recent events.' });
   setHandler(stopSignal, (reason) => void inbox.push({ type: 'stop', reason: reason ?? 'operator stop' }), {
-    description: 'Stop supervising; agents are left running.',
+    description: 'Stop supervising; the agents are left running in tmux.',
   });
   setHandler(pushedSignal, (sha) => void inbox.push({ type: 'pushed', sha }), {
-    description: 'A push landed on the work repo (from CI or a hook): check handoffs now.',
+    description: 'A push landed on the work repo (from CI or a hook): check handoffs and phase status now.',
+  });
+  setHandler(hookSignal, (event) => void inbox.push({ type: 'hook', event }), {
+    description: "An agent's Claude Code hook fired (stop, idle or permission prompt, rate limit).",
   });
 
+  const operate = async (cmd: OperatorCommand): Promise<string> => {
+    const id = ++nextCommandId;
+    inbox.push({ type: 'operator', id, cmd });
+    await condition(() => replies.has(id));
+    const reply = replies.get(id)!;
+    replies.delete(id);
+    if (!reply.ok) throw ApplicationFailure.nonRetryable(reply.text, 'InvalidOperatorCommand');
+    return reply.text;
+  };
+  const validate = (cmd: OperatorCommand) => {
+    const problem = operatorCommandProblem(state, cmd);
+    if (problem) throw new Error(problem);
+  };
+  const operator = <A extends unknown[]>(toCommand: (...args: A) => OperatorCommand, description: string) => ({
+    handler: (...args: A) => operate(toCommand(...args)),
+    options: { validator: (...args: A) => validate(toCommand(...args)), description },
+  });
+  const pause = operator((reason?: string) => ({ type: 'pause', reason: reason ?? 'paused by operator' }), 'Pause supervision: no pings, nudges, reboots or phase advance until resumed.');
+  setHandler(pauseUpdate, pause.handler, pause.options);
+  const resume = operator(() => ({ type: 'resume' }), 'Resume a paused build.');
+  setHandler(resumeUpdate, resume.handler, resume.options);
+  const advance = operator(() => ({ type: 'advance' }), 'Advance to the next phase now, without the done marker.');
+  setHandler(advanceUpdate, advance.handler, advance.options);
+  const append = operator((added: PhaseConfig[]) => ({ type: 'appendPhases', phases: added }), 'Append phases; a completed sequence resumes with the first.');
+  setHandler(appendPhasesUpdate, append.handler, append.options);
+  const nudge = operator((req: { agent: string; message?: string }) => ({ type: 'nudge', agent: req.agent, message: req.message }), "Type a message into an agent's pane.");
+  setHandler(nudgeUpdate, nudge.handler, nudge.options);
+  const restart = operator((req: { agent: string }) => ({ type: 'restart', agent: req.agent }), 'Kill and restart an agent with its kickoff (a fresh session).');
+  setHandler(restartUpdate, restart.handler, restart.options);
+  const budget = operator((b: BudgetConfig) => ({ type: 'setBudget', budget: b }), 'Replace the token/USD budget; a build paused by its budget resumes when under it.');
+  setHandler(setBudgetUpdate, budget.handler, budget.options);
+
+  // ---- activities on the agents' host ----
   // Short start-to-close timeouts: an activity lost with a crashed worker is retried within seconds.
-  const hostActivity = (startToCloseTimeout: '15 seconds' | '1 minute') =>
+  const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 };
+  const host = proxyActivities<StewardActivities>({
+    taskQueue: activityQueueFor(state.hostId),
+    startToCloseTimeout: '15 seconds',
+    scheduleToStartTimeout: '5 minutes',
+    retry,
+  });
+  const { launchAgent } = proxyActivities<StewardActivities>({
+    taskQueue: activityQueueFor(state.hostId),
+    startToCloseTimeout: '1 minute',
+    heartbeatTimeout: '10 seconds',
+    scheduleToStartTimeout: '5 minutes',
+    retry,
+  });
+  const observer = (waitMs: number) =>
     proxyActivities<StewardActivities>({
       taskQueue: activityQueueFor(state.hostId),
-      startToCloseTimeout,
-      heartbeatTimeout: startToCloseTimeout === '1 minute' ? '10 seconds' : undefined,
+      startToCloseTimeout: waitMs + 30_000,
+      heartbeatTimeout: '10 seconds',
       scheduleToStartTimeout: '5 minutes',
-      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
-    });
-  const host = hostActivity('15 seconds');
-  const { launchAgent } = hostActivity('1 minute');
+      cancellationType: ActivityCancellationType.TRY_CANCEL,
+      retry,
+    }).observe;
 
+  // ---- effects ----
   const emit = (events: NewEvent[]): StewardEvent[] => {
     const stamped = events.map((e) => ({ ...e, seq: ++state.eventSeq, at: Date.now() }));
     state.events = [...state.events, ...stamped].slice(-RECENT_EVENTS);
     return stamped;
   };
-
-  const perform = async (planned: PlannedAction): Promise<NewEvent> => {
-    try {
-      await act(planned.action);
-      return planned.event;
-    } catch (err) {
-      return { type: 'action_failed', agent: planned.action.agent, message: `${planned.action.type}: ${(err as Error).message}` };
-    }
+  const record = async (events: NewEvent[]) => {
+    if (events.length) await host.appendEvents({ file: `${state.config.state_dir}/events.jsonl`, events: emit(events) });
   };
-
   const act = async (action: Action): Promise<void> => {
     const agent = state.config.agents.find((a) => a.name === action.agent);
     if (!agent) throw new Error(`no agent ${action.agent}`);
@@ -90,51 +160,93 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     if (action.type === 'launch') await launchAgent({ spec, fresh: action.fresh, prompt: action.prompt });
     else await host.sendToAgent({ session: spec.session, text: action.text, submitKey: spec.submitKey });
   };
-
+  const perform = async (planned: PlannedAction[]): Promise<NewEvent[]> => {
+    const outcomes: NewEvent[] = [];
+    for (const p of planned) {
+      try {
+        await act(p.action);
+        outcomes.push(p.event);
+      } catch (err) {
+        outcomes.push({ type: 'action_failed', agent: p.action.agent, message: `${p.action.type}: ${(err as Error).message}` });
+      }
+    }
+    return outcomes;
+  };
   const publish = () => {
+    const escalated = Object.entries(state.agents).filter(([, a]) => a.crashLooped).map(([n]) => n);
     upsertSearchAttributes([
       { key: PhaseSearchAttribute, value: currentPhaseId(state) ?? 'complete' },
       { key: StatusSearchAttribute, value: state.status },
       { key: ProjectSearchAttribute, value: state.config.name },
+      { key: EscalationSearchAttribute, value: escalated.length ? `crash-loop:${escalated.join(',')}` : 'none' },
     ]);
-    setCurrentDetails(
-      `**${state.config.name}** — ${state.status}, phase ${currentPhaseId(state) ?? 'complete'} ` +
-        `(${Math.min(state.phaseIndex + 1, phases(state).length)}/${phases(state).length})`,
-    );
+    setCurrentDetails(currentDetails(state));
   };
 
-  if (!input.state) emit([{ type: 'build_started', message: `build ${state.config.name} started on host ${state.hostId}` }]);
+  // ---- the supervision loop ----
+  const observeOnce = async (waitMs: number): Promise<Snapshot | null> => {
+    const scope = new CancellationScope();
+    const pending = scope.run(() => observer(waitMs)(observeRequest(state, waitMs)));
+    pending.catch(() => undefined);
+    if (waitMs > 0) {
+      await Promise.race([pending.then(() => undefined, () => undefined), condition(() => inbox.length > 0)]);
+      if (inbox.length > 0) scope.cancel();
+    }
+    try {
+      return await pending;
+    } catch (err) {
+      if (!isCancellation(err)) log.warn('observe failed', { error: (err as Error).message });
+      return null;
+    }
+  };
+
+  if (!input.state) await record([{ type: 'build_started', message: `build ${state.config.name} started on host ${state.hostId}` }]);
   publish();
 
-  while (true) {
-    const interval = state.config.watchdog.signal_interval;
-    await condition(() => inbox.length > 0, interval);
-    const commands = inbox.splice(0);
-    const stop = commands.find((c): c is Extract<Command, { type: 'stop' }> => c.type === 'stop');
-    if (stop) {
+  for (;;) {
+    const before = JSON.stringify([state.status, state.phaseIndex, Object.values(state.agents).map((a) => a.crashLooped)]);
+    // Signals wake the loop at once: an observe waiting out the interval is cancelled and redone now.
+    const snapshot = (inbox.length ? null : await observeOnce(state.config.watchdog.signal_interval)) ?? (await observeOnce(0));
+
+    const events: NewEvent[] = [];
+    const planned: PlannedAction[] = [];
+    let stopReason: string | null = null;
+    for (const item of inbox.splice(0)) {
+      if (item.type === 'stop') stopReason = item.reason;
+      else if (item.type === 'operator') {
+        const problem = operatorCommandProblem(state, item.cmd);
+        if (problem) {
+          replies.set(item.id, { ok: false, text: problem });
+          continue;
+        }
+        const outcome = operatorDecision(state, item.cmd, Date.now(), uuid4());
+        state = outcome.state;
+        events.push(...outcome.events);
+        planned.push(...outcome.actions);
+        replies.set(item.id, { ok: true, text: outcome.reply });
+      }
+    }
+    if (stopReason !== null) {
       state.status = 'stopped';
-      await host.appendEvents({ file: eventLogFile(state), events: emit([{ type: 'stopped', message: stop.reason }]) });
+      await record([...events, { type: 'stopped', message: stopReason }]);
       break;
     }
 
-    let snapshot;
-    try {
-      snapshot = await host.observe(observeRequest(state));
-    } catch (err) {
-      log.warn('observe failed', { error: (err as Error).message });
-      continue;
+    if (snapshot) {
+      const reload = configReloadDecision(state, snapshot.config, uuid4);
+      state = reload.state;
+      events.push(...reload.events);
+      const decision = decideTick(state, snapshot, Date.now());
+      state = decision.state;
+      events.push(...decision.events);
+      planned.push(...decision.actions);
     }
-    const phaseBefore = state.phaseIndex;
-    const decision = decideTick(state, snapshot, Date.now());
-    state = decision.state;
-    const outcomes: NewEvent[] = [...decision.events];
-    for (const planned of decision.actions) outcomes.push(await perform(planned));
-    if (outcomes.length) await host.appendEvents({ file: eventLogFile(state), events: emit(outcomes) });
-    if (state.phaseIndex !== phaseBefore) publish();
+    events.push(...(await perform(planned)));
+    await record(events);
+    if (JSON.stringify([state.status, state.phaseIndex, Object.values(state.agents).map((a) => a.crashLooped)]) !== before) publish();
 
     if (sequenceComplete(state) && !supervisesAfterCompletion(state)) {
       state.status = 'completed';
-      publish();
       break;
     }
     if (workflowInfo().continueAsNewSuggested) {
@@ -143,8 +255,8 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     }
   }
 
-  await condition(allHandlersFinished);
   publish();
+  await condition(allHandlersFinished);
   return {
     build: state.config.name,
     status: state.status,
@@ -158,14 +270,24 @@ function supervisesAfterCompletion(state: BuildState): boolean {
   return state.config.services.length > 0 || state.config.agents.some((a) => a.kind === 'persistent');
 }
 
-function eventLogFile(state: BuildState): string {
-  return `${state.config.state_dir}/events.jsonl`;
+function currentDetails(state: BuildState): string {
+  const phase = currentPhaseId(state) ?? 'complete';
+  const agents = Object.entries(state.agents)
+    .map(([name, a]) => `${name}: ${a.alive ? 'alive' : 'down'}${a.crashLooped ? ' CRASH-LOOP' : ''}${a.rateLimitedUntil ? ' rate-limited' : ''}`)
+    .join(', ');
+  const last = state.events[state.events.length - 1];
+  return (
+    `**${state.config.name}** — ${state.status}, phase ${phase} (${Math.min(state.phaseIndex + 1, phases(state).length)}/${phases(state).length})\n\n` +
+    `Agents: ${agents || 'none'}\n\nLast: ${last ? `${last.type} ${last.agent ?? ''} ${last.message}` : '—'}`
+  );
 }
 
-function observeRequest(state: BuildState) {
+function observeRequest(state: BuildState, waitMs: number): ObserveRequest {
   const loop = state.config.loop;
   const phase = phases(state)[state.phaseIndex];
   return {
+    waitMs,
+    config: { file: state.config.source, knownHash: state.configHash },
     agents: Object.fromEntries(state.config.agents.map((a) => [a.name, a.session])),
     repo: loop
       ? {

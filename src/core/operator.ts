@@ -1,0 +1,135 @@
+import type { BudgetConfig, PhaseConfig } from './config/types';
+import { idError, sessionSafeNameError } from './config/names';
+import { BuildState, phases, sequenceComplete } from './build-state';
+import type { PlannedAction } from './actions';
+import type { NewEvent } from './events';
+import { phaseAdvanceDecision } from './phase-advance';
+import { launchPrompt, phaseKickoff } from './prompts';
+
+/** What an operator asks of a running build (through updates; `steward` and `temporal` CLIs). */
+export type OperatorCommand =
+  | { type: 'pause'; reason: string }
+  | { type: 'resume' }
+  | { type: 'advance' }
+  | { type: 'appendPhases'; phases: PhaseConfig[] }
+  | { type: 'nudge'; agent: string; message?: string }
+  | { type: 'restart'; agent: string }
+  | { type: 'setBudget'; budget: BudgetConfig };
+
+export interface OperatorOutcome {
+  state: BuildState;
+  actions: PlannedAction[];
+  events: NewEvent[];
+  /** One line for the operator. */
+  reply: string;
+}
+
+export const DEFAULT_NUDGE = 'watchdog nudge from the operator: resume now — pull any pending review or inbox file and continue. Do not stay idle.';
+
+function unknownAgent(state: BuildState, name: string): string | null {
+  if (state.config.agents.some((a) => a.name === name)) return null;
+  return `no agent "${name}" in build ${state.config.name}; agents: ${state.config.agents.map((a) => a.name).join(', ') || 'none'}`;
+}
+
+function phaseProblems(state: BuildState, added: PhaseConfig[]): string | null {
+  if (!state.config.loop) return `build ${state.config.name} has no [loop] to append phases to`;
+  if (added.length === 0) return 'no phases given';
+  const seen = new Set(phases(state).map((p) => p.id));
+  for (const p of added) {
+    const bad = idError(p.id);
+    if (bad) return `phase id: ${bad}`;
+    if (seen.has(p.id)) return `phase "${p.id}" already exists`;
+    seen.add(p.id);
+    if (p.status.startsWith('/') || p.status.split('/').includes('..')) return `phase "${p.id}": status file must stay inside the state dir`;
+  }
+  return null;
+}
+
+/** Update validators: nonsense is rejected before it enters history. Returns the problem, or null. */
+export function operatorCommandProblem(state: BuildState, cmd: OperatorCommand): string | null {
+  switch (cmd.type) {
+    case 'pause':
+      return state.status === 'paused' ? 'already paused' : state.status !== 'running' ? `build is ${state.status}` : null;
+    case 'resume':
+      return state.status === 'paused' ? null : `build is ${state.status}, not paused`;
+    case 'advance':
+      if (!state.config.loop) return `build ${state.config.name} has no phases`;
+      return sequenceComplete(state) ? 'cannot advance past the last phase: the sequence is complete' : null;
+    case 'appendPhases':
+      return phaseProblems(state, cmd.phases);
+    case 'nudge':
+    case 'restart':
+      return sessionSafeNameError(cmd.agent) ?? unknownAgent(state, cmd.agent);
+    case 'setBudget':
+      return [cmd.budget.build?.tokens, cmd.budget.build?.usd, cmd.budget.phase?.tokens, cmd.budget.phase?.usd].some((v) => v !== undefined && !(v > 0))
+        ? 'budget limits must be positive numbers'
+        : null;
+  }
+}
+
+/** Applies a validated operator command. `newSessionId` is a fresh id for a restarted agent. */
+export function operatorDecision(state: BuildState, cmd: OperatorCommand, now: number, newSessionId: string): OperatorOutcome {
+  const none = { actions: [] as PlannedAction[], events: [] as NewEvent[] };
+  switch (cmd.type) {
+    case 'pause':
+      return { ...none, state: { ...state, status: 'paused' }, events: [{ type: 'paused', message: cmd.reason }], reply: `paused: ${cmd.reason}` };
+    case 'resume':
+      return { ...none, state: { ...state, status: 'running' }, events: [{ type: 'resumed', message: 'resumed by operator' }], reply: 'resumed' };
+    case 'advance': {
+      const from = phases(state)[state.phaseIndex]?.id;
+      const advanced = phaseAdvanceDecision(state, false, now, true);
+      const to = phases(advanced.state)[advanced.state.phaseIndex]?.id;
+      return { ...advanced, reply: to ? `advanced from ${from} to ${to}` : `advanced past ${from}: the sequence is complete` };
+    }
+    case 'appendPhases':
+      return appendPhases(state, cmd.phases, now);
+    case 'nudge': {
+      const text = cmd.message?.trim() || DEFAULT_NUDGE;
+      return {
+        state,
+        actions: [{ action: { type: 'send', agent: cmd.agent, text }, event: { type: 'agent_nudged', agent: cmd.agent, message: `operator nudge: ${text.slice(0, 80)}` } }],
+        events: [],
+        reply: `nudged ${cmd.agent}`,
+      };
+    }
+    case 'restart':
+      return restartAgent(state, cmd.agent, now, newSessionId);
+    case 'setBudget':
+      return { ...none, state: { ...state, config: { ...state.config, budget: cmd.budget } }, events: [{ type: 'budget_updated', message: JSON.stringify(cmd.budget) }], reply: 'budget updated' };
+  }
+}
+
+function appendPhases(state: BuildState, added: PhaseConfig[], now: number): OperatorOutcome {
+  const loop = state.config.loop!;
+  const wasComplete = sequenceComplete(state);
+  const next: BuildState = {
+    ...state,
+    config: { ...state.config, loop: { ...loop, phases: [...loop.phases, ...added] } },
+    phaseStartedAt: wasComplete ? now : state.phaseStartedAt,
+  };
+  const events: NewEvent[] = [{ type: 'phases_appended', message: `appended ${added.map((p) => p.id).join(', ')}` }];
+  const actions: PlannedAction[] = [];
+  if (wasComplete) {
+    const phase = added[0]!;
+    events.push({ type: 'phase_started', phase: phase.id, message: `phase ${phase.id} started (the sequence resumes)` });
+    const text = phaseKickoff(loop, phase);
+    for (const a of state.config.agents.filter((x) => x.kind === 'loop')) {
+      actions.push({ action: { type: 'send', agent: a.name, text }, event: { type: 'ping_sent', agent: a.name, phase: phase.id, message: `kickoff for phase ${phase.id}` } });
+    }
+  }
+  return { state: next, actions, events, reply: `appended ${added.length} phase(s)${wasComplete ? '; the sequence resumes' : ''}` };
+}
+
+function restartAgent(state: BuildState, name: string, now: number, sessionId: string): OperatorOutcome {
+  const agent = state.config.agents.find((a) => a.name === name)!;
+  const loop = state.config.loop;
+  const phase = phases(state)[state.phaseIndex];
+  const phaseText = agent.kind === 'loop' && loop && phase ? phaseKickoff(loop, phase) : null;
+  const prev = state.agents[name]!;
+  return {
+    state: { ...state, agents: { ...state.agents, [name]: { ...prev, sessionId, startedAt: now, crashLooped: false, reboots: [] } } },
+    actions: [{ action: { type: 'launch', agent: name, fresh: true, prompt: launchPrompt(agent.kickoff, phaseText) }, event: { type: 'agent_restarted', agent: name, message: 'restarted by operator' } }],
+    events: [],
+    reply: `restarted ${name}`,
+  };
+}
