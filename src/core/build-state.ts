@@ -18,6 +18,21 @@ export interface AgentState {
   rateLimitedUntil: number | null;
   /** Epoch ms of the last wake (or start), for wake intervals. */
   lastWakeAt: number | null;
+  /** Epoch ms of the last tick that saw the pane busy; the idle clock starts no earlier. */
+  lastBusyAt: number | null;
+  /**
+   * Epoch ms before which the current idle stretch cannot have begun: set when Steward types into
+   * the pane or (re)launches it (a fresh idle window) and by a `stop`/`idle_prompt` hook.
+   */
+  idleSince: number | null;
+  /** The WAITING-UNTIL marker last seen on the pane, and its end as resolved when first seen. */
+  waitingText: string | null;
+  waitingUntil: number | null;
+  /**
+   * The usage-limit message last seen on the pane (or reported by a hook). Kept after the resume
+   * until no limit shows, so a message still on screen is not read again as a new limit.
+   */
+  rateLimitText: string | null;
 }
 
 export interface PhaseRecord {

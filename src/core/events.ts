@@ -8,6 +8,8 @@ export type EventType =
   | 'agent_woken'
   | 'agent_rate_limited'
   | 'agent_resumed'
+  /** The agent waits at a permission prompt (reported by its hook): an operator must answer. */
+  | 'agent_blocked'
   | 'crash_loop'
   | 'ping_sent'
   | 'phase_started'

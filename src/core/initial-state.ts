@@ -12,6 +12,11 @@ export function newAgentState(sessionId: string): AgentState {
     crashLooped: false,
     rateLimitedUntil: null,
     lastWakeAt: null,
+    lastBusyAt: null,
+    idleSince: null,
+    waitingText: null,
+    waitingUntil: null,
+    rateLimitText: null,
   };
 }
 

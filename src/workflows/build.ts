@@ -103,7 +103,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     handler: (...args: A) => operate(toCommand(...args)),
     options: { validator: (...args: A) => validate(toCommand(...args)), description },
   });
-  const pause = operator((reason?: string) => ({ type: 'pause', reason: reason ?? 'paused by operator' }), 'Pause supervision: no pings, nudges, reboots or phase advance until resumed.');
+  const pause = operator((reason: string) => ({ type: 'pause', reason: reason || 'paused by operator' }), 'Pause supervision: no pings, nudges, reboots or phase advance until resumed.');
   setHandler(pauseUpdate, pause.handler, pause.options);
   const resume = operator(() => ({ type: 'resume' }), 'Resume a paused build.');
   setHandler(resumeUpdate, resume.handler, resume.options);
@@ -210,25 +210,28 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
 
     const events: NewEvent[] = [];
     const planned: PlannedAction[] = [];
+    // Operator replies are released after the tick's effects, so an update returns once it is done.
+    const answered: [number, { ok: boolean; text: string }][] = [];
     let stopReason: string | null = null;
     for (const item of inbox.splice(0)) {
       if (item.type === 'stop') stopReason = item.reason;
       else if (item.type === 'operator') {
         const problem = operatorCommandProblem(state, item.cmd);
         if (problem) {
-          replies.set(item.id, { ok: false, text: problem });
+          answered.push([item.id, { ok: false, text: problem }]);
           continue;
         }
         const outcome = operatorDecision(state, item.cmd, Date.now(), uuid4());
         state = outcome.state;
         events.push(...outcome.events);
         planned.push(...outcome.actions);
-        replies.set(item.id, { ok: true, text: outcome.reply });
+        answered.push([item.id, { ok: true, text: outcome.reply }]);
       }
     }
     if (stopReason !== null) {
       state.status = 'stopped';
       await record([...events, { type: 'stopped', message: stopReason }]);
+      answered.forEach(([id, reply]) => replies.set(id, reply));
       break;
     }
 
@@ -243,6 +246,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     }
     events.push(...(await perform(planned)));
     await record(events);
+    answered.forEach(([id, reply]) => replies.set(id, reply));
     if (JSON.stringify([state.status, state.phaseIndex, Object.values(state.agents).map((a) => a.crashLooped)]) !== before) publish();
 
     if (sequenceComplete(state) && !supervisesAfterCompletion(state)) {

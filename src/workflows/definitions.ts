@@ -48,7 +48,7 @@ export const pushedSignal = defineSignal<[sha?: string]>('pushed');
 /** What an agent's Claude Code hook reported (sent by `steward hook`). */
 export const hookSignal = defineSignal<[event: AgentHookEvent]>('hook');
 
-export const pauseUpdate = defineUpdate<string, [reason?: string]>('pause');
+export const pauseUpdate = defineUpdate<string, [reason: string]>('pause');
 export const resumeUpdate = defineUpdate<string, []>('resume');
 export const advanceUpdate = defineUpdate<string, []>('advance');
 export const appendPhasesUpdate = defineUpdate<string, [phases: PhaseConfig[]]>('appendPhases');

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { installRuntime } from '../../src/workers/runtime';
 import { Tmux } from '../../src/activities/tmux';
 import { createWorkspace } from '../../src/client/workspace';
 import { loadConfigOrThrow } from '../../src/client/load-or-exit';
@@ -43,7 +45,7 @@ export class BuildHarness {
 
   static async create(prefix: string, clones = ['builder', 'adversary', 'supervisor']): Promise<BuildHarness> {
     if (!runtimeInstalled) {
-      Runtime.install({ logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m) => process.stderr.write(`${m}\n`) } });
+      installRuntime(pino({ level: 'error' }, pino.destination(2)));
       runtimeInstalled = true;
     }
     const suffix = randomBytes(3).toString('hex');

@@ -1,0 +1,158 @@
+import type { AgentState } from '../build-state';
+import type { AgentConfig } from '../config/types';
+import type { AgentObservation } from '../snapshot';
+import type { PanePatterns } from '../pane';
+import { classifyPane, findLastLimitMessage } from '../pane';
+import type { AgentDecision } from './agent-decision';
+import { unchanged } from './agent-decision';
+import { lastOutputAt } from './idle-clock';
+import { LIMIT_RESET_MESSAGE } from './messages';
+
+/**
+ * Added to a reset time before the agent is resumed. Claude Code prints the reset to the minute
+ * ("resets 3pm") and the service's clock need not agree with ours to the second; a resume a minute
+ * late costs little, one a few seconds early hits the limit again. (The driver's
+ * `limit_reset_slack`, fixed here.)
+ */
+export const LIMIT_RESET_SLACK_MS = 60_000;
+
+/**
+ * A limit whose reset time cannot be read (a configured `limit_patterns` match, "You've hit your
+ * limit" with no time, a hook without `resetAt`) is probed this long after it is seen: the resume
+ * message is sent, and if the limit still shows, the agent waits another round. (The driver's
+ * `limit_probe_fallback`, fixed here.)
+ */
+export const LIMIT_PROBE_INTERVAL_MS = 15 * 60_000;
+
+/** Stands for a configured limit pattern's match, which names no message of its own. */
+export const LIMIT_PATTERN_TEXT = 'limit pattern matched';
+
+export type RateLimitVerdict =
+  /** `watch = "none"`: Steward leaves the agent alone. */
+  | 'not_watched'
+  /** No limit shown or recorded. */
+  | 'clear'
+  /** Newly limited: `agent_rate_limited` recorded; the workflow sleeps until `rateLimitedUntil`. */
+  | 'limited'
+  /** Still limited (already recorded). */
+  | 'waiting'
+  /** The reset has passed: the resume message is sent. */
+  | 'resumed'
+  /** The pane works again before the reset: the limit is dropped. */
+  | 'working'
+  /** The limit message on screen is the one already resumed from. */
+  | 'stale';
+
+export interface RateLimitInput {
+  agent: AgentConfig;
+  state: AgentState;
+  observation: AgentObservation;
+  patterns: PanePatterns;
+  now: number;
+  /** IANA zone in which a bare "resets 3pm" is read: the agents' host zone. Default UTC. */
+  timeZone?: string;
+}
+
+interface ShownLimit {
+  text: string;
+  /** Epoch ms, null when no reset time can be read. */
+  resetAt: number | null;
+}
+
+/** The limit the pane shows now, if any. A busy pane shows none: any limit text is old. */
+function shownLimit(input: RateLimitInput): ShownLimit | null {
+  const { observation, now } = input;
+  const activity = classifyPane(observation.tail, input.patterns);
+  if (activity !== 'limited') return null;
+  // Read against the pane's last output, not `now`: the message was printed then at the latest.
+  const message = findLastLimitMessage(observation.tail, lastOutputAt(observation, now), input.timeZone);
+  return message ?? { text: LIMIT_PATTERN_TEXT, resetAt: null };
+}
+
+function resumeAt(limit: ShownLimit, now: number): number {
+  return limit.resetAt !== null ? limit.resetAt + LIMIT_RESET_SLACK_MS : now + LIMIT_PROBE_INTERVAL_MS;
+}
+
+/**
+ * Usage limits. A pane showing a limit message makes the agent rate-limited until the reset plus
+ * {@link LIMIT_RESET_SLACK_MS}; `agent_rate_limited` is recorded once, when the limit begins, and
+ * the workflow sleeps on a durable timer until `state.rateLimitedUntil`. Once that has passed the
+ * agent is sent {@link LIMIT_RESET_MESSAGE} (`agent_resumed`) and the limit is cleared.
+ *
+ * The reset is resolved ONCE, when a message text is first seen, against the pane's last output
+ * time; the text is kept in `rateLimitText`. Re-reading the same text later would move a bare clock
+ * time that has passed to the next day (a stale "resets 3pm" read at 3:05pm means tomorrow), so:
+ * - while limited, the same text keeps the reset it had; a different text (a newer message) replaces it;
+ * - after the resume, the same text still on screen is the old message, not a new limit, until no
+ *   limit shows any more or the agent is relaunched (which forgets the text);
+ * - a reset already past when first seen resumes the agent at once.
+ * One case stays ambiguous: a new limit with exactly the old message's text while the old one is
+ * still on screen reads as the old one. The agent then idles, and stall detection nudges or
+ * reboots it, and the new session's fresh message is read correctly.
+ *
+ * A limit with no readable reset is probed every {@link LIMIT_PROBE_INTERVAL_MS}. A dead agent is
+ * not resumed: its limit is dropped at the reset, and healing restarts it (it does not before).
+ */
+export function rateLimitDecision(input: RateLimitInput): AgentDecision<RateLimitVerdict> {
+  const { agent, state, observation, now } = input;
+  if (agent.watch === 'none') return unchanged(state, 'not_watched');
+  const limitedUntil = state.rateLimitedUntil;
+
+  if (!observation.alive) {
+    if (limitedUntil !== null && now >= limitedUntil) return unchanged({ ...state, rateLimitedUntil: null }, 'clear');
+    return unchanged(state, limitedUntil !== null ? 'waiting' : 'clear');
+  }
+
+  const shown = shownLimit(input);
+  if (!shown) {
+    // Nothing on screen any more: the message scrolled away or the agent works again.
+    const forgotten: AgentState = { ...state, rateLimitText: null };
+    if (limitedUntil === null) return unchanged(forgotten, 'clear');
+    if (classifyPane(observation.tail, input.patterns) === 'busy') {
+      return {
+        state: { ...forgotten, rateLimitedUntil: null },
+        actions: [],
+        events: [{ type: 'agent_resumed', agent: agent.name, message: 'working again before the limit reset' }],
+        verdict: 'working',
+      };
+    }
+    // Limited by a hook's report with nothing on screen: wait for its reset.
+    return now >= limitedUntil ? resume(agent, forgotten, now, 'usage limit reset') : unchanged(forgotten, 'waiting');
+  }
+
+  const sameText = shown.text === state.rateLimitText;
+  if (limitedUntil !== null) {
+    const until = sameText ? limitedUntil : shown.resetAt !== null ? resumeAt(shown, now) : limitedUntil;
+    const next: AgentState = { ...state, rateLimitText: shown.text, rateLimitedUntil: until };
+    return now >= until ? resume(agent, next, now, `usage limit reset (${shown.text})`) : unchanged(next, 'waiting');
+  }
+
+  if (sameText) {
+    // Resumed from this very message before. A readable reset has passed: the text is old news.
+    // An unreadable one gets probed again: the agent is still held up, or its answer to the probe
+    // was short enough to leave the message in view (one more probe, no harm).
+    if (shown.resetAt !== null) return unchanged(state, 'stale');
+    return unchanged({ ...state, rateLimitedUntil: now + LIMIT_PROBE_INTERVAL_MS }, 'waiting');
+  }
+
+  const until = resumeAt(shown, now);
+  const next: AgentState = { ...state, rateLimitText: shown.text, rateLimitedUntil: until };
+  if (now >= until) return resume(agent, next, now, `usage limit already reset when first seen (${shown.text})`);
+  const resets = shown.resetAt !== null ? `resets ${new Date(shown.resetAt).toISOString()}` : `no reset time shown; probing in ${LIMIT_PROBE_INTERVAL_MS / 60_000}m`;
+  return {
+    state: next,
+    actions: [],
+    events: [{ type: 'agent_rate_limited', agent: agent.name, message: `${shown.text} — ${resets}` }],
+    verdict: 'limited',
+  };
+}
+
+/** Resume message sent; the limit cleared (its text kept), and a fresh idle window to act on it. */
+function resume(agent: AgentConfig, state: AgentState, now: number, why: string): AgentDecision<RateLimitVerdict> {
+  return {
+    state: { ...state, rateLimitedUntil: null, idleSince: now },
+    actions: [{ action: { type: 'send', agent: agent.name, text: LIMIT_RESET_MESSAGE }, event: { type: 'agent_resumed', agent: agent.name, message: why } }],
+    events: [],
+    verdict: 'resumed',
+  };
+}
