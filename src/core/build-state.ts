@@ -33,6 +33,8 @@ export interface AgentState {
    * until no limit shows, so a message still on screen is not read again as a new limit.
    */
   rateLimitText: string | null;
+  /** Epoch ms at which the agent's hook reported a permission prompt; null when none is pending. */
+  blockedSince: number | null;
 }
 
 export interface PhaseRecord {

@@ -119,7 +119,7 @@ export function parseHookPayload(text: string, agent: string, now: number, optio
       const last = str('last_assistant_message');
       if (last !== undefined && last.length <= LIMIT_BANNER_MAX) {
         const limit = findLastLimitMessage(last, now, zone);
-        if (limit) return event('rate_limit', limit.text, limit.resetAt);
+        if (limit) return event('rate_limit', last, limit.resetAt);
       }
       return event('stop', last);
     }
@@ -127,10 +127,10 @@ export function parseHookPayload(text: string, agent: string, now: number, optio
       const error = str('error') ?? 'unknown';
       const details = str('error_details');
       const last = str('last_assistant_message');
-      // The banner may sit in either text; the last one found wins (details come last).
+      // The reset time may sit in either text; the message shown is the rendered error itself.
       const limit = findLastLimitMessage([last, details].filter(Boolean).join('\n'), now, zone);
       if (error === 'rate_limit' || limit) {
-        return event('rate_limit', limit?.text ?? last ?? details ?? 'rate_limit', limit?.resetAt);
+        return event('rate_limit', last ?? limit?.text ?? details ?? 'rate_limit', limit?.resetAt);
       }
       return event('other', `StopFailure ${error}: ${last ?? details ?? 'no details'}`);
     }

@@ -17,6 +17,7 @@ export function newAgentState(sessionId: string): AgentState {
     waitingText: null,
     waitingUntil: null,
     rateLimitText: null,
+    blockedSince: null,
   };
 }
 

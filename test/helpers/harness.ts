@@ -38,12 +38,15 @@ export class BuildHarness {
     readonly client: Client,
     private readonly connection: Connection,
     readonly name: string,
+    readonly address: string,
   ) {
     this.tmux = new Tmux(socket);
     this.hostId = `test-${name}`;
   }
 
-  static async create(prefix: string, clones = ['builder', 'adversary', 'supervisor']): Promise<BuildHarness> {
+  static async create(prefix: string, opts: { clones?: string[]; address?: string } = {}): Promise<BuildHarness> {
+    const clones = opts.clones ?? ['builder', 'adversary', 'supervisor'];
+    const address = opts.address ?? testServerAddress();
     if (!runtimeInstalled) {
       installRuntime(pino({ level: 'error' }, pino.destination(2)));
       runtimeInstalled = true;
@@ -52,8 +55,8 @@ export class BuildHarness {
     const name = `${prefix}-${suffix}`;
     const dir = await mkdtemp(join(tmpdir(), `steward-${prefix}-`));
     await createWorkspace(dir, clones);
-    const connection = await Connection.connect({ address: testServerAddress() });
-    return new BuildHarness(dir, `steward-test-${suffix}`, new Client({ connection }), connection, name);
+    const connection = await Connection.connect({ address });
+    return new BuildHarness(dir, `steward-test-${suffix}`, new Client({ connection }), connection, name, address);
   }
 
   async writeConfig(toml: string, file = 'agents.toml'): Promise<string> {
@@ -63,7 +66,7 @@ export class BuildHarness {
   }
 
   async startWorker(): Promise<void> {
-    this.native ??= await NativeConnection.connect({ address: testServerAddress() });
+    this.native ??= await NativeConnection.connect({ address: this.address });
     const codePath = process.env.STEWARD_TEST_BUNDLE;
     if (!codePath) throw new Error('no workflow bundle: global setup did not run');
     this.workers = await createStewardWorkers({

@@ -42,7 +42,7 @@ describe('parseHookPayload: recorded payloads', () => {
       kind: 'rate_limit',
       at: NOW,
       sessionId: SESSION,
-      message: 'Rate limit reached',
+      message: 'API Error: Rate limit reached',
     },
     'stop-failure-usage-limit.json': {
       agent: 'builder',
@@ -173,7 +173,8 @@ describe('parseHookPayload: details', () => {
 
   it('reads a bare reset time in the given zone', () => {
     const text = JSON.stringify({ hook_event_name: 'StopFailure', error: 'rate_limit', last_assistant_message: "You've hit your limit · resets 3pm" });
-    expect(parsed(text, 'builder', NOW, { timeZone: 'America/New_York' }).resetAt).toBe(Date.UTC(2026, 6, 4, 19, 0));
+    // 20:00 UTC is 05:00 on 5 July in Tokyo, so the next 3pm there is 06:00 UTC on 5 July.
+    expect(parsed(text, 'builder', NOW, { timeZone: 'Asia/Tokyo' }).resetAt).toBe(Date.UTC(2026, 6, 5, 6, 0));
     expect(parsed(text, 'builder', NOW).resetAt).toBe(Date.UTC(2026, 6, 5, 15, 0)); // UTC: 15:00 has passed today
   });
 

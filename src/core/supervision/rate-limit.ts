@@ -1,7 +1,7 @@
 import type { AgentState } from '../build-state';
 import type { AgentConfig } from '../config/types';
 import type { AgentObservation } from '../snapshot';
-import type { PanePatterns } from '../pane';
+import type { PaneActivity, PanePatterns } from '../pane';
 import { classifyPane, findLastLimitMessage } from '../pane';
 import type { AgentDecision } from './agent-decision';
 import { unchanged } from './agent-decision';
@@ -59,10 +59,9 @@ interface ShownLimit {
   resetAt: number | null;
 }
 
-/** The limit the pane shows now, if any. A busy pane shows none: any limit text is old. */
-function shownLimit(input: RateLimitInput): ShownLimit | null {
+/** The limit the pane shows now, if any. A busy pane shows none: any limit text there is old. */
+function shownLimit(input: RateLimitInput, activity: PaneActivity): ShownLimit | null {
   const { observation, now } = input;
-  const activity = classifyPane(observation.tail, input.patterns);
   if (activity !== 'limited') return null;
   // Read against the pane's last output, not `now`: the message was printed then at the latest.
   const message = findLastLimitMessage(observation.tail, lastOutputAt(observation, now), input.timeZone);
@@ -103,12 +102,13 @@ export function rateLimitDecision(input: RateLimitInput): AgentDecision<RateLimi
     return unchanged(state, limitedUntil !== null ? 'waiting' : 'clear');
   }
 
-  const shown = shownLimit(input);
+  const activity = classifyPane(observation.tail, input.patterns);
+  const shown = shownLimit(input, activity);
   if (!shown) {
     // Nothing on screen any more: the message scrolled away or the agent works again.
     const forgotten: AgentState = { ...state, rateLimitText: null };
     if (limitedUntil === null) return unchanged(forgotten, 'clear');
-    if (classifyPane(observation.tail, input.patterns) === 'busy') {
+    if (activity === 'busy') {
       return {
         state: { ...forgotten, rateLimitedUntil: null },
         actions: [],

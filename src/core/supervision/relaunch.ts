@@ -25,7 +25,7 @@ export interface FreshLaunch {
  *
  * A launch is also a fresh start for every clock: grace and idle count from `now`, a wake is not
  * due for another interval (the kickoff is fresher than any wake message), and whatever the old
- * screen showed — a WAITING-UNTIL marker, a limit message — is gone with it.
+ * screen showed — a WAITING-UNTIL marker, a limit message, a permission dialog — is gone with it.
  */
 export function freshLaunch(
   agent: AgentConfig,
@@ -47,6 +47,7 @@ export function freshLaunch(
       waitingUntil: null,
       rateLimitText: null,
       rateLimitedUntil: null,
+      blockedSince: null,
     },
     planned: { action: { type: 'launch', agent: agent.name, fresh: true, prompt }, event },
   };

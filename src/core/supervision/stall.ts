@@ -10,6 +10,7 @@ import { latchWaitingMarker } from './waiting-marker-latch';
 import { crashLoopEvent, rebootGate, withReboot } from './reboot-policy';
 import { freshLaunch, kickoffFor } from './relaunch';
 import { doneNudgeMessage } from './messages';
+import { waitsAtPermissionPrompt } from './permission-block';
 
 /**
  * An open-ended WAITING-UNTIL (no time given) raises the stall threshold to this many times
@@ -30,6 +31,8 @@ export type StallVerdict =
   | 'not_started'
   | 'rate_limited'
   | 'busy'
+  /** At a permission prompt its hook reported: an operator answers it, no nudge or reboot may. */
+  | 'blocked'
   /** Within `stall_grace` of its (re)start. */
   | 'grace'
   /** A WAITING-UNTIL marker defers the verdict. */
@@ -81,9 +84,9 @@ export function stallDecision(input: StallInput): AgentDecision<StallVerdict> {
   if (state.startedAt === null) return unchanged(state, 'not_started');
   if (state.rateLimitedUntil !== null) return unchanged(state, 'rate_limited');
 
-  if (classifyPane(observation.tail, input.patterns) === 'busy') {
-    return unchanged({ ...state, lastBusyAt: now }, 'busy');
-  }
+  const activity = classifyPane(observation.tail, input.patterns);
+  if (activity === 'busy') return unchanged({ ...state, lastBusyAt: now, blockedSince: null }, 'busy');
+  if (waitsAtPermissionPrompt(state, observation, activity)) return unchanged(state, 'blocked');
 
   const waiting = latchWaitingMarker(state, observation.tail, lastOutputAt(observation, now), input.timeZone);
   const seen: AgentState = { ...state, waitingText: waiting.waitingText, waitingUntil: waiting.waitingUntil };

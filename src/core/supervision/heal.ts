@@ -1,0 +1,80 @@
+import type { AgentState } from '../build-state';
+import type { AgentConfig, LoopConfig, PhaseConfig } from '../config/types';
+import type { AgentObservation } from '../snapshot';
+import type { AgentDecision } from './agent-decision';
+import { unchanged } from './agent-decision';
+import type { RebootPolicy } from './reboot-policy';
+import { crashLoopEvent, rebootGate, withReboot } from './reboot-policy';
+import { freshLaunch, kickoffFor } from './relaunch';
+
+export type HealVerdict =
+  /** Not a heavy tick: healing runs on the heavy cadence only. */
+  | 'not_heavy'
+  /** `watch = "none"`, or a `task` (it exits by design; only a wake re-runs it). */
+  | 'not_watched'
+  /** The sequence is complete and the agent is not persistent. */
+  | 'sequence_complete'
+  | 'crash_looped'
+  | 'not_started'
+  | 'alive'
+  /** Dead, but limited until a reset: a restart would only hit the limit again. */
+  | 'rate_limited'
+  /** Dead, but the previous restart was too recent. */
+  | 'backing_off'
+  /** Dead again and again: escalated. */
+  | 'crash_loop'
+  | 'healed';
+
+export interface HealInput {
+  agent: AgentConfig;
+  state: AgentState;
+  observation: AgentObservation;
+  /** Whether this tick is on the heavy cadence (`heavy_interval`): the caller decides. */
+  heavyTick: boolean;
+  watchdog: RebootPolicy;
+  loop: LoopConfig | null;
+  /** The current phase; null without a loop or once the sequence is complete. */
+  phase: PhaseConfig | null;
+  sequenceComplete: boolean;
+  now: number;
+  /** Called once per planned restart for its new transcript session id (workflow: `uuid4`). */
+  newSessionId: () => string;
+}
+
+/**
+ * Healing: on a heavy tick, a dead session of an agent watched `heal` or `heal+stall` is started
+ * again with its kickoff (loop agents: plus the current phase's). Restarts count as reboots, so
+ * they share the stall reboots' backoff and crash-loop rule: an agent that keeps dying is
+ * escalated (`crash_loop`, `crashLooped`) and left down. After the sequence completes only
+ * persistent agents are healed. Services are not agents and are not handled here.
+ */
+export function healDecision(input: HealInput): AgentDecision<HealVerdict> {
+  const { agent, state, observation, watchdog, now } = input;
+  if (!input.heavyTick) return unchanged(state, 'not_heavy');
+  if (agent.watch === 'none' || agent.kind === 'task') return unchanged(state, 'not_watched');
+  if (input.sequenceComplete && agent.kind !== 'persistent') return unchanged(state, 'sequence_complete');
+  if (state.crashLooped) return unchanged(state, 'crash_looped');
+  if (state.startedAt === null) return unchanged(state, 'not_started');
+  if (observation.alive) return unchanged(state, 'alive');
+  if (state.rateLimitedUntil !== null && now < state.rateLimitedUntil) return unchanged(state, 'rate_limited');
+
+  const gate = rebootGate(state.reboots, watchdog, now);
+  if (gate.kind === 'backoff') return unchanged(state, 'backing_off');
+  if (gate.kind === 'crash_loop') {
+    return {
+      state: { ...state, crashLooped: true },
+      actions: [],
+      events: [crashLoopEvent(agent.name, gate.reboots, watchdog, 'session died again')],
+      verdict: 'crash_loop',
+    };
+  }
+  const launch = freshLaunch(
+    agent,
+    { ...state, reboots: withReboot(state.reboots, watchdog, now) },
+    kickoffFor(agent, input.loop, input.phase),
+    { type: 'agent_healed', agent: agent.name, phase: input.phase?.id, message: 'session was dead — restarted with its kickoff' },
+    now,
+    input.newSessionId,
+  );
+  return { state: launch.state, actions: [launch.planned], events: [], verdict: 'healed' };
+}

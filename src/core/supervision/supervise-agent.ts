@@ -1,0 +1,82 @@
+import type { AgentState } from '../build-state';
+import type { PlannedAction } from '../actions';
+import type { NewEvent } from '../events';
+import type { AgentConfig, LoopConfig, WatchdogConfig } from '../config/types';
+import type { AgentObservation } from '../snapshot';
+import type { PanePatterns } from '../pane';
+import type { CurrentPhase } from './agent-decision';
+import type { RateLimitVerdict } from './rate-limit';
+import { rateLimitDecision } from './rate-limit';
+import type { StallVerdict } from './stall';
+import { stallDecision } from './stall';
+import type { WakeVerdict } from './wake';
+import { wakeDecision } from './wake';
+import type { HealVerdict } from './heal';
+import { healDecision } from './heal';
+
+export interface AgentSupervisionInput {
+  agent: AgentConfig;
+  state: AgentState;
+  observation: AgentObservation;
+  patterns: PanePatterns;
+  watchdog: Pick<WatchdogConfig, 'stall_grace' | 'stall_idle' | 'reboot_backoff' | 'crash_loop_reboots' | 'crash_loop_window'>;
+  loop: LoopConfig | null;
+  phase: CurrentPhase | null;
+  sequenceComplete: boolean;
+  heavyTick: boolean;
+  now: number;
+  newSessionId: () => string;
+  timeZone?: string;
+}
+
+export interface AgentSupervision {
+  state: AgentState;
+  actions: PlannedAction[];
+  events: NewEvent[];
+  /** The branch each rule took; a rule not reached (an earlier one acted) is absent. */
+  verdicts: { rateLimit?: RateLimitVerdict; stall?: StallVerdict; wake?: WakeVerdict; heal?: HealVerdict };
+}
+
+/**
+ * The four supervision rules for one agent on one tick, in the order that keeps them honest:
+ *
+ * 1. rate limit — first, so a limited agent is never judged stalled, woken or restarted into its
+ *    limit, and a resume restarts the idle clock before the stall rule looks at it;
+ * 2. stall — a live agent idle too long: DONE-nudge or reboot;
+ * 3. wake — after the stall rule, whose reboot counts as a wake;
+ * 4. heal — dead sessions, on the heavy cadence.
+ *
+ * Each rule sees the state the previous one left, and at most one effect is planned per agent per
+ * tick: once a rule plans an action the later rules wait for the next tick, which observes what
+ * the action did (events without actions, such as `agent_rate_limited`, do not stop the chain).
+ */
+export function superviseAgent(input: AgentSupervisionInput): AgentSupervision {
+  let state = input.state;
+  const events: NewEvent[] = [];
+  const verdicts: AgentSupervision['verdicts'] = {};
+  const done = (actions: PlannedAction[]): AgentSupervision => ({ state, actions, events, verdicts });
+
+  const limit = rateLimitDecision({ ...input, state });
+  ({ state } = limit);
+  events.push(...limit.events);
+  verdicts.rateLimit = limit.verdict;
+  if (limit.actions.length) return done(limit.actions);
+
+  const stall = stallDecision({ ...input, state });
+  ({ state } = stall);
+  events.push(...stall.events);
+  verdicts.stall = stall.verdict;
+  if (stall.actions.length) return done(stall.actions);
+
+  const wake = wakeDecision({ ...input, state });
+  ({ state } = wake);
+  events.push(...wake.events);
+  verdicts.wake = wake.verdict;
+  if (wake.actions.length) return done(wake.actions);
+
+  const heal = healDecision({ ...input, state, phase: input.phase?.config ?? null });
+  ({ state } = heal);
+  events.push(...heal.events);
+  verdicts.heal = heal.verdict;
+  return done(heal.actions);
+}

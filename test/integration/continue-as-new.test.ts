@@ -1,0 +1,59 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDevServer, DevServer } from '../../src/client/dev-server';
+import { statusQuery } from '../../src/workflows/definitions';
+import { BuildHarness } from '../helpers/harness';
+import { twoPhaseConfig } from '../helpers/configs';
+import { freePort } from '../helpers/free-port';
+
+/** A server of its own whose history limit suggests continue-as-new every few ticks. */
+describe('continue-as-new', () => {
+  let server: DevServer;
+  let h: BuildHarness;
+
+  beforeAll(async () => {
+    const binary = process.env.STEWARD_TEST_TEMPORAL_BINARY;
+    if (!binary) throw new Error('global setup did not provision a temporal binary');
+    const dir = await mkdtemp(join(tmpdir(), 'steward-can-'));
+    server = await startDevServer({
+      binary,
+      dbFile: join(dir, 'temporal.sqlite'),
+      port: await freePort(),
+      headless: true,
+      dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 40 },
+    });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+  beforeEach(async () => {
+    h = await BuildHarness.create('can', { address: server.address });
+    await h.startWorker();
+  });
+  afterEach(async () => {
+    await h.cleanup();
+  });
+
+  it('carries the whole state across runs: nothing repeated, nothing lost', async () => {
+    const { handle } = await h.start(await h.writeConfig(twoPhaseConfig(h.name)));
+    const firstRunId = (await handle.describe()).runId;
+    const result = await handle.result();
+
+    expect(result.status).toBe('completed');
+    expect(result.phases.map((p) => p.id)).toEqual(['p1', 'p2']);
+    const first = await h.client.workflow.getHandle(handle.workflowId, firstRunId).describe();
+    expect(first.status.name).toBe('CONTINUED_AS_NEW');
+    const runs = [];
+    for await (const run of h.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(run.runId);
+    expect(runs.length).toBeGreaterThan(2);
+
+    const events = (await handle.query(statusQuery)).events;
+    // Sequence numbers run on across runs with no gap and no repeat.
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.filter((e) => e.type === 'agent_started')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'phase_completed').map((e) => e.phase)).toEqual(['p1', 'p2']);
+    const pings = events.filter((e) => e.type === 'ping_sent' && /^(claim|review)/.test(e.message)).map((e) => e.message.split(' (')[0]);
+    expect(pings.sort()).toEqual(['claim claim(p1-gate): work/p1.txt', 'claim claim(p2-gate): work/p2.txt', 'review review(p1-gate): PASS', 'review review(p2-gate): PASS']);
+  });
+});
