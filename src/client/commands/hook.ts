@@ -213,6 +213,8 @@ export function registerHookCommand(program: Command): void {
     .option('--build <name>', 'build name (default: $STEWARD_BUILD); the workflow is build/<name>')
     .option('--agent <name>', 'agent name (default: $STEWARD_AGENT)')
     .option('--print-settings', 'print the Claude Code settings (for `claude --settings`) that run this hook, and exit')
+    // A usage error is a CommanderError for runProgramMain (exit 2), not commander's own exit 1.
+    .exitOverride()
     .addHelpText(
       'after',
       [

@@ -58,7 +58,7 @@ export function healDecision(input: HealInput): AgentDecision<HealVerdict> {
   if (observation.alive) return unchanged(state, 'alive');
   if (state.rateLimitedUntil !== null && now < state.rateLimitedUntil) return unchanged(state, 'rate_limited');
 
-  const gate = rebootGate(state.reboots, watchdog, now);
+  const gate = rebootGate(state.reboots, state.startedAt, watchdog, now);
   if (gate.kind === 'backoff') return unchanged(state, 'backing_off');
   if (gate.kind === 'crash_loop') {
     return {

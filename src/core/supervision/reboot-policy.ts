@@ -23,14 +23,15 @@ export function rebootsInWindow(reboots: number[], policy: RebootPolicy, now: nu
  * - With `crash_loop_reboots` reboots already inside `crash_loop_window`, the reboots did not help:
  *   a crash loop. So `crash_loop_reboots` reboots are made, and the need for one more escalates.
  * - Otherwise the next reboot is the k-th inside the window (k = reboots there + 1) and waits
- *   `reboot_backoff × 2^(k-1)` after the previous reboot: 1×, 2×, 4× … An agent never rebooted
- *   before is rebooted at once.
+ *   `reboot_backoff × 2^(k-1)` after the previous (re)start, `lastStart` (a reboot sets it, so for
+ *   k > 1 that is the previous reboot): with the defaults 60 s, 120 s, 240 s. An agent that dies
+ *   right after its launch is thus restarted no sooner than one `reboot_backoff` later.
  */
-export function rebootGate(reboots: number[], policy: RebootPolicy, now: number): RebootGate {
+export function rebootGate(reboots: number[], lastStart: number | null, policy: RebootPolicy, now: number): RebootGate {
   const recent = rebootsInWindow(reboots, policy, now);
   if (recent.length >= policy.crash_loop_reboots) return { kind: 'crash_loop', reboots: recent.length };
-  if (reboots.length === 0) return { kind: 'reboot' };
-  const previous = Math.max(...reboots);
+  const previous = Math.max(lastStart ?? -Infinity, ...reboots);
+  if (previous === -Infinity) return { kind: 'reboot' };
   const until = previous + policy.reboot_backoff * 2 ** recent.length;
   return now >= until ? { kind: 'reboot' } : { kind: 'backoff', until };
 }

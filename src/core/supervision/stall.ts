@@ -122,7 +122,7 @@ export function stallDecision(input: StallInput): AgentDecision<StallVerdict> {
     };
   }
 
-  const gate = rebootGate(state.reboots, watchdog, now);
+  const gate = rebootGate(state.reboots, state.startedAt, watchdog, now);
   if (gate.kind === 'backoff') return unchanged(seen, 'backing_off');
   if (gate.kind === 'crash_loop') {
     return {

@@ -1,0 +1,157 @@
+/**
+ * Supervision cost and responsiveness on a real dev server, tmux and git:
+ *   - history events per idle tick (and per hour at a 15 s interval; ticks per run before the
+ *     server suggests continue-as-new),
+ *   - handoff latency, push → ping, with the `pushed` signal and with polling only.
+ * Prints figures; never passes or fails on time.
+ *
+ *   node -r ./bench/ts-register.cjs bench/supervision.ts [--idle-seconds 30] [--pushes 8]
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import pino from 'pino';
+import { startDevServer } from '../src/client/dev-server';
+import { createWorkspace } from '../src/client/workspace';
+import { loadConfigOrThrow } from '../src/client/load-or-exit';
+import { startBuild } from '../src/client/start-build';
+import { runProgram } from '../src/activities/run-program';
+import { Tmux } from '../src/activities/tmux';
+import { createStewardWorkers } from '../src/workers/worker';
+import { installRuntime } from '../src/workers/runtime';
+import { pushedSignal, statusQuery, stopSignal } from '../src/workflows/definitions';
+import type { buildWorkflow } from '../src/workflows/build';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const IDLE_SECONDS = arg('idle-seconds', 30);
+const PUSHES = arg('pushes', 8);
+/** The server's default `limit.historyCount.suggestContinueAsNew`. */
+const SUGGEST_CAN_EVENTS = 4096;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+function config(name: string, script: string, intervalSeconds: number): string {
+  return `
+name = "${name}"
+[watchdog]
+signal_interval = ${intervalSeconds}
+heavy_interval = 60
+[backend.inert]
+command = "steward-scripted-agent"
+args = ["--script", "${script}"]
+session_id_flag = "--session-id"
+[[agent]]
+name = "adversary"
+backend = "inert"
+cwd = "adversary"
+kickoff = "You verify claims."
+[loop]
+repo = "supervisor"
+phases = [{ id = "p1" }]
+handoff = { claim_pings = ["adversary"], review_pings = [] }
+`;
+}
+
+async function historyLength(handle: WorkflowHandle): Promise<{ events: number; observes: number }> {
+  const history = await handle.fetchHistory();
+  const events = history.events ?? [];
+  const observes = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'observe').length;
+  return { events: events.length, observes };
+}
+
+async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(20);
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'steward-bench-'));
+  installRuntime(pino({ level: 'error' }, pino.destination(2)));
+  const server = await startDevServer({ dbFile: join(dir, 'temporal.sqlite'), port: 17233, headless: true });
+  const native = await NativeConnection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const socket = `steward-bench-${process.pid}`;
+  const workers = await createStewardWorkers({ connection: native, hostId: 'bench', tmuxSocket: socket });
+  const running = Promise.all(workers.map((w) => w.run()));
+  const script = join(dir, 'inert.toml');
+  await writeFile(script, 'on = []\n');
+
+  const run = async (name: string, intervalSeconds: number) => {
+    const ws = join(dir, name);
+    await createWorkspace(ws, ['adversary', 'supervisor', 'builder']);
+    const file = join(ws, 'agents.toml');
+    await writeFile(file, config(name, script, intervalSeconds));
+    const { config: cfg, hash } = await loadConfigOrThrow(file);
+    const { handle } = await startBuild(client, cfg, hash, 'bench');
+    await waitFor(async () => ((await handle.query(statusQuery)).agents.adversary?.alive ? true : undefined), 30_000);
+    return { handle: handle as WorkflowHandle<typeof buildWorkflow>, ws };
+  };
+
+  // 1. Idle ticks.
+  const idle = await run('idle', 1);
+  await sleep(3000);
+  const h0 = await historyLength(idle.handle);
+  await sleep(IDLE_SECONDS * 1000);
+  const h1 = await historyLength(idle.handle);
+  const ticks = h1.observes - h0.observes;
+  const perTick = (h1.events - h0.events) / ticks;
+  await idle.handle.signal(stopSignal, 'bench done');
+
+  // 2. Handoff latency: push a claim, time until the adversary's ping event.
+  const latency = async (mode: 'signal' | 'polling'): Promise<number[]> => {
+    const b = await run(`handoff-${mode}`, 5);
+    const builder = join(b.ws, 'builder');
+    const samples: number[] = [];
+    for (let i = 0; i < PUSHES; i++) {
+      await runProgram('git', ['commit', '-q', '--allow-empty', '-m', `claim(g${i}): bench`], { cwd: builder });
+      await runProgram('git', ['push', '-q', 'origin', 'HEAD:main'], { cwd: builder });
+      const pushedAt = Date.now();
+      if (mode === 'signal') await b.handle.signal(pushedSignal);
+      const ping = await waitFor(async () => {
+        const events = (await b.handle.query(statusQuery)).events;
+        return events.find((e) => e.type === 'ping_sent' && e.message.includes(`claim(g${i})`));
+      }, 60_000);
+      samples.push(Math.max(0, ping.at - pushedAt));
+      await sleep(500 + Math.random() * 2000);
+    }
+    await b.handle.signal(stopSignal, 'bench done');
+    return samples;
+  };
+  const withSignal = await latency('signal');
+  const pollingOnly = await latency('polling');
+
+  console.log(`machine: ${(await import('node:os')).cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`);
+  console.log(`idle: ${ticks} ticks in ${IDLE_SECONDS}s at a 1 s interval, ${h1.events - h0.events} history events`);
+  console.log(`history events per idle tick: ${perTick.toFixed(2)}`);
+  console.log(`history events per hour at a 15 s interval: ${Math.round(perTick * 240)}`);
+  console.log(`idle ticks per run before continue-as-new is suggested (${SUGGEST_CAN_EVENTS} events): ${Math.floor(SUGGEST_CAN_EVENTS / perTick)}` +
+    ` (${((SUGGEST_CAN_EVENTS / perTick) * 15 / 3600).toFixed(1)} h at 15 s)`);
+  console.log(`handoff latency with the pushed signal: median ${median(withSignal)} ms, max ${Math.max(...withSignal)} ms (n=${withSignal.length})`);
+  console.log(`handoff latency polling only (5 s interval): median ${median(pollingOnly)} ms, max ${Math.max(...pollingOnly)} ms (n=${pollingOnly.length})`);
+  console.log(`ratio polling/signal (median): ${(median(pollingOnly) / Math.max(1, median(withSignal))).toFixed(1)}x`);
+
+  workers.forEach((w) => w.shutdown());
+  await running;
+  await new Tmux(socket).killServer();
+  await connection.close();
+  await native.close();
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
