@@ -19,6 +19,8 @@ export interface ObserveRequest {
   repo: null | {
     dir: string;
     sinceSha: string | null;
+    /** False while fetches back off: read the refs fetched last time. */
+    fetch: boolean;
     /** Status file of the current phase, relative to the repo root; null once the sequence is done. */
     statusPath: string | null;
     doneMarker: string;
@@ -29,10 +31,10 @@ export interface ObserveRequest {
 
 async function observeRepo(req: NonNullable<ObserveRequest['repo']>): Promise<RepoObservation> {
   if (!existsSync(req.dir)) {
-    return { fetchError: `work repo ${req.dir} does not exist`, head: null, commits: [], phaseDone: false, inboxes: {} };
+    return { fetched: true, fetchError: `work repo ${req.dir} does not exist`, head: null, commits: [], phaseDone: false, inboxes: {} };
   }
   const repo = new WorkRepo(req.dir);
-  const fetchError = await repo.fetch();
+  const fetchError = req.fetch ? await repo.fetch() : null;
   const head = await repo.head();
   const commits = req.sinceSha && head && head !== req.sinceSha ? await repo.commitsSince(req.sinceSha) : [];
   const status = req.statusPath ? await repo.show(req.statusPath) : null;
@@ -41,7 +43,7 @@ async function observeRepo(req: NonNullable<ObserveRequest['repo']>): Promise<Re
     const content = await repo.show(file);
     inboxes[file] = content === null ? null : createHash('sha1').update(content).digest('hex');
   }
-  return { fetchError, head, commits, phaseDone: status !== null && status.includes(req.doneMarker), inboxes };
+  return { fetched: req.fetch, fetchError, head, commits, phaseDone: status !== null && status.includes(req.doneMarker), inboxes };
 }
 
 async function observeConfig(req: NonNullable<ObserveRequest['config']>): Promise<ConfigChange | null> {

@@ -1,5 +1,6 @@
 import type { StewardConfig } from './config/types';
 import type { StewardEvent } from './events';
+import type { FetchHealth } from './fetch-backoff';
 
 export type BuildStatus = 'running' | 'paused' | 'completed' | 'stopped';
 
@@ -58,7 +59,7 @@ export interface BuildState {
   completedPhases: PhaseRecord[];
   agents: Record<string, AgentState>;
   handoff: { lastSha: string | null; inboxHashes: Record<string, string | null> };
-  fetchFailing: boolean;
+  fetchHealth: FetchHealth;
   launched: boolean;
   /** Epoch ms of the last heavy tick (healing). */
   lastHeavyAt: number;

@@ -42,7 +42,7 @@ export function initialBuildState(args: {
     completedPhases: [],
     agents: Object.fromEntries(args.config.agents.map((a) => [a.name, newAgentState(args.sessionIds[a.name] ?? a.name)])),
     handoff: { lastSha: null, inboxHashes: {} },
-    fetchFailing: false,
+    fetchHealth: { failures: 0, retryAt: 0 },
     launched: false,
     lastHeavyAt: args.now,
     events: [],

@@ -13,6 +13,8 @@ export interface AgentObservation {
 }
 
 export interface RepoObservation {
+  /** Whether this observation fetched (fetches back off while the remote is unreachable). */
+  fetched: boolean;
   /** Set when `git fetch` failed; the rest then describes the last fetched state. */
   fetchError: string | null;
   head: string | null;

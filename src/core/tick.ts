@@ -5,6 +5,7 @@ import type { Snapshot } from './snapshot';
 import { initialLaunchDecision } from './launch-decision';
 import { phaseAdvanceDecision } from './phase-advance';
 import { handoffDecision } from './handoff';
+import { fetchHealthDecision } from './fetch-backoff';
 
 export interface TickDecision {
   state: BuildState;
@@ -40,10 +41,9 @@ export function decideTick(state: BuildState, snap: Snapshot, now: number): Tick
   }
 
   if (snap.repo) {
-    const failing = snap.repo.fetchError !== null;
-    if (failing && !next.fetchFailing) events.push({ type: 'git_fetch_failed', message: snap.repo.fetchError ?? '' });
-    if (!failing && next.fetchFailing) events.push({ type: 'git_fetch_recovered', message: 'git fetch works again' });
-    next = { ...next, fetchFailing: failing };
+    const fetch = fetchHealthDecision(next, snap.repo, snap.repo.fetched, now);
+    next = { ...next, fetchHealth: fetch.health };
+    events.push(...fetch.events);
   }
 
   if (next.status === 'running' && snap.repo && !sequenceComplete(next)) {

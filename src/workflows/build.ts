@@ -28,6 +28,7 @@ import { launchSpec } from '../core/launch';
 import { OperatorCommand, operatorCommandProblem, operatorDecision } from '../core/operator';
 import type { Snapshot } from '../core/snapshot';
 import { decideTick } from '../core/tick';
+import { shouldFetch } from '../core/fetch-backoff';
 import {
   activityQueueFor,
   advanceUpdate,
@@ -297,6 +298,7 @@ function observeRequest(state: BuildState, waitMs: number): ObserveRequest {
       ? {
           dir: loop.repo,
           sinceSha: state.handoff.lastSha,
+          fetch: shouldFetch(state.fetchHealth, Date.now()),
           statusPath: phase ? `${loop.state_subdir}/${phase.status}` : null,
           doneMarker: loop.done_marker,
           inboxes: (loop.handoff?.inboxes ?? []).map((i) => `${loop.state_subdir}/${i.file}`),

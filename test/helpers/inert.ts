@@ -1,0 +1,57 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runProgram } from '../../src/activities/run-program';
+import type { BuildHarness } from './harness';
+
+/** A script that reacts to nothing: the test itself plays the agents' part in git. */
+export async function inertScript(h: BuildHarness): Promise<string> {
+  const file = join(h.dir, 'inert.toml');
+  await writeFile(file, 'on = []\n');
+  return file;
+}
+
+/** Builder and adversary that never act, the handoff wired as in the demo. */
+export function inertPairConfig(name: string, script: string, watchdog = 'signal_interval = 0.2'): string {
+  return `
+name = "${name}"
+session_prefix = "${name}-"
+[watchdog]
+${watchdog}
+[backend.inert]
+command = "steward-scripted-agent"
+args = ["--script", "${script}"]
+session_id_flag = "--session-id"
+[[agent]]
+name = "builder"
+backend = "inert"
+cwd = "builder"
+[[agent]]
+name = "adversary"
+backend = "inert"
+cwd = "adversary"
+[loop]
+repo = "supervisor"
+state_subdir = ".steward-state"
+phases = [{ id = "p1" }, { id = "p2" }]
+handoff = { claim_pings = ["adversary"], review_pings = ["builder"] }
+`;
+}
+
+/** Commits (optionally writing a file) in one of the workspace's clones and pushes to origin/main. */
+export async function pushCommit(h: BuildHarness, clone: string, subject: string, file?: { path: string; text: string }): Promise<void> {
+  const cwd = join(h.dir, clone);
+  const git = async (args: string[]) => {
+    const r = await runProgram('git', args, { cwd });
+    if (r.code !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  };
+  await git(['pull', '-q', '--rebase', 'origin', 'main']);
+  if (file) {
+    const { mkdir } = await import('node:fs/promises');
+    const { dirname } = await import('node:path');
+    await mkdir(dirname(join(cwd, file.path)), { recursive: true });
+    await writeFile(join(cwd, file.path), file.text);
+    await git(['add', '-A']);
+  }
+  await git(['commit', '-q', '--allow-empty', '-m', subject]);
+  await git(['push', '-q', 'origin', 'HEAD:main']);
+}
