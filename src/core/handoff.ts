@@ -42,12 +42,14 @@ export function handoffDecision(state: BuildState, repo: RepoObservation): Hando
     }
   }
 
-  const inboxHashes = { ...state.handoff.inboxHashes };
+  // Compared with the hashes from before this decision, so an inbox shared by several agents pings each.
+  const before = state.handoff.inboxHashes;
+  const inboxHashes = { ...before };
   for (const inbox of handoff.inboxes) {
     const path = `${loop.state_subdir}/${inbox.file}`;
     const hash = repo.inboxes[path] ?? null;
-    const known = Object.prototype.hasOwnProperty.call(inboxHashes, path);
-    if (hash !== null && known && hash !== inboxHashes[path]) {
+    const known = Object.prototype.hasOwnProperty.call(before, path);
+    if (hash !== null && known && hash !== before[path]) {
       actions.push(ping(inbox.agent, `watchdog ping: the other loop pushed ${path} on origin/main — pull, read it, act, then delete the file (commit + push) to mark it consumed.`, `inbox ${path} changed (${hash.slice(0, 7)})`));
     }
     inboxHashes[path] = hash;

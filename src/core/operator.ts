@@ -5,6 +5,7 @@ import type { PlannedAction } from './actions';
 import type { NewEvent } from './events';
 import { phaseAdvanceDecision } from './phase-advance';
 import { launchPrompt, phaseKickoff } from './prompts';
+import { newAgentState } from './initial-state';
 
 /** What an operator asks of a running build (through updates; `steward` and `temporal` CLIs). */
 export type OperatorCommand =
@@ -125,9 +126,9 @@ function restartAgent(state: BuildState, name: string, now: number, sessionId: s
   const loop = state.config.loop;
   const phase = phases(state)[state.phaseIndex];
   const phaseText = agent.kind === 'loop' && loop && phase ? phaseKickoff(loop, phase) : null;
-  const prev = state.agents[name]!;
   return {
-    state: { ...state, agents: { ...state.agents, [name]: { ...prev, sessionId, startedAt: now, crashLooped: false, reboots: [] } } },
+    // A clean slate: no crash loop, no stale limit, wait marker or permission block.
+    state: { ...state, agents: { ...state.agents, [name]: { ...newAgentState(sessionId), startedAt: now, lastWakeAt: now } } },
     actions: [{ action: { type: 'launch', agent: name, fresh: true, prompt: launchPrompt(agent.kickoff, phaseText) }, event: { type: 'agent_restarted', agent: name, message: 'restarted by operator' } }],
     events: [],
     reply: `restarted ${name}`,

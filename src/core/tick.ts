@@ -6,6 +6,7 @@ import { initialLaunchDecision } from './launch-decision';
 import { phaseAdvanceDecision } from './phase-advance';
 import { handoffDecision } from './handoff';
 import { fetchHealthDecision } from './fetch-backoff';
+import { superviseAgents } from './supervision';
 
 export interface TickDecision {
   state: BuildState;
@@ -25,13 +26,17 @@ function withObservedAgents(state: BuildState, snap: Snapshot): BuildState {
   return { ...state, agents };
 }
 
-/** One supervision tick: (state, snapshot, now) → next state, effects and events. Pure. */
-export function decideTick(state: BuildState, snap: Snapshot, now: number): TickDecision {
+/**
+ * One supervision tick: (state, snapshot, now) → next state, effects and events. Pure.
+ * `newSessionId` names a relaunched agent's fresh transcript session (the workflow's uuid4).
+ */
+export function decideTick(state: BuildState, snap: Snapshot, now: number, newSessionId: () => string): TickDecision {
   let next = withObservedAgents(state, snap);
   const actions: PlannedAction[] = [];
   const events: NewEvent[] = [];
+  const firstTick = !next.launched;
 
-  if (!next.launched) {
+  if (firstTick) {
     actions.push(...initialLaunchDecision(next));
     next = {
       ...next,
@@ -50,13 +55,33 @@ export function decideTick(state: BuildState, snap: Snapshot, now: number): Tick
     const handoff = handoffDecision(next, snap.repo);
     next = { ...next, handoff: handoff.handoff };
     actions.push(...handoff.actions);
+  } else if (snap.repo?.head && sequenceComplete(next)) {
+    // No handoff after completion, but the baseline moves on: appended phases start from here.
+    next = { ...next, handoff: { ...next.handoff, lastSha: snap.repo.head } };
   }
 
+  let advanced = false;
   if (next.status === 'running' && snap.repo) {
     const advance = phaseAdvanceDecision(next, snap.repo.phaseDone, now);
+    advanced = advance.state.phaseIndex !== next.phaseIndex;
     next = advance.state;
     actions.push(...advance.actions);
     events.push(...advance.events);
+  }
+
+  // Agents just launched this tick are left alone until the next one.
+  if (!firstTick) {
+    const heavyTick = now - next.lastHeavyAt >= next.config.watchdog.heavy_interval;
+    const supervision = superviseAgents(next, snap, {
+      now,
+      heavyTick,
+      // A phase that advanced this tick is a new phase: not done yet.
+      phaseDone: !advanced && (snap.repo?.phaseDone ?? false),
+      newSessionId,
+    });
+    next = { ...next, agents: supervision.agents, lastHeavyAt: heavyTick ? now : next.lastHeavyAt };
+    actions.push(...supervision.actions);
+    events.push(...supervision.events);
   }
   return { state: next, actions, events };
 }

@@ -28,6 +28,7 @@ import { launchSpec } from '../core/launch';
 import { OperatorCommand, operatorCommandProblem, operatorDecision } from '../core/operator';
 import type { Snapshot } from '../core/snapshot';
 import { decideTick } from '../core/tick';
+import { applyHookEvent } from '../core/supervision';
 import { shouldFetch } from '../core/fetch-backoff';
 import {
   activityQueueFor,
@@ -216,6 +217,16 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     let stopReason: string | null = null;
     for (const item of inbox.splice(0)) {
       if (item.type === 'stop') stopReason = item.reason;
+      else if (item.type === 'hook') {
+        const agent = state.agents[item.event.agent];
+        if (!agent) {
+          events.push({ type: 'action_failed', agent: item.event.agent, message: `hook from unknown agent ${item.event.agent}` });
+          continue;
+        }
+        const outcome = applyHookEvent(agent, item.event, Date.now());
+        state = { ...state, agents: { ...state.agents, [item.event.agent]: outcome.state } };
+        events.push(...outcome.events);
+      }
       else if (item.type === 'operator') {
         const problem = operatorCommandProblem(state, item.cmd);
         if (problem) {
@@ -240,7 +251,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       const reload = configReloadDecision(state, snapshot.config, uuid4);
       state = reload.state;
       events.push(...reload.events);
-      const decision = decideTick(state, snapshot, Date.now());
+      const decision = decideTick(state, snapshot, Date.now(), uuid4);
       state = decision.state;
       events.push(...decision.events);
       planned.push(...decision.actions);

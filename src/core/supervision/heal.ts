@@ -72,7 +72,7 @@ export function healDecision(input: HealInput): AgentDecision<HealVerdict> {
     agent,
     { ...state, reboots: withReboot(state.reboots, watchdog, now) },
     kickoffFor(agent, input.loop, input.phase),
-    { type: 'agent_healed', agent: agent.name, phase: input.phase?.id, message: 'session was dead — restarted with its kickoff' },
+    { type: 'agent_healed', agent: agent.name, phase: agent.kind === 'loop' ? input.phase?.id : undefined, message: 'session was dead — restarted with its kickoff' },
     now,
     input.newSessionId,
   );

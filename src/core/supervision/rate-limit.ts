@@ -28,7 +28,7 @@ export const LIMIT_PROBE_INTERVAL_MS = 15 * 60_000;
 export const LIMIT_PATTERN_TEXT = 'limit pattern matched';
 
 export type RateLimitVerdict =
-  /** `watch = "none"`: Steward leaves the agent alone. */
+  /** `watch = "none"`: Steward neither reads its limits nor resumes it. */
   | 'not_watched'
   /** No limit shown or recorded. */
   | 'clear'
@@ -94,8 +94,12 @@ function resumeAt(limit: ShownLimit, now: number): number {
  */
 export function rateLimitDecision(input: RateLimitInput): AgentDecision<RateLimitVerdict> {
   const { agent, state, observation, now } = input;
-  if (agent.watch === 'none') return unchanged(state, 'not_watched');
   const limitedUntil = state.rateLimitedUntil;
+  if (agent.watch === 'none') {
+    // Not resumed by Steward; a limit a hook recorded still expires, so it holds no wake forever.
+    const expired = limitedUntil !== null && now >= limitedUntil;
+    return unchanged(expired ? { ...state, rateLimitedUntil: null } : state, 'not_watched');
+  }
 
   if (!observation.alive) {
     if (limitedUntil !== null && now >= limitedUntil) return unchanged({ ...state, rateLimitedUntil: null }, 'clear');
@@ -116,7 +120,8 @@ export function rateLimitDecision(input: RateLimitInput): AgentDecision<RateLimi
         verdict: 'working',
       };
     }
-    // Limited by a hook's report with nothing on screen: wait for its reset.
+    // The message left the screen without the agent working again (or only a hook reported the
+    // limit): the reset still stands.
     return now >= limitedUntil ? resume(agent, forgotten, now, 'usage limit reset') : unchanged(forgotten, 'waiting');
   }
 
@@ -147,10 +152,13 @@ export function rateLimitDecision(input: RateLimitInput): AgentDecision<RateLimi
   };
 }
 
-/** Resume message sent; the limit cleared (its text kept), and a fresh idle window to act on it. */
+/**
+ * Resume message sent; the limit cleared (its text kept), and a fresh idle window to act on it.
+ * It counts as a wake too: a wake held back by the limit would otherwise follow it a tick later.
+ */
 function resume(agent: AgentConfig, state: AgentState, now: number, why: string): AgentDecision<RateLimitVerdict> {
   return {
-    state: { ...state, rateLimitedUntil: null, idleSince: now },
+    state: { ...state, rateLimitedUntil: null, idleSince: now, lastWakeAt: now },
     actions: [{ action: { type: 'send', agent: agent.name, text: LIMIT_RESET_MESSAGE }, event: { type: 'agent_resumed', agent: agent.name, message: why } }],
     events: [],
     verdict: 'resumed',

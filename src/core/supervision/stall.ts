@@ -136,7 +136,7 @@ export function stallDecision(input: StallInput): AgentDecision<StallVerdict> {
     agent,
     { ...seen, reboots: withReboot(state.reboots, watchdog, now) },
     kickoffFor(agent, loop, phase?.config ?? null),
-    { type: 'agent_rebooted', agent: agent.name, phase: phase?.config.id, message: `${reason} — kill + reboot` },
+    { type: 'agent_rebooted', agent: agent.name, phase: agent.kind === 'loop' ? phase?.config.id : undefined, message: `${reason} — kill + reboot` },
     now,
     input.newSessionId,
   );

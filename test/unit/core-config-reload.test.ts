@@ -1,0 +1,112 @@
+import type { BuildState } from '../../src/core/build-state';
+import { ConfigChange, configReloadDecision } from '../../src/core/config-reload';
+import { newAgentState } from '../../src/core/initial-state';
+import { configFor, sessionIdSource, stateFor, T0, TEAM_TOML } from './support/build-state';
+
+const noIds = () => {
+  throw new Error('no new session id expected');
+};
+
+/** The team with p0 inserted before p1, the librarian dropped and a scribe added. */
+const EDITED_TOML = TEAM_TOML.replace('{ id = "p1",', '{ id = "p0", kickoff = "Warm up." },\n  { id = "p1",')
+  .replace('[[agent]]\nname = "librarian"\nkind = "persistent"\nkickoff = "You keep the docs."\n', '')
+  .replace('claim_pings = ["adversary", "librarian"]', 'claim_pings = ["adversary"]')
+  .replace('[loop]', '[[agent]]\nname = "scribe"\nkind = "persistent"\nkickoff = "Keep the changelog."\n\n[loop]');
+
+function valid(toml: string, hash: string): ConfigChange {
+  return { hash, ok: true, config: configFor(toml) };
+}
+
+describe('configReloadDecision', () => {
+  test('no change reported, or the same hash as the build: nothing', () => {
+    const state = stateFor(TEAM_TOML);
+    expect(configReloadDecision(state, null, noIds)).toEqual({ state, events: [] });
+    const same = configReloadDecision(state, valid(EDITED_TOML, 'hash-0'), noIds);
+    expect(same.state).toBe(state);
+    expect(same.events).toEqual([]);
+  });
+
+  test('an invalid edit is refused once with every problem; the same hash stays silent; the last good config stays', () => {
+    const state = stateFor(TEAM_TOML);
+    const bad: ConfigChange = { hash: 'hash-bad', ok: false, problems: 'agent[0].kind: invalid option\nloop.repo: required' };
+    const first = configReloadDecision(state, bad, noIds);
+    expect(first.events).toEqual([
+      { type: 'config_rejected', message: 'config edit refused; the build keeps its last good config:\nagent[0].kind: invalid option\nloop.repo: required' },
+    ]);
+    expect(first.state).toEqual({ ...state, rejectedConfigHash: 'hash-bad' });
+    expect(first.state.config).toBe(state.config);
+    expect(first.state.configHash).toBe('hash-0');
+
+    const second = configReloadDecision(first.state, bad, noIds);
+    expect(second.events).toEqual([]);
+    expect(second.state).toBe(first.state);
+
+    const another = configReloadDecision(first.state, { hash: 'hash-bad-2', ok: false, problems: 'name: bad' }, noIds);
+    expect(another.events.map((e) => e.type)).toEqual(['config_rejected']);
+    expect(another.state.rejectedConfigHash).toBe('hash-bad-2');
+  });
+
+  test('a valid edit replaces the config and hash, clears the refusal, and says where it came from', () => {
+    const state = stateFor(TEAM_TOML, { rejectedConfigHash: 'hash-bad' });
+    const change = valid(EDITED_TOML, 'hash-1');
+    const out = configReloadDecision(state, change, sessionIdSource());
+    expect(out.state.config).toBe(change.ok ? change.config : null);
+    expect(out.state.configHash).toBe('hash-1');
+    expect(out.state.rejectedConfigHash).toBeNull();
+    expect(out.events).toEqual([{ type: 'config_reloaded', message: 'config reloaded from /srv/steward/team.toml' }]);
+  });
+
+  test('the current phase is kept by id when phases are inserted before it', () => {
+    const state = stateFor(TEAM_TOML, { phaseIndex: 1, phaseStartedAt: T0 + 1000 });
+    const out = configReloadDecision(state, valid(EDITED_TOML, 'hash-1'), sessionIdSource());
+    expect(out.state.config.loop?.phases.map((p) => p.id)).toEqual(['p0', 'p1', 'p2', 'p3']);
+    expect(out.state.phaseIndex).toBe(2);
+    expect(out.state.phaseStartedAt).toBe(T0 + 1000);
+  });
+
+  test('agents: kept ones keep their state, new ones get fresh session ids in file order, removed ones are dropped', () => {
+    const state = stateFor(TEAM_TOML);
+    const builder = { ...state.agents.builder!, reboots: [T0], crashLooped: true, startedAt: T0 };
+    const before: BuildState = { ...state, agents: { ...state.agents, builder } };
+    const ids = sessionIdSource('uuid');
+    const twoNew = EDITED_TOML.replace('[loop]', '[[agent]]\nname = "tester"\nkind = "task"\n\n[loop]');
+    const out = configReloadDecision(before, valid(twoNew, 'hash-1'), ids);
+    expect(Object.keys(out.state.agents)).toEqual(['builder', 'adversary', 'migrator', 'scribe', 'tester']);
+    expect(out.state.agents.builder).toBe(builder);
+    expect(out.state.agents.adversary).toBe(before.agents.adversary);
+    expect(out.state.agents.scribe).toEqual(newAgentState('uuid-1'));
+    expect(out.state.agents.tester).toEqual(newAgentState('uuid-2'));
+    expect(ids.count()).toBe(2);
+    expect(out.state.agents.librarian).toBeUndefined();
+  });
+
+  test('when the current phase is gone, the build stays at the same index', () => {
+    const state = stateFor(TEAM_TOML, { phaseIndex: 1 });
+    const withoutP2 = TEAM_TOML.replace('  { id = "p2", kickoff = "Write the CLI." },\n', '');
+    const out = configReloadDecision(state, valid(withoutP2, 'hash-1'), noIds);
+    expect(out.state.config.loop?.phases.map((p) => p.id)).toEqual(['p1', 'p3']);
+    expect(out.state.phaseIndex).toBe(1);
+  });
+
+  test('when fewer phases remain than the index, the sequence reads as complete (index clamped to the end)', () => {
+    const state = stateFor(TEAM_TOML, { phaseIndex: 2 });
+    const onlyP1 = TEAM_TOML.replace('  { id = "p2", kickoff = "Write the CLI." },\n', '').replace('  { id = "p3", status = "final/STATUS.md", kickoff = "Ship it." },\n', '');
+    const out = configReloadDecision(state, valid(onlyP1, 'hash-1'), noIds);
+    expect(out.state.phaseIndex).toBe(1);
+  });
+
+  test('other state (handoff, completed phases, fetch health, events) is untouched by a reload', () => {
+    const state = stateFor(TEAM_TOML, {
+      handoff: { lastSha: 'abc', inboxHashes: { 'state/inbox/builder.md': 'h1' } },
+      completedPhases: [{ id: 'p1', startedAt: T0, endedAt: T0 + 1, durationMs: 1 }],
+      phaseIndex: 1,
+      fetchHealth: { failures: 2, retryAt: T0 + 40_000 },
+      launched: true,
+    });
+    const out = configReloadDecision(state, valid(TEAM_TOML.replace('signal_interval = "10s"', 'signal_interval = "20s"'), 'hash-1'), noIds);
+    expect(out.state.config.watchdog.signal_interval).toBe(20_000);
+    const { config: _c, configHash: _h, ...rest } = out.state;
+    const { config: _c0, configHash: _h0, ...restBefore } = state;
+    expect(rest).toEqual(restBefore);
+  });
+});
