@@ -5,6 +5,8 @@ import { Tmux } from './tmux';
 import { observe, ObserveRequest } from './observe';
 import { launchAgent, LaunchRequest } from './agent-session';
 import { appendEventLog } from './event-log';
+import { appendTokenLog } from './agent-tokens';
+import type { TokenRecord } from '../core/tokens/accounting';
 
 export interface ActivityDeps {
   tmux: Tmux;
@@ -25,6 +27,9 @@ export function createActivities(deps: ActivityDeps) {
     async sendToAgent(req: { session: string; text: string; submitKey: string }): Promise<void> {
       if (!(await deps.tmux.hasSession(req.session))) throw new Error(`session ${req.session} is not running`);
       await deps.tmux.sendText(req.session, req.text, req.submitKey);
+    },
+    async appendTokenLog(req: { file: string; records: TokenRecord[] }): Promise<number> {
+      return appendTokenLog(req.file, req.records);
     },
     async appendEvents(req: { file: string; events: StewardEvent[] }): Promise<void> {
       await appendEventLog(req.file, req.events);

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import type { Snapshot, RepoObservation } from '../core/snapshot';
 import type { ConfigChange } from '../core/config-reload';
 import { configHash, formatIssues, loadConfigFile } from './config-file';
+import { readAgentTokens } from './agent-tokens';
+import type { AgentTokenRequest } from '../core/tokens/accounting';
 import type { Tmux } from './tmux';
 import { WorkRepo } from './git';
 
@@ -14,6 +16,8 @@ export interface ObserveRequest {
   waitMs: number;
   /** The config file and the hash of the config the build runs, to notice an edit. */
   config: { file: string; knownHash: string } | null;
+  /** Where each agent's transcripts are, to count its tokens. */
+  tokens: AgentTokenRequest | null;
   /** Agent name → tmux session. */
   agents: Record<string, string>;
   repo: null | {
@@ -80,5 +84,7 @@ export async function observe(
   }
   const repo = req.repo ? await observeRepo(req.repo) : null;
   const config = req.config ? await observeConfig(req.config) : null;
-  return { at: Date.now(), agents, repo, config };
+  // Unreadable transcripts must not stop supervision: the tick keeps the last totals.
+  const tokens = req.tokens ? await readAgentTokens(req.tokens).catch(() => null) : null;
+  return { at: Date.now(), agents, repo, config, tokens };
 }

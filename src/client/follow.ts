@@ -1,30 +1,40 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { describeEvent } from '../core/events';
+import { describeEvent, type StewardEvent } from '../core/events';
 import type { buildWorkflow } from '../workflows/build';
-import type { BuildResult } from '../workflows/definitions';
+import type { BuildResult, BuildStatusView } from '../workflows/definitions';
 import { statusQuery } from '../workflows/definitions';
 
+export interface FollowOptions {
+  pollMs?: number;
+  /** Events up to this sequence number are not reported (already shown). Default 0: all. */
+  afterSeq?: number;
+  /** How to read the status view; default `handle.query(statusQuery)` (a caller may add a deadline). */
+  query?: () => Promise<BuildStatusView>;
+}
+
 /**
- * Prints a line per build event until the build ends, by polling the `status` query: it works from
- * any host, with no access to the worker's files. Returns the build's result.
+ * Reports each build event once, in order, until the build ends, by polling the `status` query:
+ * it works from any host, with no access to the worker's files. Returns the build's result.
  */
-export async function followBuild(
+export async function followEvents(
   handle: WorkflowHandle<typeof buildWorkflow>,
-  print: (line: string) => void,
-  pollMs = 500,
+  onEvent: (event: StewardEvent) => void,
+  options: FollowOptions = {},
 ): Promise<BuildResult> {
-  let lastSeq = 0;
+  const pollMs = options.pollMs ?? 500;
+  const query = options.query ?? (() => handle.query(statusQuery));
+  let lastSeq = options.afterSeq ?? 0;
   let finished: { result?: BuildResult; error?: unknown } | null = null;
   const result = handle.result().then(
     (r) => (finished = { result: r }),
     (error) => (finished = { error }),
   );
-  const printNew = async () => {
+  const reportNew = async () => {
     try {
-      const view = await handle.query(statusQuery);
+      const view = await query();
       for (const e of view.events) {
         if (e.seq > lastSeq) {
-          print(describeEvent(e));
+          onEvent(e);
           lastSeq = e.seq;
         }
       }
@@ -33,13 +43,22 @@ export async function followBuild(
     }
   };
   while (!finished) {
-    await printNew();
+    await reportNew();
     await Promise.race([result, new Promise((r) => setTimeout(r, pollMs))]);
   }
-  await printNew();
+  await reportNew();
   const done = finished as { result?: BuildResult; error?: unknown };
   if (done.error) throw done.error;
   return done.result as BuildResult;
+}
+
+/** Prints a line per build event until the build ends. Returns the build's result. */
+export function followBuild(
+  handle: WorkflowHandle<typeof buildWorkflow>,
+  print: (line: string) => void,
+  pollMs = 500,
+): Promise<BuildResult> {
+  return followEvents(handle, (e) => print(describeEvent(e)), { pollMs });
 }
 
 export function describeResult(r: BuildResult): string {

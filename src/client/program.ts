@@ -3,22 +3,45 @@ import { UsageError } from './load-or-exit';
 import { registerBuildCommands } from './commands/build';
 import { registerServerCommands } from './commands/server';
 import { registerConfigCommands } from './commands/config';
-import { registerTokensScan } from './commands/tokens';
+import { registerTokensCommand } from './commands/tokens';
+import { registerBudgetCommand } from './commands/budget';
+import { registerOperateCommands } from './commands/operate';
+import { registerLogCommand } from './commands/log';
+import { registerCiCommands } from './commands/ci';
+import { registerHookCommand } from './commands/hook';
 
 export function stewardProgram(): Command {
   const program = new Command('steward')
     .description('Durable supervision for teams of CLI coding agents, on Temporal')
-    .showHelpAfterError();
+    // Set before the commands are added, so every subcommand inherits them: a usage error is a
+    // CommanderError for runProgramMain (exit 2), reported on one line.
+    .exitOverride()
+    .showHelpAfterError(false)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'A build is named by its build name B (workflow id build/B); the full id is accepted too.',
+        'Temporal: TEMPORAL_ADDRESS (default 127.0.0.1:7233), TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT/KEY, TEMPORAL_API_KEY.',
+        'Exit codes: 0 ok, 1 runtime error (Temporal unreachable, no answer in time), 2 usage or bad input.',
+        'Each command has --help with an example; docs/operations.md has them all.',
+      ].join('\n'),
+    );
   registerBuildCommands(program);
   registerServerCommands(program);
   registerConfigCommands(program);
-  registerTokensScan(program.command('tokens').description('token and cost accounting'));
+  registerTokensCommand(program);
+  registerOperateCommands(program);
+  registerBudgetCommand(program);
+  registerLogCommand(program);
+  registerCiCommands(program);
+  registerHookCommand(program);
   return program;
 }
 
 /** Exit codes: 0 ok, 1 runtime error, 2 usage or bad input. One line per error, no stack trace. */
 export async function runProgramMain(program: Command, argv: string[]): Promise<void> {
-  program.exitOverride();
+  exitOverrideAll(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -26,7 +49,13 @@ export async function runProgramMain(program: Command, argv: string[]): Promise<
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
-    process.stderr.write(`steward: ${(err as Error).message}\n`);
+    process.stderr.write(`steward: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = err instanceof UsageError ? 2 : 1;
   }
+}
+
+/** Commander copies settings to subcommands only when they are created: set it on every one. */
+function exitOverrideAll(command: Command): void {
+  command.exitOverride();
+  command.commands.forEach(exitOverrideAll);
 }

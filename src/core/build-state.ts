@@ -1,6 +1,7 @@
 import type { StewardConfig } from './config/types';
 import type { StewardEvent } from './events';
 import type { FetchHealth } from './fetch-backoff';
+import type { TokenAccountingState } from './tokens/accounting';
 
 export type BuildStatus = 'running' | 'paused' | 'completed' | 'stopped';
 
@@ -63,6 +64,10 @@ export interface BuildState {
   launched: boolean;
   /** Epoch ms of the last heavy tick (healing). */
   lastHeavyAt: number;
+  /** Per-phase and per-gate token windows, totals and budget flags. */
+  tokens: TokenAccountingState;
+  /** The build paused itself over budget (an operator pause is not lifted by a budget raise). */
+  budgetPaused: boolean;
   events: StewardEvent[];
   eventSeq: number;
 }

@@ -1,5 +1,6 @@
 import type { StewardConfig } from './config/types';
 import type { AgentState, BuildState } from './build-state';
+import { emptyTokenAccounting } from './tokens/accounting';
 
 export function newAgentState(sessionId: string): AgentState {
   return {
@@ -45,6 +46,8 @@ export function initialBuildState(args: {
     fetchHealth: { failures: 0, retryAt: 0 },
     launched: false,
     lastHeavyAt: args.now,
+    tokens: emptyTokenAccounting(),
+    budgetPaused: false,
     events: [],
     eventSeq: 0,
   };

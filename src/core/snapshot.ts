@@ -27,6 +27,7 @@ export interface RepoObservation {
 }
 
 import type { ConfigChange } from './config-reload';
+import type { AgentTokenTotals } from './tokens/accounting';
 
 export interface Snapshot {
   /** Epoch ms at which the activity observed. */
@@ -35,4 +36,6 @@ export interface Snapshot {
   repo: RepoObservation | null;
   /** Set when the config file no longer matches the build's config hash. */
   config: ConfigChange | null;
+  /** Cumulative per-agent token totals from the agents' transcripts; null when unreadable. */
+  tokens: AgentTokenTotals | null;
 }

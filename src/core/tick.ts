@@ -7,11 +7,15 @@ import { phaseAdvanceDecision } from './phase-advance';
 import { handoffDecision } from './handoff';
 import { fetchHealthDecision } from './fetch-backoff';
 import { superviseAgents } from './supervision';
+import type { TokenRecord } from './tokens/accounting';
+import { tokenDecision } from './token-decision';
 
 export interface TickDecision {
   state: BuildState;
   actions: PlannedAction[];
   events: NewEvent[];
+  /** Finished token windows for token-log.jsonl. */
+  tokenRecords: TokenRecord[];
 }
 
 /** Folds what was observed into per-agent liveness, for `status`. */
@@ -51,7 +55,8 @@ export function decideTick(state: BuildState, snap: Snapshot, now: number, newSe
     events.push(...fetch.events);
   }
 
-  if (next.status === 'running' && snap.repo && !sequenceComplete(next)) {
+  const handoffRuns = next.status === 'running' && snap.repo !== null && !sequenceComplete(next);
+  if (handoffRuns && snap.repo) {
     const handoff = handoffDecision(next, snap.repo);
     next = { ...next, handoff: handoff.handoff };
     actions.push(...handoff.actions);
@@ -83,5 +88,10 @@ export function decideTick(state: BuildState, snap: Snapshot, now: number, newSe
     actions.push(...supervision.actions);
     events.push(...supervision.events);
   }
-  return { state: next, actions, events };
+
+  const tokens = tokenDecision(state, next, snap, now, handoffRuns);
+  next = tokens.state;
+  actions.push(...tokens.actions);
+  events.push(...tokens.events);
+  return { state: next, actions, events, tokenRecords: tokens.records };
 }

@@ -30,6 +30,7 @@ import type { Snapshot } from '../core/snapshot';
 import { decideTick } from '../core/tick';
 import { applyHookEvent } from '../core/supervision';
 import { shouldFetch } from '../core/fetch-backoff';
+import { agentTokenRequest, tokenLogFile } from '../core/tokens/accounting';
 import {
   activityQueueFor,
   advanceUpdate,
@@ -175,12 +176,13 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     return outcomes;
   };
   const publish = () => {
-    const escalated = Object.entries(state.agents).filter(([, a]) => a.crashLooped).map(([n]) => n);
+    const escalated = Object.entries(state.agents).filter(([, a]) => a.crashLooped).map(([n]) => `crash-loop:${n}`);
+    if (state.budgetPaused) escalated.push('budget');
     upsertSearchAttributes([
       { key: PhaseSearchAttribute, value: currentPhaseId(state) ?? 'complete' },
       { key: StatusSearchAttribute, value: state.status },
       { key: ProjectSearchAttribute, value: state.config.name },
-      { key: EscalationSearchAttribute, value: escalated.length ? `crash-loop:${escalated.join(',')}` : 'none' },
+      { key: EscalationSearchAttribute, value: escalated.length ? escalated.join(',') : 'none' },
     ]);
     setCurrentDetails(currentDetails(state));
   };
@@ -206,7 +208,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
   publish();
 
   for (;;) {
-    const before = JSON.stringify([state.status, state.phaseIndex, Object.values(state.agents).map((a) => a.crashLooped)]);
+    const before = JSON.stringify([state.status, state.phaseIndex, state.budgetPaused, Object.values(state.agents).map((a) => a.crashLooped)]);
     // Signals wake the loop at once: an observe waiting out the interval is cancelled and redone now.
     const snapshot = (inbox.length ? null : await observeOnce(state.config.watchdog.signal_interval)) ?? (await observeOnce(0));
 
@@ -255,11 +257,14 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       state = decision.state;
       events.push(...decision.events);
       planned.push(...decision.actions);
+      if (decision.tokenRecords.length) {
+        await host.appendTokenLog({ file: tokenLogFile(state.config), records: decision.tokenRecords });
+      }
     }
     events.push(...(await perform(planned)));
     await record(events);
     answered.forEach(([id, reply]) => replies.set(id, reply));
-    if (JSON.stringify([state.status, state.phaseIndex, Object.values(state.agents).map((a) => a.crashLooped)]) !== before) publish();
+    if (JSON.stringify([state.status, state.phaseIndex, state.budgetPaused, Object.values(state.agents).map((a) => a.crashLooped)]) !== before) publish();
 
     if (sequenceComplete(state) && !supervisesAfterCompletion(state)) {
       state.status = 'completed';
@@ -304,6 +309,7 @@ function observeRequest(state: BuildState, waitMs: number): ObserveRequest {
   return {
     waitMs,
     config: { file: state.config.source, knownHash: state.configHash },
+    tokens: agentTokenRequest(state.tokens, state.config, state.agents),
     agents: Object.fromEntries(state.config.agents.map((a) => [a.name, a.session])),
     repo: loop
       ? {
@@ -320,5 +326,10 @@ function observeRequest(state: BuildState, waitMs: number): ObserveRequest {
 
 function statusView(state: BuildState) {
   const { config: _config, ...rest } = state;
-  return { ...rest, phase: currentPhaseId(state), phaseCount: phases(state).length };
+  return {
+    ...rest,
+    phase: currentPhaseId(state),
+    phaseCount: phases(state).length,
+    phases: phases(state).map((p) => ({ id: p.id, status: p.status })),
+  };
 }

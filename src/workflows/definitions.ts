@@ -39,7 +39,11 @@ export interface BuildResult {
   totalDurationMs: number;
 }
 
-export type BuildStatusView = Omit<BuildState, 'config'> & { phase: string | null; phaseCount: number };
+export type BuildStatusView = Omit<BuildState, 'config'> & {
+  phase: string | null;
+  phaseCount: number;
+  phases: { id: string; status: string }[];
+};
 
 export const statusQuery = defineQuery<BuildStatusView>('status');
 export const stopSignal = defineSignal<[reason?: string]>('stop');

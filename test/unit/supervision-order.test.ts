@@ -92,6 +92,7 @@ describe('superviseAgents: the whole build', () => {
     agents: { builder: observed(idlePane(), NOW - 700 * SECOND), supervisor: observed(busyPane(), NOW) },
     repo: null,
     config: null,
+    tokens: null,
   } as Snapshot;
   const options = { now: NOW, heavyTick: false, phaseDone: false, newSessionId: sessionIds() };
 

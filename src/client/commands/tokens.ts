@@ -1,12 +1,25 @@
 /**
+ * `steward tokens [--build B] [--by phase|gate|agent] [--json]`: a build's token use and cost per
+ * phase, per claimed gate or per agent, from its status query and its state dir's token-log.jsonl.
+ *
  * `steward tokens scan [DIR] [--json]`: offline token and cost count over Claude Code
  * transcripts, with the same ledger (dedup, pricing) the worker uses for live builds.
  */
 import { existsSync, statSync } from 'node:fs';
-import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
 import { scanTranscriptDirs } from '../../activities/transcript-scan';
 import { discoverClaudeDirs } from '../../activities/transcript-discovery';
 import { reportLedger, type LedgerReport } from '../../core/tokens/report';
+import { tokenLogFile, type TokenRecord } from '../../core/tokens/accounting';
+import type { BuildStatusView } from '../../workflows/definitions';
+import { openBuild, parseBuildRef, queryStatus, rpc, startInput, withTemporal, type Temporal } from '../build-handle';
+import { examples, outputOf } from '../cli-output';
+import { UsageError } from '../load-or-exit';
+import { firstLine } from '../render/format';
+import { buildNameOfWorkflowId } from '../render/status';
+import { parseTokenLog, renderTokens, tokensReport, TOKENS_BY, type TokensBy, type TokensReport, type TokenView } from '../render/tokens';
+import { listQuery } from './operate';
 
 export interface ScanOutput extends LedgerReport {
   files: number;
@@ -94,7 +107,9 @@ export function registerTokensScan(tokens: Command): void {
     .description('count tokens and cost in Claude Code transcripts (read-only, offline)')
     .argument('[dir]', 'a Claude config dir or projects dir (default: $CLAUDE_CONFIG_DIR, else ~/.claude and ~/.config/claude)')
     .option('--json', 'print JSON instead of a table')
-    .action(async (dir: string | undefined, options: { json?: boolean }, command: Command) => {
+    .action(async (dir: string | undefined, own: { json?: boolean }, command: Command) => {
+      // `tokens` has a --json of its own, which commander gives to it even after `scan`.
+      const options = { json: own.json || (command.optsWithGlobals() as { json?: boolean }).json };
       if (dir !== undefined && !isDirectory(dir)) {
         command.error(`tokens scan: no such directory: ${dir}`, { exitCode: EXIT_USAGE, code: 'steward.tokens.no-dir' });
       }
@@ -109,4 +124,109 @@ export function registerTokensScan(tokens: Command): void {
       const write = command.configureOutput().writeOut ?? ((s: string) => void process.stdout.write(s));
       write(options.json ? JSON.stringify(out, null, 2) + '\n' : formatScan(out));
     });
+}
+
+// ---- the per-build view ----
+
+interface TokensOptions {
+  build?: string;
+  by: TokensBy;
+  tokenLog?: string;
+  json?: boolean;
+}
+
+/** The build `steward tokens` shows without --build: the only running one, else a usage error naming them. */
+export function pickRunningBuild(running: readonly string[]): string {
+  if (running.length === 1) return running[0]!;
+  if (running.length === 0) throw new UsageError('no build is running: pass --build B (finished builds too)');
+  throw new UsageError(`${running.length} builds are running, pass --build B: ${[...running].sort().join(', ')}`);
+}
+
+async function runningBuildNames(t: Temporal): Promise<string[]> {
+  return rpc(t, 'list running builds', async () => {
+    const names: string[] = [];
+    for await (const w of t.client.workflow.list({ query: listQuery(true), pageSize: 100 })) {
+      const name = buildNameOfWorkflowId(w.workflowId);
+      if (!names.includes(name)) names.push(name);
+      if (names.length >= 100) break;
+    }
+    return names;
+  });
+}
+
+async function readTokenLog(file: string | null): Promise<{ file: string | null; records: TokenRecord[] | null; problem?: string }> {
+  if (file === null) return { file, records: null };
+  try {
+    return { file, records: parseTokenLog(await readFile(file, 'utf8')).records };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { file, records: null, problem: code === 'ENOENT' ? `no ${file} on this host` : `cannot read ${file}: ${firstLine((err as Error).message)}` };
+  }
+}
+
+/** Gathers a build's token view: the status query (if it answers) and token-log.jsonl (if it is on this host). */
+export async function buildTokens(t: Temporal, ref: string, opts: Pick<TokensOptions, 'by' | 'tokenLog'>, now = Date.now()): Promise<TokensReport> {
+  const b = await openBuild(t, ref);
+  let view: BuildStatusView | null = null;
+  let queryError: Error | null = null;
+  try {
+    view = await queryStatus(b);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    queryError = err as Error;
+  }
+  // The config (state_dir) is not in the status view: it is in the run's start input, as for `steward log`.
+  const input = opts.tokenLog === undefined || !view ? await startInput(b).catch(() => null) : null;
+  const config = input?.state?.config ?? input?.config ?? null;
+  const log = await readTokenLog(opts.tokenLog ?? (config ? tokenLogFile(config) : null));
+  if (!view && log.records === null) throw queryError ?? new Error(`no token figures for build ${b.name}`);
+  const tokens: TokenView | null = view ? view.tokens : null;
+  const report = tokensReport({
+    build: b.name,
+    workflowId: b.workflowId,
+    runId: b.info.runId,
+    workflowStatus: b.info.workflowStatus,
+    status: view?.status ?? null,
+    by: opts.by,
+    tokens,
+    log,
+    since: view?.tokens.build?.at ?? input?.state?.tokens.build?.at ?? b.info.startTime,
+    until: b.info.closeTime,
+    now,
+  });
+  if (queryError) report.notes.push(`the status query did not answer (${firstLine(queryError.message)}): figures from token-log.jsonl only`);
+  return report;
+}
+
+/** `tokens` itself (the per-build view) with `scan` under it. */
+export function registerTokensCommand(program: Command): Command {
+  const tokens = program
+    .command('tokens')
+    .description("a build's tokens and cost per phase, gate or agent (`tokens scan`: count transcripts offline)")
+    .option('--build <name>', 'the build (default: the only running build)')
+    .addOption(new Option('--by <view>', 'rows per phase record, per gate record (<phase>:<gate>) or per agent').choices(TOKENS_BY).default('phase'))
+    .option('--token-log <file>', "the build's token-log.jsonl (default: <state_dir>/token-log.jsonl from the build's config)")
+    .option('--json', 'print JSON: rows exactly as token-log.jsonl has them (per agent: sums), open windows, totals')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Rows come from <state_dir>/token-log.jsonl (every record; it is on the agents\' host) and the',
+        "build's status query (its last 20 records, the open windows and the agents' cumulative totals).",
+        'USD covers priced models only: a `+` marks figures that also used models without a price.',
+        examples('steward tokens', 'steward tokens --build demo --by gate', 'steward tokens --build demo --by agent --json'),
+      ].join('\n'),
+    )
+    .action(async (opts: TokensOptions, command: Command) => {
+      const out = outputOf(command);
+      if (opts.build !== undefined) parseBuildRef(opts.build); // a malformed name fails before connecting
+      const report = await withTemporal(async (t) => {
+        const ref = opts.build ?? pickRunningBuild(await runningBuildNames(t));
+        return buildTokens(t, ref, opts);
+      });
+      if (opts.json) out.json(report);
+      else out.lines(renderTokens(report));
+    });
+  registerTokensScan(tokens);
+  return tokens;
 }

@@ -194,12 +194,15 @@ function turnEntries(turn: Turn): TranscriptEntry[] {
 /** Keys shown first, in this order, when a tool's input has them. */
 const LEADING_KEYS = ['command', 'file_path', 'notebook_path', 'path', 'pattern', 'url', 'query', 'description', 'subagent_type', 'prompt'];
 
-/** A tool call's input on one line: `$ cmd` for Bash, else `key=value` pairs, the telling keys first. */
+/**
+ * A tool call's input on one line, unshortened: `$ cmd` for Bash, else `key=value` pairs with the
+ * telling keys first (so a shortened line keeps them), lists as their length.
+ */
 export function toolInput(name: string, input: unknown): string {
   if (!isObject(input)) return input === undefined ? '' : oneLine(JSON.stringify(input));
   if (name === 'Bash' && typeof input.command === 'string') {
     const rest = Object.entries(input).filter(([k]) => k !== 'command' && k !== 'description');
-    return oneLine(`$ ${input.command}${rest.length ? `  ${pairs(rest)}` : ''}`);
+    return `${oneLine(`$ ${input.command}`)}${rest.length ? ` [${pairs(rest)}]` : ''}`;
   }
   const keys = Object.keys(input);
   const ordered = [...LEADING_KEYS.filter((k) => keys.includes(k)), ...keys.filter((k) => !LEADING_KEYS.includes(k))];
@@ -210,9 +213,9 @@ export function toolInput(name: string, input: unknown): string {
 function pairs(entries: [string, unknown][]): string {
   return entries
     .map(([k, v]) => {
-      if (typeof v === 'string') return `${k}=${/^[^\s"=]+$/.test(v) ? v : JSON.stringify(oneLine(v, 120))}`;
+      if (typeof v === 'string') return `${k}=${/^[^\s"=]+$/.test(v) ? v : JSON.stringify(oneLine(v))}`;
       if (Array.isArray(v)) return `${k}=[${v.length} item${v.length === 1 ? '' : 's'}]`;
-      return `${k}=${oneLine(JSON.stringify(v) ?? String(v), 120)}`;
+      return `${k}=${oneLine(JSON.stringify(v) ?? String(v))}`;
     })
     .join(' ');
 }
@@ -235,7 +238,7 @@ const LABEL: Record<EntryKind, string> = {
   error: 'error',
   unreadable: 'unreadable',
 };
-const LABEL_WIDTH = 9;
+const LABEL_WIDTH = 10;
 /** `HH:MM:SS ` + label + space: where continuation lines of a text start. */
 const INDENT = ' '.repeat(9 + LABEL_WIDTH + 1);
 
@@ -256,7 +259,7 @@ export function renderTranscript(entries: readonly TranscriptEntry[], options: R
     }
     const time = e.at && /T(\d{2}:\d{2}:\d{2})/.exec(e.at)?.[1];
     const prefix = `${time || '--:--:--'} ${(e.sidechain ? `~${LABEL[e.kind]}` : LABEL[e.kind]).padEnd(LABEL_WIDTH)} `;
-    out.push(prefix + entryText(e, max, prefix.length).trimEnd());
+    out.push(...(prefix + entryText(e, max, prefix.length)).split('\n').map((l) => l.trimEnd()));
   }
   return out;
 }

@@ -116,7 +116,7 @@ export const BUSY_PANE = '⏺ Running the tests…\n✻ Compiling… (12s · esc
 /** A snapshot taken at `at` in which every agent of `state` is alive, busy and was last active at `at`. */
 export function snapshotOf(state: BuildState, at: number, repo: RepoObservation | null): Snapshot {
   const agents = Object.fromEntries(state.config.agents.map((a) => [a.name, { alive: true, tail: BUSY_PANE, windowActivity: Math.floor(at / 1000) }]));
-  return { at, agents, repo, config: null };
+  return { at, agents, repo, config: null, tokens: null };
 }
 
 /** Deterministic fresh session ids, as the workflow's uuid4 would hand them out. */

@@ -1,0 +1,193 @@
+/**
+ * The operator CLI's Temporal calls, kept small: connect from the environment, resolve a build
+ * name to its workflow, and run queries, signals and updates with a deadline — so an unreachable
+ * server or a build without a worker becomes a one-line error, never a hang.
+ *
+ * Errors thrown here are one line. A UsageError (exit 2) means the input was wrong: an unknown
+ * build, a build that has ended, a command the workflow's validator rejected. Anything else
+ * (exit 1) is a runtime failure: no server, no answer in time.
+ */
+import {
+  Client,
+  Connection,
+  isGrpcDeadlineError,
+  isGrpcServiceError,
+  WorkflowHandle,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import { idError } from '../core/config/names';
+import type { buildWorkflow } from '../workflows/build';
+import { BuildInput, BuildStatusView, buildWorkflowId, statusQuery } from '../workflows/definitions';
+import { connect, ConnectionSettings, settingsFromEnv } from './connection';
+import { UsageError } from './load-or-exit';
+import { firstLine } from './render/format';
+import { buildNameOfWorkflowId, type ExecutionInfo } from './render/status';
+
+/** Deadline of one read or signal RPC (describe, query, list, signal). Connecting has its own 5 s. */
+export const RPC_DEADLINE_MS = 4_000;
+/** Default bound on waiting for an update's effect or for a stopped build to close. */
+export const DEFAULT_WAIT_SECONDS = 60;
+
+export interface Temporal {
+  client: Client;
+  connection: Connection;
+  settings: ConnectionSettings;
+}
+
+/** Connects from the environment, runs `fn`, closes the connection. */
+export async function withTemporal<T>(fn: (t: Temporal) => Promise<T>): Promise<T> {
+  let settings: ConnectionSettings;
+  try {
+    settings = settingsFromEnv();
+  } catch (err) {
+    throw new UsageError(`connection settings (TEMPORAL_TLS_CERT/KEY): ${firstLine((err as Error).message)}`);
+  }
+  let connected: { client: Client; connection: Connection };
+  try {
+    connected = await connect(settings);
+  } catch (err) {
+    throw new Error(`cannot reach Temporal at ${settings.address}: ${firstLine((err as Error).message)}`);
+  }
+  try {
+    return await fn({ ...connected, settings });
+  } finally {
+    await connected.connection.close().catch(() => undefined);
+  }
+}
+
+/** A build named on the command line: `demo` or `build/demo`. */
+export interface BuildRef {
+  name: string;
+  workflowId: string;
+}
+
+export function parseBuildRef(ref: string): BuildRef {
+  const name = buildNameOfWorkflowId(ref.trim());
+  const problem = idError(name);
+  if (problem) throw new UsageError(`build name: ${problem}`);
+  return { name, workflowId: buildWorkflowId(name) };
+}
+
+/**
+ * Runs one or more RPCs under a deadline and turns failures into one-line errors. `what` names
+ * the call for the message; `hint` is added when nothing answered in time.
+ */
+export async function rpc<T>(t: Temporal, what: string, fn: () => Promise<T>, ms = RPC_DEADLINE_MS, hint = ''): Promise<T> {
+  try {
+    return await t.connection.withDeadline(Date.now() + ms, fn);
+  } catch (err) {
+    throw cliError(t, err, what, ms, hint);
+  }
+}
+
+function grpcCode(err: unknown): number | undefined {
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if (isGrpcServiceError(e)) return e.code;
+  }
+  return undefined;
+}
+
+/** Any failure of a Temporal call as a one-line error; UsageError when the input was at fault. */
+export function cliError(t: Temporal, err: unknown, what: string, ms: number, hint = ''): Error {
+  if (err instanceof UsageError) return err;
+  if (err instanceof WorkflowUpdateFailedError) return new UsageError(firstLine(err.cause?.message ?? err.message));
+  if (isGrpcDeadlineError(err) || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return new Error(`${what}: no answer within ${ms / 1000} s${hint ? ` (${hint})` : ''}`);
+  }
+  const code = grpcCode(err);
+  if (code === 14) return new Error(`cannot reach Temporal at ${t.settings.address}: ${firstLine((err as Error).message)}`);
+  return new Error(`${what}: ${firstLine(err instanceof Error ? err.message : String(err))}`);
+}
+
+export type BuildHandle = WorkflowHandle<typeof buildWorkflow>;
+
+export interface OpenBuild extends BuildRef {
+  t: Temporal;
+  /** The latest run, by workflow id (not pinned to a run: follows continue-as-new). */
+  handle: BuildHandle;
+  info: ExecutionInfo;
+}
+
+export const NO_WORKER_HINT = 'is a worker running for the build\'s host? `steward worker`';
+
+/**
+ * Resolves a build name to its latest run. An unknown build is a UsageError; with `running`, so
+ * is a build that has ended.
+ */
+export async function openBuild(t: Temporal, ref: string, options: { running?: boolean } = {}): Promise<OpenBuild> {
+  const { name, workflowId } = parseBuildRef(ref);
+  const handle = t.client.workflow.getHandle<typeof buildWorkflow>(workflowId);
+  let description;
+  try {
+    description = await t.connection.withDeadline(Date.now() + RPC_DEADLINE_MS, () => handle.describe());
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || (err as Error).name === 'WorkflowNotFoundError') {
+      throw new UsageError(`no build named ${name} (no workflow ${workflowId} in namespace ${t.settings.namespace})`);
+    }
+    throw cliError(t, err, `describe ${workflowId}`, RPC_DEADLINE_MS);
+  }
+  const info: ExecutionInfo = {
+    workflowId,
+    runId: description.runId,
+    workflowStatus: description.status.name,
+    startTime: description.startTime?.getTime() ?? null,
+    closeTime: description.closeTime?.getTime() ?? null,
+  };
+  if (options.running && info.workflowStatus !== 'RUNNING') {
+    throw new UsageError(`build ${name} has ended (${info.workflowStatus.toLowerCase()}); it takes no more commands`);
+  }
+  return { t, name, workflowId, handle, info };
+}
+
+/** The `status` query (needs a worker: a closed build is replayed to answer it). */
+export function queryStatus(b: OpenBuild): Promise<BuildStatusView> {
+  return rpc(b.t, `status query to ${b.workflowId}`, () => b.handle.query(statusQuery), RPC_DEADLINE_MS, NO_WORKER_HINT);
+}
+
+/** Runs an operator update and returns the workflow's one-line reply; a rejection is a UsageError. */
+export function runUpdate<Args extends unknown[]>(
+  b: OpenBuild,
+  update: UpdateDefinition<string, Args>,
+  args: Args,
+  waitSeconds = DEFAULT_WAIT_SECONDS,
+): Promise<string> {
+  return rpc(
+    b.t,
+    `${update.name} on ${b.workflowId}`,
+    () => b.handle.executeUpdate(update.name, { args: args as unknown as [unknown] }) as Promise<string>,
+    waitSeconds * 1000,
+    NO_WORKER_HINT,
+  );
+}
+
+export function sendSignal<Args extends unknown[]>(b: OpenBuild, signal: SignalDefinition<Args>, args: Args): Promise<void> {
+  return rpc(b.t, `signal ${signal.name} to ${b.workflowId}`, () => b.handle.signal(signal, ...args));
+}
+
+/**
+ * The input the current run started with (its first history event): the whole config, which the
+ * status view leaves out. Null when it cannot be read or decoded.
+ */
+export async function startInput(b: OpenBuild): Promise<BuildInput | null> {
+  const response = await rpc(b.t, `history of ${b.workflowId}`, () =>
+    b.t.client.workflowService.getWorkflowExecutionHistory({
+      namespace: b.t.settings.namespace,
+      execution: { workflowId: b.workflowId, runId: b.info.runId },
+      maximumPageSize: 1,
+    }),
+  );
+  const payload = response.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  if (!payload) return null;
+  const converter = b.t.client.workflow.options.loadedDataConverter;
+  try {
+    let decoded: Payload[] = [payload as Payload];
+    for (const codec of [...converter.payloadCodecs].reverse()) decoded = await codec.decode(decoded);
+    return converter.payloadConverter.fromPayload<BuildInput>(decoded[0]!);
+  } catch {
+    return null;
+  }
+}

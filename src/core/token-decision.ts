@@ -1,0 +1,55 @@
+import { BuildState, currentPhaseId } from './build-state';
+import type { PlannedAction } from './actions';
+import type { NewEvent } from './events';
+import type { Snapshot } from './snapshot';
+import { budgetDecision, TokenRecord, tokenTick } from './tokens/accounting';
+
+export const BUDGET_STOP_MESSAGE =
+  'watchdog: the build is over its token budget. Stop now: finish the sentence you are writing, commit nothing new, and wait until you are told to continue.';
+export const BUDGET_CONTINUE_MESSAGE = 'watchdog: the budget was raised. Continue where you left off.';
+
+function tellAll(state: BuildState, text: string, why: string): PlannedAction[] {
+  return state.config.agents
+    .filter((a) => state.agents[a.name]?.alive)
+    .map((a) => ({ action: { type: 'send', agent: a.name, text }, event: { type: 'agent_nudged', agent: a.name, message: why } }));
+}
+
+/**
+ * Token windows for the phase and the claimed gate, then the budget: over it, the build pauses
+ * and the agents are told to stop and wait; back under it (the operator raised it), it resumes.
+ * `before` is the state at the start of the tick, to see a phase that ended in it.
+ */
+export function tokenDecision(
+  before: BuildState,
+  state: BuildState,
+  snap: Snapshot,
+  now: number,
+  handoffRan: boolean,
+): { state: BuildState; actions: PlannedAction[]; events: NewEvent[]; records: TokenRecord[] } {
+  const phaseBefore = currentPhaseId(before);
+  const phaseAfter = currentPhaseId(state);
+  const tick = tokenTick(state.tokens, {
+    now,
+    phaseId: phaseAfter,
+    totals: snap.tokens,
+    newClaimSubjects: handoffRan && snap.repo ? snap.repo.commits.map((c) => c.subject) : [],
+    phaseEnded: phaseBefore && phaseBefore !== phaseAfter ? { phase: phaseBefore } : null,
+    granularity: state.config.watchdog.token_granularity,
+    logTokens: state.config.watchdog.log_tokens,
+    sessions: Object.fromEntries(Object.entries(state.agents).map(([n, a]) => [n, a.sessionId])),
+  });
+  const budget = budgetDecision(tick.acct, state.config.budget, phaseAfter);
+  let next: BuildState = { ...state, tokens: budget.acct };
+  const actions: PlannedAction[] = [];
+  const events = [...tick.events, ...budget.events];
+  if (budget.exceeded && next.status === 'running') {
+    next = { ...next, status: 'paused', budgetPaused: true };
+    events.push({ type: 'paused', message: 'over budget: the agents were told to stop and wait; raise the budget to resume' });
+    actions.push(...tellAll(next, BUDGET_STOP_MESSAGE, 'told to stop: over budget'));
+  } else if (budget.resumeOk && next.status === 'paused' && next.budgetPaused) {
+    next = { ...next, status: 'running', budgetPaused: false };
+    events.push({ type: 'resumed', message: 'back under budget' });
+    actions.push(...tellAll(next, BUDGET_CONTINUE_MESSAGE, 'told to continue: back under budget'));
+  }
+  return { state: next, actions, events, records: tick.records };
+}
