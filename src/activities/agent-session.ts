@@ -50,7 +50,10 @@ export async function launchAgent(tmux: Tmux, binDir: string, req: LaunchRequest
 }
 
 async function typeFirstPrompt(tmux: Tmux, session: string, launchId: string, req: LaunchRequest, heartbeat: () => void): Promise<void> {
-  await waitForPane(tmux, session, heartbeat);
-  if (req.prompt.trim()) await tmux.sendText(session, req.prompt, req.spec.submitKey);
+  // A service has no prompt: nothing to wait for.
+  if (req.prompt.trim()) {
+    await waitForPane(tmux, session, heartbeat);
+    await tmux.sendText(session, req.prompt, req.spec.submitKey);
+  }
   await tmux.setOption(session, 'steward_prompted', launchId);
 }

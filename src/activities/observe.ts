@@ -20,6 +20,8 @@ export interface ObserveRequest {
   tokens: AgentTokenRequest | null;
   /** Agent name → tmux session. */
   agents: Record<string, string>;
+  /** Service name → tmux session. */
+  services?: Record<string, string>;
   repo: null | {
     dir: string;
     sinceSha: string | null;
@@ -82,9 +84,11 @@ export async function observe(
   for (const [name, session] of Object.entries(req.agents)) {
     agents[name] = await tmux.snapshot(session);
   }
+  const services: NonNullable<Snapshot['services']> = {};
+  for (const [name, session] of Object.entries(req.services ?? {})) services[name] = { alive: await tmux.hasSession(session) };
   const repo = req.repo ? await observeRepo(req.repo) : null;
   const config = req.config ? await observeConfig(req.config) : null;
   // Unreadable transcripts must not stop supervision: the tick keeps the last totals.
   const tokens = req.tokens ? await readAgentTokens(req.tokens).catch(() => null) : null;
-  return { at: Date.now(), agents, repo, config, tokens };
+  return { at: Date.now(), agents, services, repo, config, tokens };
 }

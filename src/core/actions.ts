@@ -5,7 +5,9 @@ export type Action =
   /** Start the agent's tmux session (killing any old one first when `fresh`) and type `prompt`. */
   | { type: 'launch'; agent: string; fresh: boolean; prompt: string }
   /** Type `text` into a live agent's pane and press its submit key. */
-  | { type: 'send'; agent: string; text: string };
+  | { type: 'send'; agent: string; text: string }
+  /** Start the service named `agent` in its tmux session (its launch id makes a retry harmless). */
+  | { type: 'start-service'; agent: string };
 
 export interface PlannedAction {
   action: Action;

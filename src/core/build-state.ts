@@ -1,6 +1,7 @@
 import type { StewardConfig } from './config/types';
 import type { StewardEvent } from './events';
 import type { FetchHealth } from './fetch-backoff';
+import type { ServiceState } from './services';
 import type { TokenAccountingState } from './tokens/accounting';
 
 export type BuildStatus = 'running' | 'paused' | 'completed' | 'stopped';
@@ -59,6 +60,7 @@ export interface BuildState {
   phaseStartedAt: number;
   completedPhases: PhaseRecord[];
   agents: Record<string, AgentState>;
+  services: Record<string, ServiceState>;
   handoff: { lastSha: string | null; inboxHashes: Record<string, string | null> };
   fetchHealth: FetchHealth;
   launched: boolean;

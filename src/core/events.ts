@@ -27,6 +27,8 @@ export type EventType =
   | 'paused'
   | 'resumed'
   | 'agent_restarted'
+  | 'service_started'
+  | 'service_healed'
   | 'budget_updated'
   | 'stopped';
 

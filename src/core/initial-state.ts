@@ -42,6 +42,7 @@ export function initialBuildState(args: {
     phaseStartedAt: args.now,
     completedPhases: [],
     agents: Object.fromEntries(args.config.agents.map((a) => [a.name, newAgentState(args.sessionIds[a.name] ?? a.name)])),
+    services: {},
     handoff: { lastSha: null, inboxHashes: {} },
     fetchHealth: { failures: 0, retryAt: 0 },
     launched: false,

@@ -33,6 +33,8 @@ export interface Snapshot {
   /** Epoch ms at which the activity observed. */
   at: number;
   agents: Record<string, AgentObservation>;
+  /** Service name → whether its tmux session is alive (absent: no services observed). */
+  services?: Record<string, { alive: boolean }>;
   repo: RepoObservation | null;
   /** Set when the config file no longer matches the build's config hash. */
   config: ConfigChange | null;

@@ -7,6 +7,7 @@ import { phaseAdvanceDecision } from './phase-advance';
 import { handoffDecision } from './handoff';
 import { fetchHealthDecision } from './fetch-backoff';
 import { superviseAgents } from './supervision';
+import { serviceDecision } from './services';
 import type { TokenRecord } from './tokens/accounting';
 import { tokenDecision } from './token-decision';
 
@@ -75,8 +76,12 @@ export function decideTick(state: BuildState, snap: Snapshot, now: number, newSe
   }
 
   // Agents just launched this tick are left alone until the next one.
+  const heavyTick = !firstTick && now - next.lastHeavyAt >= next.config.watchdog.heavy_interval;
+  const services = serviceDecision(next, snap, { firstTick, heavyTick, now, newLaunchId: newSessionId });
+  next = { ...next, services: services.services };
+  actions.push(...services.actions);
+
   if (!firstTick) {
-    const heavyTick = now - next.lastHeavyAt >= next.config.watchdog.heavy_interval;
     const supervision = superviseAgents(next, snap, {
       now,
       heavyTick,

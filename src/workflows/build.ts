@@ -18,6 +18,7 @@ import {
 import type { StewardActivities } from '../activities';
 import type { ObserveRequest } from '../activities/observe';
 import type { Action, PlannedAction } from '../core/actions';
+import { serviceLaunchSpec } from '../core/services';
 import type { BudgetConfig, PhaseConfig } from '../core/config/types';
 import { BuildState, currentPhaseId, phases, RECENT_EVENTS, sequenceComplete } from '../core/build-state';
 import { configReloadDecision } from '../core/config-reload';
@@ -157,6 +158,13 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     if (events.length) await host.appendEvents({ file: `${state.config.state_dir}/events.jsonl`, events: emit(events) });
   };
   const act = async (action: Action): Promise<void> => {
+    if (action.type === 'start-service') {
+      const service = state.config.services.find((s) => s.name === action.agent);
+      if (!service) throw new Error(`no service ${action.agent}`);
+      const spec = serviceLaunchSpec(state.config, service, state.services[service.name]?.launchId ?? service.name);
+      await launchAgent({ spec, fresh: true, prompt: '' });
+      return;
+    }
     const agent = state.config.agents.find((a) => a.name === action.agent);
     if (!agent) throw new Error(`no agent ${action.agent}`);
     const spec = launchSpec(state.config, agent, state.agents[agent.name]?.sessionId ?? agent.name);
@@ -311,6 +319,7 @@ function observeRequest(state: BuildState, waitMs: number): ObserveRequest {
     config: { file: state.config.source, knownHash: state.configHash },
     tokens: agentTokenRequest(state.tokens, state.config, state.agents),
     agents: Object.fromEntries(state.config.agents.map((a) => [a.name, a.session])),
+    services: Object.fromEntries(state.config.services.map((s) => [s.name, s.session])),
     repo: loop
       ? {
           dir: loop.repo,

@@ -1,0 +1,53 @@
+import type { ServiceConfig, StewardConfig } from './config/types';
+import type { BuildState } from './build-state';
+import type { PlannedAction } from './actions';
+import type { LaunchSpec } from './launch';
+import type { Snapshot } from './snapshot';
+
+export interface ServiceState {
+  /** Id of the current launch, so a retried start does not start the service twice. */
+  launchId: string;
+  startedAt: number | null;
+  alive: boolean;
+  restarts: number;
+}
+
+/** A service is a plain long-running command in its own tmux session: no prompt, no transcript. */
+export function serviceLaunchSpec(config: StewardConfig, service: ServiceConfig, launchId: string): LaunchSpec {
+  return {
+    agent: service.name,
+    session: service.session,
+    cwd: service.cwd,
+    command: service.command,
+    args: service.args,
+    env: { ...service.env, STEWARD_BUILD: config.name, STEWARD_SERVICE: service.name, STEWARD_SESSION_ID: launchId },
+    submitKey: 'Enter',
+  };
+}
+
+/**
+ * Services start with the build, and on the heavy cadence a dead one watched for healing is
+ * started again — also after the phase sequence completes.
+ */
+export function serviceDecision(
+  state: BuildState,
+  snap: Snapshot,
+  opts: { firstTick: boolean; heavyTick: boolean; now: number; newLaunchId: () => string },
+): { services: Record<string, ServiceState>; actions: PlannedAction[] } {
+  const services = { ...state.services };
+  const actions: PlannedAction[] = [];
+  for (const service of state.config.services) {
+    const prev = services[service.name] ?? { launchId: opts.newLaunchId(), startedAt: null, alive: false, restarts: 0 };
+    const alive = snap.services?.[service.name]?.alive ?? false;
+    if (opts.firstTick) {
+      services[service.name] = { ...prev, startedAt: opts.now, alive };
+      actions.push({ action: { type: 'start-service', agent: service.name }, event: { type: 'service_started', agent: service.name, message: `started in session ${service.session}` } });
+    } else if (!alive && opts.heavyTick && service.watch !== 'none') {
+      services[service.name] = { launchId: opts.newLaunchId(), startedAt: opts.now, alive: false, restarts: prev.restarts + 1 };
+      actions.push({ action: { type: 'start-service', agent: service.name }, event: { type: 'service_healed', agent: service.name, message: `session ${service.session} was dead: restarted` } });
+    } else {
+      services[service.name] = { ...prev, alive };
+    }
+  }
+  return { services, actions };
+}
