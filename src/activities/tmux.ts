@@ -85,7 +85,8 @@ export class Tmux {
   async snapshot(session: string, lines = 40): Promise<PaneSnapshot> {
     assertSafeName(session, 'session');
     const activity = await this.run(['display-message', '-p', '-t', `=${session}:`, '#{window_activity}']);
-    if (activity.code !== 0) return { alive: false, tail: '', windowActivity: null };
+    // display-message exits 0 with empty formats when its target session is gone (tmux 3.3a): empty output is dead too.
+    if (activity.code !== 0 || !activity.stdout.trim()) return { alive: false, tail: '', windowActivity: null };
     const pane = await this.run(['capture-pane', '-p', '-J', '-t', `=${session}:`, '-S', `-${lines}`]);
     const seconds = Number(activity.stdout.trim());
     return {

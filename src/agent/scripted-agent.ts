@@ -53,9 +53,10 @@ async function main(): Promise<void> {
 
   const react = async (rule: ScriptRule, line: string): Promise<void> => {
     process.stdout.write('✻ Working… (esc to interrupt)\n');
+    // The reply (and its usage) is written before its tool calls run, as Claude Code does.
+    transcript.assistant(`handled: ${line}`, rule.model, rule.tokens);
     try {
       for (const step of rule.do) await runStep(step, vars, cwd);
-      transcript.assistant(`handled: ${line}`, rule.model, rule.tokens);
       process.stdout.write('● done\n');
     } catch (err) {
       process.stdout.write(`● step failed: ${(err as Error).message}\n`);

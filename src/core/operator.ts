@@ -61,10 +61,12 @@ export function operatorCommandProblem(state: BuildState, cmd: OperatorCommand):
     case 'nudge':
     case 'restart':
       return sessionSafeNameError(cmd.agent) ?? unknownAgent(state, cmd.agent);
-    case 'setBudget':
-      return [cmd.budget.build?.tokens, cmd.budget.build?.usd, cmd.budget.phase?.tokens, cmd.budget.phase?.usd].some((v) => v !== undefined && !(v > 0))
-        ? 'budget limits must be positive numbers'
-        : null;
+    case 'setBudget': {
+      const limits = [cmd.budget.build?.tokens, cmd.budget.build?.usd, cmd.budget.phase?.tokens, cmd.budget.phase?.usd];
+      if (limits.some((v) => v !== undefined && !(v > 0))) return 'budget limits must be positive numbers';
+      const ratio = cmd.budget.warn_ratio;
+      return typeof ratio === 'number' && ratio > 0 && ratio <= 1 ? null : 'warn_ratio must be a number in (0, 1]';
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import { budgetDecision, TokenRecord, tokenTick } from './tokens/accounting';
 export const BUDGET_STOP_MESSAGE =
   'watchdog: the build is over its token budget. Stop now: finish the sentence you are writing, commit nothing new, and wait until you are told to continue.';
 export const BUDGET_CONTINUE_MESSAGE = 'watchdog: the budget was raised. Continue where you left off.';
+export const OPERATOR_CONTINUE_MESSAGE = 'watchdog: the operator resumed the build. Continue where you left off.';
 
 function tellAll(state: BuildState, text: string, why: string): PlannedAction[] {
   return state.config.agents
@@ -42,6 +43,13 @@ export function tokenDecision(
   let next: BuildState = { ...state, tokens: budget.acct };
   const actions: PlannedAction[] = [];
   const events = [...tick.events, ...budget.events];
+  // An operator `resume` of a budget pause overrides the budget until usage is back under it: the
+  // agents were told to wait for a "continue", and the flag must not outlive the pause (it is the
+  // 'budget' escalation, and a stale one would let a budget raise lift a later operator pause).
+  if (next.budgetPaused && next.status === 'running') {
+    next = { ...next, budgetPaused: false };
+    actions.push(...tellAll(next, OPERATOR_CONTINUE_MESSAGE, 'told to continue: the operator resumed the build over budget'));
+  }
   if (budget.exceeded && next.status === 'running') {
     next = { ...next, status: 'paused', budgetPaused: true };
     events.push({ type: 'paused', message: 'over budget: the agents were told to stop and wait; raise the budget to resume' });

@@ -278,8 +278,10 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       state.status = 'completed';
       break;
     }
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
+    // Continue as new only between ticks with nothing queued and no handler waiting for the loop:
+    // the inbox is not carried, and an update waiting on it would never be answered. Otherwise
+    // the next tick drains the inbox and this is tried again (the suggestion stays).
+    if (workflowInfo().continueAsNewSuggested && inbox.length === 0 && allHandlersFinished()) {
       await continueAsNew<typeof buildWorkflow>({ ...input, config: state.config, configHash: state.configHash, state });
     }
   }

@@ -5,9 +5,8 @@ import { CliRun, inertCliConfig, INERT_SCRIPT, steward } from '../helpers/cli';
 
 /**
  * The operator walkthrough of docs/operations.md, step by step, with the real binary: start a
- * build, look at it, nudge an agent, pause and resume, advance a phase, stop. (A per-build
- * `steward tokens` view does not exist yet, so that step is left out.) Set STEWARD_SHOW_CLI=1 to
- * print each step's output.
+ * build, look at it, nudge an agent, pause and resume, advance a phase, read its tokens, stop.
+ * Set STEWARD_SHOW_CLI=1 to print each step's output.
  */
 describe('operator walkthrough', () => {
   let h: BuildHarness;
@@ -25,7 +24,7 @@ describe('operator walkthrough', () => {
     return run;
   }
 
-  it('start, status, nudge, pause, resume, phase advance, stop', async () => {
+  it('start, status, nudge, pause, resume, phase advance, tokens, stop', async () => {
     const script = join(h.dir, 'inert.toml');
     await writeFile(script, INERT_SCRIPT);
     const config = await h.writeConfig(inertCliConfig(h.name, script));
@@ -69,7 +68,16 @@ describe('operator walkthrough', () => {
     expect(events.stdout).toMatch(/ resumed: resumed by operator$/m);
     expect(events.stdout).toMatch(/ phase_completed( \w+)?: /m);
 
-    // 8. Stop: waits for the build to close and reports its phases.
+    // 8. Tokens: the finished phase p1 has its record (the builder answered the nudge).
+    const tokens = await step(['tokens', '--build', h.name, '--by', 'phase', '--json']);
+    expect(tokens.code).toBe(0);
+    const rows = JSON.parse(tokens.stdout) as unknown;
+    expect(JSON.stringify(rows)).toMatch(/"p1"/);
+    const table = await step(['tokens', '--build', h.name, '--by', 'agent']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^builder\s/m);
+
+    // 9. Stop: waits for the build to close and reports its phases.
     const stopped = await step(['stop', h.name, '--reason', 'walkthrough over']);
     expect(stopped.code).toBe(0);
     expect(stopped.stdout).toMatch(new RegExp(`^build ${h.name} stopped: 1 phase\\(s\\) \\[p1 [\\d.]+s\\] in [\\d.]+s\\n$`));

@@ -1,0 +1,142 @@
+import type { BuildState } from '../../src/core/build-state';
+import type { BudgetConfig } from '../../src/core/config/types';
+import { operatorCommandProblem, operatorDecision } from '../../src/core/operator';
+import { BUDGET_CONTINUE_MESSAGE, BUDGET_STOP_MESSAGE, OPERATOR_CONTINUE_MESSAGE, tokenDecision } from '../../src/core/token-decision';
+import type { AgentTokenTotals } from '../../src/core/tokens/accounting';
+import { zeroUsage } from '../../src/core/tokens/usage';
+import { SECOND, snapshotOf, stateFor, T0, withAgents } from './support/build-state';
+
+const TOML = `
+name = "pair"
+
+[[agent]]
+name = "builder"
+kind = "loop"
+kickoff = "You are the builder."
+
+[[agent]]
+name = "adversary"
+kind = "loop"
+kickoff = "You are the adversary."
+
+[loop]
+repo = "work"
+phases = [{ id = "p1" }, { id = "p2" }]
+
+[budget]
+build = { tokens = 1000 }
+`;
+
+/** Cumulative totals as the transcripts reader reports them: `tokens` input tokens per agent. */
+function totals(perAgent: Record<string, number>): AgentTokenTotals {
+  return {
+    agents: Object.fromEntries(Object.entries(perAgent).map(([name, n]) => [name, { usage: { ...zeroUsage(), input_tokens: n }, costUsd: 0, unpriced: [] }])),
+    limits: [],
+    sessions: {},
+    read: { files: 0, filesRead: 0, bytesRead: 0, resets: 0, fresh: false, saved: false },
+  };
+}
+
+let clock = T0;
+
+/** One tick of token accounting over `state` with the agents' cumulative usage `perAgent`. */
+function tick(state: BuildState, perAgent: Record<string, number>) {
+  clock += 10 * SECOND;
+  const snap = { ...snapshotOf(state, clock, null), tokens: totals(perAgent) };
+  return tokenDecision(state, state, snap, clock, false);
+}
+
+const sent = (d: ReturnType<typeof tick>) => d.actions.map((a) => (a.action.type === 'send' ? `${a.action.agent}: ${a.action.text}` : a.action.type));
+const types = (d: ReturnType<typeof tick>) => d.events.map((e) => e.type);
+const setBudget = (s: BuildState, budget: BudgetConfig) => operatorDecision(s, { type: 'setBudget', budget }, clock, 'unused').state;
+
+function running(): BuildState {
+  clock = T0;
+  const s = withAgents(stateFor(TOML, { launched: true }), { alive: true });
+  return tick(s, { builder: 0, adversary: 0 }).state; // opens the build and phase windows
+}
+
+describe('tokenDecision: the budget pauses and resumes the build', () => {
+  it('over budget: paused by the budget, every live agent told to stop; raised: resumed, told to continue', () => {
+    let s = running();
+    let d = tick(s, { builder: 700, adversary: 200 });
+    expect(types(d)).toEqual(['budget_warning']);
+    expect(d.state.status).toBe('running');
+    s = d.state;
+
+    d = tick(s, { builder: 900, adversary: 200 });
+    expect(types(d)).toEqual(['budget_exceeded', 'paused']);
+    expect(d.state).toMatchObject({ status: 'paused', budgetPaused: true, tokens: { exceeded: true } });
+    expect(sent(d)).toEqual([`builder: ${BUDGET_STOP_MESSAGE}`, `adversary: ${BUDGET_STOP_MESSAGE}`]);
+    s = d.state;
+
+    // Still over: nothing more is said.
+    d = tick(s, { builder: 950, adversary: 200 });
+    expect(d.events).toEqual([]);
+    expect(d.actions).toEqual([]);
+    s = d.state;
+
+    s = setBudget(s, { build: { tokens: 10_000 }, warn_ratio: 0.8 });
+    d = tick(s, { builder: 950, adversary: 200 });
+    expect(types(d)).toEqual(['resumed']);
+    expect(d.state).toMatchObject({ status: 'running', budgetPaused: false, tokens: { exceeded: false } });
+    expect(sent(d)).toEqual([`builder: ${BUDGET_CONTINUE_MESSAGE}`, `adversary: ${BUDGET_CONTINUE_MESSAGE}`]);
+  });
+
+  it('a dead agent is not typed to', () => {
+    const s = running();
+    const d = tick({ ...s, agents: { ...s.agents, adversary: { ...s.agents.adversary!, alive: false } } }, { builder: 2000 });
+    expect(sent(d)).toEqual([`builder: ${BUDGET_STOP_MESSAGE}`]);
+  });
+
+  it('an operator pause is not lifted by a budget raise', () => {
+    let s = running();
+    s = tick(s, { builder: 2000 }).state; // budget-paused
+    s = operatorDecision(s, { type: 'resume' }, clock, 'unused').state;
+    s = tick(s, { builder: 2000 }).state;
+    s = operatorDecision(s, { type: 'pause', reason: 'lunch' }, clock, 'unused').state;
+    s = setBudget(s, { build: { tokens: 10_000 }, warn_ratio: 0.8 });
+    const d = tick(s, { builder: 2000 });
+    expect(d.state.status).toBe('paused');
+    expect(types(d)).not.toContain('resumed');
+  });
+
+  // Bug (fixed in token-decision.ts): an operator `resume` of a budget pause left budgetPaused set
+  // and the agents waiting for a "continue" that never came. The stale flag kept StewardEscalation
+  // at 'budget' for the rest of the build, and let a later budget raise lift an operator's pause.
+  it('an operator resume of a budget pause overrides it: the agents are told to continue, the escalation ends', () => {
+    let s = running();
+    s = tick(s, { builder: 2000 }).state;
+    s = operatorDecision(s, { type: 'resume' }, clock, 'unused').state;
+    expect(s).toMatchObject({ status: 'running', budgetPaused: true });
+    let d = tick(s, { builder: 2100 });
+    expect(d.state).toMatchObject({ status: 'running', budgetPaused: false, tokens: { exceeded: true } });
+    expect(sent(d)).toEqual([`builder: ${OPERATOR_CONTINUE_MESSAGE}`, `adversary: ${OPERATOR_CONTINUE_MESSAGE}`]);
+    expect(d.actions.map((a) => a.event.message)).toEqual(['told to continue: the operator resumed the build over budget', 'told to continue: the operator resumed the build over budget']);
+    s = setBudget(d.state, { build: { tokens: 10_000 }, warn_ratio: 0.8 });
+    d = tick(s, { builder: 2100 });
+    expect(d.state).toMatchObject({ status: 'running', budgetPaused: false, tokens: { exceeded: false } });
+    expect(types(d)).not.toContain('resumed'); // it was not paused
+    expect(d.actions).toEqual([]);
+  });
+
+  // Known gap (not fixed: it needs an operator-pause flag in BuildState): a budget crossed while
+  // the operator has the build paused raises `budget_exceeded` but neither stops the agents (they
+  // keep running through an operator pause) nor marks the build budget-paused; the operator's
+  // resume then lets it run on over budget with no further pause.
+  it.failing('a budget crossed during an operator pause still holds the build once the operator resumes it', () => {
+    let s = running();
+    s = operatorDecision(s, { type: 'pause', reason: 'lunch' }, clock, 'unused').state;
+    const over = tick(s, { builder: 2000 });
+    expect(types(over)).toContain('budget_exceeded');
+    s = operatorDecision(over.state, { type: 'resume' }, clock, 'unused').state;
+    const d = tick(s, { builder: 2500 });
+    expect(d.state.status).toBe('paused');
+    expect(sent(d)).toContain(`builder: ${BUDGET_STOP_MESSAGE}`);
+  });
+
+  it('setBudget refuses a warn ratio outside (0, 1]', () => {
+    const s = running();
+    for (const warn_ratio of [5, 0, -1]) expect(operatorCommandProblem(s, { type: 'setBudget', budget: { build: { tokens: 10 }, warn_ratio } })).not.toBeNull();
+  });
+});
