@@ -40,7 +40,12 @@ export async function launchAgent(tmux: Tmux, binDir: string, req: LaunchRequest
     await tmux.killSession(spec.session);
   }
   // Steward's own commands (steward, the scripted agent) are on every agent's PATH.
-  const env = { ...spec.env, PATH: `${binDir}:${spec.env.PATH ?? process.env.PATH ?? ''}` };
+  // Hooks (`steward hook`) must reach the worker's Temporal even when the user's tmux server predates
+  // the worker. The API key is left out on purpose: the agent could read it.
+  const temporalEnv = Object.fromEntries(
+    ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
+  );
+  const env = { ...temporalEnv, ...spec.env, PATH: `${binDir}:${spec.env.PATH ?? process.env.PATH ?? ''}` };
   // tmux execs the command with its server's PATH, not the session's: resolve it here.
   const command = await findExecutable(spec.command, env.PATH);
   if (!command) throw new Error(`agent ${spec.agent}: command not found: ${spec.command}`);

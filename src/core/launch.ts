@@ -1,4 +1,5 @@
-import type { AgentConfig, StewardConfig } from './config/types';
+import type { AgentConfig, BackendConfig, StewardConfig } from './config/types';
+import { hookSettings } from './hook-settings';
 
 /** Everything the start-agent activity needs, decided in the workflow so replay is exact. */
 export interface LaunchSpec {
@@ -16,6 +17,33 @@ function dirname(file: string): string {
   return cut > 0 ? file.slice(0, cut) : '/';
 }
 
+/** The command `claude --settings` hooks run: Steward's bin dir is on every agent's PATH (src/activities/agent-session.ts). */
+export const AGENT_HOOK_COMMAND = 'steward';
+
+/** Whether the backend runs Claude Code: its command is `claude`, by name or by path. */
+export function isClaudeBackend(backend: Pick<BackendConfig, 'command'>): boolean {
+  const command = backend.command;
+  return command.slice(command.lastIndexOf('/') + 1) === 'claude';
+}
+
+/**
+ * `--settings <JSON>` that makes a Claude Code agent report Stop, StopFailure, Notification and
+ * SessionStart to its build through `steward hook` (src/core/hook-settings.ts). The hook finds its
+ * build and agent in STEWARD_BUILD / STEWARD_AGENT / STEWARD_SESSION_ID (set below) and Temporal in
+ * TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE, which the agent's tmux session must carry: this function
+ * is pure and runs in the workflow, so it cannot read the worker's environment. Claude Code merges
+ * these settings with the user's and project's own, and runs every matching hook.
+ *
+ * Empty for other backends, and when the backend's args already pass `--settings` (Claude Code
+ * takes one value; the operator's file wins and should hook `steward hook` itself:
+ * `steward hook --print-settings`).
+ */
+export function hookArgs(backend: Pick<BackendConfig, 'command' | 'args'>): string[] {
+  if (!isClaudeBackend(backend)) return [];
+  if (backend.args.some((a) => a === '--settings' || a.startsWith('--settings='))) return [];
+  return ['--settings', JSON.stringify(hookSettings(AGENT_HOOK_COMMAND))];
+}
+
 export function transcriptsDir(config: StewardConfig, agent: AgentConfig): string {
   return config.backends[agent.backend]?.transcripts ?? `${config.state_dir}/transcripts`;
 }
@@ -29,7 +57,7 @@ export function launchSpec(config: StewardConfig, agent: AgentConfig, sessionId:
     session: agent.session,
     cwd: agent.cwd,
     command: backend.command,
-    args: [...backend.args, ...sessionArgs],
+    args: [...backend.args, ...hookArgs(backend), ...sessionArgs],
     env: {
       ...backend.env,
       STEWARD_BUILD: config.name,

@@ -154,8 +154,16 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     state.events = [...state.events, ...stamped].slice(-RECENT_EVENTS);
     return stamped;
   };
+  // Events stay in workflow state even when the host cannot write them: a lost host or an
+  // unwritable state dir is logged, never a failed build.
   const record = async (events: NewEvent[]) => {
-    if (events.length) await host.appendEvents({ file: `${state.config.state_dir}/events.jsonl`, events: emit(events) });
+    if (!events.length) return;
+    const stamped = emit(events);
+    try {
+      await host.appendEvents({ file: `${state.config.state_dir}/events.jsonl`, events: stamped });
+    } catch (err) {
+      log.warn('event log not written', { error: (err as Error).message });
+    }
   };
   const act = async (action: Action): Promise<void> => {
     if (action.type === 'start-service') {
@@ -266,7 +274,10 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       events.push(...decision.events);
       planned.push(...decision.actions);
       if (decision.tokenRecords.length) {
-        await host.appendTokenLog({ file: tokenLogFile(state.config), records: decision.tokenRecords });
+        await host.appendTokenLog({ file: tokenLogFile(state.config), records: decision.tokenRecords }).catch((err: Error) => {
+          // The records stay in state (status, `steward tokens`); only the file misses them.
+          events.push({ type: 'action_failed', message: `token log not written: ${err.message}` });
+        });
       }
     }
     events.push(...(await perform(planned)));

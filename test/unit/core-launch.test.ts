@@ -1,3 +1,4 @@
+import { hookSettings } from '../../src/core/hook-settings';
 import type { StewardConfig } from '../../src/core/config/types';
 import { initialLaunchDecision } from '../../src/core/launch-decision';
 import { launchSpec, transcriptsDir } from '../../src/core/launch';
@@ -41,7 +42,7 @@ describe('launchSpec', () => {
       session: 'team-builder',
       cwd: '/srv/steward',
       command: 'claude',
-      args: ['--session-id', 'sid-42'],
+      args: ['--settings', JSON.stringify(hookSettings('steward')), '--session-id', 'sid-42'],
       env: {
         STEWARD_BUILD: 'team',
         STEWARD_AGENT: 'builder',
@@ -79,7 +80,7 @@ describe('launchSpec', () => {
 
   test('an explicit session name is used as is', () => {
     const config = configFor(CUSTOM_TOML);
-    expect(launchSpec(config, agentOf(config, 'main'), 'x')).toMatchObject({ session: 'custom-main-session', cwd: '/abs/main', args: ['--session-id', 'x'] });
+    expect(launchSpec(config, agentOf(config, 'main'), 'x')).toMatchObject({ session: 'custom-main-session', cwd: '/abs/main', args: ['--settings', expect.any(String), '--session-id', 'x'] });
   });
 
   test('transcripts: the backend directory, else <state_dir>/transcripts', () => {
