@@ -1,0 +1,100 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { runProgram } from '../../src/activities/run-program';
+import { BUILTIN_BACKENDS } from '../../src/core/config/builtin-backends';
+import type { EventType, StewardEvent } from '../../src/core/events';
+import { BuildStatusView, statusQuery, stopSignal } from '../../src/workflows/definitions';
+import type { BuildHarness } from './harness';
+import { eventually } from './harness';
+
+/**
+ * Helpers for the supervision integration tests: scripted agents with Claude Code's own pane
+ * patterns (so the panes are judged exactly as a real agent's would be), pane pids and text, and
+ * the events the build recorded.
+ */
+
+/**
+ * Typed at the start of a scripted agent's `say` (as TOML escapes): moves the cursor up onto the
+ * "✻ Working… (esc to interrupt)" line the agent printed when the rule fired, clears it, and
+ * writes the text there. Claude Code removes that status line when its turn ends; the scripted
+ * agent leaves it on screen, where Claude's busy pattern would read the pane as busy for the next
+ * 15 lines and hide a limit message or a WAITING-UNTIL marker from the supervisor.
+ */
+export const ERASE_WORKING_LINE = '\\u001b[1A\\u001b[2K\\r';
+
+const claude = BUILTIN_BACKENDS.scripted;
+
+/** A `[backend.<name>]` table running the scripted agent with `script`, and Claude Code's pane patterns. */
+export function scriptedBackend(name: string, script: string): string {
+  return `
+[backend.${name}]
+command = "steward-scripted-agent"
+args = ["--script", ${JSON.stringify(script)}]
+session_id_flag = "--session-id"
+busy_patterns = ${JSON.stringify(claude.busy_patterns)}
+idle_patterns = ${JSON.stringify(claude.idle_patterns)}
+limit_patterns = ${JSON.stringify(claude.limit_patterns)}
+`;
+}
+
+/** Writes a scripted agent's script (TOML) into the harness dir and returns its path. */
+export async function writeScript(h: BuildHarness, name: string, toml: string): Promise<string> {
+  const file = join(h.dir, `${name}.script.toml`);
+  await writeFile(file, toml);
+  return file;
+}
+
+export function sessionOf(h: BuildHarness, agent: string): string {
+  return `${h.name}-${agent}`;
+}
+
+export async function paneText(h: BuildHarness, agent: string): Promise<string> {
+  return (await h.tmux.snapshot(sessionOf(h, agent), 200)).tail;
+}
+
+/** The pid of the program in the agent's pane, or null when the session is gone. */
+export async function panePid(h: BuildHarness, agent: string): Promise<string | null> {
+  const r = await runProgram('tmux', ['-L', h.socket, 'display-message', '-p', '-t', `=${sessionOf(h, agent)}:`, '#{pane_pid}']);
+  return r.code === 0 && r.stdout.trim() ? r.stdout.trim() : null;
+}
+
+export type Build = WorkflowHandle;
+
+export async function status(handle: Build): Promise<BuildStatusView> {
+  return handle.query(statusQuery);
+}
+
+export function eventsOf(view: BuildStatusView, type: EventType, agent?: string): StewardEvent[] {
+  return view.events.filter((e) => e.type === type && (agent === undefined || e.agent === agent));
+}
+
+/** Waits until the build has recorded `count` events of `type` (for `agent`); returns the view then. */
+export async function untilEvents(handle: Build, type: EventType, agent: string | undefined, count = 1, timeoutMs = 30_000): Promise<BuildStatusView> {
+  return eventually(
+    async () => {
+      const view = await status(handle);
+      return eventsOf(view, type, agent).length >= count ? view : null;
+    },
+    timeoutMs,
+    `${count} × ${type}${agent ? ` for ${agent}` : ''}`,
+  );
+}
+
+/** Stops the build (agents are left in tmux for the harness to kill) and waits for the workflow to end. */
+export async function stopBuild(handle: Build): Promise<void> {
+  await handle.signal(stopSignal, 'test over');
+  await handle.result();
+}
+
+/** For afterEach: a build a failed test left running is terminated, so it does not outlive the test. */
+export async function terminateIfRunning(handle: Build | undefined): Promise<void> {
+  if (!handle) return;
+  const description = await handle.describe().catch(() => null);
+  if (description?.status.name === 'RUNNING') await handle.terminate('test cleanup').catch(() => undefined);
+}
+
+/** A short pause where a test must let ticks pass to show that something does NOT happen. */
+export function ticks(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
