@@ -60,5 +60,11 @@ async function typeFirstPrompt(tmux: Tmux, session: string, launchId: string, re
     await waitForPane(tmux, session, heartbeat);
     await tmux.sendText(session, req.prompt, req.spec.submitKey);
   }
-  await tmux.setOption(session, 'steward_prompted', launchId);
+  try {
+    await tmux.setOption(session, 'steward_prompted', launchId);
+  } catch (err) {
+    // An agent that exits right after reading its prompt is not a failed launch (a retry would
+    // start it again behind the crash-loop count's back): healing deals with the dead session.
+    if (await tmux.hasSession(session)) throw err;
+  }
 }

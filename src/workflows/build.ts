@@ -165,25 +165,27 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       log.warn('event log not written', { error: (err as Error).message });
     }
   };
-  const act = async (action: Action): Promise<void> => {
+  // Each effect carries a one-line summary, so the Web UI's timeline reads "ping adversary: claim …".
+  const act = async (action: Action, summary: string): Promise<void> => {
+    const options = { summary: summary.slice(0, 200) };
     if (action.type === 'start-service') {
       const service = state.config.services.find((s) => s.name === action.agent);
       if (!service) throw new Error(`no service ${action.agent}`);
       const spec = serviceLaunchSpec(state.config, service, state.services[service.name]?.launchId ?? service.name);
-      await launchAgent({ spec, fresh: true, prompt: '' });
+      await launchAgent.executeWithOptions(options, [{ spec, fresh: true, prompt: '' }]);
       return;
     }
     const agent = state.config.agents.find((a) => a.name === action.agent);
     if (!agent) throw new Error(`no agent ${action.agent}`);
     const spec = launchSpec(state.config, agent, state.agents[agent.name]?.sessionId ?? agent.name);
-    if (action.type === 'launch') await launchAgent({ spec, fresh: action.fresh, prompt: action.prompt });
-    else await host.sendToAgent({ session: spec.session, text: action.text, submitKey: spec.submitKey });
+    if (action.type === 'launch') await launchAgent.executeWithOptions(options, [{ spec, fresh: action.fresh, prompt: action.prompt }]);
+    else await host.sendToAgent.executeWithOptions(options, [{ session: spec.session, text: action.text, submitKey: spec.submitKey }]);
   };
   const perform = async (planned: PlannedAction[]): Promise<NewEvent[]> => {
     const outcomes: NewEvent[] = [];
     for (const p of planned) {
       try {
-        await act(p.action);
+        await act(p.action, activitySummary(p));
         outcomes.push(p.event);
       } catch (err) {
         outcomes.push({ type: 'action_failed', agent: p.action.agent, message: `${p.action.type}: ${(err as Error).message}` });
@@ -305,6 +307,11 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     phases: state.completedPhases,
     totalDurationMs: state.completedPhases.reduce((sum, p) => sum + p.durationMs, 0),
   };
+}
+
+function activitySummary(p: PlannedAction): string {
+  const verb = p.event.type === 'ping_sent' ? 'ping' : p.event.type.replace(/^(agent|service)_/, '');
+  return `${verb} ${p.action.agent}: ${p.event.message.split('\n')[0]}`;
 }
 
 /** Persistent agents and services outlive the phase sequence; a build of loops ends with it. */

@@ -44,6 +44,14 @@ describe('a two-phase build on a real Temporal server, tmux and git', () => {
     const pings = view.events.filter((e) => e.type === 'ping_sent' && /^(claim|review)/.test(e.message)).map((e) => `${e.agent} ${e.message.split(' ')[0]}`);
     expect(pings.sort()).toEqual(['adversary claim', 'adversary claim', 'builder review', 'builder review']);
 
+    // The Web UI's timeline names each effect: the summaries of the scheduled activities.
+    const history = await handle.fetchHistory();
+    const summaries = (history.events ?? [])
+      .map((e) => e.userMetadata?.summary?.data)
+      .filter((d): d is Uint8Array => !!d)
+      .map((d) => JSON.parse(Buffer.from(d).toString('utf8')) as string);
+    expect(summaries).toEqual(expect.arrayContaining([expect.stringMatching(/^ping adversary: claim claim\(p1-gate\): work\/p1\.txt \([0-9a-f]{7}\)$/), 'started builder: started in session ' + `${h.name}-builder`]));
+
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(PhaseSearchAttribute)).toBe('complete');
   });
