@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BuildHarness } from '../helpers/harness';
+import { twoPhaseConfig } from '../helpers/configs';
+import { spawnWorkerProcess, killHard } from '../helpers/worker-process';
+import { statusQuery } from '../../src/workflows/definitions';
+
+/**
+ * The worker is SIGKILLed the moment each kind of step is scheduled — an observation, a ping, a
+ * token record, the kickoff that follows a phase advance — and a new worker takes over. At the end
+ * nothing is missing and nothing is doubled: pings per commit, phases, token records, launches.
+ */
+describe('worker SIGKILL at each kind of step', () => {
+  let h: BuildHarness;
+  beforeEach(async () => {
+    h = await BuildHarness.create('killsteps');
+  });
+  afterEach(async () => {
+    await h.cleanup();
+  });
+
+  it('the build completes exactly once over', async () => {
+    let worker = spawnWorkerProcess(h.hostId, h.socket);
+    const { handle } = await h.start(await h.writeConfig(twoPhaseConfig(h.name)));
+    // Each target: an activity type, and (optionally) a word its summary must contain.
+    const targets: { activity: string; summary?: string }[] = [
+      { activity: 'observe' },
+      { activity: 'sendToAgent', summary: 'claim' },
+      { activity: 'appendTokenLog' },
+      { activity: 'sendToAgent', summary: 'kickoff for phase p2' },
+      { activity: 'sendToAgent', summary: 'review' },
+    ];
+    const killed: string[] = [];
+    let seen = 0;
+    let done = false;
+    const result = handle.result().finally(() => (done = true));
+    while (!done && targets.length) {
+      const events = (await handle.fetchHistory()).events ?? [];
+      const scheduled = events.slice(seen).filter((e) => e.activityTaskScheduledEventAttributes);
+      seen = events.length;
+      const hit = scheduled.find((e) => {
+        const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+        const summary = e.userMetadata?.summary?.data ? Buffer.from(e.userMetadata.summary.data).toString('utf8') : '';
+        return name === targets[0]!.activity && (!targets[0]!.summary || summary.includes(targets[0]!.summary));
+      });
+      if (hit) {
+        await killHard(worker);
+        killed.push(`${targets[0]!.activity}${targets[0]!.summary ? `(${targets[0]!.summary})` : ''}`);
+        targets.shift();
+        worker = spawnWorkerProcess(h.hostId, h.socket);
+      }
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    try {
+      const r = await result;
+      expect(r.status).toBe('completed');
+      expect(r.phases.map((p) => p.id)).toEqual(['p1', 'p2']);
+      expect(killed.length).toBeGreaterThanOrEqual(3);
+
+      const events = (await handle.query(statusQuery)).events;
+      expect(events.filter((e) => e.type === 'agent_started')).toHaveLength(2);
+      expect(events.filter((e) => e.type === 'phase_completed').map((e) => e.phase)).toEqual(['p1', 'p2']);
+      const pings = events.filter((e) => e.type === 'ping_sent' && /^(claim|review)/.test(e.message)).map((e) => e.message.split(' (')[0]);
+      expect(pings.sort()).toEqual(['claim claim(p1-gate): work/p1.txt', 'claim claim(p2-gate): work/p2.txt', 'review review(p1-gate): PASS', 'review review(p2-gate): PASS']);
+
+      const log = await readFile(join(h.dir, '.steward', h.name, 'token-log.jsonl'), 'utf8');
+      const ids = log.trim().split('\n').map((l) => (JSON.parse(l) as { phase_id: string }).phase_id);
+      expect(ids).toEqual(['p1:p1-gate', 'p1', 'p2:p2-gate', 'p2']);
+    } finally {
+      await killHard(worker);
+    }
+  });
+});
