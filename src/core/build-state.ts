@@ -70,6 +70,8 @@ export interface BuildState {
   tokens: TokenAccountingState;
   /** The build paused itself over budget (an operator pause is not lifted by a budget raise). */
   budgetPaused: boolean;
+  /** No worker served the host's activity queue within its schedule-to-start timeout. */
+  hostLost: boolean;
   events: StewardEvent[];
   eventSeq: number;
 }

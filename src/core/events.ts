@@ -28,6 +28,8 @@ export type EventType =
   | 'resumed'
   | 'agent_restarted'
   | 'service_started'
+  | 'host_unreachable'
+  | 'host_recovered'
   | 'service_healed'
   | 'budget_updated'
   | 'stopped';

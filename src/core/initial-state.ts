@@ -49,6 +49,7 @@ export function initialBuildState(args: {
     lastHeavyAt: args.now,
     tokens: emptyTokenAccounting(),
     budgetPaused: false,
+    hostLost: false,
     events: [],
     eventSeq: 0,
   };

@@ -123,19 +123,21 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
   setHandler(setBudgetUpdate, budget.handler, budget.options);
 
   // ---- activities on the agents' host ----
+  // A host whose worker stops polling is noticed within this schedule-to-start timeout.
+  const hostTimeoutMs = Math.max(10_000, 3 * state.config.watchdog.signal_interval);
   // Short start-to-close timeouts: an activity lost with a crashed worker is retried within seconds.
   const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 };
   const host = proxyActivities<StewardActivities>({
     taskQueue: activityQueueFor(state.hostId),
     startToCloseTimeout: '15 seconds',
-    scheduleToStartTimeout: '5 minutes',
+    scheduleToStartTimeout: hostTimeoutMs,
     retry,
   });
   const { launchAgent } = proxyActivities<StewardActivities>({
     taskQueue: activityQueueFor(state.hostId),
     startToCloseTimeout: '1 minute',
     heartbeatTimeout: '10 seconds',
-    scheduleToStartTimeout: '5 minutes',
+    scheduleToStartTimeout: hostTimeoutMs,
     retry,
   });
   const observer = (waitMs: number) =>
@@ -143,7 +145,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       taskQueue: activityQueueFor(state.hostId),
       startToCloseTimeout: waitMs + 30_000,
       heartbeatTimeout: '10 seconds',
-      scheduleToStartTimeout: '5 minutes',
+      scheduleToStartTimeout: hostTimeoutMs,
       cancellationType: ActivityCancellationType.TRY_CANCEL,
       retry,
     }).observe;
@@ -196,6 +198,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
   const publish = () => {
     const escalated = Object.entries(state.agents).filter(([, a]) => a.crashLooped).map(([n]) => `crash-loop:${n}`);
     if (state.budgetPaused) escalated.push('budget');
+    if (state.hostLost) escalated.push(`host-lost:${state.hostId}`);
     upsertSearchAttributes([
       { key: PhaseSearchAttribute, value: currentPhaseId(state) ?? 'complete' },
       { key: StatusSearchAttribute, value: state.status },
@@ -206,6 +209,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
   };
 
   // ---- the supervision loop ----
+  let observeError: string | null = null;
   const observeOnce = async (waitMs: number): Promise<Snapshot | null> => {
     const scope = new CancellationScope();
     const pending = scope.run(() => observer(waitMs)(observeRequest(state, waitMs)));
@@ -215,9 +219,14 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       if (inbox.length > 0) scope.cancel();
     }
     try {
-      return await pending;
+      const snapshot = await pending;
+      observeError = null;
+      return snapshot;
     } catch (err) {
-      if (!isCancellation(err)) log.warn('observe failed', { error: (err as Error).message });
+      if (!isCancellation(err)) {
+        observeError = (err as Error).message;
+        log.warn('observe failed', { error: observeError });
+      }
       return null;
     }
   };
@@ -226,7 +235,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
   publish();
 
   for (;;) {
-    const before = JSON.stringify([state.status, state.phaseIndex, state.budgetPaused, Object.values(state.agents).map((a) => a.crashLooped)]);
+    const before = JSON.stringify([state.status, state.phaseIndex, state.budgetPaused, state.hostLost, Object.values(state.agents).map((a) => a.crashLooped)]);
     // Signals wake the loop at once: an observe waiting out the interval is cancelled and redone now.
     const snapshot = (inbox.length ? null : await observeOnce(state.config.watchdog.signal_interval)) ?? (await observeOnce(0));
 
@@ -267,6 +276,14 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       break;
     }
 
+    // A host nobody serves is an escalation, not a silent hang; supervision resumes when it returns.
+    if (!snapshot && observeError && !state.hostLost) {
+      state.hostLost = true;
+      events.push({ type: 'host_unreachable', message: `no worker served steward@${state.hostId} within ${hostTimeoutMs / 1000}s: its agents are unsupervised (${observeError})` });
+    } else if (snapshot && state.hostLost) {
+      state.hostLost = false;
+      events.push({ type: 'host_recovered', message: `a worker serves steward@${state.hostId} again` });
+    }
     if (snapshot) {
       const reload = configReloadDecision(state, snapshot.config, uuid4);
       state = reload.state;
@@ -285,7 +302,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     events.push(...(await perform(planned)));
     await record(events);
     answered.forEach(([id, reply]) => replies.set(id, reply));
-    if (JSON.stringify([state.status, state.phaseIndex, state.budgetPaused, Object.values(state.agents).map((a) => a.crashLooped)]) !== before) publish();
+    if (JSON.stringify([state.status, state.phaseIndex, state.budgetPaused, state.hostLost, Object.values(state.agents).map((a) => a.crashLooped)]) !== before) publish();
 
     if (sequenceComplete(state) && !supervisesAfterCompletion(state)) {
       state.status = 'completed';

@@ -65,13 +65,14 @@ export class BuildHarness {
     return path;
   }
 
-  async startWorker(): Promise<void> {
+  /** `hostId` other than the build's: this worker then serves workflows but not the build's host. */
+  async startWorker(hostId = this.hostId): Promise<void> {
     this.native ??= await NativeConnection.connect({ address: this.address });
     const codePath = process.env.STEWARD_TEST_BUNDLE;
     if (!codePath) throw new Error('no workflow bundle: global setup did not run');
     this.workers = await createStewardWorkers({
       connection: this.native,
-      hostId: this.hostId,
+      hostId,
       tmuxSocket: this.socket,
       workflowBundle: { codePath },
     });
