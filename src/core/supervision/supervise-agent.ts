@@ -1,32 +1,18 @@
 import type { AgentState } from '../build-state';
 import type { PlannedAction } from '../actions';
 import type { NewEvent } from '../events';
-import type { AgentConfig, LoopConfig, WatchdogConfig } from '../config/types';
-import type { AgentObservation } from '../snapshot';
-import type { PanePatterns } from '../pane';
-import type { CurrentPhase } from './agent-decision';
 import type { RateLimitVerdict } from './rate-limit';
 import { rateLimitDecision } from './rate-limit';
-import type { StallVerdict } from './stall';
+import type { StallInput, StallVerdict } from './stall';
 import { stallDecision } from './stall';
 import type { WakeVerdict } from './wake';
 import { wakeDecision } from './wake';
 import type { HealVerdict } from './heal';
 import { healDecision } from './heal';
 
-export interface AgentSupervisionInput {
-  agent: AgentConfig;
-  state: AgentState;
-  observation: AgentObservation;
-  patterns: PanePatterns;
-  watchdog: Pick<WatchdogConfig, 'stall_grace' | 'stall_idle' | 'reboot_backoff' | 'crash_loop_reboots' | 'crash_loop_window'>;
-  loop: LoopConfig | null;
-  phase: CurrentPhase | null;
-  sequenceComplete: boolean;
+/** Everything the stall rule reads, plus whether this is a heavy (healing) tick. */
+export interface AgentSupervisionInput extends StallInput {
   heavyTick: boolean;
-  now: number;
-  newSessionId: () => string;
-  timeZone?: string;
 }
 
 export interface AgentSupervision {
