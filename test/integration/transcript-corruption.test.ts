@@ -1,0 +1,44 @@
+import { appendFile, readdir, readFile, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BuildHarness, eventually } from '../helpers/harness';
+import { twoPhaseConfig } from '../helpers/configs';
+import { statusQuery } from '../../src/workflows/definitions';
+
+/**
+ * While a real build runs, the builder's transcript is truncated and rewritten with garbage in
+ * front of its old lines, and a line that is not JSON is appended. The ledger recovers: the build
+ * finishes, and every reply is counted exactly once (the scripts say builder 2 × (1500 + 800) in
+ * / 2 × (400 + 120) out, adversary 2 × 1100 in / 2 × 250 out).
+ */
+describe('transcripts truncated and corrupted under the ledger', () => {
+  let h: BuildHarness;
+  beforeEach(async () => {
+    h = await BuildHarness.create('corrupt');
+    await h.startWorker();
+  });
+  afterEach(async () => {
+    await h.cleanup();
+  });
+
+  it('recovers without crashing or counting twice', async () => {
+    const { handle } = await h.start(await h.writeConfig(twoPhaseConfig(h.name)));
+    await eventually(async () => (await handle.query(statusQuery)).events.find((e) => e.type === 'phase_completed' && e.phase === 'p1'), 60_000, 'p1 done');
+
+    const view = await handle.query(statusQuery);
+    const transcripts = join(h.dir, '.steward', h.name, 'transcripts');
+    const files: string[] = [];
+    for (const project of await readdir(transcripts)) for (const f of await readdir(join(transcripts, project))) files.push(join(transcripts, project, f));
+    const builderFile = files.find((f) => f.endsWith(`${view.agents.builder!.sessionId}.jsonl`));
+    expect(builderFile).toBeDefined();
+    const content = await readFile(builderFile!, 'utf8');
+    await truncate(builderFile!, 0);
+    await appendFile(builderFile!, '{"type":"assistant","message":{"id":"msg_torn", this is not json\n\u0000\u0001garbage\n' + content);
+    await appendFile(builderFile!, 'not json either\n');
+
+    const result = await handle.result();
+    expect(result.phases.map((p) => p.id)).toEqual(['p1', 'p2']);
+    const totals = (await handle.query(statusQuery)).tokens.totals;
+    expect(totals.builder!.usage).toMatchObject({ input_tokens: 4600, output_tokens: 1040 });
+    expect(totals.adversary!.usage).toMatchObject({ input_tokens: 2200, output_tokens: 500 });
+  });
+});
