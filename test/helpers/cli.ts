@@ -66,13 +66,16 @@ export function stewardInBackground(args: string[], env: NodeJS.ProcessEnv = {})
   return { output: () => seen, done };
 }
 
-/** The agents' config the CLI tests drive: inert scripted agents (they only answer `operator says`). */
-export function inertCliConfig(name: string, script: string): string {
+/**
+ * A builder and a persistent watcher that act only when told to; the persistent agent keeps the
+ * build running after its sequence. `watchdog` is the [watchdog] table's body.
+ */
+export function inertCliConfig(name: string, script: string, watchdog = 'signal_interval = 0.2'): string {
   return `
 name = "${name}"
 session_prefix = "${name}-"
 [watchdog]
-signal_interval = 0.2
+${watchdog}
 [backend.inert]
 command = "steward-scripted-agent"
 args = ["--script", "${script}"]

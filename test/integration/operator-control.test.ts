@@ -13,34 +13,7 @@ import {
   stopSignal,
 } from '../../src/workflows/definitions';
 import { runProgram } from '../../src/activities/run-program';
-
-/** Agents that never act on their own, plus a persistent one so the build outlives its sequence. */
-function inertConfig(name: string, script: string, watchdog = 'signal_interval = 0.2'): string {
-  return `
-name = "${name}"
-session_prefix = "${name}-"
-[watchdog]
-${watchdog}
-[backend.inert]
-command = "steward-scripted-agent"
-args = ["--script", "${script}"]
-session_id_flag = "--session-id"
-[[agent]]
-name = "builder"
-backend = "inert"
-cwd = "builder"
-kickoff = "You are the builder."
-[[agent]]
-name = "watcher"
-kind = "persistent"
-backend = "inert"
-cwd = "supervisor"
-kickoff = "You watch."
-[loop]
-repo = "supervisor"
-phases = [{ id = "p1" }, { id = "p2" }]
-`;
-}
+import { inertCliConfig } from '../helpers/cli';
 
 async function paneOf(h: BuildHarness, agent: string): Promise<string> {
   return (await h.tmux.snapshot(`${h.name}-${agent}`)).tail;
@@ -73,7 +46,7 @@ describe('operator control of a running build', () => {
   it('nudge, pause, resume, advance, append, restart and stop — and rejects nonsense', async () => {
     const script = join(h.dir, 'inert.toml');
     await writeFile(script, 'on = []\n');
-    const { handle } = await h.start(await h.writeConfig(inertConfig(h.name, script)));
+    const { handle } = await h.start(await h.writeConfig(inertCliConfig(h.name, script)));
     await eventually(async () => (await handle.query(statusQuery)).agents.builder?.alive, 30_000, 'builder alive');
 
     expect(await handle.executeUpdate(nudgeUpdate, { args: [{ agent: 'builder', message: 'operator says hello' }] })).toBe('nudged builder');
@@ -115,11 +88,11 @@ describe('operator control of a running build', () => {
   it('refuses an invalid edit of the running config, keeps going, and applies a valid one', async () => {
     const script = join(h.dir, 'inert.toml');
     await writeFile(script, 'on = []\n');
-    const file = await h.writeConfig(inertConfig(h.name, script));
+    const file = await h.writeConfig(inertCliConfig(h.name, script));
     const { handle } = await h.start(file);
     await eventually(async () => (await handle.query(statusQuery)).agents.builder?.alive, 30_000, 'builder alive');
 
-    await writeFile(file, inertConfig(h.name, script, 'signal_interval = 0.2\nstall_idel = 5'));
+    await writeFile(file, inertCliConfig(h.name, script, 'signal_interval = 0.2\nstall_idel = 5'));
     const rejected = await eventually(async () => (await handle.query(statusQuery)).events.find((e) => e.type === 'config_rejected'), 15_000, 'config_rejected');
     expect(rejected.message).toMatch(/watchdog\.stall_idel.*did you mean `stall_idle`/);
     const hashAfterRejection = (await handle.query(statusQuery)).configHash;
@@ -131,7 +104,7 @@ describe('operator control of a running build', () => {
     expect(view.events.some((e) => e.type === 'config_reloaded')).toBe(false);
     expect(view.configHash).toBe(hashAfterRejection);
 
-    await writeFile(file, inertConfig(h.name, script, 'signal_interval = 0.3'));
+    await writeFile(file, inertCliConfig(h.name, script, 'signal_interval = 0.3'));
     await eventually(async () => (await handle.query(statusQuery)).events.find((e) => e.type === 'config_reloaded'), 15_000, 'config_reloaded');
     const reloaded = await handle.query(statusQuery);
     expect(reloaded.configHash).not.toBe(hashAfterRejection);
