@@ -1,6 +1,7 @@
 import type { LaunchSpec } from '../core/launch';
 import type { Tmux } from './tmux';
 import { findExecutable } from './find-executable';
+import { deliverOnce } from './pane-delivery';
 
 export interface LaunchRequest {
   spec: LaunchSpec;
@@ -32,10 +33,8 @@ export async function launchAgent(tmux: Tmux, binDir: string, req: LaunchRequest
   const launchId = spec.env.STEWARD_SESSION_ID ?? spec.session;
   if (await tmux.hasSession(spec.session)) {
     const tagged = await tmux.getOption(spec.session, 'steward_launch');
-    if (tagged === launchId) {
-      if ((await tmux.getOption(spec.session, 'steward_prompted')) !== launchId) await typeFirstPrompt(tmux, spec.session, launchId, req, heartbeat);
-      return;
-    }
+    // Typing the prompt is itself exactly-once: a retry after it was typed does nothing more.
+    if (tagged === launchId) return typeFirstPrompt(tmux, spec.session, launchId, req, heartbeat);
     if (!req.fresh) return;
     await tmux.killSession(spec.session);
   }
@@ -56,12 +55,10 @@ export async function launchAgent(tmux: Tmux, binDir: string, req: LaunchRequest
 
 async function typeFirstPrompt(tmux: Tmux, session: string, launchId: string, req: LaunchRequest, heartbeat: () => void): Promise<void> {
   // A service has no prompt: nothing to wait for.
-  if (req.prompt.trim()) {
-    await waitForPane(tmux, session, heartbeat);
-    await tmux.sendText(session, req.prompt, req.spec.submitKey);
-  }
+  if (!req.prompt.trim()) return;
+  await waitForPane(tmux, session, heartbeat);
   try {
-    await tmux.setOption(session, 'steward_prompted', launchId);
+    await deliverOnce(tmux, { session, text: req.prompt, submitKey: req.spec.submitKey }, `launch:${launchId}`);
   } catch (err) {
     // An agent that exits right after reading its prompt is not a failed launch (a retry would
     // start it again behind the crash-loop count's back): healing deals with the dead session.

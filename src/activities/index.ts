@@ -4,6 +4,7 @@ import type { Snapshot } from '../core/snapshot';
 import { Tmux } from './tmux';
 import { observe, ObserveRequest } from './observe';
 import { launchAgent, LaunchRequest } from './agent-session';
+import { deliverOnce, Delivery } from './pane-delivery';
 import { appendEventLog } from './event-log';
 import { appendTokenLog } from './agent-tokens';
 import type { TokenRecord } from '../core/tokens/accounting';
@@ -24,9 +25,11 @@ export function createActivities(deps: ActivityDeps) {
     async launchAgent(req: LaunchRequest): Promise<void> {
       await launchAgent(deps.tmux, deps.binDir, req, () => Context.current().heartbeat());
     },
-    async sendToAgent(req: { session: string; text: string; submitKey: string }): Promise<void> {
-      if (!(await deps.tmux.hasSession(req.session))) throw new Error(`session ${req.session} is not running`);
-      await deps.tmux.sendText(req.session, req.text, req.submitKey);
+    async sendToAgent(req: Delivery): Promise<void> {
+      const { workflowExecution, activityId, attempt } = Context.current().info;
+      const run = workflowExecution ? `${workflowExecution.workflowId}/${workflowExecution.runId}` : 'standalone';
+      const step = await deliverOnce(deps.tmux, req, `${run}/${activityId}`);
+      if (attempt > 1) Context.current().log.info('retried delivery', { session: req.session, step });
     },
     async appendTokenLog(req: { file: string; records: TokenRecord[] }): Promise<number> {
       return appendTokenLog(req.file, req.records);

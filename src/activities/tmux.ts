@@ -70,16 +70,54 @@ export class Tmux {
 
   /** Types text into the pane literally, then presses the submit key. */
   async sendText(session: string, text: string, submitKey: string): Promise<void> {
+    await this.paste(session, text);
+    // A TUI may still be digesting the paste; a short pause keeps the submit key from being eaten.
+    await new Promise((r) => setTimeout(r, 150));
+    await this.pressKey(session, submitKey);
+  }
+
+  /** Pastes text into the pane literally (bracketed when the program asked for it), without submitting it. */
+  async paste(session: string, text: string): Promise<void> {
     assertSafeName(session, 'session');
     const buffer = `steward-${session}`;
     const load = await this.run(['load-buffer', '-b', buffer, '-'], text);
     if (load.code !== 0) throw new Error(`tmux load-buffer: ${load.stderr.trim()}`);
     const paste = await this.run(['paste-buffer', '-p', '-d', '-b', buffer, '-t', `=${session}:`]);
     if (paste.code !== 0) throw new Error(`tmux paste-buffer ${session}: ${paste.stderr.trim()}`);
-    // A TUI may still be digesting the paste; a short pause keeps the submit key from being eaten.
-    await new Promise((r) => setTimeout(r, 150));
-    const key = await this.run(['send-keys', '-t', `=${session}:`, submitKey]);
-    if (key.code !== 0) throw new Error(`tmux send-keys ${session}: ${key.stderr.trim()}`);
+  }
+
+  async pressKey(session: string, key: string): Promise<void> {
+    assertSafeName(session, 'session');
+    const r = await this.run(['send-keys', '-t', `=${session}:`, key]);
+    if (r.code !== 0) throw new Error(`tmux send-keys ${session}: ${r.stderr.trim()}`);
+  }
+
+  /** The pane's cursor line counted from the top of its scrollback: stable while output scrolls on. */
+  async cursorLine(session: string): Promise<number> {
+    const [history, cursor] = await this.paneNumbers(session, ['history_size', 'cursor_y']);
+    return history! + cursor!;
+  }
+
+  /**
+   * The pane's text from an absolute line (see `cursorLine`) to the bottom. Once the scrollback is
+   * full, old lines fall off and absolute lines shift, so the whole scrollback is returned then.
+   */
+  async captureSince(session: string, line: number): Promise<string> {
+    const [history, limit] = await this.paneNumbers(session, ['history_size', 'history_limit']);
+    const start = history! >= limit! ? '-' : String(line - history!);
+    const r = await this.run(['capture-pane', '-p', '-J', '-t', `=${session}:`, '-S', start]);
+    if (r.code !== 0) throw new Error(`tmux capture-pane ${session}: ${r.stderr.trim()}`);
+    return r.stdout;
+  }
+
+  private async paneNumbers(session: string, formats: string[]): Promise<number[]> {
+    assertSafeName(session, 'session');
+    const r = await this.run(['display-message', '-p', '-t', `=${session}:`, formats.map((f) => `#{${f}}`).join(' ')]);
+    const numbers = r.stdout.trim().split(' ').map(Number);
+    if (r.code !== 0 || numbers.length !== formats.length || numbers.some((n) => !Number.isInteger(n))) {
+      throw new Error(`tmux display-message ${session}: no pane (${r.stderr.trim() || 'empty reply'})`);
+    }
+    return numbers;
   }
 
   async snapshot(session: string, lines = 40): Promise<PaneSnapshot> {

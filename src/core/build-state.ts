@@ -70,6 +70,11 @@ export interface BuildState {
   tokens: TokenAccountingState;
   /** The build paused itself over budget (an operator pause is not lifted by a budget raise). */
   budgetPaused: boolean;
+  /**
+   * The operator paused the build. A budget crossed during that pause must still hold after the
+   * operator's resume. Absent in states carried over from before it existed: read as false.
+   */
+  operatorPaused?: boolean;
   /** No worker served the host's activity queue within its schedule-to-start timeout. */
   hostLost: boolean;
   events: StewardEvent[];

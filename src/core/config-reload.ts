@@ -1,7 +1,7 @@
 import type { StewardConfig } from './config/types';
-import type { BuildState } from './build-state';
-import type { NewEvent } from './events';
+import { BuildState, sequenceComplete } from './build-state';
 import { newAgentState } from './initial-state';
+import { PhaseAdvance, sequenceResumeDecision } from './phase-advance';
 
 /** What observe reports when the config file's hash differs from the build's. */
 export type ConfigChange =
@@ -10,18 +10,22 @@ export type ConfigChange =
 
 /**
  * A running build re-reads its file each tick. A valid edit is applied (the current phase kept by
- * id); an invalid one is refused once, with every problem, and the last good config stays.
+ * id); an invalid one is refused once, with every problem, and the last good config stays. An
+ * edit that adds phases to a complete sequence resumes it, as the `appendPhases` update does.
  * `newSessionId` names agents the edit adds.
  */
 export function configReloadDecision(
   state: BuildState,
   change: ConfigChange | null,
   newSessionId: () => string,
-): { state: BuildState; events: NewEvent[] } {
-  if (!change || change.hash === state.configHash || change.hash === state.rejectedConfigHash) return { state, events: [] };
+  now: number,
+): PhaseAdvance {
+  const none = { actions: [], events: [] };
+  if (!change || change.hash === state.configHash || change.hash === state.rejectedConfigHash) return { ...none, state };
   if (!change.ok) {
     return {
       state: { ...state, rejectedConfigHash: change.hash },
+      actions: [],
       events: [{ type: 'config_rejected', message: `config edit refused; the build keeps its last good config:\n${change.problems}` }],
     };
   }
@@ -31,8 +35,11 @@ export function configReloadDecision(
   const found = currentId === undefined ? -1 : phaseIds.indexOf(currentId);
   const phaseIndex = found >= 0 ? found : Math.min(state.phaseIndex, phaseIds.length);
   const agents = Object.fromEntries(config.agents.map((a) => [a.name, state.agents[a.name] ?? newAgentState(newSessionId())]));
+  const reloaded = { ...state, config, configHash: change.hash, rejectedConfigHash: null, phaseIndex, agents };
+  const resumed = sequenceResumeDecision(sequenceComplete(state), reloaded, now);
   return {
-    state: { ...state, config, configHash: change.hash, rejectedConfigHash: null, phaseIndex, agents },
-    events: [{ type: 'config_reloaded', message: `config reloaded from ${config.source}` }],
+    state: resumed.state,
+    actions: resumed.actions,
+    events: [{ type: 'config_reloaded', message: `config reloaded from ${config.source}` }, ...resumed.events],
   };
 }

@@ -3,7 +3,7 @@ import { idError, sessionSafeNameError } from './config/names';
 import { BuildState, phases, sequenceComplete } from './build-state';
 import type { PlannedAction } from './actions';
 import type { NewEvent } from './events';
-import { phaseAdvanceDecision } from './phase-advance';
+import { phaseAdvanceDecision, sequenceResumeDecision } from './phase-advance';
 import { launchPrompt, phaseKickoff } from './prompts';
 import { newAgentState } from './initial-state';
 
@@ -75,9 +75,9 @@ export function operatorDecision(state: BuildState, cmd: OperatorCommand, now: n
   const none = { actions: [] as PlannedAction[], events: [] as NewEvent[] };
   switch (cmd.type) {
     case 'pause':
-      return { ...none, state: { ...state, status: 'paused' }, events: [{ type: 'paused', message: cmd.reason }], reply: `paused: ${cmd.reason}` };
+      return { ...none, state: { ...state, status: 'paused', operatorPaused: true }, events: [{ type: 'paused', message: cmd.reason }], reply: `paused: ${cmd.reason}` };
     case 'resume':
-      return { ...none, state: { ...state, status: 'running' }, events: [{ type: 'resumed', message: 'resumed by operator' }], reply: 'resumed' };
+      return resume(state);
     case 'advance': {
       const from = phases(state)[state.phaseIndex]?.id;
       const advanced = phaseAdvanceDecision(state, false, now, true);
@@ -102,25 +102,40 @@ export function operatorDecision(state: BuildState, cmd: OperatorCommand, now: n
   }
 }
 
+/**
+ * Resuming lifts the operator's pause. A budget crossed during that pause still holds: the
+ * operator did not see it, so this resume ends only their pause and says so; a second resume (of
+ * what is now a plain budget pause) overrides the budget, as raising it would end it.
+ */
+function resume(state: BuildState): OperatorOutcome {
+  if (state.operatorPaused && state.budgetPaused) {
+    return {
+      state: { ...state, operatorPaused: false },
+      actions: [],
+      events: [{ type: 'paused', message: 'operator pause lifted; still paused: the budget was exceeded during it' }],
+      reply: 'still paused: the build went over its token budget while paused. Raise the budget to resume, or resume again to override it',
+    };
+  }
+  const overBudget = state.budgetPaused ? ' over budget: the budget is overridden until it is raised' : '';
+  return {
+    state: { ...state, status: 'running', operatorPaused: false },
+    actions: [],
+    events: [{ type: 'resumed', message: `resumed by operator${overBudget}` }],
+    reply: `resumed${overBudget}`,
+  };
+}
+
 function appendPhases(state: BuildState, added: PhaseConfig[], now: number): OperatorOutcome {
   const loop = state.config.loop!;
   const wasComplete = sequenceComplete(state);
-  const next: BuildState = {
-    ...state,
-    config: { ...state.config, loop: { ...loop, phases: [...loop.phases, ...added] } },
-    phaseStartedAt: wasComplete ? now : state.phaseStartedAt,
+  const next: BuildState = { ...state, config: { ...state.config, loop: { ...loop, phases: [...loop.phases, ...added] } } };
+  const resumed = sequenceResumeDecision(wasComplete, next, now);
+  return {
+    state: resumed.state,
+    actions: resumed.actions,
+    events: [{ type: 'phases_appended', message: `appended ${added.map((p) => p.id).join(', ')}` }, ...resumed.events],
+    reply: `appended ${added.length} phase(s)${wasComplete ? '; the sequence resumes' : ''}`,
   };
-  const events: NewEvent[] = [{ type: 'phases_appended', message: `appended ${added.map((p) => p.id).join(', ')}` }];
-  const actions: PlannedAction[] = [];
-  if (wasComplete) {
-    const phase = added[0]!;
-    events.push({ type: 'phase_started', phase: phase.id, message: `phase ${phase.id} started (the sequence resumes)` });
-    const text = phaseKickoff(loop, phase);
-    for (const a of state.config.agents.filter((x) => x.kind === 'loop')) {
-      actions.push({ action: { type: 'send', agent: a.name, text }, event: { type: 'ping_sent', agent: a.name, phase: phase.id, message: `kickoff for phase ${phase.id}` } });
-    }
-  }
-  return { state: next, actions, events, reply: `appended ${added.length} phase(s)${wasComplete ? '; the sequence resumes' : ''}` };
 }
 
 function restartAgent(state: BuildState, name: string, now: number, sessionId: string): OperatorOutcome {

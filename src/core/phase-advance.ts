@@ -3,6 +3,7 @@ import { phases } from './build-state';
 import type { PlannedAction } from './actions';
 import type { NewEvent } from './events';
 import { phaseKickoff } from './prompts';
+import type { PhaseConfig } from './config/types';
 
 export interface PhaseAdvance {
   state: BuildState;
@@ -41,12 +42,31 @@ export function phaseAdvanceDecision(state: BuildState, phaseDone: boolean, now:
     return { state: advanced, actions: [], events };
   }
   events.push({ type: 'phase_started', phase: next.id, message: `phase ${next.id} started` });
-  const text = phaseKickoff(loop, next);
-  const actions: PlannedAction[] = state.config.agents
+  return { state: advanced, actions: phaseKickoffPings(state, next), events };
+}
+
+/** The kickoff of `phase`, typed into every loop agent. */
+function phaseKickoffPings(state: BuildState, phase: PhaseConfig): PlannedAction[] {
+  const text = phaseKickoff(state.config.loop!, phase);
+  return state.config.agents
     .filter((a) => a.kind === 'loop')
     .map((a) => ({
       action: { type: 'send', agent: a.name, text },
-      event: { type: 'ping_sent', agent: a.name, phase: next.id, message: `kickoff for phase ${next.id}` },
+      event: { type: 'ping_sent', agent: a.name, phase: phase.id, message: `kickoff for phase ${phase.id}` },
     }));
-  return { state: advanced, actions, events };
+}
+
+/**
+ * Phases were added to a complete sequence (by `appendPhases` or an edit of the config file), and
+ * `state.phaseIndex` now points at the first of them: the sequence resumes with it, started now
+ * and kicked off like any phase. Anything else: nothing to do.
+ */
+export function sequenceResumeDecision(wasComplete: boolean, state: BuildState, now: number): PhaseAdvance {
+  const phase = phases(state)[state.phaseIndex];
+  if (!wasComplete || !phase) return { state, actions: [], events: [] };
+  return {
+    state: { ...state, phaseStartedAt: now },
+    actions: phaseKickoffPings(state, phase),
+    events: [{ type: 'phase_started', phase: phase.id, message: `phase ${phase.id} started (the sequence resumes)` }],
+  };
 }

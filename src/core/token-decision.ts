@@ -50,13 +50,16 @@ export function tokenDecision(
     next = { ...next, budgetPaused: false };
     actions.push(...tellAll(next, OPERATOR_CONTINUE_MESSAGE, 'told to continue: the operator resumed the build over budget'));
   }
-  if (budget.exceeded && next.status === 'running') {
+  // The agents keep working through an operator's pause, so crossing the budget then stops them too.
+  if (budget.exceeded && (next.status === 'running' || (next.status === 'paused' && !next.budgetPaused))) {
+    const during = next.status === 'paused' ? ' during the operator\'s pause (it holds after their resume)' : '';
     next = { ...next, status: 'paused', budgetPaused: true };
-    events.push({ type: 'paused', message: 'over budget: the agents were told to stop and wait; raise the budget to resume' });
+    events.push({ type: 'paused', message: `over budget${during}: the agents were told to stop and wait; raise the budget to resume` });
     actions.push(...tellAll(next, BUDGET_STOP_MESSAGE, 'told to stop: over budget'));
   } else if (budget.resumeOk && next.status === 'paused' && next.budgetPaused) {
-    next = { ...next, status: 'running', budgetPaused: false };
-    events.push({ type: 'resumed', message: 'back under budget' });
+    const operatorPause = next.operatorPaused === true;
+    next = { ...next, status: operatorPause ? 'paused' : 'running', budgetPaused: false };
+    events.push(operatorPause ? { type: 'paused', message: 'back under budget; still paused by the operator' } : { type: 'resumed', message: 'back under budget' });
     actions.push(...tellAll(next, BUDGET_CONTINUE_MESSAGE, 'told to continue: back under budget'));
   }
   return { state: next, actions, events, records: tick.records };

@@ -285,9 +285,10 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       events.push({ type: 'host_recovered', message: `a worker serves steward@${state.hostId} again` });
     }
     if (snapshot) {
-      const reload = configReloadDecision(state, snapshot.config, uuid4);
+      const reload = configReloadDecision(state, snapshot.config, uuid4, Date.now());
       state = reload.state;
       events.push(...reload.events);
+      planned.push(...reload.actions);
       const decision = decideTick(state, snapshot, Date.now(), uuid4);
       state = decision.state;
       events.push(...decision.events);

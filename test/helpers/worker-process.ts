@@ -1,17 +1,36 @@
 import { spawn, ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { CrashTarget } from './crashing-worker';
 import { testServerAddress } from './harness';
+
+const root = resolve(__dirname, '..', '..');
+
+function spawnWith(args: string[], hostId: string, tmuxSocket: string, env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, args, {
+    env: { ...process.env, TEMPORAL_ADDRESS: testServerAddress(), STEWARD_HOST_ID: hostId, STEWARD_TMUX_SOCKET: tmuxSocket, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
 
 /** `steward worker` as its own OS process, so a test can SIGKILL it like a crashed host. */
 export function spawnWorkerProcess(hostId: string, tmuxSocket: string): ChildProcess {
-  return spawn(process.execPath, [resolve(__dirname, '..', '..', 'bin', 'steward'), 'worker'], {
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: testServerAddress(),
-      STEWARD_HOST_ID: hostId,
-      STEWARD_TMUX_SOCKET: tmuxSocket,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  return spawnWith([join(root, 'bin', 'steward'), 'worker'], hostId, tmuxSocket);
+}
+
+/**
+ * The host's activity worker, killing itself right after the first activity matching one of
+ * `targets` did its work (see crashing-worker.ts); `report` receives the index of that target.
+ */
+export function spawnCrashingWorker(hostId: string, tmuxSocket: string, targets: CrashTarget[], report: string): ChildProcess {
+  const args = ['-r', join(root, 'bench', 'ts-register.cjs'), join(__dirname, 'crashing-worker.ts')];
+  return spawnWith(args, hostId, tmuxSocket, { STEWARD_CRASH_AFTER: JSON.stringify(targets), STEWARD_CRASH_REPORT: report });
+}
+
+/** Resolves with the signal that ended the process (null for a normal exit). */
+export function exitOf(child: ChildProcess): Promise<NodeJS.Signals | null> {
+  return new Promise((r) => {
+    if (child.exitCode !== null || child.signalCode !== null) return r(child.signalCode);
+    child.once('exit', (_code, signal) => r(signal));
   });
 }
 

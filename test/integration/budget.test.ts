@@ -1,8 +1,10 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { BuildHarness, eventually } from '../helpers/harness';
 import { twoPhaseConfig } from '../helpers/configs';
-import { steward } from '../helpers/cli';
+import { inertCliConfig, INERT_SCRIPT, steward } from '../helpers/cli';
 import { BUDGET_STOP_MESSAGE } from '../../src/core/token-decision';
-import { EscalationSearchAttribute, setBudgetUpdate, statusQuery } from '../../src/workflows/definitions';
+import { EscalationSearchAttribute, nudgeUpdate, pauseUpdate, resumeUpdate, setBudgetUpdate, statusQuery, stopSignal } from '../../src/workflows/definitions';
 
 /**
  * A build budget of 2,000 tokens, warn at 80%: the builder's first reply (1,500 in + 400 out) is
@@ -96,5 +98,53 @@ describe('budgets on a real build', () => {
     const late = await steward(['budget', h.name, '--tokens', '5']);
     expect(late.code).toBe(2);
     expect(late.errLines).toEqual([`steward: build ${h.name} has ended (completed); it takes no more commands`]);
+  });
+});
+
+/**
+ * The operator has paused the build, and the agents, which keep working through an operator's
+ * pause, take it over budget: they are told to stop, and the operator's resume (which did not know)
+ * ends only their own pause. Raising the budget then resumes the build.
+ */
+describe('a budget crossed during an operator pause', () => {
+  let h: BuildHarness;
+  beforeAll(async () => {
+    h = await BuildHarness.create('budgetpause');
+    await h.startWorker();
+  });
+  afterAll(async () => {
+    await h.cleanup();
+  });
+
+  it('stops the agents, holds the build past the resume, and ends when the budget is raised', async () => {
+    const script = join(h.dir, 'inert.toml');
+    await writeFile(script, INERT_SCRIPT);
+    const { handle } = await h.start(await h.writeConfig(`${inertCliConfig(h.name, script)}\n[budget]\nbuild = { tokens = 10 }\n`));
+    await eventually(async () => (await handle.query(statusQuery)).agents.builder?.alive, 30_000, 'builder alive');
+
+    expect(await handle.executeUpdate(pauseUpdate, { args: ['lunch'] })).toBe('paused: lunch');
+    // The operator's nudge makes the builder reply: 11 + 7 tokens, over the budget of 10.
+    expect(await handle.executeUpdate(nudgeUpdate, { args: [{ agent: 'builder', message: 'operator says go' }] })).toBe('nudged builder');
+    const over = await eventually(async () => {
+      const v = await handle.query(statusQuery);
+      return v.budgetPaused && v.events.some((e) => e.type === 'paused' && /^over budget during/.test(e.message)) ? v : null;
+    }, 30_000, 'budget pause during the operator pause');
+    expect(over.status).toBe('paused');
+    expect(over.events.filter((e) => e.type === 'agent_nudged' && e.message === 'told to stop: over budget').map((e) => e.agent).sort()).toEqual(['builder', 'watcher']);
+    await eventually(async () => (await h.tmux.snapshot(`${h.name}-builder`, 200)).tail.includes(BUDGET_STOP_MESSAGE), 15_000, 'stop message in the pane');
+
+    expect(await handle.executeUpdate(resumeUpdate)).toMatch(/^still paused: the build went over its token budget while paused/);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await handle.query(statusQuery)).toMatchObject({ status: 'paused', budgetPaused: true });
+    expect(((await handle.describe()).typedSearchAttributes.get(EscalationSearchAttribute) ?? '').split(',')).toContain('budget');
+
+    expect(await handle.executeUpdate(setBudgetUpdate, { args: [{ build: { tokens: 1000 }, warn_ratio: 0.8 }] })).toBe('budget updated');
+    const resumed = await eventually(async () => {
+      const v = await handle.query(statusQuery);
+      return v.status === 'running' && v.events.some((e) => e.type === 'resumed' && e.message === 'back under budget') ? v : null;
+    }, 15_000, 'resumed under the raised budget');
+    expect(resumed.budgetPaused).toBe(false);
+    await handle.signal(stopSignal, 'test over');
+    expect((await handle.result()).status).toBe('stopped');
   });
 });

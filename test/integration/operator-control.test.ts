@@ -109,6 +109,14 @@ describe('operator control of a running build', () => {
     const reloaded = await handle.query(statusQuery);
     expect(reloaded.configHash).not.toBe(hashAfterRejection);
     expect(reloaded.phase).toBe('p2');
+
+    // An edit that adds a phase to the complete sequence resumes it, kickoff included.
+    expect(await handle.executeUpdate(advanceUpdate)).toMatch(/the sequence is complete/);
+    await writeFile(file, inertCliConfig(h.name, script, 'signal_interval = 0.3').replace('{ id = "p2" }]', '{ id = "p2" }, { id = "p3", kickoff = "Polish." }]'));
+    const started = await eventually(async () => (await handle.query(statusQuery)).events.find((e) => e.type === 'phase_started' && e.phase === 'p3'), 15_000, 'p3 started');
+    expect(started.message).toBe('phase p3 started (the sequence resumes)');
+    expect((await handle.query(statusQuery)).phase).toBe('p3');
+    await eventually(async () => (await paneOf(h, 'builder')).includes('Phase p3 begins. Polish.'), 10_000, 'p3 kickoff');
     await handle.signal(stopSignal);
     await handle.result();
   });

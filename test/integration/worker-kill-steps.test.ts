@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { BuildHarness } from '../helpers/harness';
 import { twoPhaseConfig } from '../helpers/configs';
 import { spawnWorkerProcess, killHard } from '../helpers/worker-process';
-import { statusQuery } from '../../src/workflows/definitions';
+import { sessionsRead } from '../helpers/transcripts';
+import { restartUpdate, statusQuery } from '../../src/workflows/definitions';
 
 /**
  * The worker is SIGKILLed the moment each kind of step is scheduled — an observation, a ping, a
- * token record, the kickoff that follows a phase advance — and a new worker takes over. At the end
- * nothing is missing and nothing is doubled: pings per commit, phases, token records, launches.
+ * kill + reboot, a token record, the kickoff that follows a phase advance — and a new worker takes
+ * over. At the end nothing is missing and nothing is doubled: pings per commit, phases, token
+ * records, launches, and the lines each agent read. (worker-kill-effects kills it after the step.)
  */
 describe('worker SIGKILL at each kind of step', () => {
   let h: BuildHarness;
@@ -26,15 +28,19 @@ describe('worker SIGKILL at each kind of step', () => {
     const targets: { activity: string; summary?: string }[] = [
       { activity: 'observe' },
       { activity: 'sendToAgent', summary: 'claim' },
+      // The operator's restart of the adversary (requested when this target comes up).
+      { activity: 'launchAgent', summary: 'restarted adversary' },
       { activity: 'appendTokenLog' },
       { activity: 'sendToAgent', summary: 'kickoff for phase p2' },
       { activity: 'sendToAgent', summary: 'review' },
     ];
     const killed: string[] = [];
+    let restart: Promise<string> | null = null;
     let seen = 0;
     let done = false;
     const result = handle.result().finally(() => (done = true));
     while (!done && targets.length) {
+      if (targets[0]!.summary === 'restarted adversary') restart ??= handle.executeUpdate(restartUpdate, { args: [{ agent: 'adversary' }] });
       const events = (await handle.fetchHistory()).events ?? [];
       const scheduled = events.slice(seen).filter((e) => e.activityTaskScheduledEventAttributes);
       seen = events.length;
@@ -55,13 +61,20 @@ describe('worker SIGKILL at each kind of step', () => {
       const r = await result;
       expect(r.status).toBe('completed');
       expect(r.phases.map((p) => p.id)).toEqual(['p1', 'p2']);
-      expect(killed.length).toBeGreaterThanOrEqual(3);
+      expect(killed).toHaveLength(6);
+      expect(await restart).toBe('restarted adversary');
 
       const events = (await handle.query(statusQuery)).events;
       expect(events.filter((e) => e.type === 'agent_started')).toHaveLength(2);
+      expect(events.filter((e) => e.type === 'agent_restarted').map((e) => e.agent)).toEqual(['adversary']);
       expect(events.filter((e) => e.type === 'phase_completed').map((e) => e.phase)).toEqual(['p1', 'p2']);
       const pings = events.filter((e) => e.type === 'ping_sent' && /^(claim|review)/.test(e.message)).map((e) => e.message.split(' (')[0]);
       expect(pings.sort()).toEqual(['claim claim(p1-gate): work/p1.txt', 'claim claim(p2-gate): work/p2.txt', 'review review(p1-gate): PASS', 'review review(p2-gate): PASS']);
+
+      // The agents' transcripts: the adversary's restart gave it a second session; no session read a line twice.
+      const sessions = await sessionsRead(h);
+      expect(sessions.map((x) => x.cwd.split('/').pop()).sort()).toEqual(['adversary', 'adversary', 'builder']);
+      for (const x of sessions) expect(x.prompts).toEqual([...new Set(x.prompts)]);
 
       const log = await readFile(join(h.dir, '.steward', h.name, 'token-log.jsonl'), 'utf8');
       const ids = log.trim().split('\n').map((l) => (JSON.parse(l) as { phase_id: string }).phase_id);

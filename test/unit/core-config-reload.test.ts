@@ -20,8 +20,8 @@ function valid(toml: string, hash: string): ConfigChange {
 describe('configReloadDecision', () => {
   test('no change reported, or the same hash as the build: nothing', () => {
     const state = stateFor(TEAM_TOML);
-    expect(configReloadDecision(state, null, noIds)).toEqual({ state, events: [] });
-    const same = configReloadDecision(state, valid(EDITED_TOML, 'hash-0'), noIds);
+    expect(configReloadDecision(state, null, noIds, T0)).toEqual({ state, actions: [], events: [] });
+    const same = configReloadDecision(state, valid(EDITED_TOML, 'hash-0'), noIds, T0);
     expect(same.state).toBe(state);
     expect(same.events).toEqual([]);
   });
@@ -29,7 +29,7 @@ describe('configReloadDecision', () => {
   test('an invalid edit is refused once with every problem; the same hash stays silent; the last good config stays', () => {
     const state = stateFor(TEAM_TOML);
     const bad: ConfigChange = { hash: 'hash-bad', ok: false, problems: 'agent[0].kind: invalid option\nloop.repo: required' };
-    const first = configReloadDecision(state, bad, noIds);
+    const first = configReloadDecision(state, bad, noIds, T0);
     expect(first.events).toEqual([
       { type: 'config_rejected', message: 'config edit refused; the build keeps its last good config:\nagent[0].kind: invalid option\nloop.repo: required' },
     ]);
@@ -37,11 +37,11 @@ describe('configReloadDecision', () => {
     expect(first.state.config).toBe(state.config);
     expect(first.state.configHash).toBe('hash-0');
 
-    const second = configReloadDecision(first.state, bad, noIds);
+    const second = configReloadDecision(first.state, bad, noIds, T0);
     expect(second.events).toEqual([]);
     expect(second.state).toBe(first.state);
 
-    const another = configReloadDecision(first.state, { hash: 'hash-bad-2', ok: false, problems: 'name: bad' }, noIds);
+    const another = configReloadDecision(first.state, { hash: 'hash-bad-2', ok: false, problems: 'name: bad' }, noIds, T0);
     expect(another.events.map((e) => e.type)).toEqual(['config_rejected']);
     expect(another.state.rejectedConfigHash).toBe('hash-bad-2');
   });
@@ -49,7 +49,7 @@ describe('configReloadDecision', () => {
   test('a valid edit replaces the config and hash, clears the refusal, and says where it came from', () => {
     const state = stateFor(TEAM_TOML, { rejectedConfigHash: 'hash-bad' });
     const change = valid(EDITED_TOML, 'hash-1');
-    const out = configReloadDecision(state, change, sessionIdSource());
+    const out = configReloadDecision(state, change, sessionIdSource(), T0);
     expect(out.state.config).toBe(change.ok ? change.config : null);
     expect(out.state.configHash).toBe('hash-1');
     expect(out.state.rejectedConfigHash).toBeNull();
@@ -58,7 +58,7 @@ describe('configReloadDecision', () => {
 
   test('the current phase is kept by id when phases are inserted before it', () => {
     const state = stateFor(TEAM_TOML, { phaseIndex: 1, phaseStartedAt: T0 + 1000 });
-    const out = configReloadDecision(state, valid(EDITED_TOML, 'hash-1'), sessionIdSource());
+    const out = configReloadDecision(state, valid(EDITED_TOML, 'hash-1'), sessionIdSource(), T0);
     expect(out.state.config.loop?.phases.map((p) => p.id)).toEqual(['p0', 'p1', 'p2', 'p3']);
     expect(out.state.phaseIndex).toBe(2);
     expect(out.state.phaseStartedAt).toBe(T0 + 1000);
@@ -70,7 +70,7 @@ describe('configReloadDecision', () => {
     const before: BuildState = { ...state, agents: { ...state.agents, builder } };
     const ids = sessionIdSource('uuid');
     const twoNew = EDITED_TOML.replace('[loop]', '[[agent]]\nname = "tester"\nkind = "task"\n\n[loop]');
-    const out = configReloadDecision(before, valid(twoNew, 'hash-1'), ids);
+    const out = configReloadDecision(before, valid(twoNew, 'hash-1'), ids, T0);
     expect(Object.keys(out.state.agents)).toEqual(['builder', 'adversary', 'migrator', 'scribe', 'tester']);
     expect(out.state.agents.builder).toBe(builder);
     expect(out.state.agents.adversary).toBe(before.agents.adversary);
@@ -83,7 +83,7 @@ describe('configReloadDecision', () => {
   test('when the current phase is gone, the build stays at the same index', () => {
     const state = stateFor(TEAM_TOML, { phaseIndex: 1 });
     const withoutP2 = TEAM_TOML.replace('  { id = "p2", kickoff = "Write the CLI." },\n', '');
-    const out = configReloadDecision(state, valid(withoutP2, 'hash-1'), noIds);
+    const out = configReloadDecision(state, valid(withoutP2, 'hash-1'), noIds, T0);
     expect(out.state.config.loop?.phases.map((p) => p.id)).toEqual(['p1', 'p3']);
     expect(out.state.phaseIndex).toBe(1);
   });
@@ -91,7 +91,7 @@ describe('configReloadDecision', () => {
   test('when fewer phases remain than the index, the sequence reads as complete (index clamped to the end)', () => {
     const state = stateFor(TEAM_TOML, { phaseIndex: 2 });
     const onlyP1 = TEAM_TOML.replace('  { id = "p2", kickoff = "Write the CLI." },\n', '').replace('  { id = "p3", status = "final/STATUS.md", kickoff = "Ship it." },\n', '');
-    const out = configReloadDecision(state, valid(onlyP1, 'hash-1'), noIds);
+    const out = configReloadDecision(state, valid(onlyP1, 'hash-1'), noIds, T0);
     expect(out.state.phaseIndex).toBe(1);
   });
 
@@ -103,10 +103,25 @@ describe('configReloadDecision', () => {
       fetchHealth: { failures: 2, retryAt: T0 + 40_000 },
       launched: true,
     });
-    const out = configReloadDecision(state, valid(TEAM_TOML.replace('signal_interval = "10s"', 'signal_interval = "20s"'), 'hash-1'), noIds);
+    const out = configReloadDecision(state, valid(TEAM_TOML.replace('signal_interval = "10s"', 'signal_interval = "20s"'), 'hash-1'), noIds, T0);
     expect(out.state.config.watchdog.signal_interval).toBe(20_000);
     const { config: _c, configHash: _h, ...rest } = out.state;
     const { config: _c0, configHash: _h0, ...restBefore } = state;
     expect(rest).toEqual(restBefore);
+  });
+
+  test('phases added to a complete sequence resume it: the first new phase starts now, kicked off to the loop agents', () => {
+    const state = stateFor(TEAM_TOML, { phaseIndex: 3, phaseStartedAt: T0 });
+    const out = configReloadDecision(state, valid(TEAM_TOML.replace('signal_interval = "10s"', 'signal_interval = "20s"'), 'hash-same-phases'), noIds, T0 + 5000);
+    expect(out.actions).toEqual([]); // the same phases: still complete
+
+    const appended = TEAM_TOML.replace('kickoff = "Ship it." },', 'kickoff = "Ship it." },\n  { id = "p4", kickoff = "Write the docs." },');
+    const resumed = configReloadDecision(state, valid(appended, 'hash-1'), noIds, T0 + 5000);
+    expect(resumed.state.phaseIndex).toBe(3);
+    expect(resumed.state.phaseStartedAt).toBe(T0 + 5000);
+    expect(resumed.events.map((e) => `${e.type} ${e.message}`)).toEqual(['config_reloaded config reloaded from /srv/steward/team.toml', 'phase_started phase p4 started (the sequence resumes)']);
+    expect(resumed.actions.map((a) => `${a.action.agent} ${a.event.message}`)).toEqual(['builder kickoff for phase p4', 'adversary kickoff for phase p4']);
+    const kickoff = resumed.actions[0]!.action;
+    expect(kickoff.type === 'send' && kickoff.text).toMatch(/^Phase p4 begins\. Write the docs\./);
   });
 });

@@ -120,19 +120,43 @@ describe('tokenDecision: the budget pauses and resumes the build', () => {
     expect(d.actions).toEqual([]);
   });
 
-  // Known gap (not fixed: it needs an operator-pause flag in BuildState): a budget crossed while
-  // the operator has the build paused raises `budget_exceeded` but neither stops the agents (they
-  // keep running through an operator pause) nor marks the build budget-paused; the operator's
-  // resume then lets it run on over budget with no further pause.
-  it.failing('a budget crossed during an operator pause still holds the build once the operator resumes it', () => {
+  // A budget crossed while the operator has the build paused: the agents (who keep working through
+  // an operator pause) are told to stop, and the operator's resume, which did not know of it, ends
+  // only their own pause. A second resume overrides the budget; a raise resumes the build.
+  it('a budget crossed during an operator pause stops the agents and holds the build past the resume', () => {
     let s = running();
     s = operatorDecision(s, { type: 'pause', reason: 'lunch' }, clock, 'unused').state;
     const over = tick(s, { builder: 2000 });
-    expect(types(over)).toContain('budget_exceeded');
-    s = operatorDecision(over.state, { type: 'resume' }, clock, 'unused').state;
-    const d = tick(s, { builder: 2500 });
+    expect(types(over)).toEqual(['budget_exceeded', 'paused']);
+    expect(over.state).toMatchObject({ status: 'paused', budgetPaused: true, operatorPaused: true });
+    expect(sent(over)).toEqual([`builder: ${BUDGET_STOP_MESSAGE}`, `adversary: ${BUDGET_STOP_MESSAGE}`]);
+
+    const resumed = operatorDecision(over.state, { type: 'resume' }, clock, 'unused');
+    expect(resumed.state).toMatchObject({ status: 'paused', budgetPaused: true, operatorPaused: false });
+    expect(resumed.reply).toMatch(/^still paused: the build went over its token budget while paused/);
+    let d = tick(resumed.state, { builder: 2500 });
     expect(d.state.status).toBe('paused');
-    expect(sent(d)).toContain(`builder: ${BUDGET_STOP_MESSAGE}`);
+    expect(d.actions).toEqual([]);
+
+    // Resumed again: the operator now overrides the budget knowingly.
+    const overridden = operatorDecision(d.state, { type: 'resume' }, clock, 'unused');
+    expect(overridden.reply).toBe('resumed over budget: the budget is overridden until it is raised');
+    d = tick(overridden.state, { builder: 2600 });
+    expect(d.state).toMatchObject({ status: 'running', budgetPaused: false });
+    expect(sent(d)).toEqual([`builder: ${OPERATOR_CONTINUE_MESSAGE}`, `adversary: ${OPERATOR_CONTINUE_MESSAGE}`]);
+  });
+
+  it('a budget raised during an operator pause tells the agents to continue, and the build stays paused for the operator', () => {
+    let s = running();
+    s = operatorDecision(s, { type: 'pause', reason: 'lunch' }, clock, 'unused').state;
+    s = tick(s, { builder: 2000 }).state;
+    const d = tick(setBudget(s, { build: { tokens: 10_000 }, warn_ratio: 0.8 }), { builder: 2000 });
+    expect(d.state).toMatchObject({ status: 'paused', budgetPaused: false, operatorPaused: true });
+    expect(types(d)).toEqual(['paused']);
+    expect(sent(d)).toEqual([`builder: ${BUDGET_CONTINUE_MESSAGE}`, `adversary: ${BUDGET_CONTINUE_MESSAGE}`]);
+    const resumed = operatorDecision(d.state, { type: 'resume' }, clock, 'unused');
+    expect(resumed.state).toMatchObject({ status: 'running', operatorPaused: false });
+    expect(resumed.reply).toBe('resumed');
   });
 
   it('setBudget refuses a warn ratio outside (0, 1]', () => {
