@@ -21,6 +21,18 @@ function inside(cwd: string, file: string): string {
   return target;
 }
 
+/**
+ * Claude Code keeps a status line under its output while it works and removes it when the turn
+ * ends; so does this agent, so a pane reads as busy exactly while a rule runs.
+ */
+const WORKING = '✻ Working… (esc to interrupt)';
+const CLEAR_LINE = '\r\u001b[2K';
+let working = false;
+
+function print(text: string): void {
+  process.stdout.write(working ? `${CLEAR_LINE}${text}\n${WORKING}` : `${text}\n`);
+}
+
 async function runStep(step: ScriptStep, vars: Record<string, string>, cwd: string): Promise<void> {
   if ('write' in step) {
     const file = inside(cwd, render(step.write, vars));
@@ -34,7 +46,7 @@ async function runStep(step: ScriptStep, vars: Record<string, string>, cwd: stri
   else if ('commit' in step) await commitAll(cwd, render(step.commit, vars));
   else if ('push' in step) await pushMain(cwd);
   else if ('pull' in step) await pullRebase(cwd);
-  else if ('say' in step) process.stdout.write(render(step.say, vars) + '\n');
+  else if ('say' in step) print(render(step.say, vars));
   else if ('sleep' in step) await new Promise((r) => setTimeout(r, step.sleep));
   else if ('exit' in step) process.exit(step.exit);
 }
@@ -52,14 +64,18 @@ async function main(): Promise<void> {
   const fired = new Set<string>();
 
   const react = async (rule: ScriptRule, line: string): Promise<void> => {
-    process.stdout.write('✻ Working… (esc to interrupt)\n');
+    working = true;
+    process.stdout.write(WORKING);
     // The reply (and its usage) is written before its tool calls run, as Claude Code does.
     transcript.assistant(`handled: ${line}`, rule.model, rule.tokens);
     try {
       for (const step of rule.do) await runStep(step, vars, cwd);
-      process.stdout.write('● done\n');
+      print('● done');
     } catch (err) {
-      process.stdout.write(`● step failed: ${(err as Error).message}\n`);
+      print(`● step failed: ${(err as Error).message}`);
+    } finally {
+      working = false;
+      process.stdout.write(CLEAR_LINE);
     }
   };
 

@@ -14,15 +14,6 @@ import { eventually } from './harness';
  * the events the build recorded.
  */
 
-/**
- * Typed at the start of a scripted agent's `say` (as TOML escapes): moves the cursor up onto the
- * "✻ Working… (esc to interrupt)" line the agent printed when the rule fired, clears it, and
- * writes the text there. Claude Code removes that status line when its turn ends; the scripted
- * agent leaves it on screen, where Claude's busy pattern would read the pane as busy for the next
- * 15 lines and hide a limit message or a WAITING-UNTIL marker from the supervisor.
- */
-export const ERASE_WORKING_LINE = '\\u001b[1A\\u001b[2K\\r';
-
 const claude = BUILTIN_BACKENDS.scripted;
 
 /** A `[backend.<name>]` table running the scripted agent with `script`, and Claude Code's pane patterns. */

@@ -2,7 +2,6 @@ import { BuildHarness, eventually } from '../helpers/harness';
 import { LIMIT_RESET_MESSAGE, LIMIT_RESET_SLACK_MS } from '../../src/core/supervision';
 import {
   Build,
-  ERASE_WORKING_LINE,
   eventsOf,
   paneText,
   scriptedBackend,
@@ -53,7 +52,7 @@ describe('usage limits on a real build', () => {
     // test waits ~8 s rather than a minute and still sees the whole hold.
     const resetSeconds = Math.ceil((Date.now() + 8_000 - LIMIT_RESET_SLACK_MS) / 1000);
     const limitText = `Claude AI usage limit reached|${resetSeconds}`;
-    const script = await writeScript(h, 'limited', `[[on]]\nmatch = "You are the builder"\ndo = [{ say = "${ERASE_WORKING_LINE}${limitText}" }]\n`);
+    const script = await writeScript(h, 'limited', `[[on]]\nmatch = "You are the builder"\ndo = [{ say = "${limitText}" }]\n`);
     ({ handle } = await h.start(await h.writeConfig(limitConfig(h.name, script))));
 
     const limited = await untilEvents(handle, 'agent_rate_limited', 'builder');

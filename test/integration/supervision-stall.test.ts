@@ -1,7 +1,6 @@
 import { BuildHarness, eventually } from '../helpers/harness';
 import {
   Build,
-  ERASE_WORKING_LINE,
   eventsOf,
   panePid,
   paneText,
@@ -68,7 +67,7 @@ describe('stall detection on a real build', () => {
     const waiterScript = await writeScript(
       h,
       'waiter',
-      `[[on]]\nmatch = "You are the waiter"\ndo = [{ say = "${ERASE_WORKING_LINE}${marker}" }]\n`,
+      `[[on]]\nmatch = "You are the waiter"\ndo = [{ say = "${marker}" }]\n`,
     );
     const inert = await writeScript(h, 'inert', 'on = []\n');
     ({ handle } = await h.start(await h.writeConfig(stallConfig(h.name, inert, waiterScript))));
