@@ -1,3 +1,4 @@
+import type { PlannedAction } from './actions';
 import type { StewardConfig } from './config/types';
 import type { StewardEvent } from './events';
 import type { FetchHealth } from './fetch-backoff';
@@ -38,6 +39,11 @@ export interface AgentState {
   rateLimitText: string | null;
   /** Epoch ms at which the agent's hook reported a permission prompt; null when none is pending. */
   blockedSince: number | null;
+  /**
+   * Messages planned while the agent waited at a permission prompt, typed once it is answered
+   * (see `holdMessagesForBlockedAgents`). Absent in states from before it existed.
+   */
+  held?: PlannedAction[];
 }
 
 export interface PhaseRecord {

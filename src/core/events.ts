@@ -10,6 +10,8 @@ export type EventType =
   | 'agent_resumed'
   /** The agent waits at a permission prompt (reported by its hook): an operator must answer. */
   | 'agent_blocked'
+  /** A message for an agent at a permission prompt is held until the prompt is answered. */
+  | 'message_held'
   | 'crash_loop'
   | 'ping_sent'
   | 'phase_started'

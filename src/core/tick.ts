@@ -6,7 +6,7 @@ import { initialLaunchDecision } from './launch-decision';
 import { phaseAdvanceDecision } from './phase-advance';
 import { handoffDecision } from './handoff';
 import { fetchHealthDecision } from './fetch-backoff';
-import { superviseAgents } from './supervision';
+import { holdMessagesForBlockedAgents, superviseAgents } from './supervision';
 import { serviceDecision } from './services';
 import type { TokenRecord } from './tokens/accounting';
 import { tokenDecision } from './token-decision';
@@ -98,5 +98,9 @@ export function decideTick(state: BuildState, snap: Snapshot, now: number, newSe
   next = tokens.state;
   actions.push(...tokens.actions);
   events.push(...tokens.events);
-  return { state: next, actions, events, tokenRecords: tokens.records };
+
+  const held = holdMessagesForBlockedAgents(next, snap, actions);
+  next = { ...next, agents: held.agents };
+  events.push(...held.events);
+  return { state: next, actions: held.actions, events, tokenRecords: tokens.records };
 }

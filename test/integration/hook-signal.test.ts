@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { BuildHarness, eventually, testServerAddress } from '../helpers/harness';
-import { inertPairConfig, inertScript } from '../helpers/inert';
+import { inertPairConfig, inertScript, pushCommit } from '../helpers/inert';
 import type { AgentHookEvent } from '../../src/core/hook-event';
 import type { StewardEvent } from '../../src/core/events';
 import { LIMIT_PROBE_INTERVAL_MS, LIMIT_RESET_SLACK_MS } from '../../src/core/supervision';
@@ -129,6 +129,22 @@ describe('steward hook: recorded Claude Code payloads reach a running build', ()
     expect(run.code).toBe(0);
     const blocked = await eventually(async () => (await eventsOf('agent_blocked', 'adversary'))[0], 15_000, 'agent_blocked (adversary)');
     expect(blocked.message).toBe('Claude needs your permission to use Write');
+  });
+
+  it('a claim ping for the adversary at its permission prompt is held, and typed once a Stop hook says it was answered', async () => {
+    const pane = async () => (await h.tmux.snapshot(`${h.name}-adversary`, 200)).tail;
+    await pushCommit(h, 'builder', 'claim(p1-gate): held while blocked');
+    const held = await eventually(async () => (await eventsOf('message_held', 'adversary'))[0], 15_000, 'message_held');
+    expect(held.message).toMatch(/^held until its permission prompt is answered: claim claim\(p1-gate\): held while blocked/);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await pane()).not.toContain('held while blocked');
+    expect(await eventsOf('ping_sent', 'adversary')).toEqual([]);
+
+    expect((await runHook(fixture('stop.json'), { ...env, STEWARD_AGENT: 'adversary' })).code).toBe(0);
+    const sent = await eventually(async () => (await eventsOf('ping_sent', 'adversary'))[0], 15_000, 'held ping sent');
+    expect(sent.message).toMatch(/^claim claim\(p1-gate\): held while blocked/);
+    await eventually(async () => (await pane()).includes('held while blocked'), 10_000, 'ping in the pane');
+    expect((await status()).agents.adversary!.held).toEqual([]);
   });
 
   it('Stop: the turn ended, so idleSince moves to the hook time and the permission block is cleared', async () => {

@@ -15,6 +15,7 @@ import {
 } from '../../src/client/render/status';
 
 const T0 = Date.UTC(2025, 9, 1, 10, 0, 0);
+const HELD_PING = { action: { type: 'send' as const, agent: 'adversary', text: 'claim' }, event: { type: 'ping_sent' as const, agent: 'adversary', message: 'claim' } };
 
 function agent(over: Partial<AgentView> = {}): AgentView {
   return {
@@ -41,7 +42,7 @@ function view(over: Partial<StatusView> = {}): StatusView {
     completedPhases: [{ id: 'p1', startedAt: T0, endedAt: T0 + 60_000, durationMs: 60_000 }],
     agents: {
       builder: agent({ doneNudgedPhase: 'p1', reboots: [T0, T0 + 1000] }),
-      adversary: agent({ alive: false, crashLooped: true, rateLimitedUntil: T0 + 3_600_000, blockedSince: T0 + 100_000 }),
+      adversary: agent({ alive: false, crashLooped: true, rateLimitedUntil: T0 + 3_600_000, blockedSince: T0 + 100_000, held: [HELD_PING, HELD_PING] }),
     },
     events: Array.from({ length: 12 }, (_, i) => ({ seq: i + 1, at: T0 + i * 1000, type: 'ping_sent' as const, agent: 'builder', message: `ping ${i + 1}` })),
     phase: 'p2',
@@ -64,7 +65,7 @@ describe('status rendering', () => {
     ]);
     expect(lines[5]).toMatch(/^AGENT\s+ALIVE\s+IDLE\s+NUDGED\s+REBOOTS\s+RATE-LIMITED UNTIL\s+CRASH LOOP\s+NOTE\s+SESSION$/);
     expect(lines[6]).toMatch(/^builder\s+yes\s+42s\s+p1\s+2\s+-\s+no\s+-\s+1111/);
-    expect(lines[7]).toMatch(/^adversary\s+no\s+-\s+-\s+0\s+2025-10-01T11:00:00Z\s+YES\s+blocked at a prompt for 1m00s\s+1111/);
+    expect(lines[7]).toMatch(/^adversary\s+no\s+-\s+-\s+0\s+2025-10-01T11:00:00Z\s+YES\s+blocked at a prompt for 1m00s; 2 message\(s\) held\s+1111/);
     expect(lines).toContain('last 10 events:');
     expect(lines.at(-1)).toBe('  2025-10-01T10:00:11.000Z #12 ping_sent builder: ping 12');
     expect(lines.filter((l) => l.startsWith('  2025-'))).toHaveLength(10);

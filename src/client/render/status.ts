@@ -7,7 +7,7 @@ import { formatSeconds, formatTime, int, table } from './format';
 /** The agent fields the renderers read (the status view has more). */
 export type AgentView = Pick<
   AgentState,
-  'sessionId' | 'alive' | 'idleSeconds' | 'doneNudgedPhase' | 'reboots' | 'crashLooped' | 'rateLimitedUntil' | 'waitingUntil' | 'blockedSince'
+  'sessionId' | 'alive' | 'idleSeconds' | 'doneNudgedPhase' | 'reboots' | 'crashLooped' | 'rateLimitedUntil' | 'waitingUntil' | 'blockedSince' | 'held'
 >;
 
 /** The status-view fields the renderers read; anything else in the view is passed over. */
@@ -115,6 +115,7 @@ export function formatFigures(f: TokenFigures): string {
 function agentNote(a: AgentView, now: number): string {
   const notes: string[] = [];
   if (a.blockedSince !== null && a.blockedSince !== undefined) notes.push(`blocked at a prompt for ${formatSeconds((now - a.blockedSince) / 1000)}`);
+  if (a.held?.length) notes.push(`${a.held.length} message(s) held`);
   if (a.waitingUntil !== null && a.waitingUntil !== undefined && a.waitingUntil > now) notes.push(`waiting until ${formatTime(a.waitingUntil)}`);
   return notes.join('; ') || '-';
 }

@@ -1,0 +1,51 @@
+import type { AgentState, BuildState } from '../build-state';
+import type { PlannedAction } from '../actions';
+import type { NewEvent } from '../events';
+import type { Snapshot } from '../snapshot';
+import { classifyPane } from '../pane';
+import { panePatternsOf } from './backend-patterns';
+import { waitsAtPermissionPrompt } from './permission-block';
+
+export interface HeldMessages {
+  agents: Record<string, AgentState>;
+  actions: PlannedAction[];
+  events: NewEvent[];
+}
+
+/**
+ * Nothing is typed into a pane that waits at a permission prompt: the submit key would pick the
+ * dialog's highlighted answer and approve whatever the agent asked. A message planned for such an
+ * agent (a handoff ping, a phase kickoff, a budget notice) is held in its state instead, and typed,
+ * in order and before anything new, on the first tick the agent is no longer blocked.
+ * Launches pass: a fresh launch replaces the dialog with a new session.
+ */
+export function holdMessagesForBlockedAgents(state: BuildState, snapshot: Snapshot, planned: PlannedAction[]): HeldMessages {
+  const agents = { ...state.agents };
+  const events: NewEvent[] = [];
+  const blocked = (name: string): boolean => {
+    const agent = state.config.agents.find((a) => a.name === name);
+    const backend = agent && state.config.backends[agent.backend];
+    const agentState = agents[name];
+    const observation = snapshot.agents[name];
+    if (!backend || !agentState || !observation || agentState.blockedSince === null) return false;
+    return waitsAtPermissionPrompt(agentState, observation, classifyPane(observation.tail, panePatternsOf(backend)));
+  };
+
+  const released: PlannedAction[] = [];
+  for (const [name, a] of Object.entries(agents)) {
+    if (!a.held?.length || blocked(name)) continue;
+    released.push(...a.held);
+    agents[name] = { ...a, held: [] };
+  }
+  const actions: PlannedAction[] = [];
+  for (const p of planned) {
+    if (p.action.type !== 'send' || !blocked(p.action.agent)) {
+      actions.push(p);
+      continue;
+    }
+    const a = agents[p.action.agent]!;
+    agents[p.action.agent] = { ...a, held: [...(a.held ?? []), p] };
+    events.push({ type: 'message_held', agent: p.action.agent, message: `held until its permission prompt is answered: ${p.event.message}` });
+  }
+  return { agents, actions: [...released, ...actions], events };
+}

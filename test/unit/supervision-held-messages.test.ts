@@ -1,0 +1,64 @@
+import type { BuildState } from '../../src/core/build-state';
+import type { Snapshot } from '../../src/core/snapshot';
+import { decideTick } from '../../src/core/tick';
+import { commit, repoObs, SECOND, snapshotOf, stateFor, T0, TEAM_TOML } from './support/build-state';
+
+const BASE = 'base0000000000';
+const noIds = () => {
+  throw new Error('no relaunch expected');
+};
+/** Claude Code's permission dialog: the pane sits still on it until someone answers. */
+const DIALOG = '⏺ Bash(rm -rf build/)\n\nDo you want to proceed?\n❯ 1. Yes\n  2. No, and tell Claude what to do differently (esc)\n';
+const BLOCKED_AT = T0 + 5 * SECOND;
+
+/** Launched, with the adversary's hook having reported a permission prompt at BLOCKED_AT. */
+function blockedAdversary(): BuildState {
+  const fresh = stateFor(TEAM_TOML);
+  const first = decideTick(fresh, snapshotOf(fresh, T0 + SECOND, repoObs({ head: BASE })), T0 + SECOND, noIds).state;
+  return { ...first, agents: { ...first.agents, adversary: { ...first.agents.adversary!, blockedSince: BLOCKED_AT } } };
+}
+
+/** A tick at `at`; the adversary's pane shows the dialog, last changed at `paneChangedAt`. */
+function tick(state: BuildState, at: number, paneChangedAt: number, commits: [string, string][]) {
+  const snap: Snapshot = snapshotOf(state, at, repoObs({ head: commits.at(-1)?.[0] ?? BASE, commits: commits.map(([sha, s]) => commit(sha, s)) }));
+  snap.agents.adversary = { alive: true, tail: DIALOG, windowActivity: Math.floor(paneChangedAt / 1000) };
+  return decideTick(state, snap, at, noIds);
+}
+const sends = (d: ReturnType<typeof decideTick>) => d.actions.map((a) => `${a.action.agent}: ${a.event.message}`);
+
+describe('messages for an agent at a permission prompt are held until it is answered', () => {
+  test('a claim ping is held for the blocked adversary and goes to the librarian at once', () => {
+    const d = tick(blockedAdversary(), T0 + 20 * SECOND, BLOCKED_AT, [['c1c1c1c1c1c1', 'claim: gate 1']]);
+    expect(sends(d)).toEqual(['librarian: claim claim: gate 1 (c1c1c1c)']);
+    expect(d.events.filter((e) => e.type === 'message_held')).toEqual([
+      { type: 'message_held', agent: 'adversary', message: 'held until its permission prompt is answered: claim claim: gate 1 (c1c1c1c)' },
+    ]);
+    expect(d.state.agents.adversary!.held!.map((p) => p.event.message)).toEqual(['claim claim: gate 1 (c1c1c1c)']);
+    expect(d.state.handoff.lastSha).toBe('c1c1c1c1c1c1'); // handled: held, not forgotten or re-pinged
+  });
+
+  test('held messages pile up in order while the dialog stays, then go out first once the pane moves', () => {
+    let d = tick(blockedAdversary(), T0 + 20 * SECOND, BLOCKED_AT, [['c1c1c1c1c1c1', 'claim: gate 1']]);
+    d = tick(d.state, T0 + 30 * SECOND, BLOCKED_AT + 2 * SECOND, [['c2c2c2c2c2c2', 'claim: gate 2']]);
+    expect(sends(d)).toEqual(['librarian: claim claim: gate 2 (c2c2c2c)']);
+    expect(d.state.agents.adversary!.held).toHaveLength(2);
+
+    // The operator answered the dialog: the pane changed after the report.
+    d = tick(d.state, T0 + 40 * SECOND, T0 + 35 * SECOND, [['c3c3c3c3c3c3', 'claim: gate 3']]);
+    expect(sends(d)).toEqual([
+      'adversary: claim claim: gate 1 (c1c1c1c)',
+      'adversary: claim claim: gate 2 (c2c2c2c)',
+      'adversary: claim claim: gate 3 (c3c3c3c)',
+      'librarian: claim claim: gate 3 (c3c3c3c)',
+    ]);
+    expect(d.state.agents.adversary!.held).toEqual([]);
+    expect(d.events.some((e) => e.type === 'message_held')).toBe(false);
+  });
+
+  test('a Stop hook (blockedSince cleared) releases them too, with nothing new planned', () => {
+    const d = tick(blockedAdversary(), T0 + 20 * SECOND, BLOCKED_AT, [['c1c1c1c1c1c1', 'claim: gate 1']]);
+    const answered = { ...d.state, agents: { ...d.state.agents, adversary: { ...d.state.agents.adversary!, blockedSince: null } } };
+    const next = tick(answered, T0 + 30 * SECOND, BLOCKED_AT, []);
+    expect(sends(next)).toEqual(['adversary: claim claim: gate 1 (c1c1c1c)']);
+  });
+});
