@@ -19,7 +19,7 @@ import { loadConfigOrThrow } from '../src/client/load-or-exit';
 import { startBuild } from '../src/client/start-build';
 import { runProgram } from '../src/activities/run-program';
 import { Tmux } from '../src/activities/tmux';
-import { createStewardWorkers } from '../src/workers/worker';
+import { createStewardWorkers, runWorkers } from '../src/workers/worker';
 import { installRuntime } from '../src/workers/runtime';
 import { pushedSignal, statusQuery, stopSignal } from '../src/workflows/definitions';
 import type { buildWorkflow } from '../src/workflows/build';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const client = new Client({ connection });
   const socket = `steward-bench-${process.pid}`;
   const workers = await createStewardWorkers({ connection: native, hostId: 'bench', tmuxSocket: socket });
-  const running = Promise.all(workers.map((w) => w.run()));
+  const running = runWorkers(workers);
   const script = join(dir, 'inert.toml');
   await writeFile(script, 'on = []\n');
 

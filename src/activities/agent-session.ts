@@ -2,6 +2,7 @@ import type { LaunchSpec } from '../core/launch';
 import type { Tmux } from './tmux';
 import { findExecutable } from './find-executable';
 import { deliverOnce } from './pane-delivery';
+import { permanentFailure } from './failures';
 
 export interface LaunchRequest {
   spec: LaunchSpec;
@@ -47,7 +48,7 @@ export async function launchAgent(tmux: Tmux, binDir: string, req: LaunchRequest
   const env = { ...temporalEnv, ...spec.env, PATH: `${binDir}:${spec.env.PATH ?? process.env.PATH ?? ''}` };
   // tmux execs the command with its server's PATH, not the session's: resolve it here.
   const command = await findExecutable(spec.command, env.PATH);
-  if (!command) throw new Error(`agent ${spec.agent}: command not found: ${spec.command}`);
+  if (!command) throw permanentFailure('ConfigError', `agent ${spec.agent}: command not found: ${spec.command}`);
   await tmux.newSession({ session: spec.session, cwd: spec.cwd, command, args: spec.args, env });
   await tmux.setOption(spec.session, 'steward_launch', launchId);
   await typeFirstPrompt(tmux, spec.session, launchId, req, heartbeat);

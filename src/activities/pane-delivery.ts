@@ -1,4 +1,5 @@
 import type { Tmux } from './tmux';
+import { permanentFailure } from './failures';
 import { deliveryStep, DeliveryStep, parseTypingMark, SENT_OPTION, TYPING_OPTION, typingMark } from '../core/pane/delivery';
 
 export interface Delivery {
@@ -13,7 +14,7 @@ export interface Delivery {
  * which its retries share. Returns the step it took.
  */
 export async function deliverOnce(tmux: Tmux, d: Delivery, deliveryId: string): Promise<DeliveryStep> {
-  if (!(await tmux.hasSession(d.session))) throw new Error(`session ${d.session} is not running`);
+  if (!(await tmux.hasSession(d.session))) throw permanentFailure('AgentGone', `session ${d.session} is not running`);
   const marks = { sent: await tmux.getOption(d.session, SENT_OPTION), typing: await tmux.getOption(d.session, TYPING_OPTION) };
   const typing = parseTypingMark(marks.typing);
   const screen = typing?.deliveryId === deliveryId ? await tmux.captureSince(d.session, typing.line) : null;

@@ -1,10 +1,11 @@
 import { runProgram } from './run-program';
 import { sessionSafeNameError } from '../core/config/names';
+import { permanentFailure } from './failures';
 
 /** Session names become tmux targets: refuse anything that could be read as target syntax. */
 function assertSafeName(name: string, what: string): void {
   const problem = sessionSafeNameError(name);
-  if (problem) throw new Error(`unsafe ${what} name: ${problem}`);
+  if (problem) throw permanentFailure('InvalidInput', `unsafe ${what} name: ${problem}`);
 }
 
 export interface PaneSnapshot {

@@ -9,7 +9,7 @@ import { startDevServer, DevServer } from './dev-server';
 import { startBuild } from './start-build';
 import { describeResult, followBuild } from './follow';
 import { loadConfigOrThrow } from './load-or-exit';
-import { createStewardWorkers } from '../workers/worker';
+import { createStewardWorkers, runWorkers } from '../workers/worker';
 import { hostId } from '../workers/host-id';
 import { buildWorkflowId, BuildResult } from '../workflows/definitions';
 
@@ -60,7 +60,7 @@ export async function up(configFile: string, print: (line: string) => void, opts
   const settings = settingsFromEnv();
   const native = await NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey });
   const workers = await createStewardWorkers({ connection: native, namespace: settings.namespace, hostId: hostId(), tmuxSocket: process.env.STEWARD_TMUX_SOCKET || undefined });
-  const running = Promise.all(workers.map((w) => w.run()));
+  const running = runWorkers(workers);
   const { client, connection } = await connect(settings);
   try {
     if (opts.replaceRunning) await terminateRunning(client, buildWorkflowId(config.name));

@@ -1,5 +1,6 @@
 import type { BudgetConfig, PhaseConfig } from './config/types';
 import { idError, sessionSafeNameError } from './config/names';
+import { normalizePath, staysInside } from './config/paths';
 import { BuildState, phases, sequenceComplete } from './build-state';
 import type { PlannedAction } from './actions';
 import type { NewEvent } from './events';
@@ -41,7 +42,8 @@ function phaseProblems(state: BuildState, added: PhaseConfig[]): string | null {
     if (bad) return `phase id: ${bad}`;
     if (seen.has(p.id)) return `phase "${p.id}" already exists`;
     seen.add(p.id);
-    if (p.status.startsWith('/') || p.status.split('/').includes('..')) return `phase "${p.id}": status file must stay inside the state dir`;
+    // The same rule as a phase's `status` in the config file.
+    if (!staysInside(p.status) || normalizePath(p.status) === '.') return `phase "${p.id}": status file must stay inside the state dir`;
   }
   return null;
 }
@@ -128,7 +130,8 @@ function resume(state: BuildState): OperatorOutcome {
 function appendPhases(state: BuildState, added: PhaseConfig[], now: number): OperatorOutcome {
   const loop = state.config.loop!;
   const wasComplete = sequenceComplete(state);
-  const next: BuildState = { ...state, config: { ...state.config, loop: { ...loop, phases: [...loop.phases, ...added] } } };
+  const normalized = added.map((p) => ({ ...p, status: normalizePath(p.status) }));
+  const next: BuildState = { ...state, config: { ...state.config, loop: { ...loop, phases: [...loop.phases, ...normalized] } } };
   const resumed = sequenceResumeDecision(wasComplete, next, now);
   return {
     state: resumed.state,

@@ -164,7 +164,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     try {
       await host.appendEvents({ file: `${state.config.state_dir}/events.jsonl`, events: stamped });
     } catch (err) {
-      log.warn('event log not written', { error: (err as Error).message });
+      log.warn('event log not written', { error: rootMessage(err) });
     }
   };
   // Each effect carries a one-line summary, so the Web UI's timeline reads "ping adversary: claim …".
@@ -190,7 +190,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
         await act(p.action, activitySummary(p));
         outcomes.push(p.event);
       } catch (err) {
-        outcomes.push({ type: 'action_failed', agent: p.action.agent, message: `${p.action.type}: ${(err as Error).message}` });
+        outcomes.push({ type: 'action_failed', agent: p.action.agent, message: `${p.action.type}: ${rootMessage(err)}` });
       }
     }
     return outcomes;
@@ -224,7 +224,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       return snapshot;
     } catch (err) {
       if (!isCancellation(err)) {
-        observeError = (err as Error).message;
+        observeError = rootMessage(err);
         log.warn('observe failed', { error: observeError });
       }
       return null;
@@ -296,7 +296,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       if (decision.tokenRecords.length) {
         await host.appendTokenLog({ file: tokenLogFile(state.config), records: decision.tokenRecords }).catch((err: Error) => {
           // The records stay in state (status, `steward tokens`); only the file misses them.
-          events.push({ type: 'action_failed', message: `token log not written: ${err.message}` });
+          events.push({ type: 'action_failed', message: `token log not written: ${rootMessage(err)}` });
         });
       }
     }
@@ -325,6 +325,13 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     phases: state.completedPhases,
     totalDurationMs: state.completedPhases.reduce((sum, p) => sum + p.durationMs, 0),
   };
+}
+
+/** An activity's failure says "Activity task failed"; what went wrong is in its innermost cause. */
+function rootMessage(err: unknown): string {
+  let e = err as Error;
+  while (e.cause instanceof Error) e = e.cause;
+  return e.message;
 }
 
 function activitySummary(p: PlannedAction): string {

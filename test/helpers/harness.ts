@@ -10,7 +10,7 @@ import { Tmux } from '../../src/activities/tmux';
 import { createWorkspace } from '../../src/client/workspace';
 import { loadConfigOrThrow } from '../../src/client/load-or-exit';
 import { startBuild, StartedBuild } from '../../src/client/start-build';
-import { createStewardWorkers } from '../../src/workers/worker';
+import { createStewardWorkers, runWorkers } from '../../src/workers/worker';
 
 let runtimeInstalled = false;
 
@@ -76,7 +76,7 @@ export class BuildHarness {
       tmuxSocket: this.socket,
       workflowBundle: { codePath },
     });
-    this.running = Promise.all(this.workers.map((w) => w.run()));
+    this.running = runWorkers(this.workers);
   }
 
   async stopWorker(): Promise<void> {

@@ -51,9 +51,16 @@ describe('operatorCommandProblem: nonsense is refused with a clear reason', () =
   });
 
   test('appendPhases: a status path escaping the state dir', () => {
-    for (const status of ['/etc/passwd', '../outside.md', 'sub/../../outside.md', '..']) {
+    for (const status of ['/etc/passwd', '../outside.md', 'sub/../../outside.md', '..', '~/x.md']) {
       expect(problem(running(), { type: 'appendPhases', phases: [phase('p4', status)] })).toBe('phase "p4": status file must stay inside the state dir');
     }
+  });
+
+  test('appendPhases: status paths follow the config file\'s rule — normalised, and refused only when they leave the state dir', () => {
+    expect(problem(running(), { type: 'appendPhases', phases: [phase('p4', 'sub/../S4.md'), phase('p5', './S5.md')] })).toBeNull();
+    expect(problem(running(), { type: 'appendPhases', phases: [phase('p4', 'sub/..')] })).toBe('phase "p4": status file must stay inside the state dir');
+    const out = operatorDecision(running(), { type: 'appendPhases', phases: [phase('p4', 'sub/../S4.md'), phase('p5', './x//S5.md')] }, T0, 'unused');
+    expect(out.state.config.loop?.phases.slice(3).map((p) => p.status)).toEqual(['S4.md', 'x/S5.md']);
   });
 
   test('appendPhases: one bad phase refuses the whole request, naming the first problem', () => {

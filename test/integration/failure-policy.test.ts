@@ -1,0 +1,72 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { BuildHarness, eventually } from '../helpers/harness';
+import { inertPairConfig, inertScript } from '../helpers/inert';
+import { nudgeUpdate, statusQuery, stopSignal } from '../../src/workflows/definitions';
+import type { StewardEvent } from '../../src/core/events';
+
+/** The failed attempts of one activity type in the build's history, with their failure types. */
+async function failures(handle: WorkflowHandle, activity: string): Promise<{ attempts: number[]; types: string[] }> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const scheduled = new Map<string, string>();
+  for (const e of events) {
+    const s = e.activityTaskScheduledEventAttributes;
+    if (s) scheduled.set(String(e.eventId), s.activityType?.name ?? '');
+  }
+  const started = new Map<string, number>();
+  for (const e of events) {
+    const s = e.activityTaskStartedEventAttributes;
+    if (s) started.set(String(s.scheduledEventId), s.attempt ?? 0);
+  }
+  const failed = events.map((e) => e.activityTaskFailedEventAttributes).filter((f) => f && scheduled.get(String(f.scheduledEventId)) === activity);
+  return {
+    attempts: failed.map((f) => started.get(String(f!.scheduledEventId)) ?? 0),
+    types: failed.map((f) => f!.failure?.applicationFailureInfo?.type ?? ''),
+  };
+}
+
+/**
+ * What no retry can fix fails at once, as a non-retryable failure with a clear message, and
+ * becomes an event; the build goes on. Here: an agent whose command is not installed (a config
+ * error), and a message for an agent whose session is gone.
+ */
+describe('failure policy: permanent failures are not retried', () => {
+  let h: BuildHarness;
+  let handle: WorkflowHandle | undefined;
+  beforeEach(async () => {
+    h = await BuildHarness.create('failpolicy');
+    await h.startWorker();
+  });
+  afterEach(async () => {
+    await handle?.signal(stopSignal, 'test over').catch(() => undefined);
+    await h.cleanup();
+  });
+
+  const failed = async (agent: string): Promise<StewardEvent[]> => (await handle!.query(statusQuery)).events.filter((e) => e.type === 'action_failed' && e.agent === agent);
+
+  it('an agent command that is not installed: one attempt, ConfigError, action_failed naming it; the other agent runs', async () => {
+    const config = inertPairConfig(h.name, await inertScript(h)).replace(
+      '[[agent]]\nname = "builder"\nbackend = "inert"',
+      '[backend.missing]\ncommand = "no-such-agent-cli"\n[[agent]]\nname = "builder"\nbackend = "missing"',
+    );
+    ({ handle } = await h.start(await h.writeConfig(config)));
+    const [event] = await eventually(async () => {
+      const f = await failed('builder');
+      return f.length ? f : null;
+    }, 30_000, 'action_failed for builder');
+    expect(event!.message).toBe('launch: agent builder: command not found: no-such-agent-cli');
+    expect(await failures(handle, 'launchAgent')).toEqual({ attempts: [1], types: ['ConfigError'] });
+    await eventually(async () => (await handle!.query(statusQuery)).agents.adversary?.alive, 15_000, 'adversary alive');
+    expect((await handle.query(statusQuery)).status).toBe('running');
+  });
+
+  it('a message for an agent whose session is gone: one attempt, AgentGone, action_failed', async () => {
+    ({ handle } = await h.start(await h.writeConfig(inertPairConfig(h.name, await inertScript(h)))));
+    await eventually(async () => (await handle!.query(statusQuery)).agents.builder?.alive, 30_000, 'builder alive');
+    await h.tmux.killSession(`${h.name}-builder`);
+    expect(await handle.executeUpdate(nudgeUpdate, { args: [{ agent: 'builder', message: 'anyone there?' }] })).toBe('nudged builder');
+    const [event] = await failed('builder');
+    expect(event!.message).toBe(`send: session ${h.name}-builder is not running`);
+    expect(await failures(handle, 'sendToAgent')).toEqual({ attempts: [1], types: ['AgentGone'] });
+    expect((await handle.query(statusQuery)).status).toBe('running');
+  });
+});
