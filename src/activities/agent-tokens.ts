@@ -19,13 +19,14 @@
  * at most once a minute: a save rewrites the whole ledger, ~60 bytes per message counted.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentLimitRecord, AgentTokenRequest, AgentTokenTotal, AgentTokenTotals, TokenRecord } from '../core/tokens/accounting';
 import { emptyLedger, type LedgerState } from '../core/tokens/ledger';
 import { priceUsage } from '../core/tokens/pricing';
 import { addUsageInto, zeroUsage } from '../core/tokens/usage';
 import { projectsRoot } from './transcript-discovery';
+import { appendJsonLinesOnce } from './jsonl-append';
 import { emptyReaderState, readTranscripts, type ReaderState, type TranscriptSource } from './transcript-reader';
 
 export type { AgentTokenRequest, AgentTokenTotals } from '../core/tokens/accounting';
@@ -292,37 +293,7 @@ export async function readAgentTokens(req: AgentTokenRequest, options: ReadAgent
   };
 }
 
-/**
- * Appends records to token-log.jsonl, one JSON line each. Idempotent for a retried call: a line
- * already at the end of the file (the same record, written by an attempt that failed to report
- * back) is not written again.
- */
+/** Appends records to token-log.jsonl, one JSON line each; a retried call writes nothing twice. */
 export async function appendTokenLog(file: string, records: TokenRecord[]): Promise<number> {
-  if (records.length === 0) return 0;
-  const lines = records.map((r) => JSON.stringify(r) + '\n');
-  await mkdir(path.dirname(file), { recursive: true });
-  let tail = '';
-  try {
-    const fh = await open(file, 'r');
-    try {
-      const { size } = await fh.stat();
-      const want = Math.min(size, lines.reduce((n, l) => n + Buffer.byteLength(l), 0) + 65536);
-      const buf = Buffer.alloc(want);
-      const { bytesRead } = await fh.read(buf, 0, want, size - want);
-      tail = buf.subarray(0, bytesRead).toString('utf8');
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    // no log yet
-  }
-  const fresh = lines.filter((l) => !(tail.startsWith(l) || tail.includes('\n' + l)));
-  if (fresh.length === 0) return 0;
-  const fh = await open(file, 'a');
-  try {
-    await fh.writeFile(fresh.join(''));
-  } finally {
-    await fh.close();
-  }
-  return fresh.length;
+  return appendJsonLinesOnce(file, records);
 }

@@ -9,9 +9,10 @@ import { restartUpdate, statusQuery } from '../../src/workflows/definitions';
 
 /**
  * The worker dies right AFTER each kind of effect has happened and before Temporal hears of it —
- * a launch, an observation, a ping, a kill + reboot, a token record, a phase kickoff — so every
- * one of them is retried on a new worker. Nothing may happen twice: the agents' own transcripts
- * show each ping read once, and each agent started once (plus the one operator restart).
+ * a launch, an observation, a ping, a kill + reboot, a token record, an event-log write, a phase
+ * kickoff — so every one of them is retried on a new worker. Nothing may happen twice: the agents'
+ * own transcripts show each ping read once, each agent started once (plus the one operator
+ * restart), and the logs hold each record once.
  */
 describe('worker SIGKILL right after each kind of effect', () => {
   let h: BuildHarness;
@@ -31,6 +32,7 @@ describe('worker SIGKILL right after each kind of effect', () => {
       { activity: 'observe' },
       { activity: 'sendToAgent', argsInclude: 'claim(p1-gate)' },
       { activity: 'appendTokenLog' },
+      { activity: 'appendEvents', argsInclude: 'phase_started' },
       { activity: 'sendToAgent', argsInclude: 'Write the farewell.' },
       { activity: 'sendToAgent', argsInclude: 'review(p2-gate)' },
     ];
@@ -57,7 +59,7 @@ describe('worker SIGKILL right after each kind of effect', () => {
     const worker = spawnWorkerProcess(h.hostId, h.socket);
     try {
       const r = await result;
-      expect(hits).toHaveLength(7);
+      expect(hits).toHaveLength(8);
       expect(await restart).toBe('restarted adversary');
       expect(r.status).toBe('completed');
       expect(r.phases.map((p) => p.id)).toEqual(['p1', 'p2']);
@@ -77,6 +79,10 @@ describe('worker SIGKILL right after each kind of effect', () => {
       const pings = sessions.flatMap((s) => s.prompts).filter((p) => /(claim|review)\(p\d-gate\)/.test(p));
       expect(pings.map((p) => /(claim|review)\(p\d-gate\)/.exec(p)![0]).sort()).toEqual(['claim(p1-gate)', 'claim(p2-gate)', 'review(p1-gate)', 'review(p2-gate)']);
       expect(of('builder')[0]!.prompts.filter((p) => p.includes('Write the farewell.'))).toHaveLength(1);
+
+      // The event log: every event once, in order, however often its append was retried.
+      const logged = (await readFile(join(h.dir, '.steward', h.name, 'events.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq);
+      expect(logged).toEqual(logged.map((_, i) => i + 1));
 
       const log = await readFile(join(h.dir, '.steward', h.name, 'token-log.jsonl'), 'utf8');
       expect(log.trim().split('\n').map((l) => (JSON.parse(l) as { phase_id: string }).phase_id)).toEqual(['p1:p1-gate', 'p1', 'p2:p2-gate', 'p2']);
