@@ -132,7 +132,7 @@ const now = (): number => Date.now();
 export const HISTORY_SCENARIOS: HistoryScenario[] = [
   {
     name: 'operator-updates',
-    covers: 'every update — nudge, pause, resume, advance, appendPhases, restart, setBudget (over budget: paused, raised: resumed) — a rejected update, and the stop signal',
+    covers: 'every update — nudge, pause, resume, advance, appendPhases, restart, setBudget (over budget: paused, raised: resumed; over budget during an operator pause: held past the resume, then overridden) — a rejected update, and the stop signal',
     server: 'default',
     async run(h, log) {
       const { handle } = await startScenario(h, 'signal_interval = "2s"', { watcher: true });
@@ -153,6 +153,13 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
       await handle.executeUpdate(pauseUpdate, { args: ['lunch'] });
       await handle.executeUpdate(resumeUpdate);
       await updateRejected(handle.executeUpdate(resumeUpdate));
+      log('over budget during an operator pause: held past the first resume, overridden by a second');
+      await handle.executeUpdate(pauseUpdate, { args: ['tea'] });
+      await handle.executeUpdate(setBudgetUpdate, { args: [{ build: { tokens: 5 }, warn_ratio: 0.8 }] });
+      await eventOf(handle, 'paused', { message: /during the operator's pause/ });
+      if (!/^still paused/.test(await handle.executeUpdate(resumeUpdate))) throw new Error('the first resume lifted a budget pause');
+      await handle.executeUpdate(resumeUpdate);
+      await handle.executeUpdate(setBudgetUpdate, { args: [{ build: { tokens: 1_000_000 }, warn_ratio: 0.8 }] });
       log('advance, appendPhases');
       await handle.executeUpdate(advanceUpdate);
       await handle.executeUpdate(advanceUpdate);
@@ -194,7 +201,7 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
   },
   {
     name: 'hooks',
-    covers: "hook signals of every kind: rate_limit (with and without a reset), permission_prompt, stop, idle_prompt, session_start, other, and one from an unknown agent",
+    covers: "hook signals of every kind: rate_limit (with and without a reset), permission_prompt (a review ping held meanwhile), stop (releasing it), idle_prompt, session_start, other, and one from an unknown agent",
     server: 'default',
     async run(h, log) {
       const { handle } = await startScenario(h, 'signal_interval = "3s"');
@@ -208,8 +215,12 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
       log('permission prompt, then the turn ends');
       await hook('builder', 'permission_prompt', { message: 'Claude needs your permission to use Bash' });
       await eventOf(handle, 'agent_blocked', { agent: 'builder' });
+      await pushCommit(h, 'adversary', 'review(p1-gate): PASS');
+      await handle.signal(pushedSignal, 'recorded');
+      await eventOf(handle, 'message_held', { agent: 'builder' });
       await hook('builder', 'stop', { message: 'Done.' });
       await eventually(async () => (await status(handle)).agents.builder!.blockedSince === null, 30_000, 'block cleared');
+      await eventOf(handle, 'ping_sent', { agent: 'builder', message: /^review / });
       log('idle, session start, other, unknown agent');
       await hook('adversary', 'idle_prompt', { message: 'Claude is waiting for your input' });
       await hook('adversary', 'session_start', { message: 'startup (claude-sonnet-4-6)' });
@@ -221,16 +232,24 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
   },
   {
     name: 'config-reload',
-    covers: 'the running config edited: an invalid edit is rejected (config_rejected) and the build goes on; a valid one is applied (config_reloaded)',
+    covers: 'the running config edited: an invalid edit is rejected (config_rejected) and the build goes on; a valid one is applied (config_reloaded); one that adds a phase to the complete sequence resumes it with a kickoff',
     server: 'default',
     async run(h, log) {
-      const { handle, file, script } = await startScenario(h, 'signal_interval = "1s"');
+      const { handle, file, script } = await startScenario(h, 'signal_interval = "1s"', { watcher: true });
       log('invalid edit');
-      await writeFile(file, scenarioConfig(h.name, script, 'signal_interval = "1s"\nstall_idel = 5'));
+      await writeFile(file, scenarioConfig(h.name, script, 'signal_interval = "1s"\nstall_idel = 5', { watcher: true }));
       await eventOf(handle, 'config_rejected', { message: /stall_idel/ });
       log('valid edit');
-      await writeFile(file, scenarioConfig(h.name, script, 'signal_interval = "2s"'));
-      await eventOf(handle, 'config_reloaded');
+      await writeFile(file, scenarioConfig(h.name, script, 'signal_interval = "2s"', { watcher: true }));
+      const reloaded = await eventOf(handle, 'config_reloaded');
+      log('complete the sequence, then add a phase by editing the file');
+      await handle.executeUpdate(advanceUpdate);
+      await handle.executeUpdate(advanceUpdate);
+      const withP3 = scenarioConfig(h.name, script, 'signal_interval = "2s"', { watcher: true }).replace('{ id = "p2", kickoff = "Write the farewell." }]', '{ id = "p2", kickoff = "Write the farewell." }, { id = "p3", kickoff = "Polish." }]');
+      await writeFile(file, withP3);
+      await eventOf(handle, 'config_reloaded', { afterSeq: reloaded.seq });
+      await eventOf(handle, 'phase_started', { message: /p3 started \(the sequence resumes\)/ });
+      await eventOf(handle, 'ping_sent', { agent: 'builder', message: /kickoff for phase p3/ });
       return stopAndFetch(handle, 'config-reload');
     },
   },

@@ -19,13 +19,14 @@ const ROOT = resolve(__dirname, '..', '..');
 const HISTORIES = join(ROOT, 'test', 'histories');
 
 /** Every *.json under test/histories, archive/ included, relative to it. */
-function historyFiles(dir = HISTORIES): string[] {
-  return readdirSync(dir)
-    .flatMap((name) => {
+function historyFiles(): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
       const path = join(dir, name);
-      if (statSync(path).isDirectory()) return historyFiles(path);
+      if (statSync(path).isDirectory()) return walk(path);
       return name.endsWith('.json') ? [path] : [];
-    })
+    });
+  return walk(HISTORIES)
     .map((path) => relative(HISTORIES, path))
     .sort();
 }
