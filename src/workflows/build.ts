@@ -252,7 +252,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
           events.push({ type: 'action_failed', agent: item.event.agent, message: `hook from unknown agent ${item.event.agent}` });
           continue;
         }
-        const outcome = applyHookEvent(agent, item.event, Date.now());
+        const outcome = applyHookEvent(agent, item.event, Date.now(), state.config.watchdog);
         state = { ...state, agents: { ...state.agents, [item.event.agent]: outcome.state } };
         events.push(...outcome.events);
       }

@@ -1,3 +1,4 @@
+import { LIMIT_PROBE_INTERVAL_MS, LIMIT_RESET_SLACK_MS } from '../../src/core/supervision/rate-limit';
 import { formatDuration, parseDuration } from '../../src/core/config/durations';
 import { renderConfigToml } from '../../src/core/config/render';
 import type { ConfigResult } from '../../src/core/config/schema';
@@ -99,6 +100,8 @@ describe('defaults', () => {
         reboot_backoff: 60_000,
         crash_loop_reboots: 3,
         crash_loop_window: 3_600_000,
+        limit_reset_slack: LIMIT_RESET_SLACK_MS,
+        limit_probe_fallback: LIMIT_PROBE_INTERVAL_MS,
       },
       services: [],
     });
@@ -669,6 +672,8 @@ inboxes = [["INBOX-builder.md", "builder"], ["INBOX-adversary.md", ["correctness
     expect(config.session_prefix).toBe('ao-wc-');
     expect(config.state_dir).toBe('/cfg/.ao-state');
     expect(config.watchdog).toMatchObject({ signal_interval: 30_000, heavy_interval: 300_000, stall_idle: 900_000, token_granularity: 'phase' });
+    // The driver's limit timing, in seconds, is honoured.
+    expect(config.watchdog).toMatchObject({ limit_probe_fallback: 300_000, limit_reset_slack: 45_000 });
     expect(config.agents.map((a) => [a.name, a.kind, a.watch, a.session])).toEqual([
       ['builder', 'loop', 'heal+stall', 'ao-wc-builder'],
       ['correctness-adversary', 'loop', 'heal+stall', 'ao-wc-correctness-adversary'],
@@ -692,14 +697,12 @@ inboxes = [["INBOX-builder.md", "builder"], ["INBOX-adversary.md", ["correctness
   it('warns about the driver keys Steward ignores', () => {
     const result = load(DRIVER_STYLE);
     expect(result.warnings.map((w) => `${w.line} ${w.path}`)).toEqual([
-      '6 watchdog.limit_probe_fallback',
-      '7 watchdog.limit_reset_slack',
       '16 defaults.model',
       '22 backend.claude.prompt_delivery',
       '34 agent[1].model',
       '63 loop.phases[0].model',
     ]);
-    expect(result.warnings[0].message).toBe('`limit_probe_fallback` is an agents.py setting that Steward does not use; it is ignored');
+    expect(result.warnings[0].message).toBe('`model` is an agents.py setting that Steward does not use; it is ignored');
   });
 });
 

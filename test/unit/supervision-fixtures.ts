@@ -22,6 +22,8 @@ export const watchdog: WatchdogConfig = {
   reboot_backoff: 60 * SECOND,
   crash_loop_reboots: 3,
   crash_loop_window: HOUR,
+  limit_reset_slack: 60 * SECOND,
+  limit_probe_fallback: 15 * MINUTE,
 };
 
 export const phase1: PhaseConfig = { id: 'p1', status: 'STATUS-p1.md', kickoff: 'Build the parser.' };

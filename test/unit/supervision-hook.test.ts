@@ -23,6 +23,14 @@ describe('applyHookEvent: rate_limit', () => {
     expect(applyHookEvent(agentState(), hook('rate_limit'), NOW).state.rateLimitedUntil).toBe(NOW + LIMIT_PROBE_INTERVAL_MS);
   });
 
+  it('the configured slack and probe interval are used when given', () => {
+    const timing = { limit_reset_slack: 5 * 60_000, limit_probe_fallback: 90_000 };
+    expect(applyHookEvent(agentState(), hook('rate_limit', { resetAt: at(18) }), NOW, timing).state.rateLimitedUntil).toBe(at(18) + 5 * 60_000);
+    const probed = applyHookEvent(agentState(), hook('rate_limit', { message: 'API Error: Rate limit reached' }), NOW, timing);
+    expect(probed.state.rateLimitedUntil).toBe(NOW + 90_000);
+    expect(probed.events[0]!.message).toBe('API Error: Rate limit reached — no reset time given; probing in 1m30s (hook)');
+  });
+
   it('a reset already past is ignored', () => {
     const { state, events } = applyHookEvent(agentState(), hook('rate_limit', { resetAt: at(14) }), NOW);
     expect(state.rateLimitedUntil).toBeNull();

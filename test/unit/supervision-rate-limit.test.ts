@@ -39,6 +39,15 @@ describe('rateLimitDecision: when the limit resets', () => {
     expect(d.events[0].message).toContain('2026-06-24T21:00:00.000Z');
   });
 
+  it('[watchdog].limit_reset_slack and limit_probe_fallback replace the defaults', () => {
+    const timing = { limit_reset_slack: 5 * MINUTE, limit_probe_fallback: 2 * MINUTE };
+    const timed = rateLimitDecision(input({ watchdog: timing, observation: observed(limitPane("You've hit your limit · resets 5pm (America/New_York)"), NOW) }));
+    expect(timed.state.rateLimitedUntil).toBe(at(21) + 5 * MINUTE);
+    const untimed = rateLimitDecision(input({ watchdog: timing, observation: observed(limitPane("You've hit your limit"), NOW) }));
+    expect(untimed.state.rateLimitedUntil).toBe(NOW + 2 * MINUTE);
+    expect(untimed.events[0]!.message).toBe("You've hit your limit — no reset time shown; probing in 2m");
+  });
+
   it('a clock time already past today means tomorrow', () => {
     const d = rateLimitDecision(input({ observation: observed(limitPane("You've hit your session limit · resets 3am"), NOW) }));
     expect(d.state.rateLimitedUntil).toBe(Date.UTC(2026, 5, 25, 3, 0) + LIMIT_RESET_SLACK_MS);

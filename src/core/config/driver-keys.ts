@@ -13,8 +13,6 @@ export function driverOnlyKeyWarnings(raw: unknown): ConfigIssue[] {
   const look = (table: unknown, key: string, at: PathSegment[]) => {
     if (asTable(table)[key] !== undefined) found.push([...at, key]);
   };
-  look(root.watchdog, 'limit_probe_fallback', ['watchdog']);
-  look(root.watchdog, 'limit_reset_slack', ['watchdog']);
   for (const [name, backend] of Object.entries(asTable(root.backend))) look(backend, 'prompt_delivery', ['backend', name]);
   look(root.defaults, 'model', ['defaults']);
   for (const [index, agent] of tablesIn(root.agent)) look(agent, 'model', ['agent', index]);

@@ -39,8 +39,8 @@ const watchdogSchema = table({
   reboot_backoff: duration().default(60_000),
   crash_loop_reboots: z.int().min(1).default(3),
   crash_loop_window: interval().default(3_600_000),
-  limit_probe_fallback: driverOnly(),
-  limit_reset_slack: driverOnly(),
+  limit_reset_slack: duration().default(60_000),
+  limit_probe_fallback: interval().default(900_000),
 });
 
 const backendSchema = table({

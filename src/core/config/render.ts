@@ -14,6 +14,8 @@ const WATCHDOG_DURATIONS = [
   'stall_idle',
   'reboot_backoff',
   'crash_loop_window',
+  'limit_reset_slack',
+  'limit_probe_fallback',
 ] as const satisfies ReadonlyArray<keyof WatchdogConfig>;
 
 function watchdogTable(watchdog: WatchdogConfig): Record<string, unknown> {

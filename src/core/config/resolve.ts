@@ -74,6 +74,8 @@ function resolveWatchdog(raw: RawConfig): WatchdogConfig {
     reboot_backoff: w.reboot_backoff,
     crash_loop_reboots: w.crash_loop_reboots,
     crash_loop_window: w.crash_loop_window,
+    limit_reset_slack: w.limit_reset_slack,
+    limit_probe_fallback: w.limit_probe_fallback,
   };
 }
 

@@ -25,6 +25,10 @@ export interface WatchdogConfig {
   /** This many reboots of one agent within `crash_loop_window` is a crash loop. */
   crash_loop_reboots: number;
   crash_loop_window: number;
+  /** Added to a usage limit's reset time before the agent is told to continue. */
+  limit_reset_slack: number;
+  /** A limit with no readable reset time is probed this long after it is seen. */
+  limit_probe_fallback: number;
 }
 
 export interface BackendConfig {

@@ -1,7 +1,7 @@
 import type { AgentState } from '../build-state';
 import type { AgentHookEvent } from '../hook-event';
 import type { NewEvent } from '../events';
-import { LIMIT_PROBE_INTERVAL_MS, LIMIT_RESET_SLACK_MS } from './rate-limit';
+import { describeReset, LimitTiming, limitEndsAt, limitTiming } from './rate-limit';
 
 export interface HookOutcome {
   state: AgentState;
@@ -12,8 +12,8 @@ export interface HookOutcome {
  * Folds what an agent's Claude Code hook reported into its state. Hooks say sooner and more surely
  * what the pane only suggests; the pane stays watched as the fallback.
  *
- * - `rate_limit`: rate-limited until `resetAt` + {@link LIMIT_RESET_SLACK_MS} (no `resetAt`: probed
- *   after {@link LIMIT_PROBE_INTERVAL_MS}). `agent_rate_limited` only when the limit begins; a
+ * - `rate_limit`: rate-limited until `resetAt` + `limit_reset_slack` (no `resetAt`: probed after
+ *   `limit_probe_fallback`). `agent_rate_limited` only when the limit begins; a
  *   report for an agent already limited updates the time (the newest word wins) quietly. A reset
  *   already past is ignored. `rateLimitDecision` sends the resume once the time has come.
  * - `stop` / `idle_prompt`: the turn ended at `event.at`, so the idle clock runs from then at the
@@ -23,15 +23,16 @@ export interface HookOutcome {
  *   supervisor should type (see `waitsAtPermissionPrompt`); an operator must.
  * - anything else: no change.
  */
-export function applyHookEvent(state: AgentState, event: AgentHookEvent, now: number): HookOutcome {
+export function applyHookEvent(state: AgentState, event: AgentHookEvent, now: number, watchdog?: Partial<LimitTiming>): HookOutcome {
+  const timing = limitTiming(watchdog);
   switch (event.kind) {
     case 'rate_limit': {
-      const until = event.resetAt !== undefined ? event.resetAt + LIMIT_RESET_SLACK_MS : event.at + LIMIT_PROBE_INTERVAL_MS;
+      const until = limitEndsAt(event.resetAt ?? null, event.at, timing);
       if (!Number.isFinite(until) || until <= now) return { state, events: [] };
       const text = event.message?.trim() || 'rate limit reported by hook';
       const next: AgentState = { ...state, rateLimitedUntil: until, rateLimitText: text };
       if (state.rateLimitedUntil !== null) return { state: next, events: [] };
-      const resets = event.resetAt !== undefined ? `resets ${new Date(event.resetAt).toISOString()}` : `no reset time given; probing in ${LIMIT_PROBE_INTERVAL_MS / 60_000}m`;
+      const resets = describeReset(event.resetAt ?? null, timing, 'given');
       return { state: next, events: [{ type: 'agent_rate_limited', agent: event.agent, message: `${text} — ${resets} (hook)` }] };
     }
     case 'stop':

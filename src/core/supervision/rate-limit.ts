@@ -1,5 +1,6 @@
 import type { AgentState } from '../build-state';
-import type { AgentConfig } from '../config/types';
+import type { AgentConfig, WatchdogConfig } from '../config/types';
+import { formatDuration } from '../config/durations';
 import type { AgentObservation } from '../snapshot';
 import type { PaneActivity, PanePatterns } from '../pane';
 import { classifyPane, findLastLimitMessage } from '../pane';
@@ -9,20 +10,41 @@ import { lastOutputAt } from './idle-clock';
 import { LIMIT_RESET_MESSAGE } from './messages';
 
 /**
- * Added to a reset time before the agent is resumed. Claude Code prints the reset to the minute
- * ("resets 3pm") and the service's clock need not agree with ours to the second; a resume a minute
- * late costs little, one a few seconds early hits the limit again. (The driver's
- * `limit_reset_slack`, fixed here.)
+ * Added to a reset time before the agent is resumed: the default of `[watchdog].limit_reset_slack`.
+ * Claude Code prints the reset to the minute ("resets 3pm") and the service's clock need not agree
+ * with ours to the second; a resume a minute late costs little, one a few seconds early hits the
+ * limit again.
  */
 export const LIMIT_RESET_SLACK_MS = 60_000;
 
 /**
  * A limit whose reset time cannot be read (a configured `limit_patterns` match, "You've hit your
  * limit" with no time, a hook without `resetAt`) is probed this long after it is seen: the resume
- * message is sent, and if the limit still shows, the agent waits another round. (The driver's
- * `limit_probe_fallback`, fixed here.)
+ * message is sent, and if the limit still shows, the agent waits another round. The default of
+ * `[watchdog].limit_probe_fallback`.
  */
 export const LIMIT_PROBE_INTERVAL_MS = 15 * 60_000;
+
+/** How a usage limit is waited out: `[watchdog].limit_reset_slack` and `limit_probe_fallback`. */
+export type LimitTiming = Pick<WatchdogConfig, 'limit_reset_slack' | 'limit_probe_fallback'>;
+
+/** The configured timing. A build state carried over from before these settings existed has none: the defaults. */
+export function limitTiming(watchdog: Partial<LimitTiming> | undefined): LimitTiming {
+  return {
+    limit_reset_slack: watchdog?.limit_reset_slack ?? LIMIT_RESET_SLACK_MS,
+    limit_probe_fallback: watchdog?.limit_probe_fallback ?? LIMIT_PROBE_INTERVAL_MS,
+  };
+}
+
+/** When a limit is over: its reset plus the slack, or (no reset known) one probe interval from `since`. */
+export function limitEndsAt(resetAt: number | null, since: number, timing: LimitTiming): number {
+  return resetAt !== null ? resetAt + timing.limit_reset_slack : since + timing.limit_probe_fallback;
+}
+
+/** How the `agent_rate_limited` event states the reset. */
+export function describeReset(resetAt: number | null, timing: LimitTiming, source: 'shown' | 'given'): string {
+  return resetAt !== null ? `resets ${new Date(resetAt).toISOString()}` : `no reset time ${source}; probing in ${formatDuration(timing.limit_probe_fallback)}`;
+}
 
 /** Stands for a configured limit pattern's match, which names no message of its own. */
 export const LIMIT_PATTERN_TEXT = 'limit pattern matched';
@@ -51,6 +73,8 @@ export interface RateLimitInput {
   now: number;
   /** IANA zone in which a bare "resets 3pm" is read: the agents' host zone. Default UTC. */
   timeZone?: string;
+  /** Limit timing from `[watchdog]`; missing keys take their defaults. */
+  watchdog?: Partial<LimitTiming>;
 }
 
 interface ShownLimit {
@@ -68,13 +92,9 @@ function shownLimit(input: RateLimitInput, activity: PaneActivity): ShownLimit |
   return message ?? { text: LIMIT_PATTERN_TEXT, resetAt: null };
 }
 
-function resumeAt(limit: ShownLimit, now: number): number {
-  return limit.resetAt !== null ? limit.resetAt + LIMIT_RESET_SLACK_MS : now + LIMIT_PROBE_INTERVAL_MS;
-}
-
 /**
  * Usage limits. A pane showing a limit message makes the agent rate-limited until the reset plus
- * {@link LIMIT_RESET_SLACK_MS}; `agent_rate_limited` is recorded once, when the limit begins, and
+ * `limit_reset_slack`; `agent_rate_limited` is recorded once, when the limit begins, and
  * the workflow sleeps on a durable timer until `state.rateLimitedUntil`. Once that has passed the
  * agent is sent {@link LIMIT_RESET_MESSAGE} (`agent_resumed`) and the limit is cleared.
  *
@@ -89,11 +109,12 @@ function resumeAt(limit: ShownLimit, now: number): number {
  * still on screen reads as the old one. The agent then idles, and stall detection nudges or
  * reboots it, and the new session's fresh message is read correctly.
  *
- * A limit with no readable reset is probed every {@link LIMIT_PROBE_INTERVAL_MS}. A dead agent is
+ * A limit with no readable reset is probed every `limit_probe_fallback`. A dead agent is
  * not resumed: its limit is dropped at the reset, and healing restarts it (it does not before).
  */
 export function rateLimitDecision(input: RateLimitInput): AgentDecision<RateLimitVerdict> {
   const { agent, state, observation, now } = input;
+  const timing = limitTiming(input.watchdog);
   const limitedUntil = state.rateLimitedUntil;
   if (agent.watch === 'none') {
     // Not resumed by Steward; a limit a hook recorded still expires, so it holds no wake forever.
@@ -127,7 +148,7 @@ export function rateLimitDecision(input: RateLimitInput): AgentDecision<RateLimi
 
   const sameText = shown.text === state.rateLimitText;
   if (limitedUntil !== null) {
-    const until = sameText ? limitedUntil : shown.resetAt !== null ? resumeAt(shown, now) : limitedUntil;
+    const until = sameText ? limitedUntil : shown.resetAt !== null ? limitEndsAt(shown.resetAt, now, timing) : limitedUntil;
     const next: AgentState = { ...state, rateLimitText: shown.text, rateLimitedUntil: until };
     return now >= until ? resume(agent, next, now, `usage limit reset (${shown.text})`) : unchanged(next, 'waiting');
   }
@@ -137,13 +158,13 @@ export function rateLimitDecision(input: RateLimitInput): AgentDecision<RateLimi
     // An unreadable one gets probed again: the agent is still held up, or its answer to the probe
     // was short enough to leave the message in view (one more probe, no harm).
     if (shown.resetAt !== null) return unchanged(state, 'stale');
-    return unchanged({ ...state, rateLimitedUntil: now + LIMIT_PROBE_INTERVAL_MS }, 'waiting');
+    return unchanged({ ...state, rateLimitedUntil: limitEndsAt(null, now, timing) }, 'waiting');
   }
 
-  const until = resumeAt(shown, now);
+  const until = limitEndsAt(shown.resetAt, now, timing);
   const next: AgentState = { ...state, rateLimitText: shown.text, rateLimitedUntil: until };
   if (now >= until) return resume(agent, next, now, `usage limit already reset when first seen (${shown.text})`);
-  const resets = shown.resetAt !== null ? `resets ${new Date(shown.resetAt).toISOString()}` : `no reset time shown; probing in ${LIMIT_PROBE_INTERVAL_MS / 60_000}m`;
+  const resets = describeReset(shown.resetAt, timing, 'shown');
   return {
     state: next,
     actions: [],

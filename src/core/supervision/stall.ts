@@ -11,6 +11,7 @@ import { crashLoopEvent, rebootGate, withReboot } from './reboot-policy';
 import { freshLaunch, kickoffFor } from './relaunch';
 import { doneNudgeMessage } from './messages';
 import { waitsAtPermissionPrompt } from './permission-block';
+import type { LimitTiming } from './rate-limit';
 
 /**
  * An open-ended WAITING-UNTIL (no time given) raises the stall threshold to this many times
@@ -53,7 +54,7 @@ export interface StallInput {
   observation: AgentObservation;
   /** The agent's backend patterns (see `panePatternsOf`). */
   patterns: PanePatterns;
-  watchdog: Pick<WatchdogConfig, 'stall_grace' | 'stall_idle' | 'reboot_backoff' | 'crash_loop_reboots' | 'crash_loop_window'>;
+  watchdog: Pick<WatchdogConfig, 'stall_grace' | 'stall_idle' | 'reboot_backoff' | 'crash_loop_reboots' | 'crash_loop_window'> & Partial<LimitTiming>;
   loop: LoopConfig | null;
   /** The current phase; null without a loop or once the sequence is complete. */
   phase: CurrentPhase | null;
