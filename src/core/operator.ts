@@ -7,6 +7,7 @@ import type { NewEvent } from './events';
 import { phaseAdvanceDecision, sequenceResumeDecision } from './phase-advance';
 import { launchPrompt, phaseKickoff } from './prompts';
 import { newAgentState } from './initial-state';
+import { holdMessage } from './supervision/held-messages';
 
 /** What an operator asks of a running build (through updates; `steward` and `temporal` CLIs). */
 export type OperatorCommand =
@@ -88,15 +89,8 @@ export function operatorDecision(state: BuildState, cmd: OperatorCommand, now: n
     }
     case 'appendPhases':
       return appendPhases(state, cmd.phases, now);
-    case 'nudge': {
-      const text = cmd.message?.trim() || DEFAULT_NUDGE;
-      return {
-        state,
-        actions: [{ action: { type: 'send', agent: cmd.agent, text }, event: { type: 'agent_nudged', agent: cmd.agent, message: `operator nudge: ${text.slice(0, 80)}` } }],
-        events: [],
-        reply: `nudged ${cmd.agent}`,
-      };
-    }
+    case 'nudge':
+      return nudge(state, cmd.agent, cmd.message?.trim() || DEFAULT_NUDGE);
     case 'restart':
       return restartAgent(state, cmd.agent, now, newSessionId);
     case 'setBudget':
@@ -124,6 +118,23 @@ function resume(state: BuildState): OperatorOutcome {
     actions: [],
     events: [{ type: 'resumed', message: `resumed by operator${overBudget}` }],
     reply: `resumed${overBudget}`,
+  };
+}
+
+/**
+ * Types the operator's message. An agent its hook reported at a permission prompt gets it later:
+ * the submit key would answer the dialog (see `holdMessagesForBlockedAgents`, which releases it).
+ */
+function nudge(state: BuildState, name: string, text: string): OperatorOutcome {
+  const planned: PlannedAction = { action: { type: 'send', agent: name, text }, event: { type: 'agent_nudged', agent: name, message: `operator nudge: ${text.slice(0, 80)}` } };
+  const agent = state.agents[name];
+  if (!agent || agent.blockedSince === null) return { state, actions: [planned], events: [], reply: `nudged ${name}` };
+  const held = holdMessage(agent, planned);
+  return {
+    state: { ...state, agents: { ...state.agents, [name]: held.state } },
+    actions: [],
+    events: [held.event],
+    reply: `held for ${name}: it waits at a permission prompt; the message is typed once that is answered`,
   };
 }
 

@@ -7,7 +7,7 @@ import { inertPairConfig, inertScript, pushCommit } from '../helpers/inert';
 import type { AgentHookEvent } from '../../src/core/hook-event';
 import type { StewardEvent } from '../../src/core/events';
 import { LIMIT_PROBE_INTERVAL_MS, LIMIT_RESET_SLACK_MS } from '../../src/core/supervision';
-import { BuildStatusView, statusQuery, stopSignal } from '../../src/workflows/definitions';
+import { BuildStatusView, nudgeUpdate, statusQuery, stopSignal } from '../../src/workflows/definitions';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = resolve(ROOT, 'bin', 'steward');
@@ -136,6 +136,8 @@ describe('steward hook: recorded Claude Code payloads reach a running build', ()
     await pushCommit(h, 'builder', 'claim(p1-gate): held while blocked');
     const held = await eventually(async () => (await eventsOf('message_held', 'adversary'))[0], 15_000, 'message_held');
     expect(held.message).toMatch(/^held until its permission prompt is answered: claim claim\(p1-gate\): held while blocked/);
+    // The operator's nudge waits its turn too.
+    expect(await handle.executeUpdate(nudgeUpdate, { args: [{ agent: 'adversary', message: 'nudge held while blocked' }] })).toMatch(/^held for adversary: it waits at a permission prompt/);
     await new Promise((r) => setTimeout(r, 1000));
     expect(await pane()).not.toContain('held while blocked');
     expect(await eventsOf('ping_sent', 'adversary')).toEqual([]);
@@ -143,7 +145,9 @@ describe('steward hook: recorded Claude Code payloads reach a running build', ()
     expect((await runHook(fixture('stop.json'), { ...env, STEWARD_AGENT: 'adversary' })).code).toBe(0);
     const sent = await eventually(async () => (await eventsOf('ping_sent', 'adversary'))[0], 15_000, 'held ping sent');
     expect(sent.message).toMatch(/^claim claim\(p1-gate\): held while blocked/);
-    await eventually(async () => (await pane()).includes('held while blocked'), 10_000, 'ping in the pane');
+    await eventually(async () => (await pane()).includes('nudge held while blocked'), 10_000, 'ping and nudge in the pane');
+    const screen = await pane();
+    expect(screen.indexOf('claim(p1-gate): held while blocked')).toBeLessThan(screen.indexOf('nudge held while blocked'));
     expect((await status()).agents.adversary!.held).toEqual([]);
   });
 

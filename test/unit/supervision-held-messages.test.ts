@@ -1,6 +1,7 @@
 import type { BuildState } from '../../src/core/build-state';
 import type { Snapshot } from '../../src/core/snapshot';
 import { decideTick } from '../../src/core/tick';
+import { operatorDecision } from '../../src/core/operator';
 import { commit, repoObs, SECOND, snapshotOf, stateFor, T0, TEAM_TOML } from './support/build-state';
 
 const BASE = 'base0000000000';
@@ -60,5 +61,16 @@ describe('messages for an agent at a permission prompt are held until it is answ
     const answered = { ...d.state, agents: { ...d.state.agents, adversary: { ...d.state.agents.adversary!, blockedSince: null } } };
     const next = tick(answered, T0 + 30 * SECOND, BLOCKED_AT, []);
     expect(sends(next)).toEqual(['adversary: claim claim: gate 1 (c1c1c1c)']);
+  });
+
+  test("an operator's nudge to the blocked agent is held too, and goes out with the rest once it is answered", () => {
+    const out = operatorDecision(blockedAdversary(), { type: 'nudge', agent: 'adversary', message: 'pull and review' }, T0 + 10 * SECOND, 'unused');
+    expect(out.reply).toBe('held for adversary: it waits at a permission prompt; the message is typed once that is answered');
+    expect(out.actions).toEqual([]);
+    expect(out.events.map((e) => e.type)).toEqual(['message_held']);
+    const d = tick(out.state, T0 + 40 * SECOND, T0 + 35 * SECOND, []);
+    expect(sends(d)).toEqual(['adversary: operator nudge: pull and review']);
+    // An agent not reported at a prompt is nudged at once.
+    expect(operatorDecision(blockedAdversary(), { type: 'nudge', agent: 'builder' }, T0, 'unused').actions).toHaveLength(1);
   });
 });

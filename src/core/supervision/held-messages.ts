@@ -43,9 +43,17 @@ export function holdMessagesForBlockedAgents(state: BuildState, snapshot: Snapsh
       actions.push(p);
       continue;
     }
-    const a = agents[p.action.agent]!;
-    agents[p.action.agent] = { ...a, held: [...(a.held ?? []), p] };
-    events.push({ type: 'message_held', agent: p.action.agent, message: `held until its permission prompt is answered: ${p.event.message}` });
+    const held = holdMessage(agents[p.action.agent]!, p);
+    agents[p.action.agent] = held.state;
+    events.push(held.event);
   }
   return { agents, actions: [...released, ...actions], events };
+}
+
+/** Puts a planned message on its agent's held list, with the `message_held` event that says so. */
+export function holdMessage(agent: AgentState, p: PlannedAction): { state: AgentState; event: NewEvent } {
+  return {
+    state: { ...agent, held: [...(agent.held ?? []), p] },
+    event: { type: 'message_held', agent: p.action.agent, message: `held until its permission prompt is answered: ${p.event.message}` },
+  };
 }

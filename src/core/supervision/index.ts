@@ -28,6 +28,6 @@ export type { HealInput, HealVerdict } from './heal';
 export { superviseAgent } from './supervise-agent';
 export type { AgentSupervision, AgentSupervisionInput } from './supervise-agent';
 export { superviseAgents } from './supervise-build';
-export { holdMessagesForBlockedAgents } from './held-messages';
+export { holdMessage, holdMessagesForBlockedAgents } from './held-messages';
 export type { HeldMessages } from './held-messages';
 export type { BuildSupervision, BuildSupervisionOptions } from './supervise-build';
