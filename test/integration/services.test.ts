@@ -23,7 +23,12 @@ cwd = "supervisor"
     const { handle } = await h.start(await h.writeConfig(config));
     const session = `${h.name}-ticker`;
     await eventually(async () => h.tmux.hasSession(session), 30_000, 'service session');
-    expect((await handle.query(statusQuery)).events.filter((e) => e.type === 'service_started').map((e) => e.agent)).toEqual(['ticker']);
+    // The event is recorded once the tick's effects are done, a moment after the session exists.
+    const started = await eventually(async () => {
+      const events = (await handle.query(statusQuery)).events.filter((e) => e.type === 'service_started');
+      return events.length ? events : null;
+    }, 15_000, 'service_started');
+    expect(started.map((e) => e.agent)).toEqual(['ticker']);
 
     await h.tmux.killSession(session);
     await eventually(async () => (await handle.query(statusQuery)).events.find((e) => e.type === 'service_healed'), 30_000, 'service healed');
