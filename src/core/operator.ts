@@ -158,8 +158,9 @@ function restartAgent(state: BuildState, name: string, now: number, sessionId: s
   const phase = phases(state)[state.phaseIndex];
   const phaseText = agent.kind === 'loop' && loop && phase ? phaseKickoff(loop, phase) : null;
   return {
-    // A clean slate: no crash loop, no stale limit, wait marker or permission block.
-    state: { ...state, agents: { ...state.agents, [name]: { ...newAgentState(sessionId), startedAt: now, lastWakeAt: now } } },
+    // A clean slate: no crash loop, no stale limit, wait marker or permission block. Messages held
+    // at the old session's permission prompt (a claim still to review) go to the new one.
+    state: { ...state, agents: { ...state.agents, [name]: { ...newAgentState(sessionId), startedAt: now, lastWakeAt: now, held: state.agents[name]?.held ?? [] } } },
     actions: [{ action: { type: 'launch', agent: name, fresh: true, prompt: launchPrompt(agent.kickoff, phaseText) }, event: { type: 'agent_restarted', agent: name, message: 'restarted by operator' } }],
     events: [],
     reply: `restarted ${name}`,

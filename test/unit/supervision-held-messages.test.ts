@@ -73,4 +73,25 @@ describe('messages for an agent at a permission prompt are held until it is answ
     // An agent not reported at a prompt is nudged at once.
     expect(operatorDecision(blockedAdversary(), { type: 'nudge', agent: 'builder' }, T0, 'unused').actions).toHaveLength(1);
   });
+
+  test('an agent relaunched while messages wait for it gets them after the launch, in its new session', () => {
+    const d = tick(blockedAdversary(), T0 + 20 * SECOND, BLOCKED_AT, [['c1c1c1c1c1c1', 'claim: gate 1']]);
+    // Its session died; the next heavy tick heals it.
+    const at = T0 + 5 * 60 * SECOND;
+    const snap = snapshotOf(d.state, at, repoObs({ head: 'c1c1c1c1c1c1' }));
+    snap.agents.adversary = { alive: false, tail: '', windowActivity: null };
+    const healed = decideTick(d.state, snap, at, () => 'sid-healed');
+    expect(healed.actions.map((a) => `${a.action.type} ${a.action.agent}`)).toEqual(['launch adversary', 'send adversary']);
+    expect(healed.actions[1]!.event.message).toBe('claim claim: gate 1 (c1c1c1c)');
+    expect(healed.state.agents.adversary!.held).toEqual([]);
+  });
+
+  test("an operator's restart keeps the held messages for the new session", () => {
+    const d = tick(blockedAdversary(), T0 + 20 * SECOND, BLOCKED_AT, [['c1c1c1c1c1c1', 'claim: gate 1']]);
+    const restarted = operatorDecision(d.state, { type: 'restart', agent: 'adversary' }, T0 + 30 * SECOND, 'sid-new');
+    expect(restarted.state.agents.adversary).toMatchObject({ sessionId: 'sid-new', blockedSince: null });
+    expect(restarted.state.agents.adversary!.held!.map((p) => p.event.message)).toEqual(['claim claim: gate 1 (c1c1c1c)']);
+    const next = tick(restarted.state, T0 + 40 * SECOND, T0 + 35 * SECOND, []);
+    expect(sends(next)).toEqual(['adversary: claim claim: gate 1 (c1c1c1c)']);
+  });
 });

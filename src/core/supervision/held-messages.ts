@@ -16,7 +16,8 @@ export interface HeldMessages {
  * Nothing is typed into a pane that waits at a permission prompt: the submit key would pick the
  * dialog's highlighted answer and approve whatever the agent asked. A message planned for such an
  * agent (a handoff ping, a phase kickoff, a budget notice) is held in its state instead, and typed,
- * in order and before anything new, on the first tick the agent is no longer blocked.
+ * in order, on the first tick the agent is no longer blocked: before anything new for it, but
+ * after a (re)launch of it in that tick, so they reach the new session and not the one it replaces.
  * Launches pass: a fresh launch replaces the dialog with a new session.
  */
 export function holdMessagesForBlockedAgents(state: BuildState, snapshot: Snapshot, planned: PlannedAction[]): HeldMessages {
@@ -31,10 +32,10 @@ export function holdMessagesForBlockedAgents(state: BuildState, snapshot: Snapsh
     return waitsAtPermissionPrompt(agentState, observation, classifyPane(observation.tail, panePatternsOf(backend)));
   };
 
-  const released: PlannedAction[] = [];
+  const released = new Map<string, PlannedAction[]>();
   for (const [name, a] of Object.entries(agents)) {
     if (!a.held?.length || blocked(name)) continue;
-    released.push(...a.held);
+    released.set(name, a.held);
     agents[name] = { ...a, held: [] };
   }
   const actions: PlannedAction[] = [];
@@ -47,7 +48,17 @@ export function holdMessagesForBlockedAgents(state: BuildState, snapshot: Snapsh
     agents[p.action.agent] = held.state;
     events.push(held.event);
   }
-  return { agents, actions: [...released, ...actions], events };
+  for (const [name, held] of released) actions.splice(afterLaunchOf(actions, name), 0, ...held);
+  return { agents, actions, events };
+}
+
+/** The index just after the last launch of `agent` among `actions`; 0 when there is none. */
+function afterLaunchOf(actions: PlannedAction[], agent: string): number {
+  let at = 0;
+  actions.forEach((p, i) => {
+    if (p.action.type === 'launch' && p.action.agent === agent) at = i + 1;
+  });
+  return at;
 }
 
 /** Puts a planned message on its agent's held list, with the `message_held` event that says so. */
