@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { testServerAddress } from './harness';
+import { agentTable, buildHeader, DEMO_PATTERNS, scriptedAgentBackend } from './configs';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = resolve(ROOT, 'bin', 'steward');
@@ -71,28 +72,10 @@ export function stewardInBackground(args: string[], env: NodeJS.ProcessEnv = {})
  * build running after its sequence. `watchdog` is the [watchdog] table's body.
  */
 export function inertCliConfig(name: string, script: string, watchdog = 'signal_interval = 0.2'): string {
-  return `
-name = "${name}"
-session_prefix = "${name}-"
-[watchdog]
-${watchdog}
-[backend.inert]
-command = "steward-scripted-agent"
-args = ["--script", "${script}"]
-session_id_flag = "--session-id"
-busy_patterns = ["esc to interrupt"]
-idle_patterns = ["^> ?$"]
-[[agent]]
-name = "builder"
-backend = "inert"
-cwd = "builder"
-kickoff = "You are the builder."
-[[agent]]
-name = "watcher"
-kind = "persistent"
-backend = "inert"
-cwd = "supervisor"
-kickoff = "You watch."
+  return `${buildHeader(name, watchdog)}
+${scriptedAgentBackend('inert', script, DEMO_PATTERNS)}
+${agentTable({ name: 'builder', backend: 'inert', cwd: 'builder', kickoff: 'You are the builder.' })}
+${agentTable({ name: 'watcher', kind: 'persistent', backend: 'inert', cwd: 'supervisor', kickoff: 'You watch.' })}
 [loop]
 repo = "supervisor"
 phases = [{ id = "p1" }, { id = "p2" }]

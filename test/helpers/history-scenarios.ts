@@ -32,6 +32,7 @@ import { totalTokens } from '../../src/core/tokens/usage';
 import { BuildHarness, eventually } from './harness';
 import { INERT_SCRIPT } from './cli';
 import { pushCommit } from './inert';
+import { agentTable, buildHeader, DEMO_PATTERNS, scriptedAgentBackend } from './configs';
 import type { History } from './history-json';
 
 type BuildHandle = WorkflowHandle<typeof buildWorkflow>;
@@ -60,28 +61,12 @@ export const CONTINUE_AS_NEW_HISTORY_COUNT = 40;
  * its phase sequence.
  */
 export function scenarioConfig(name: string, script: string, watchdog: string, opts: { watcher?: boolean } = {}): string {
-  return `
-name = "${name}"
-session_prefix = "${name}-"
-[watchdog]
-${watchdog}
-[backend.inert]
-command = "steward-scripted-agent"
-args = ["--script", "${script}"]
-session_id_flag = "--session-id"
-busy_patterns = ["esc to interrupt"]
-idle_patterns = ["^> ?$"]
-[[agent]]
-name = "builder"
-backend = "inert"
-cwd = "builder"
-kickoff = "You are the builder."
-[[agent]]
-name = "adversary"
-backend = "inert"
-cwd = "adversary"
-kickoff = "You are the adversary."
-${opts.watcher ? '[[agent]]\nname = "watcher"\nkind = "persistent"\nbackend = "inert"\ncwd = "supervisor"\nkickoff = "You watch."\n' : ''}
+  const watcher = opts.watcher ? agentTable({ name: 'watcher', kind: 'persistent', backend: 'inert', cwd: 'supervisor', kickoff: 'You watch.' }) : '';
+  return `${buildHeader(name, watchdog)}
+${scriptedAgentBackend('inert', script, DEMO_PATTERNS)}
+${agentTable({ name: 'builder', backend: 'inert', cwd: 'builder', kickoff: 'You are the builder.' })}
+${agentTable({ name: 'adversary', backend: 'inert', cwd: 'adversary', kickoff: 'You are the adversary.' })}
+${watcher}
 [loop]
 repo = "supervisor"
 state_subdir = ".steward-state"

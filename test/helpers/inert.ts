@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProgram } from '../../src/activities/run-program';
 import type { BuildHarness } from './harness';
+import { agentTable, buildHeader, scriptedAgentBackend } from './configs';
 
 /** A script that reacts to nothing: the test itself plays the agents' part in git. */
 export async function inertScript(h: BuildHarness): Promise<string> {
@@ -12,23 +13,10 @@ export async function inertScript(h: BuildHarness): Promise<string> {
 
 /** Builder and adversary that never act, the handoff wired as in the demo. */
 export function inertPairConfig(name: string, script: string, watchdog = 'signal_interval = 0.2'): string {
-  return `
-name = "${name}"
-session_prefix = "${name}-"
-[watchdog]
-${watchdog}
-[backend.inert]
-command = "steward-scripted-agent"
-args = ["--script", "${script}"]
-session_id_flag = "--session-id"
-[[agent]]
-name = "builder"
-backend = "inert"
-cwd = "builder"
-[[agent]]
-name = "adversary"
-backend = "inert"
-cwd = "adversary"
+  return `${buildHeader(name, watchdog)}
+${scriptedAgentBackend('inert', script)}
+${agentTable({ name: 'builder', backend: 'inert', cwd: 'builder' })}
+${agentTable({ name: 'adversary', backend: 'inert', cwd: 'adversary' })}
 [loop]
 repo = "supervisor"
 state_subdir = ".steward-state"

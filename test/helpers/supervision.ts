@@ -6,6 +6,7 @@ import { BUILTIN_BACKENDS } from '../../src/core/config/builtin-backends';
 import type { EventType, StewardEvent } from '../../src/core/events';
 import { BuildStatusView, statusQuery, stopSignal } from '../../src/workflows/definitions';
 import type { BuildHarness } from './harness';
+import { scriptedAgentBackend } from './configs';
 import { eventually } from './harness';
 
 /**
@@ -18,15 +19,7 @@ const claude = BUILTIN_BACKENDS.scripted;
 
 /** A `[backend.<name>]` table running the scripted agent with `script`, and Claude Code's pane patterns. */
 export function scriptedBackend(name: string, script: string): string {
-  return `
-[backend.${name}]
-command = "steward-scripted-agent"
-args = ["--script", ${JSON.stringify(script)}]
-session_id_flag = "--session-id"
-busy_patterns = ${JSON.stringify(claude.busy_patterns)}
-idle_patterns = ${JSON.stringify(claude.idle_patterns)}
-limit_patterns = ${JSON.stringify(claude.limit_patterns)}
-`;
+  return scriptedAgentBackend(name, script, { busy_patterns: claude.busy_patterns, idle_patterns: claude.idle_patterns, limit_patterns: claude.limit_patterns });
 }
 
 /** Writes a scripted agent's script (TOML) into the harness dir and returns its path. */
