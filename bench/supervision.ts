@@ -7,6 +7,7 @@
  *
  *   node -r ./bench/ts-register.cjs bench/supervision.ts [--idle-seconds 30] [--pushes 8]
  */
+import * as proto from '@temporalio/proto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,11 +59,13 @@ handoff = { claim_pings = ["adversary"], review_pings = [] }
 `;
 }
 
-async function historyLength(handle: WorkflowHandle): Promise<{ events: number; observes: number }> {
+async function historyLength(handle: WorkflowHandle): Promise<{ events: number; observes: number; bytes: number }> {
   const history = await handle.fetchHistory();
   const events = history.events ?? [];
   const observes = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'observe').length;
-  return { events: events.length, observes };
+  // What the server stores: the history as its protobuf encoding.
+  const bytes = proto.temporal.api.history.v1.History.encode(history).finish().byteLength;
+  return { events: events.length, observes, bytes };
 }
 
 async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
@@ -135,6 +138,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${(await import('node:os')).cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`);
   console.log(`idle: ${ticks} ticks in ${IDLE_SECONDS}s at a 1 s interval, ${h1.events - h0.events} history events`);
   console.log(`history events per idle tick: ${perTick.toFixed(2)}`);
+  console.log(`history bytes per idle tick: ${Math.round((h1.bytes - h0.bytes) / ticks)} (2 agents whose panes did not change)`);
   console.log(`history events per hour at a 15 s interval: ${Math.round(perTick * 240)}`);
   console.log(`idle ticks per run before continue-as-new is suggested (${SUGGEST_CAN_EVENTS} events): ${Math.floor(SUGGEST_CAN_EVENTS / perTick)}` +
     ` (${((SUGGEST_CAN_EVENTS / perTick) * 15 / 3600).toFixed(1)} h at 15 s)`);

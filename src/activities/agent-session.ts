@@ -1,4 +1,9 @@
+import { stat } from 'node:fs/promises';
 import type { LaunchSpec } from '../core/launch';
+import { downPressesToAccept, lastNonEmptyLines, showsDialog, startupDialog, CLAUDE_DIALOG_PATTERNS } from '../core/pane';
+import { hookArgsForVersion } from '../core/hook-settings';
+import { runProgram } from './run-program';
+import type { StartupDialog } from '../core/pane';
 import type { Tmux } from './tmux';
 import { findExecutable } from './find-executable';
 import { deliverOnce } from './pane-delivery';
@@ -10,18 +15,101 @@ export interface LaunchRequest {
   prompt: string;
 }
 
-const READY_TIMEOUT_MS = 15_000;
+// Within the launch activity's one minute: a cold Claude Code 2.0.x on a busy 2-core host takes 10–15 s through two dialogs.
+const READY_TIMEOUT_MS = 40_000;
+const POLL_MS = 250;
+/** A TUI draws its first screen in pieces (a dialog may follow the banner): ready means still for this long. */
+const SETTLED_MS = 500;
+/** An answer to a start-up dialog that left it on screen this long is given again. */
+const ANSWER_AGAIN_MS = 2_000;
 
-/** Waits until the program has drawn something, so the first prompt is not typed into nothing. */
-async function waitForPane(tmux: Tmux, session: string, heartbeat: () => void): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const snap = await tmux.snapshot(session);
-    if (!snap.alive) throw new Error(`session ${session} exited right after start`);
-    if (snap.tail.trim()) return;
-    heartbeat();
-    await new Promise((r) => setTimeout(r, 200));
+const DIALOG_NAMES: Record<StartupDialog, { what: string; key: string }> = {
+  trust: { what: 'the folder-trust dialog', key: 'trust_workdir' },
+  bypass: { what: 'the bypass-permissions warning', key: 'accept_bypass_mode' },
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The launch outcome of a program that ended right after its start: healing and the crash-loop rule take it from here. */
+function exited(spec: LaunchSpec) {
+  return permanentFailure('AgentExited', `agent ${spec.agent}: ${spec.command} exited right after start${exitHint(spec)}`);
+}
+
+/** Why a program may exit at once; the pane is gone with it, so this is the only hint there is. */
+function exitHint(spec: LaunchSpec): string {
+  const bypass = spec.args.includes('--dangerously-skip-permissions');
+  if (bypass && process.getuid?.() === 0 && (spec.env.IS_SANDBOX ?? process.env.IS_SANDBOX) !== '1') {
+    return ' (Claude Code refuses --dangerously-skip-permissions as root unless IS_SANDBOX=1 is set: `steward doctor` checks this)';
   }
+  return '';
+}
+
+/**
+ * Waits until the program has drawn its first screen and holds still, answering the start-up
+ * dialogs the backend allows (Claude Code's folder trust, bypass warning: both default to "No,
+ * exit", so the first prompt's Enter would end the agent). A dialog it may not answer fails the
+ * launch for good, naming the setting; so does a program that exits at once. Nothing is typed
+ * into a dialog but the keys that answer it.
+ */
+async function waitForStart(tmux: Tmux, spec: LaunchSpec, heartbeat: () => void): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = '';
+  let stillSince = Date.now();
+  let answeredAt = 0;
+  while (Date.now() < deadline) {
+    heartbeat();
+    const snap = await tmux.snapshot(spec.session);
+    if (!snap.alive) throw exited(spec);
+    if (snap.tail !== last) {
+      last = snap.tail;
+      stillSince = Date.now();
+    }
+    // Keys sent while a TUI is still drawing are lost: act on a screen that has held still.
+    const settled = last.trim() !== '' && Date.now() - stillSince >= SETTLED_MS;
+    const dialog = startupDialog(last);
+    if (settled && dialog) {
+      const presses = downPressesToAccept(last, dialog);
+      if (spec.answers?.[dialog] !== true || presses === null) {
+        const { what, key } = DIALOG_NAMES[dialog];
+        throw permanentFailure('StartupDialog', `agent ${spec.agent}: start-up dialog: ${what} waits in session ${spec.session}; nothing was typed. Answer it and \`steward restart\` the agent, or set [backend] ${key} = true`);
+      }
+      // The highlight is read afresh each time, so an answer that was lost is simply given again.
+      if (Date.now() - answeredAt >= ANSWER_AGAIN_MS) {
+        for (let i = 0; i < presses; i++) await tmux.pressKey(spec.session, 'Down');
+        await tmux.pressKey(spec.session, 'Enter');
+        answeredAt = Date.now();
+      }
+    } else if (settled && showsDialog(last, CLAUDE_DIALOG_PATTERNS)) {
+      throw permanentFailure('StartupDialog', `agent ${spec.agent}: start-up dialog in session ${spec.session}, nothing was typed: ${dialogText(last)}`);
+    } else if (settled) {
+      return;
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+/** The dialog's words for the event, in one line: what an operator must answer. */
+function dialogText(screen: string): string {
+  return lastNonEmptyLines(screen, 12).map((l) => l.trim()).join(' · ').slice(0, 400);
+}
+
+const versions = new Map<string, Promise<string | null>>();
+
+/**
+ * What `<command> --version` says, once per program path (a worker keeps it while it runs), when
+ * the launch passes Claude Code hook settings: they must name only events that release knows.
+ */
+function programVersion(command: string): Promise<string | null> {
+  if (!versions.has(command)) {
+    versions.set(command, runProgram(command, ['--version'], { timeoutMs: 15_000, input: '' }).then((r) => (r.code === 0 ? r.stdout.trim() : null)));
+  }
+  return versions.get(command)!;
+}
+
+/** A missing working directory would silently become the worker's own: refuse it, naming both. */
+async function assertWorkdir(spec: LaunchSpec): Promise<void> {
+  const isDir = await stat(spec.cwd).then((s) => s.isDirectory(), () => false);
+  if (!isDir) throw permanentFailure('ConfigError', `agent ${spec.agent}: cwd ${spec.cwd} is not a directory on this host`);
 }
 
 /**
@@ -35,34 +123,41 @@ export async function launchAgent(tmux: Tmux, binDir: string, req: LaunchRequest
   if (await tmux.hasSession(spec.session)) {
     const tagged = await tmux.getOption(spec.session, 'steward_launch');
     // Typing the prompt is itself exactly-once: a retry after it was typed does nothing more.
-    if (tagged === launchId) return typeFirstPrompt(tmux, spec.session, launchId, req, heartbeat);
+    if (tagged === launchId) return typeFirstPrompt(tmux, spec, launchId, req, heartbeat);
     if (!req.fresh) return;
     await tmux.killSession(spec.session);
   }
-  // Steward's own commands (steward, the scripted agent) are on every agent's PATH.
+  await assertWorkdir(spec);
   // Hooks (`steward hook`) must reach the worker's Temporal even when the user's tmux server predates
   // the worker. The API key is left out on purpose: the agent could read it.
   const temporalEnv = Object.fromEntries(
     ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
   );
-  const env = { ...temporalEnv, ...spec.env, PATH: `${binDir}:${spec.env.PATH ?? process.env.PATH ?? ''}` };
-  // tmux execs the command with its server's PATH, not the session's: resolve it here.
-  const command = await findExecutable(spec.command, env.PATH);
+  const path = `${binDir}:${spec.env.PATH ?? process.env.PATH ?? ''}`;
+  // STEWARD_BIN makes the hook command absolute (src/core/launch.ts).
+  const env = { ...temporalEnv, ...spec.env, STEWARD_BIN: binDir, PATH: path };
+  // tmux execs the command with its server's PATH, not the session's: resolve it here, and set the
+  // program's PATH through env(1), since tmux 3.3a gives the session its client's PATH, not `-e PATH`.
+  const command = await findExecutable(spec.command, path);
   if (!command) throw permanentFailure('ConfigError', `agent ${spec.agent}: command not found: ${spec.command}`);
-  await tmux.newSession({ session: spec.session, cwd: spec.cwd, command, args: spec.args, env });
-  await tmux.setOption(spec.session, 'steward_launch', launchId);
-  await typeFirstPrompt(tmux, spec.session, launchId, req, heartbeat);
+  const args = spec.args.includes('--settings') ? hookArgsForVersion(spec.args, await programVersion(command)) : spec.args;
+  await tmux.newSession({ session: spec.session, cwd: spec.cwd, command: '/usr/bin/env', args: [`PATH=${path}`, command, ...args], env });
+  // A program that exits at once takes its session with it, before the tag can be set.
+  await tmux.setOption(spec.session, 'steward_launch', launchId).catch(async (err: unknown) => {
+    throw (await tmux.hasSession(spec.session)) ? err : exited(spec);
+  });
+  await typeFirstPrompt(tmux, spec, launchId, req, heartbeat);
 }
 
-async function typeFirstPrompt(tmux: Tmux, session: string, launchId: string, req: LaunchRequest, heartbeat: () => void): Promise<void> {
+async function typeFirstPrompt(tmux: Tmux, spec: LaunchSpec, launchId: string, req: LaunchRequest, heartbeat: () => void): Promise<void> {
   // A service has no prompt: nothing to wait for.
   if (!req.prompt.trim()) return;
-  await waitForPane(tmux, session, heartbeat);
+  await waitForStart(tmux, spec, heartbeat);
   try {
-    await deliverOnce(tmux, { session, text: req.prompt, submitKey: req.spec.submitKey }, `launch:${launchId}`);
+    await deliverOnce(tmux, { session: spec.session, text: req.prompt, submitKey: spec.submitKey }, `launch:${launchId}`);
   } catch (err) {
     // An agent that exits right after reading its prompt is not a failed launch (a retry would
     // start it again behind the crash-loop count's back): healing deals with the dead session.
-    if (await tmux.hasSession(session)) throw err;
+    if (await tmux.hasSession(spec.session)) throw err;
   }
 }

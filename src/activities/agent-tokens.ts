@@ -23,7 +23,7 @@ import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:
 import path from 'node:path';
 import type { AgentLimitRecord, AgentTokenRequest, AgentTokenTotal, AgentTokenTotals, TokenRecord } from '../core/tokens/accounting';
 import { emptyLedger, type LedgerState } from '../core/tokens/ledger';
-import { priceUsage } from '../core/tokens/pricing';
+import { priceUsage, type PriceTable } from '../core/tokens/pricing';
 import { addUsageInto, zeroUsage } from '../core/tokens/usage';
 import { projectsRoot } from './transcript-discovery';
 import { appendJsonLinesOnce } from './jsonl-append';
@@ -200,8 +200,8 @@ function roundUsd(usd: number): number {
   return Math.round(usd * 1e6) / 1e6;
 }
 
-/** Cumulative totals per source (agent) in the ledger, every requested agent included. */
-function totalsOf(ledger: LedgerState, agents: string[]): Record<string, AgentTokenTotal> {
+/** Cumulative totals per source (agent) in the ledger, every requested agent included; `prices` over the built-in table. */
+function totalsOf(ledger: LedgerState, agents: string[], prices: PriceTable = {}): Record<string, AgentTokenTotal> {
   const out: Record<string, AgentTokenTotal> = {};
   const get = (name: string): AgentTokenTotal => {
     if (!hasOwn(out, name)) out[name] = { usage: zeroUsage(), costUsd: 0, unpriced: [] };
@@ -211,7 +211,7 @@ function totalsOf(ledger: LedgerState, agents: string[]): Record<string, AgentTo
   for (const b of ledger.buckets) {
     const t = get(b.source);
     addUsageInto(t.usage, b.usage);
-    const price = priceUsage(b.model, b.usage);
+    const price = priceUsage(b.model, b.usage, prices);
     if ('usd' in price) t.costUsd += price.usd;
     else if (!t.unpriced.includes(b.model)) t.unpriced.push(b.model);
   }
@@ -286,7 +286,7 @@ export async function readAgentTokens(req: AgentTokenRequest, options: ReadAgent
   const sessions: Record<string, string[]> = {};
   for (const agent of Object.keys(req.agents)) sessions[agent] = [...req.agents[agent].sessionIds];
   return {
-    agents: totalsOf(state.ledger, Object.keys(req.agents)),
+    agents: totalsOf(state.ledger, Object.keys(req.agents), req.prices),
     limits: limitsOf(state.ledger),
     sessions,
     read: { files: files.length, filesRead, bytesRead, resets, fresh, saved },

@@ -3,11 +3,14 @@
  * Validation itself is core's (pure) job; this module only gathers what core cannot read.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { MAX_KICKOFF_BYTES } from '../core/config/limits';
 import type { ConfigContext, ConfigIssue, ConfigResult } from '../core/config/schema';
 import { kickoffFilesToRead, parseConfigText } from '../core/config/schema';
+import { configFileSizeIssue } from '../core/config/size-checks';
 import type { StewardConfig } from '../core/config/types';
 
 export type LoadResult = ConfigResult;
@@ -19,26 +22,49 @@ function readProblem(file: string, error: unknown): string {
   return `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
+/** The root of the git work tree holding `dir` (a `.git` directory, or a worktree's `.git` file), if any. */
+export function gitRootOf(dir: string): string | undefined {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if (existsSync(join(at, '.git'))) return at;
+    if (dirname(at) === at) return undefined;
+  }
+}
+
+type KickoffRead = { file: string; text: string } | { file: string; oversize: number } | null;
+
+/** A kickoff file's text; one over the size limit is not read, only measured. Unreadable: null. */
+async function readKickoffFile(file: string): Promise<KickoffRead> {
+  try {
+    const { size } = await stat(file);
+    if (size > MAX_KICKOFF_BYTES) return { file, oversize: size };
+    return { file, text: await readFile(file, 'utf8') };
+  } catch {
+    return null;
+  }
+}
+
 export async function loadConfigFile(path: string): Promise<LoadResult> {
   const source = resolve(path);
   let text: string;
   try {
+    // A file over the size limit is not read at all: it could be any size.
+    const tooBig = configFileSizeIssue((await stat(source)).size);
+    if (tooBig) return { ok: false, issues: [tooBig], warnings: [] };
     text = await readFile(source, 'utf8');
   } catch (error) {
     return { ok: false, issues: [{ path: '', message: readProblem(source, error) }], warnings: [] };
   }
-  const ctx: ConfigContext = { source, baseDir: dirname(source), homeDir: homedir() };
+  const ctx: ConfigContext = { source, baseDir: dirname(source), homeDir: homedir(), gitRoot: gitRootOf(dirname(source)) };
   // A kickoff file that cannot be read is left out; validation reports it at the key that names it.
-  const read = await Promise.all(
-    kickoffFilesToRead(text, ctx).map((file) =>
-      readFile(file, 'utf8').then(
-        (content): [string, string][] => [[file, content]],
-        (): [string, string][] => [],
-      ),
-    ),
-  );
-  const kickoffFiles = Object.fromEntries(read.flat());
-  return parseConfigText(text, { ...ctx, kickoffFiles });
+  const read = await Promise.all(kickoffFilesToRead(text, ctx).map(readKickoffFile));
+  const kickoffFiles: Record<string, string> = {};
+  const oversizeKickoffFiles: Record<string, number> = {};
+  for (const entry of read) {
+    if (entry === null) continue;
+    if ('text' in entry) kickoffFiles[entry.file] = entry.text;
+    else oversizeKickoffFiles[entry.file] = entry.oversize;
+  }
+  return parseConfigText(text, { ...ctx, kickoffFiles, oversizeKickoffFiles });
 }
 
 /** One line per issue: `file:line: path: message`, leaving out what is unknown or empty. */

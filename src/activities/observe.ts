@@ -7,6 +7,8 @@ import { readAgentTokens } from './agent-tokens';
 import type { AgentTokenRequest } from '../core/tokens/accounting';
 import type { Tmux } from './tmux';
 import { WorkRepo } from './git';
+import { maskTypedText } from '../core/pane/typed-echo';
+import { textDigest } from '../core/pane/digest';
 
 export interface ObserveRequest {
   /**
@@ -20,6 +22,8 @@ export interface ObserveRequest {
   tokens: AgentTokenRequest | null;
   /** Agent name → tmux session. */
   agents: Record<string, string>;
+  /** Agent name → digest of the pane text the workflow already has: unchanged, it is not sent again. */
+  paneDigests?: Record<string, string>;
   /** Service name → tmux session. */
   services?: Record<string, string>;
   repo: null | {
@@ -82,7 +86,11 @@ export async function observe(
   if (req.waitMs > 0) await waitHeartbeating(req.waitMs, heartbeat, cancelled);
   const agents: Snapshot['agents'] = {};
   for (const [name, session] of Object.entries(req.agents)) {
-    agents[name] = await tmux.snapshot(session);
+    const { typed, ...pane } = await tmux.snapshot(session);
+    // The echo of what Steward typed is not the agent's output: no rule may read it (see maskTypedText).
+    const tail = maskTypedText(pane.tail, [typed ?? '']);
+    const digest = textDigest(tail);
+    agents[name] = req.paneDigests?.[name] === digest ? { ...pane, tail: '', digest, unchanged: true } : { ...pane, tail, digest };
   }
   const services: NonNullable<Snapshot['services']> = {};
   for (const [name, session] of Object.entries(req.services ?? {})) services[name] = { alive: await tmux.hasSession(session) };

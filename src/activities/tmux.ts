@@ -1,6 +1,7 @@
 import { runProgram } from './run-program';
 import { sessionSafeNameError } from '../core/config/names';
 import { permanentFailure } from './failures';
+import { TYPED_OPTION } from '../core/pane/delivery';
 
 /** Session names become tmux targets: refuse anything that could be read as target syntax. */
 function assertSafeName(name: string, what: string): void {
@@ -14,6 +15,8 @@ export interface PaneSnapshot {
   tail: string;
   /** tmux #{window_activity}: epoch seconds of the last output, or null. */
   windowActivity: number | null;
+  /** The last text Steward typed into the pane (see TYPED_OPTION), whitespace folded; '' if none. */
+  typed?: string;
 }
 
 /**
@@ -69,14 +72,6 @@ export class Tmux {
     await this.run(['kill-session', '-t', `=${session}`]);
   }
 
-  /** Types text into the pane literally, then presses the submit key. */
-  async sendText(session: string, text: string, submitKey: string): Promise<void> {
-    await this.paste(session, text);
-    // A TUI may still be digesting the paste; a short pause keeps the submit key from being eaten.
-    await new Promise((r) => setTimeout(r, 150));
-    await this.pressKey(session, submitKey);
-  }
-
   /** Pastes text into the pane literally (bracketed when the program asked for it), without submitting it. */
   async paste(session: string, text: string): Promise<void> {
     assertSafeName(session, 'session');
@@ -93,20 +88,23 @@ export class Tmux {
     if (r.code !== 0) throw new Error(`tmux send-keys ${session}: ${r.stderr.trim()}`);
   }
 
-  /** The pane's cursor line counted from the top of its scrollback: stable while output scrolls on. */
-  async cursorLine(session: string): Promise<number> {
-    const [history, cursor] = await this.paneNumbers(session, ['history_size', 'cursor_y']);
-    return history! + cursor!;
-  }
-
   /**
-   * The pane's text from an absolute line (see `cursorLine`) to the bottom. Once the scrollback is
+   * The pane's text from an absolute line (history + cursor row, as a typing mark of an older
+   * worker names it) to the bottom. Once the scrollback is
    * full, old lines fall off and absolute lines shift, so the whole scrollback is returned then.
    */
   async captureSince(session: string, line: number): Promise<string> {
     const [history, limit] = await this.paneNumbers(session, ['history_size', 'history_limit']);
     const start = history! >= limit! ? '-' : String(line - history!);
     const r = await this.run(['capture-pane', '-p', '-J', '-t', `=${session}:`, '-S', start]);
+    if (r.code !== 0) throw new Error(`tmux capture-pane ${session}: ${r.stderr.trim()}`);
+    return r.stdout;
+  }
+
+  /** The pane's whole scrollback and screen (up to tmux's history-limit), wrapped lines joined. */
+  async captureAll(session: string): Promise<string> {
+    assertSafeName(session, 'session');
+    const r = await this.run(['capture-pane', '-p', '-J', '-t', `=${session}:`, '-S', '-']);
     if (r.code !== 0) throw new Error(`tmux capture-pane ${session}: ${r.stderr.trim()}`);
     return r.stdout;
   }
@@ -123,15 +121,19 @@ export class Tmux {
 
   async snapshot(session: string, lines = 40): Promise<PaneSnapshot> {
     assertSafeName(session, 'session');
-    const activity = await this.run(['display-message', '-p', '-t', `=${session}:`, '#{window_activity}']);
+    // One call for the activity time and the last typed text (user options expand in formats, once).
+    const info = await this.run(['display-message', '-p', '-t', `=${session}:`, `#{window_activity} #{@${TYPED_OPTION}}`]);
+    const [activity = '', ...typed] = info.stdout.replace(/\n$/, '').split(' ');
     // display-message exits 0 with empty formats when its target session is gone (tmux 3.3a): empty output is dead too.
-    if (activity.code !== 0 || !activity.stdout.trim()) return { alive: false, tail: '', windowActivity: null };
+    if (info.code !== 0 || !activity.trim()) return { alive: false, tail: '', windowActivity: null };
     const pane = await this.run(['capture-pane', '-p', '-J', '-t', `=${session}:`, '-S', `-${lines}`]);
-    const seconds = Number(activity.stdout.trim());
+    const seconds = Number(activity.trim());
+    const tail = pane.code === 0 ? pane.stdout.replace(/\s+$/, '') : '';
     return {
       alive: true,
-      tail: pane.code === 0 ? pane.stdout.replace(/\s+$/, '') : '',
+      tail,
       windowActivity: Number.isFinite(seconds) && seconds > 0 ? seconds : null,
+      typed: typed.join(' '),
     };
   }
 

@@ -8,7 +8,8 @@
  * - A file that shrank, was replaced (new inode) or rewritten in place (the bytes before the
  *   cursor changed) is read again from 0; the ledger's dedup keeps that from double counting.
  * - Files are read in fixed-size chunks, never whole, so a 200 MB transcript costs one chunk of
- *   memory plus the longest line.
+ *   memory plus the longest line; and a line longer than `maxLineBytes` (a file with no newline
+ *   at all) is skipped and counted, not gathered, so no file costs more than that.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { open, stat } from 'node:fs/promises';
@@ -47,6 +48,18 @@ export interface ReadOptions {
    * transcripts; a live reader must leave it alone, it may be half written.
    */
   includeUnterminated?: boolean;
+  /** Lines longer than this many bytes are skipped (and counted in `longLines`); default 16 MiB. */
+  maxLineBytes?: number;
+  /**
+   * A file that cannot be read (permissions, I/O errors) is listed in `unreadable` and the others
+   * are read; without this, the first such file fails the whole call.
+   */
+  skipUnreadable?: boolean;
+}
+
+export interface UnreadableFile {
+  path: string;
+  error: string;
 }
 
 export interface ReadReport {
@@ -62,9 +75,18 @@ export interface ReadReport {
   missing: number;
   /** Bytes of unterminated last lines held back for the next tick. */
   held: number;
+  /** Lines over `maxLineBytes`, skipped. */
+  longLines: number;
+  /** Files skipped because they could not be read (with `skipUnreadable`). */
+  unreadable: UnreadableFile[];
 }
 
 const DEFAULT_CHUNK = 1 << 20;
+/**
+ * Far above any line that carries usage (an assistant message is bounded by the model's output
+ * limit); only pasted images or huge tool results come near it, and they carry no usage.
+ */
+export const DEFAULT_MAX_LINE_BYTES = 16 << 20;
 const TAIL_BYTES = 16;
 const NEWLINE = 0x0a;
 
@@ -87,19 +109,51 @@ interface Scan {
   consumed: number;
   bytesRead: number;
   lines: number;
+  /** Complete lines over the byte limit, skipped. */
+  longLines: number;
+  /** The unterminated last line (empty if none, or if it is over the limit). */
   rest: Buffer;
+  /** The unterminated last line is over the limit: its bytes were dropped. */
+  restTooLong: boolean;
+}
+
+/** Whether a decoded line is over `maxBytes` of UTF-8 (measured only when its length leaves doubt). */
+function overLong(line: string, maxBytes: number): boolean {
+  return line.length > maxBytes || (line.length * 3 > maxBytes && Buffer.byteLength(line) > maxBytes);
 }
 
 /**
  * Reads [start, end) chunk by chunk, calling onLine for each complete line. Decoding happens only
  * up to a newline byte, which never occurs inside a UTF-8 sequence, so no character is split.
+ * A line that grows past `maxLineBytes` stops being gathered: its bytes are dropped up to its
+ * newline and it is counted, so memory stays at one chunk plus `maxLineBytes`.
  */
-async function scanLines(fh: FileHandle, start: number, end: number, chunkBytes: number, onLine: (line: string) => void): Promise<Scan> {
+async function scanLines(
+  fh: FileHandle,
+  start: number,
+  end: number,
+  chunkBytes: number,
+  maxLineBytes: number,
+  onLine: (line: string) => void,
+): Promise<Scan> {
   const buf = Buffer.allocUnsafe(chunkBytes);
   let carry: Buffer[] = [];
+  let carryBytes = 0;
+  let skipping = false;
   let position = start;
   let consumed = start;
   let lines = 0;
+  let longLines = 0;
+  const keep = (bytes: Buffer) => {
+    if (carryBytes + bytes.length > maxLineBytes) {
+      skipping = true;
+      carry = [];
+      carryBytes = 0;
+    } else if (bytes.length > 0) {
+      carry.push(Buffer.from(bytes));
+      carryBytes += bytes.length;
+    }
+  };
   while (position < end) {
     const { bytesRead } = await fh.read(buf, 0, Math.min(chunkBytes, end - position), position);
     if (bytesRead === 0) break; // shrank while we read: the next tick notices
@@ -107,20 +161,34 @@ async function scanLines(fh: FileHandle, start: number, end: number, chunkBytes:
     position += bytesRead;
     const lastNewline = chunk.lastIndexOf(NEWLINE);
     if (lastNewline === -1) {
-      carry.push(Buffer.from(chunk));
+      if (!skipping) keep(chunk);
       continue;
     }
-    const head = chunk.subarray(0, lastNewline);
+    let from = 0;
+    if (skipping) {
+      // The over-long line ends at this chunk's first newline.
+      from = chunk.indexOf(NEWLINE) + 1;
+      skipping = false;
+      longLines += 1;
+    }
+    const head = chunk.subarray(from, Math.max(from, lastNewline));
     const text = carry.length > 0 ? Buffer.concat([...carry, head]).toString('utf8') : head.toString('utf8');
-    carry = lastNewline + 1 < bytesRead ? [Buffer.from(chunk.subarray(lastNewline + 1))] : [];
+    carry = [];
+    carryBytes = 0;
+    keep(chunk.subarray(lastNewline + 1));
     consumed = position - bytesRead + lastNewline + 1;
+    if (from > lastNewline) continue;
     for (const line of text.split('\n')) {
       if (line.length === 0 || line === '\r') continue;
+      if (overLong(line, maxLineBytes)) {
+        longLines += 1;
+        continue;
+      }
       lines += 1;
       onLine(line);
     }
   }
-  return { consumed, bytesRead: position - start, lines, rest: Buffer.concat(carry) };
+  return { consumed, bytesRead: position - start, lines, longLines, rest: Buffer.concat(carry), restTooLong: skipping };
 }
 
 async function readOne(state: ReaderState, file: TranscriptSource, ledger: LedgerState, options: ReadOptions, report: ReadReport): Promise<void> {
@@ -139,7 +207,14 @@ async function readOne(state: ReaderState, file: TranscriptSource, ledger: Ledge
     report.held += cursor.partial;
     return;
   }
-  const fh = await open(file.path, 'r');
+  let fh: FileHandle;
+  try {
+    fh = await open(file.path, 'r');
+  } catch (error) {
+    if (!options.skipUnreadable) throw error;
+    report.unreadable.push({ path: file.path, error: errorText(error) });
+    return;
+  }
   try {
     let start = sameFile ? cursor.offset : 0;
     if (cursor && (!sameFile || st.size < cursor.offset || (await tailAt(fh, cursor.offset)) !== cursor.tail)) {
@@ -149,10 +224,13 @@ async function readOne(state: ReaderState, file: TranscriptSource, ledger: Ledge
     const feed = (line: string): void => {
       ingestRecord(ledger, parseTranscriptLine(line), origin);
     };
-    const scan = await scanLines(fh, start, st.size, options.chunkBytes ?? DEFAULT_CHUNK, feed);
-    if (options.includeUnterminated && scan.rest.length > 0) {
+    const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    const scan = await scanLines(fh, start, st.size, options.chunkBytes ?? DEFAULT_CHUNK, maxLineBytes, feed);
+    if (options.includeUnterminated && scan.restTooLong) scan.longLines += 1;
+    else if (options.includeUnterminated && scan.rest.length > 0) {
       const last = scan.rest.toString('utf8');
-      if (last.trim() !== '') {
+      if (overLong(last, maxLineBytes)) scan.longLines += 1;
+      else if (last.trim() !== '') {
         scan.lines += 1;
         feed(last);
       }
@@ -169,10 +247,21 @@ async function readOne(state: ReaderState, file: TranscriptSource, ledger: Ledge
     report.filesRead += 1;
     report.bytesRead += scan.bytesRead;
     report.lines += scan.lines;
+    report.longLines += scan.longLines;
     report.held += st.size - scan.consumed;
+  } catch (error) {
+    // A read that fails part way (EIO, EISDIR): what was fed stays, the ledger's dedup covers a retry.
+    if (!options.skipUnreadable) throw error;
+    report.unreadable.push({ path: file.path, error: errorText(error) });
   } finally {
     await fh.close();
   }
+}
+
+function errorText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = error instanceof Error ? error.message : String(error);
+  return code && !message.startsWith(code) ? `${code}: ${message}` : message;
 }
 
 /**
@@ -185,7 +274,7 @@ export async function readTranscripts(
   ledger: LedgerState,
   options: ReadOptions = {},
 ): Promise<ReadReport> {
-  const report: ReadReport = { files: files.length, filesRead: 0, bytesRead: 0, lines: 0, resets: 0, missing: 0, held: 0 };
+  const report: ReadReport = { files: files.length, filesRead: 0, bytesRead: 0, lines: 0, resets: 0, missing: 0, held: 0, longLines: 0, unreadable: [] };
   for (const file of files) await readOne(state, file, ledger, options, report);
   return report;
 }

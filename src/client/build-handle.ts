@@ -17,12 +17,13 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import type { Payload } from '@temporalio/common';
+import { ApplicationFailure, type Payload } from '@temporalio/common';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { idError } from '../core/config/names';
+import { OPERATOR_ACTION_FAILED } from '../core/operator-reply';
 import type { buildWorkflow } from '../workflows/build';
 import { BuildInput, BuildStatusView, buildWorkflowId, statusQuery } from '../workflows/definitions';
-import { connect, ConnectionSettings, settingsFromEnv } from './connection';
+import { connect, ConnectionSettings, settingsFromEnv, unreachableError } from './connection';
 import { UsageError } from './load-or-exit';
 import { firstLine } from './render/format';
 import { buildNameOfWorkflowId, type ExecutionInfo } from './render/status';
@@ -50,7 +51,7 @@ export async function withTemporal<T>(fn: (t: Temporal) => Promise<T>): Promise<
   try {
     connected = await connect(settings);
   } catch (err) {
-    throw new Error(`cannot reach Temporal at ${settings.address}: ${firstLine((err as Error).message)}`);
+    throw unreachableError(settings.address, err);
   }
   try {
     return await fn({ ...connected, settings });
@@ -84,9 +85,10 @@ export async function rpc<T>(t: Temporal, what: string, fn: () => Promise<T>, ms
   }
 }
 
-function grpcCode(err: unknown): number | undefined {
+/** The gRPC error in an error's cause chain: the transport's own account of what went wrong. */
+function grpcError(err: unknown): (Error & { code: number }) | undefined {
   for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
-    if (isGrpcServiceError(e)) return e.code;
+    if (isGrpcServiceError(e)) return e;
   }
   return undefined;
 }
@@ -94,13 +96,21 @@ function grpcCode(err: unknown): number | undefined {
 /** Any failure of a Temporal call as a one-line error; UsageError when the input was at fault. */
 export function cliError(t: Temporal, err: unknown, what: string, ms: number, hint = ''): Error {
   if (err instanceof UsageError) return err;
+  // An accepted command whose effect failed (the nudge could not be typed) is a runtime failure.
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === OPERATOR_ACTION_FAILED) {
+    return new Error(firstLine(err.cause.message));
+  }
   if (err instanceof WorkflowUpdateFailedError) return new UsageError(firstLine(err.cause?.message ?? err.message));
   if (isGrpcDeadlineError(err) || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     return new Error(`${what}: no answer within ${ms / 1000} s${hint ? ` (${hint})` : ''}`);
   }
-  const code = grpcCode(err);
-  if (code === 14) return new Error(`cannot reach Temporal at ${t.settings.address}: ${firstLine((err as Error).message)}`);
-  return new Error(`${what}: ${firstLine(err instanceof Error ? err.message : String(err))}`);
+  const grpc = grpcError(err);
+  const message = firstLine(err instanceof Error ? err.message : String(err));
+  if (!grpc) return new Error(`${what}: ${message}`);
+  // The SDK's own message ("Failed to start Workflow") says nothing of why, or of which server: add both.
+  const cause = grpc === err ? '' : `: ${firstLine(grpc.message)}`;
+  if (grpc.code === 14) return new Error(`cannot reach Temporal at ${t.settings.address}: ${message}${cause}`);
+  return new Error(`${what}: ${message}${cause} (Temporal at ${t.settings.address})`);
 }
 
 export type BuildHandle = WorkflowHandle<typeof buildWorkflow>;

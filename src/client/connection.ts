@@ -25,6 +25,12 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Connectio
   };
 }
 
+/** A failed connection as one line that names the address it tried: `cannot reach Temporal at ADDR: why`. */
+export function unreachableError(address: string, err: unknown): Error {
+  const why = (err instanceof Error ? err.message : String(err)).split('\n').find((l) => l.trim() !== '') ?? '';
+  return new Error(`cannot reach Temporal at ${address}: ${why.trim()}`);
+}
+
 export async function connect(settings: ConnectionSettings = settingsFromEnv()): Promise<{ connection: Connection; client: Client }> {
   const connection = await Connection.connect({
     address: settings.address,

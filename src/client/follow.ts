@@ -3,6 +3,7 @@ import { describeEvent, type StewardEvent } from '../core/events';
 import type { buildWorkflow } from '../workflows/build';
 import type { BuildResult, BuildStatusView } from '../workflows/definitions';
 import { statusQuery } from '../workflows/definitions';
+import { formatSeconds } from './render/format';
 
 export interface FollowOptions {
   pollMs?: number;
@@ -61,7 +62,13 @@ export function followBuild(
   return followEvents(handle, (e) => print(describeEvent(e)), { pollMs });
 }
 
+/**
+ * One line for a build's result. "in …" is the build's wall time, from its start (across
+ * continue-as-new) to its end; a result from before that was reported gives the phases' sum.
+ */
 export function describeResult(r: BuildResult): string {
   const phases = r.phases.map((p) => `${p.id} ${(p.durationMs / 1000).toFixed(1)}s`).join(', ');
-  return `build ${r.build} ${r.status}: ${r.phases.length} phase(s) [${phases}] in ${(r.totalDurationMs / 1000).toFixed(1)}s`;
+  const ms = r.wallTimeMs ?? r.totalDurationMs;
+  const took = ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : formatSeconds(ms / 1000);
+  return `build ${r.build} ${r.status}: ${r.phases.length} phase(s) [${phases}] in ${took}`;
 }

@@ -9,6 +9,8 @@ import { registerOperateCommands } from './commands/operate';
 import { registerLogCommand } from './commands/log';
 import { registerCiCommands } from './commands/ci';
 import { registerHookCommand } from './commands/hook';
+import { registerModelStandinCommand } from './commands/model-standin';
+import { registerDoctorCommand } from './commands/doctor';
 
 export function stewardProgram(): Command {
   const program = new Command('steward')
@@ -36,11 +38,25 @@ export function stewardProgram(): Command {
   registerLogCommand(program);
   registerCiCommands(program);
   registerHookCommand(program);
+  registerModelStandinCommand(program);
+  registerDoctorCommand(program);
   return program;
+}
+
+/**
+ * `steward … | head`: once the reader of stdout has gone, there is nobody left to tell anything,
+ * so the command ends quietly (exit 0) instead of dying on an EPIPE stack trace.
+ */
+export function exitQuietlyOnClosedPipe(stream: NodeJS.WritableStream = process.stdout, exit: (code: number) => void = (code) => process.exit(code)): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    exit(0);
+  });
 }
 
 /** Exit codes: 0 ok, 1 runtime error, 2 usage or bad input. One line per error, no stack trace. */
 export async function runProgramMain(program: Command, argv: string[]): Promise<void> {
+  exitQuietlyOnClosedPipe();
   exitOverrideAll(program);
   try {
     await program.parseAsync(argv);

@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pino from 'pino';
 import { installRuntime } from '../workers/runtime';
-import { connect, settingsFromEnv } from './connection';
+import { connect, settingsFromEnv, unreachableError } from './connection';
 import { startDevServer, DevServer } from './dev-server';
 import { startBuild } from './start-build';
 import { describeResult, followBuild } from './follow';
@@ -58,7 +58,9 @@ export async function up(configFile: string, print: (line: string) => void, opts
   installRuntime(pino({ name: 'steward-worker' }, pino.destination({ dest: logFile, sync: false })));
   print(`worker log: ${logFile}`);
   const settings = settingsFromEnv();
-  const native = await NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey });
+  const native = await NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey }).catch((err: unknown) => {
+    throw unreachableError(settings.address, err);
+  });
   const workers = await createStewardWorkers({ connection: native, namespace: settings.namespace, hostId: hostId(), tmuxSocket: process.env.STEWARD_TMUX_SOCKET || undefined });
   const running = runWorkers(workers);
   const { client, connection } = await connect(settings);

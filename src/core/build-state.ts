@@ -85,6 +85,11 @@ export interface BuildState {
   hostLost: boolean;
   events: StewardEvent[];
   eventSeq: number;
+  /**
+   * Epoch ms at which the build started: its first run, carried across continue-as-new. Absent in
+   * states from before it existed: read it with `buildStartedAt`.
+   */
+  startedAt?: number;
 }
 
 /** How many recent events the workflow keeps for `status` and `--follow`; the log file has all. */
@@ -100,4 +105,19 @@ export function currentPhaseId(state: BuildState): string | null {
 
 export function sequenceComplete(state: BuildState): boolean {
   return state.phaseIndex >= phases(state).length;
+}
+
+/**
+ * When the build started, across continue-as-new. A state from before `startedAt` existed started
+ * when its first phase did (a fresh build starts its first phase at once), or, with no phase
+ * completed yet, when its current one did.
+ */
+export function buildStartedAt(state: BuildState): number {
+  return state.startedAt ?? state.completedPhases[0]?.startedAt ?? state.phaseStartedAt;
+}
+
+/** The build's wall time up to `now`: from its real start, not the sum of its phases. */
+export function buildTiming(state: BuildState, now: number): { startedAt: number; endedAt: number; wallTimeMs: number } {
+  const startedAt = buildStartedAt(state);
+  return { startedAt, endedAt: now, wallTimeMs: Math.max(0, now - startedAt) };
 }

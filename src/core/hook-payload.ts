@@ -24,6 +24,7 @@
  *   so the message text is the fallback: "Claude needs your permission to use …" and "Claude is
  *   waiting for your input".
  * - `SessionStart` adds `source` (`startup`, `resume`, `clear`, `compact`) and `model`.
+ * - `PermissionRequest` adds `tool_name` and `tool_input`; it fires as the dialog is drawn.
  * Any other event (or an unknown notification type) is reported as `other`, named in `message`.
  */
 import type { AgentHookEvent, AgentHookKind } from './hook-event';
@@ -86,6 +87,7 @@ export function parseHookPayload(text: string, agent: string, now: number, optio
     'error_details',
     'source',
     'model',
+    'tool_name',
   ];
   for (const key of stringFields) {
     if (key in fields && fields[key] !== null && typeof fields[key] !== 'string') {
@@ -118,7 +120,7 @@ export function parseHookPayload(text: string, agent: string, now: number, optio
     case 'Stop': {
       const last = str('last_assistant_message');
       if (last !== undefined && last.length <= LIMIT_BANNER_MAX) {
-        const limit = findLastLimitMessage(last, now, zone);
+        const limit = findLastLimitMessage(last, now, zone, 'message');
         if (limit) return event('rate_limit', last, limit.resetAt);
       }
       return event('stop', last);
@@ -128,7 +130,7 @@ export function parseHookPayload(text: string, agent: string, now: number, optio
       const details = str('error_details');
       const last = str('last_assistant_message');
       // The reset time may sit in either text; the message shown is the rendered error itself.
-      const limit = findLastLimitMessage([last, details].filter(Boolean).join('\n'), now, zone);
+      const limit = findLastLimitMessage([last, details].filter(Boolean).join('\n'), now, zone, 'message');
       if (error === 'rate_limit' || limit) {
         return event('rate_limit', last ?? limit?.text ?? details ?? 'rate_limit', limit?.resetAt);
       }
@@ -143,6 +145,12 @@ export function parseHookPayload(text: string, agent: string, now: number, optio
         if (IDLE_TEXT.test(message)) return event('idle_prompt', message);
       }
       return event('other', `Notification ${type ?? 'untyped'}: ${message ?? 'no message'}`);
+    }
+    case 'PermissionRequest': {
+      const tool = str('tool_name') ?? 'a tool';
+      const input = fields.tool_input;
+      const detail = input && typeof input === 'object' ? oneLine(JSON.stringify(input)).slice(0, 200) : '';
+      return event('permission_prompt', `permission dialog for ${tool}${detail ? ` ${detail}` : ''}`);
     }
     case 'SessionStart': {
       const source = str('source');

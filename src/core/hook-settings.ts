@@ -16,6 +16,8 @@
  *   reaches the build: an authentication or billing failure stalls an agent just as surely.
  * - `SessionStart` matches on how the session started; no matcher, so startup, resume, /clear and
  *   compaction all report (a /clear starts a new session id).
+ * - `PermissionRequest` matches on the tool name; no matcher, so every dialog reports. Async, it
+ *   cannot answer the dialog, and must not: an operator does.
  *
  * The command needs no arguments: "Handlers run in the current directory with Claude Code's
  * environment", which Claude Code inherits from the agent's tmux session, where Steward sets
@@ -32,8 +34,12 @@
  * - `timeout` (seconds; command default 600) bounds it even if something hangs.
  */
 
-/** The events `steward hook` understands (see src/core/hook-payload.ts). */
-export const HOOK_EVENTS = ['Stop', 'StopFailure', 'Notification', 'SessionStart'] as const;
+/**
+ * The events `steward hook` understands (see src/core/hook-payload.ts). `PermissionRequest` fires
+ * the moment a permission dialog is drawn (the `permission_prompt` notification only ~6 s later):
+ * the build must know before its next ping could be typed into the dialog.
+ */
+export const HOOK_EVENTS = ['Stop', 'StopFailure', 'Notification', 'SessionStart', 'PermissionRequest'] as const;
 export type StewardHookEvent = (typeof HOOK_EVENTS)[number];
 
 /** Notification types that tell the build something; others (auth_success, …) are not hooked. */
@@ -116,6 +122,53 @@ export function hookSettings(stewardCommand: string, options: HookSettingsOption
       StopFailure: [group()],
       Notification: NOTIFICATION_MATCHERS.map((type) => group(type)),
       SessionStart: [group()],
+      PermissionRequest: [group()],
     },
   };
+}
+
+/**
+ * The release each hooked event first appeared in. An older Claude Code rejects a
+ * settings file that names an event it lacks — the whole file, hooks and all, behind a "Settings
+ * Error" dialog at start — so a launch drops what the installed release does not know.
+ * Checked: 2.0.77 knows PermissionRequest but not StopFailure; StopFailure arrived after 2.1.50.
+ */
+const SINCE: Record<StewardHookEvent, [number, number, number]> = {
+  Stop: [0, 0, 0],
+  Notification: [0, 0, 0],
+  SessionStart: [0, 0, 0],
+  PermissionRequest: [2, 0, 77],
+  StopFailure: [2, 1, 51],
+};
+
+/** "2.1.332 (Claude Code)" → [2, 1, 332]; null when it is not a version. */
+export function parseClaudeVersion(text: string | null): [number, number, number] | null {
+  const m = text ? /(\d+)\.(\d+)\.(\d+)/.exec(text) : null;
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+}
+
+function atLeast(v: [number, number, number], min: [number, number, number]): boolean {
+  for (let i = 0; i < 3; i++) if (v[i] !== min[i]) return v[i]! > min[i]!;
+  return true;
+}
+
+/**
+ * `args` with its `--settings` JSON cut down to what Claude Code `version` knows (unknown
+ * version: unchanged). Other arguments, and a `--settings` that is not Steward's JSON, pass as given.
+ */
+export function hookArgsForVersion(args: readonly string[], version: string | null): string[] {
+  const v = parseClaudeVersion(version);
+  const at = args.indexOf('--settings');
+  if (!v || at < 0 || at + 1 >= args.length) return [...args];
+  let settings: ClaudeHookSettings;
+  try {
+    settings = JSON.parse(args[at + 1]!) as ClaudeHookSettings;
+  } catch {
+    return [...args];
+  }
+  if (typeof settings?.hooks !== 'object' || settings.hooks === null) return [...args];
+  const hooks = Object.fromEntries(
+    Object.entries(settings.hooks).filter(([event]) => !(event in SINCE) || atLeast(v, SINCE[event as StewardHookEvent])),
+  );
+  return [...args.slice(0, at + 1), JSON.stringify({ ...settings, hooks }), ...args.slice(at + 2)];
 }

@@ -52,5 +52,6 @@ export function initialBuildState(args: {
     hostLost: false,
     events: [],
     eventSeq: 0,
+    startedAt: args.now,
   };
 }

@@ -10,6 +10,8 @@ export interface LaunchSpec {
   args: string[];
   env: Record<string, string>;
   submitKey: string;
+  /** Start-up dialogs the launch may answer (Claude Code's folder trust, bypass-mode warning); others escalate. */
+  answers?: { trust: boolean; bypass: boolean };
 }
 
 function dirname(file: string): string {
@@ -17,8 +19,13 @@ function dirname(file: string): string {
   return cut > 0 ? file.slice(0, cut) : '/';
 }
 
-/** The command `claude --settings` hooks run: Steward's bin dir is on every agent's PATH (src/activities/agent-session.ts). */
-export const AGENT_HOOK_COMMAND = 'steward';
+/**
+ * The command `claude --settings` hooks run: the absolute path of Steward's own `steward`, from
+ * STEWARD_BIN, which the launch sets on every agent's session (src/activities/agent-session.ts).
+ * Never a bare `steward`: tmux gives a new session its client's PATH, not the one it was passed,
+ * and an async hook's "not found" fails silently.
+ */
+export const AGENT_HOOK_COMMAND = '"$STEWARD_BIN/steward"';
 
 /** Whether the backend runs Claude Code: its command is `claude`, by name or by path. */
 export function isClaudeBackend(backend: Pick<BackendConfig, 'command'>): boolean {
@@ -67,5 +74,6 @@ export function launchSpec(config: StewardConfig, agent: AgentConfig, sessionId:
       STEWARD_TRANSCRIPTS: transcriptsDir(config, agent),
     },
     submitKey: backend.submit_key,
+    answers: { trust: backend.trust_workdir === true, bypass: backend.accept_bypass_mode === true },
   };
 }

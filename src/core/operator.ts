@@ -8,6 +8,7 @@ import { phaseAdvanceDecision, sequenceResumeDecision } from './phase-advance';
 import { launchPrompt, phaseKickoff } from './prompts';
 import { newAgentState } from './initial-state';
 import { holdMessage } from './supervision/held-messages';
+import { capText, MAX_REASON_BYTES } from './config/limits';
 
 /** What an operator asks of a running build (through updates; `steward` and `temporal` CLIs). */
 export type OperatorCommand =
@@ -77,8 +78,11 @@ export function operatorCommandProblem(state: BuildState, cmd: OperatorCommand):
 export function operatorDecision(state: BuildState, cmd: OperatorCommand, now: number, newSessionId: string): OperatorOutcome {
   const none = { actions: [] as PlannedAction[], events: [] as NewEvent[] };
   switch (cmd.type) {
-    case 'pause':
-      return { ...none, state: { ...state, status: 'paused', operatorPaused: true }, events: [{ type: 'paused', message: cmd.reason }], reply: `paused: ${cmd.reason}` };
+    case 'pause': {
+      // The reason is kept in the build's events (and every status query and continue-as-new): cut a long one.
+      const reason = capText(cmd.reason, MAX_REASON_BYTES);
+      return { ...none, state: { ...state, status: 'paused', operatorPaused: true }, events: [{ type: 'paused', message: reason }], reply: `paused: ${reason}` };
+    }
     case 'resume':
       return resume(state);
     case 'advance': {

@@ -10,6 +10,13 @@ export interface AgentObservation {
   tail: string;
   /** tmux #{window_activity}, epoch seconds. */
   windowActivity: number | null;
+  /** Digest of `tail` (`textDigest`). */
+  digest?: string;
+  /**
+   * The pane shows what it showed last time (the digest the request named): `tail` is left out
+   * of the activity's result to keep the history small, and `restorePanes` puts it back.
+   */
+  unchanged?: true;
 }
 
 export interface RepoObservation {
@@ -40,4 +47,28 @@ export interface Snapshot {
   config: ConfigChange | null;
   /** Cumulative per-agent token totals from the agents' transcripts; null when unreadable. */
   tokens: AgentTokenTotals | null;
+}
+
+/** Each agent's last full pane text and its digest, kept in workflow memory (rebuilt by replay). */
+export type KnownPanes = Record<string, { digest: string; tail: string }>;
+
+/** The digests to name in the next observe request: a pane still showing that text comes back without it. */
+export function paneDigests(known: KnownPanes): Record<string, string> {
+  return Object.fromEntries(Object.entries(known).map(([name, pane]) => [name, pane.digest]));
+}
+
+/**
+ * The snapshot with every left-out pane text put back from `known`, and what is known now. A pane
+ * reported unchanged that is not known (cannot happen unless the request named a digest it had
+ * not got) reads as empty, which no rule acts on.
+ */
+export function restorePanes(snapshot: Snapshot, known: KnownPanes): { snapshot: Snapshot; known: KnownPanes } {
+  const agents: Snapshot['agents'] = {};
+  const next: KnownPanes = {};
+  for (const [name, observation] of Object.entries(snapshot.agents)) {
+    const tail = observation.unchanged ? (known[name]?.tail ?? '') : observation.tail;
+    agents[name] = { ...observation, tail };
+    if (observation.alive && observation.digest !== undefined) next[name] = { digest: observation.digest, tail };
+  }
+  return { snapshot: { ...snapshot, agents }, known: next };
 }

@@ -10,6 +10,7 @@ import { holdMessagesForBlockedAgents, superviseAgents } from './supervision';
 import { serviceDecision } from './services';
 import type { TokenRecord } from './tokens/accounting';
 import { tokenDecision } from './token-decision';
+import { parkHeldForUnreachable, restoreParked } from './undelivered';
 
 export interface TickDecision {
   state: BuildState;
@@ -31,11 +32,21 @@ function withObservedAgents(state: BuildState, snap: Snapshot): BuildState {
   return { ...state, agents };
 }
 
+export interface TickOptions {
+  /**
+   * Held messages of an agent observed dead wait until it is back (`parkHeldForUnreachable`)
+   * instead of being released into a session that is not there. The workflow sets it behind the
+   * `undelivered-handoffs-pending` patch; without it, held messages go out once the agent is not
+   * at a permission prompt, as before.
+   */
+  heldWaitForLiveAgent?: boolean;
+}
+
 /**
  * One supervision tick: (state, snapshot, now) → next state, effects and events. Pure.
  * `newSessionId` names a relaunched agent's fresh transcript session (the workflow's uuid4).
  */
-export function decideTick(state: BuildState, snap: Snapshot, now: number, newSessionId: () => string): TickDecision {
+export function decideTick(state: BuildState, snap: Snapshot, now: number, newSessionId: () => string, options: TickOptions = {}): TickDecision {
   let next = withObservedAgents(state, snap);
   const actions: PlannedAction[] = [];
   const events: NewEvent[] = [];
@@ -99,8 +110,9 @@ export function decideTick(state: BuildState, snap: Snapshot, now: number, newSe
   actions.push(...tokens.actions);
   events.push(...tokens.events);
 
-  const held = holdMessagesForBlockedAgents(next, snap, actions);
-  next = { ...next, agents: held.agents };
+  const parked = options.heldWaitForLiveAgent ? parkHeldForUnreachable(next, snap, actions) : { state: next, parked: {} };
+  const held = holdMessagesForBlockedAgents(parked.state, snap, actions);
+  next = { ...next, agents: restoreParked(held.agents, parked.parked) };
   events.push(...held.events);
   return { state: next, actions: held.actions, events, tokenRecords: tokens.records };
 }

@@ -1,7 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { installRuntime } from './runtime';
 import pino from 'pino';
-import { settingsFromEnv } from '../client/connection';
+import { settingsFromEnv, unreachableError } from '../client/connection';
 import { hostId } from './host-id';
 import { createStewardWorkers, runWorkers } from './worker';
 
@@ -11,7 +11,9 @@ export async function runWorkerProcess(): Promise<void> {
   const settings = settingsFromEnv();
   const id = hostId();
   installRuntime(logger);
-  const connection = await NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey });
+  const connection = await NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey }).catch((err: unknown) => {
+    throw unreachableError(settings.address, err);
+  });
   const workers = await createStewardWorkers({
     connection,
     namespace: settings.namespace,

@@ -4,9 +4,10 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
-  continueAsNew,
   isCancellation,
   log,
+  makeContinueAsNewFunc,
+  patched,
   proxyActivities,
   RetryPolicy,
   setCurrentDetails,
@@ -20,14 +21,17 @@ import type { ObserveRequest } from '../activities/observe';
 import type { Action, PlannedAction } from '../core/actions';
 import { serviceLaunchSpec } from '../core/services';
 import type { BudgetConfig, PhaseConfig } from '../core/config/types';
-import { BuildState, currentPhaseId, phases, RECENT_EVENTS, sequenceComplete } from '../core/build-state';
+import { BuildState, buildStartedAt, buildTiming, currentPhaseId, phases, RECENT_EVENTS, sequenceComplete } from '../core/build-state';
+import { webUiUpdate, WebUiView } from '../core/build-details';
 import { configReloadDecision } from '../core/config-reload';
-import type { NewEvent, StewardEvent } from '../core/events';
+import { EffectFailure, effectChains, EffectResult, effectOutcomes } from '../core/effects';
+import { NewEvent, stampEvents, StewardEvent } from '../core/events';
 import type { AgentHookEvent } from '../core/hook-event';
 import { initialBuildState } from '../core/initial-state';
 import { launchSpec } from '../core/launch';
 import { OperatorCommand, operatorCommandProblem, operatorDecision } from '../core/operator';
-import type { Snapshot } from '../core/snapshot';
+import { OperatorReply, operatorReply } from '../core/operator-reply';
+import { KnownPanes, paneDigests, restorePanes, Snapshot } from '../core/snapshot';
 import { decideTick } from '../core/tick';
 import { applyHookEvent } from '../core/supervision';
 import { shouldFetch } from '../core/fetch-backoff';
@@ -37,6 +41,7 @@ import {
   advanceUpdate,
   appendPhasesUpdate,
   BuildInput,
+  BuildMemo,
   BuildResult,
   EscalationSearchAttribute,
   hookSignal,
@@ -60,6 +65,16 @@ type InboxItem =
   | { type: 'operator'; id: number; cmd: OperatorCommand };
 
 /**
+ * Patch ids (docs/versioning.md). Runs recorded before them replay the old path.
+ * - effects-per-agent: a tick's effects run as one chain per tmux session, the chains concurrently
+ *   (they were one sequence).
+ * - undelivered-handoffs-pending: a handoff ping whose agent's session was gone is held until the
+ *   agent is back, and held messages wait for a live agent (they were dropped / released at once).
+ */
+export const EFFECTS_PER_AGENT_PATCH = 'effects-per-agent';
+export const UNDELIVERED_PENDING_PATCH = 'undelivered-handoffs-pending';
+
+/**
  * One build: a phase sequence supervised tick by tick. Each tick observes the world once, lets
  * src/core decide, then performs the decided effects. Handlers only enqueue; the loop does the work.
  */
@@ -75,7 +90,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       sessionIds: Object.fromEntries(input.config.agents.map((a) => [a.name, uuid4()])),
     });
   const inbox: InboxItem[] = [];
-  const replies = new Map<number, { ok: boolean; text: string }>();
+  const replies = new Map<number, OperatorReply>();
   let nextCommandId = 0;
 
   // ---- handlers: registered first, they only enqueue ----
@@ -96,7 +111,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     await condition(() => replies.has(id));
     const reply = replies.get(id)!;
     replies.delete(id);
-    if (!reply.ok) throw ApplicationFailure.nonRetryable(reply.text, 'InvalidOperatorCommand');
+    if (!reply.ok) throw ApplicationFailure.nonRetryable(reply.text, reply.failureType);
     return reply.text;
   };
   const validate = (cmd: OperatorCommand) => {
@@ -152,7 +167,8 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
 
   // ---- effects ----
   const emit = (events: NewEvent[]): StewardEvent[] => {
-    const stamped = events.map((e) => ({ ...e, seq: ++state.eventSeq, at: Date.now() }));
+    // Each event keeps the time it happened (stampEvents); one that does not say is stamped now.
+    const stamped = events.map((e) => ({ ...e, seq: ++state.eventSeq, at: e.at ?? Date.now() }));
     state.events = [...state.events, ...stamped].slice(-RECENT_EVENTS);
     return stamped;
   };
@@ -183,45 +199,61 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     if (action.type === 'launch') await launchAgent.executeWithOptions(options, [{ spec, fresh: action.fresh, prompt: action.prompt }]);
     else await host.sendToAgent.executeWithOptions(options, [{ session: spec.session, text: action.text, submitKey: spec.submitKey }]);
   };
-  const perform = async (planned: PlannedAction[]): Promise<NewEvent[]> => {
-    const outcomes: NewEvent[] = [];
-    for (const p of planned) {
-      try {
-        await act(p.action, activitySummary(p));
-        outcomes.push(p.event);
-      } catch (err) {
-        outcomes.push({ type: 'action_failed', agent: p.action.agent, message: `${p.action.type}: ${rootMessage(err)}` });
-      }
+  // Each effect's result says when it finished, so its event is stamped then, not at the tick's end.
+  const performOne = async (p: PlannedAction): Promise<EffectResult> => {
+    try {
+      await act(p.action, activitySummary(p));
+      return { planned: p, ok: true, at: Date.now() };
+    } catch (err) {
+      return { planned: p, ok: false, failure: effectFailure(err), at: Date.now() };
     }
-    return outcomes;
   };
-  const publish = () => {
-    const escalated = Object.entries(state.agents).filter(([, a]) => a.crashLooped).map(([n]) => `crash-loop:${n}`);
-    if (state.budgetPaused) escalated.push('budget');
-    if (state.hostLost) escalated.push(`host-lost:${state.hostId}`);
-    upsertSearchAttributes([
-      { key: PhaseSearchAttribute, value: currentPhaseId(state) ?? 'complete' },
-      { key: StatusSearchAttribute, value: state.status },
-      { key: ProjectSearchAttribute, value: state.config.name },
-      { key: EscalationSearchAttribute, value: escalated.length ? escalated.join(',') : 'none' },
-    ]);
-    setCurrentDetails(currentDetails(state));
+  const performChain = async (chain: PlannedAction[]): Promise<EffectResult[]> => {
+    const results: EffectResult[] = [];
+    for (const p of chain) results.push(await performOne(p));
+    return results;
+  };
+  // One chain per tmux session, in planned order; the chains run concurrently, so one agent's slow
+  // or failing launch holds up no other agent's pings, nudges or launches.
+  const perform = async (planned: PlannedAction[]): Promise<EffectResult[]> => {
+    if (!planned.length) return [];
+    if (!patched(EFFECTS_PER_AGENT_PATCH)) return performChain(planned);
+    return (await Promise.all(effectChains(state.config, planned).map(performChain))).flat();
+  };
+  // The Web UI: search attributes when status, phase or an escalation changed; details whenever
+  // what they show changed. `shown: null` publishes both.
+  let shown: WebUiView | null = null;
+  const publish = (always = true) => {
+    const update = webUiUpdate(always ? null : shown, state);
+    shown = update.view;
+    if (update.attributes) {
+      upsertSearchAttributes([
+        { key: PhaseSearchAttribute, value: update.attributes.phase },
+        { key: StatusSearchAttribute, value: update.attributes.status },
+        { key: ProjectSearchAttribute, value: update.attributes.project },
+        { key: EscalationSearchAttribute, value: update.attributes.escalation },
+      ]);
+    }
+    if (update.details !== null) setCurrentDetails(update.details);
   };
 
   // ---- the supervision loop ----
   let observeError: string | null = null;
+  // Pane texts already seen: an unchanged pane is not sent again (history stays small on idle ticks).
+  let knownPanes: KnownPanes = {};
   const observeOnce = async (waitMs: number): Promise<Snapshot | null> => {
     const scope = new CancellationScope();
-    const pending = scope.run(() => observer(waitMs)(observeRequest(state, waitMs)));
+    const pending = scope.run(() => observer(waitMs)({ ...observeRequest(state, waitMs), paneDigests: paneDigests(knownPanes) }));
     pending.catch(() => undefined);
     if (waitMs > 0) {
       await Promise.race([pending.then(() => undefined, () => undefined), condition(() => inbox.length > 0)]);
       if (inbox.length > 0) scope.cancel();
     }
     try {
-      const snapshot = await pending;
+      const restored = restorePanes(await pending, knownPanes);
+      knownPanes = restored.known;
       observeError = null;
-      return snapshot;
+      return restored.snapshot;
     } catch (err) {
       if (!isCancellation(err)) {
         observeError = rootMessage(err);
@@ -235,14 +267,19 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
   publish();
 
   for (;;) {
-    const before = JSON.stringify([state.status, state.phaseIndex, state.budgetPaused, state.hostLost, Object.values(state.agents).map((a) => a.crashLooped)]);
     // Signals wake the loop at once: an observe waiting out the interval is cancelled and redone now.
     const snapshot = (inbox.length ? null : await observeOnce(state.config.watchdog.signal_interval)) ?? (await observeOnce(0));
+    // The tick's decisions are made now: their events are stamped with this time.
+    const decidedAt = Date.now();
+    const holdPending = patched(UNDELIVERED_PENDING_PATCH);
 
     const events: NewEvent[] = [];
     const planned: PlannedAction[] = [];
-    // Operator replies are released after the tick's effects, so an update returns once it is done.
-    const answered: [number, { ok: boolean; text: string }][] = [];
+    // Operator replies are released after the tick's effects, so an update returns once it is done,
+    // and says how its effects went.
+    const answered: [number, OperatorReply][] = [];
+    const operated: { id: number; cmd: OperatorCommand; reply: string; actions: PlannedAction[] }[] = [];
+    const repliesAfter = (results: EffectResult[]) => operated.map((o): [number, OperatorReply] => [o.id, operatorReply(o.cmd, o.reply, o.actions, results)]);
     let stopReason: string | null = null;
     for (const item of inbox.splice(0)) {
       if (item.type === 'stop') stopReason = item.reason;
@@ -259,20 +296,20 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       else if (item.type === 'operator') {
         const problem = operatorCommandProblem(state, item.cmd);
         if (problem) {
-          answered.push([item.id, { ok: false, text: problem }]);
+          answered.push([item.id, { ok: false, text: problem, failureType: 'InvalidOperatorCommand' }]);
           continue;
         }
         const outcome = operatorDecision(state, item.cmd, Date.now(), uuid4());
         state = outcome.state;
         events.push(...outcome.events);
         planned.push(...outcome.actions);
-        answered.push([item.id, { ok: true, text: outcome.reply }]);
+        operated.push({ id: item.id, cmd: item.cmd, reply: outcome.reply, actions: outcome.actions });
       }
     }
     if (stopReason !== null) {
       state.status = 'stopped';
-      await record([...events, { type: 'stopped', message: stopReason }]);
-      answered.forEach(([id, reply]) => replies.set(id, reply));
+      await record(stampEvents([...events, { type: 'stopped', message: stopReason }], decidedAt));
+      [...answered, ...repliesAfter([])].forEach(([id, r]) => replies.set(id, r));
       break;
     }
 
@@ -289,21 +326,23 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       state = reload.state;
       events.push(...reload.events);
       planned.push(...reload.actions);
-      const decision = decideTick(state, snapshot, Date.now(), uuid4);
+      const decision = decideTick(state, snapshot, Date.now(), uuid4, { heldWaitForLiveAgent: holdPending });
       state = decision.state;
       events.push(...decision.events);
       planned.push(...decision.actions);
       if (decision.tokenRecords.length) {
         await host.appendTokenLog({ file: tokenLogFile(state.config), records: decision.tokenRecords }).catch((err: Error) => {
           // The records stay in state (status, `steward tokens`); only the file misses them.
-          events.push({ type: 'action_failed', message: `token log not written: ${rootMessage(err)}` });
+          events.push({ type: 'action_failed', message: `token log not written: ${rootMessage(err)}`, at: Date.now() });
         });
       }
     }
-    events.push(...(await perform(planned)));
-    await record(events);
-    answered.forEach(([id, reply]) => replies.set(id, reply));
-    if (JSON.stringify([state.status, state.phaseIndex, state.budgetPaused, state.hostLost, Object.values(state.agents).map((a) => a.crashLooped)]) !== before) publish();
+    const results = await perform(planned);
+    const effects = effectOutcomes(state, results, { holdPending });
+    state = effects.state;
+    await record([...stampEvents(events, decidedAt), ...effects.events]);
+    [...answered, ...repliesAfter(results)].forEach(([id, r]) => replies.set(id, r));
+    publish(false);
 
     if (sequenceComplete(state) && !supervisesAfterCompletion(state)) {
       state.status = 'completed';
@@ -313,7 +352,9 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     // the inbox is not carried, and an update waiting on it would never be answered. Otherwise
     // the next tick drains the inbox and this is tried again (the suggestion stays).
     if (workflowInfo().continueAsNewSuggested && inbox.length === 0 && allHandlersFinished()) {
-      await continueAsNew<typeof buildWorkflow>({ ...input, config: state.config, configHash: state.configHash, state });
+      // The memo carries the build's start to the next run, for `steward list`.
+      const memo = { startedAt: buildStartedAt(state) } satisfies BuildMemo;
+      await makeContinueAsNewFunc<typeof buildWorkflow>({ memo })({ ...input, config: state.config, configHash: state.configHash, state });
     }
   }
 
@@ -324,7 +365,17 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     status: state.status,
     phases: state.completedPhases,
     totalDurationMs: state.completedPhases.reduce((sum, p) => sum + p.durationMs, 0),
+    ...buildTiming(state, Date.now()),
   };
+}
+
+/** What the workflow knows of an activity's failure: its innermost cause's type and message. */
+function effectFailure(err: unknown): EffectFailure {
+  let type: string | undefined;
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e instanceof ApplicationFailure && e.type) type = e.type;
+  }
+  return { type, message: rootMessage(err) };
 }
 
 /** An activity's failure says "Activity task failed"; what went wrong is in its innermost cause. */
@@ -342,18 +393,6 @@ function activitySummary(p: PlannedAction): string {
 /** Persistent agents and services outlive the phase sequence; a build of loops ends with it. */
 function supervisesAfterCompletion(state: BuildState): boolean {
   return state.config.services.length > 0 || state.config.agents.some((a) => a.kind === 'persistent');
-}
-
-function currentDetails(state: BuildState): string {
-  const phase = currentPhaseId(state) ?? 'complete';
-  const agents = Object.entries(state.agents)
-    .map(([name, a]) => `${name}: ${a.alive ? 'alive' : 'down'}${a.crashLooped ? ' CRASH-LOOP' : ''}${a.rateLimitedUntil ? ' rate-limited' : ''}`)
-    .join(', ');
-  const last = state.events[state.events.length - 1];
-  return (
-    `**${state.config.name}** — ${state.status}, phase ${phase} (${Math.min(state.phaseIndex + 1, phases(state).length)}/${phases(state).length})\n\n` +
-    `Agents: ${agents || 'none'}\n\nLast: ${last ? `${last.type} ${last.agent ?? ''} ${last.message}` : '—'}`
-  );
 }
 
 function observeRequest(state: BuildState, waitMs: number): ObserveRequest {
@@ -382,6 +421,7 @@ function statusView(state: BuildState) {
   const { config: _config, ...rest } = state;
   return {
     ...rest,
+    startedAt: buildStartedAt(state),
     phase: currentPhaseId(state),
     phaseCount: phases(state).length,
     phases: phases(state).map((p) => ({ id: p.id, status: p.status })),

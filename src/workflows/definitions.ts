@@ -36,10 +36,23 @@ export interface BuildResult {
   build: string;
   status: BuildState['status'];
   phases: PhaseRecord[];
+  /** The sum of the completed phases' durations. */
   totalDurationMs: number;
+  /** Epoch ms: the build's start (its first run's, across continue-as-new) and end. Absent from older results. */
+  startedAt?: number;
+  endedAt?: number;
+  /** The build's wall time, start to end. Absent from older results. */
+  wallTimeMs?: number;
+}
+
+/** The memo a continued run carries: when the build started (epoch ms), for `steward list`. */
+export interface BuildMemo {
+  startedAt?: number;
 }
 
 export type BuildStatusView = Omit<BuildState, 'config'> & {
+  /** When the build started, across continue-as-new (epoch ms). */
+  startedAt: number;
   phase: string | null;
   phaseCount: number;
   phases: { id: string; status: string }[];

@@ -96,7 +96,8 @@ export class BuildHarness {
     await this.tmux.killServer();
     await this.native?.close();
     await this.connection.close();
-    await rm(this.dir, { recursive: true, force: true });
+    // An agent killed with the server may still be writing its files (Claude Code's config) for a moment.
+    await rm(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
 

@@ -257,6 +257,27 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
     },
   },
   {
+    name: 'undelivered',
+    covers: "an agent's session gone: an operator's nudge to it fails (OperatorActionFailed); a claim ping to it stays pending (message_held) and is typed once after the heal that a config edit turns on",
+    server: 'default',
+    async run(h, log) {
+      const watchdog = (heavy: string) => `signal_interval = "1s"\nheavy_interval = "${heavy}"\nreboot_backoff = "1s"`;
+      const { handle, file, script } = await startScenario(h, watchdog('1h'));
+      log('kill the adversary session; a nudge to it fails');
+      await h.tmux.killSession(`${h.name}-adversary`);
+      await updateRejected(handle.executeUpdate(nudgeUpdate, { args: [{ agent: 'adversary', message: 'operator says hi' }] }));
+      log('claim → the ping to the missing adversary is held');
+      await pushCommit(h, 'builder', 'claim(p1-gate): work/p1.txt', { path: 'work/p1.txt', text: 'x' });
+      await handle.signal(pushedSignal, 'recorded');
+      await eventOf(handle, 'message_held', { agent: 'adversary', message: /^not delivered/ });
+      log('healing on: the adversary is relaunched and gets the ping');
+      await writeFile(file, scenarioConfig(h.name, script, watchdog('1s')));
+      await eventOf(handle, 'agent_healed', { agent: 'adversary' });
+      await eventOf(handle, 'ping_sent', { agent: 'adversary', message: /^claim / });
+      return stopAndFetch(handle, 'undelivered');
+    },
+  },
+  {
     name: 'stall',
     covers: 'a loop agent idle past stall_idle: one DONE-nudge, then a reboot (agent_rebooted) with a fresh session',
     server: 'default',

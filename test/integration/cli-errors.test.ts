@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { steward } from '../helpers/cli';
 
 /** Commands that take a build name, each with the rest of a valid argument vector. */
@@ -31,7 +34,7 @@ describe('steward CLI: errors are one line with the right exit code', () => {
   });
 
   it('an unreachable server is exit 1 with one line, for every command that needs one', async () => {
-    const argvs = [['list'], ...BUILD_COMMANDS.map(([, argv]) => withBuild(argv, 'demo'))];
+    const argvs = [['list'], ['start-build', 'config/demo.toml'], ...BUILD_COMMANDS.map(([, argv]) => withBuild(argv, 'demo'))];
     const runs = await Promise.all(argvs.map((argv) => steward(argv, { env: { TEMPORAL_ADDRESS: '127.0.0.1:1' }, timeoutMs: 30_000 })));
     runs.forEach((r, i) => {
       expect({ argv: argvs[i], code: r.code, err: r.errLines }).toEqual({
@@ -70,6 +73,22 @@ describe('steward CLI: errors are one line with the right exit code', () => {
       expect({ argv, code: r.code, lines: r.errLines.length, stdout: r.stdout }).toEqual({ argv, code: 2, lines: 1, stdout: '' });
       expect(r.errLines[0]).toMatch(pattern);
     });
+  });
+
+  it('start-build refuses a config over the size limits with its TOML path, before any connection', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'steward-cli-limits-'));
+    try {
+      const file = path.join(dir, 'big.toml');
+      writeFileSync(file, `name = "big"\n[[agent]]\nname = "a"\nkickoff = "${'x'.repeat(70_000)}"\n`);
+      const run = await steward(['start-build', file], { env: { TEMPORAL_ADDRESS: '127.0.0.1:1' } });
+      expect({ code: run.code, err: run.errLines, stdout: run.stdout }).toEqual({
+        code: 2,
+        err: [`steward: ${file}:4: agent[0].kickoff: 70000 bytes, over the 65536-byte limit`],
+        stdout: '',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('every operator command has --help with an example, exit 0', async () => {

@@ -6,6 +6,8 @@ import { statusQuery } from '../../src/workflows/definitions';
 import { BuildHarness } from '../helpers/harness';
 import { twoPhaseConfig } from '../helpers/configs';
 import { freePort } from '../helpers/free-port';
+import { steward } from '../helpers/cli';
+import { formatTime } from '../../src/client/render/format';
 
 /** A server of its own whose history limit suggests continue-as-new every few ticks. */
 describe('continue-as-new', () => {
@@ -55,5 +57,19 @@ describe('continue-as-new', () => {
     expect(events.filter((e) => e.type === 'phase_completed').map((e) => e.phase)).toEqual(['p1', 'p2']);
     const pings = events.filter((e) => e.type === 'ping_sent' && /^(claim|review)/.test(e.message)).map((e) => e.message.split(' (')[0]);
     expect(pings.sort()).toEqual(['claim claim(p1-gate): work/p1.txt', 'claim claim(p2-gate): work/p2.txt', 'review review(p1-gate): PASS', 'review review(p2-gate): PASS']);
+
+    // The build's start is its first run's, in the result, the status view and `steward list`; the
+    // result's time is the wall time from there.
+    const firstStart = first.startTime.getTime();
+    const lastStart = (await handle.describe()).startTime.getTime();
+    expect(lastStart - firstStart).toBeGreaterThan(1_000);
+    expect(Math.abs(result.startedAt! - firstStart)).toBeLessThan(1_000);
+    expect(result.wallTimeMs).toBe(result.endedAt! - result.startedAt!);
+    expect(result.wallTimeMs!).toBeGreaterThan(result.endedAt! - lastStart);
+    expect((await handle.query(statusQuery)).startedAt).toBe(result.startedAt);
+    const list = await steward(['list', '--json'], { env: { TEMPORAL_ADDRESS: server.address } });
+    expect(list.code).toBe(0);
+    const row = (JSON.parse(list.stdout) as { workflowId: string; startTime: string }[]).find((b) => b.workflowId === handle.workflowId);
+    expect(row?.startTime).toBe(formatTime(result.startedAt!));
   });
 });

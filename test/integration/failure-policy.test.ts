@@ -59,11 +59,27 @@ describe('failure policy: permanent failures are not retried', () => {
     expect((await handle.query(statusQuery)).status).toBe('running');
   });
 
+  it('an agent whose program exits at once: each launch is one attempt (AgentExited), and the crash loop comes after crash_loop_reboots restarts', async () => {
+    const config = inertPairConfig(h.name, await inertScript(h), 'signal_interval = 0.2\nheavy_interval = 0.3\nreboot_backoff = "500ms"\ncrash_loop_reboots = 2').replace(
+      '[[agent]]\nname = "builder"\nbackend = "inert"',
+      '[backend.quitter]\ncommand = "false"\n[[agent]]\nname = "builder"\nkind = "persistent"\nkickoff = "You are the builder."\nbackend = "quitter"',
+    );
+    ({ handle } = await h.start(await h.writeConfig(config)));
+    await eventually(async () => (await handle!.query(statusQuery)).events.some((e) => e.type === 'crash_loop' && e.agent === 'builder'), 60_000, 'crash_loop');
+    // The first launch and two heals, each tried once: 3 starts, not 3 × 5.
+    expect(await failures(handle, 'launchAgent')).toEqual({ attempts: [1, 1, 1], types: ['AgentExited', 'AgentExited', 'AgentExited'] });
+    const [event] = await failed('builder');
+    expect(event!.message).toMatch(/^launch: agent builder: false exited right after start/);
+  });
+
   it('a message for an agent whose session is gone: one attempt, AgentGone, action_failed', async () => {
     ({ handle } = await h.start(await h.writeConfig(inertPairConfig(h.name, await inertScript(h)))));
     await eventually(async () => (await handle!.query(statusQuery)).agents.builder?.alive, 30_000, 'builder alive');
     await h.tmux.killSession(`${h.name}-builder`);
-    expect(await handle.executeUpdate(nudgeUpdate, { args: [{ agent: 'builder', message: 'anyone there?' }] })).toBe('nudged builder');
+    // The operator hears that it failed, and why (the reply follows the effect).
+    await expect(handle.executeUpdate(nudgeUpdate, { args: [{ agent: 'builder', message: 'anyone there?' }] })).rejects.toMatchObject({
+      cause: { message: `nudge builder failed: send builder: session ${h.name}-builder is not running` },
+    });
     const [event] = await failed('builder');
     expect(event!.message).toBe(`send: session ${h.name}-builder is not running`);
     expect(await failures(handle, 'sendToAgent')).toEqual({ attempts: [1], types: ['AgentGone'] });

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Tmux } from '../../src/activities/tmux';
 import { deliverOnce } from '../../src/activities/pane-delivery';
-import { TYPING_OPTION, typingMark } from '../../src/core/pane/delivery';
+import { pasteTraceCount, TYPING_OPTION, typingMark } from '../../src/core/pane/delivery';
 import { eventually } from '../helpers/harness';
 
 /**
@@ -47,6 +47,18 @@ describe('deliverOnce: a retried delivery types its text once', () => {
     }, 10_000, `${count} lines read`);
   }
 
+  /** The typing mark a delivery `id` beginning now would leave. */
+  async function markNow(id: string): Promise<void> {
+    await tmux.setOption(session, TYPING_OPTION, typingMark(id, pasteTraceCount(text, await tmux.captureAll(session))));
+  }
+
+  /** A delivery's paste and submit key, without its marks. */
+  async function typeAndSubmit(): Promise<void> {
+    await tmux.paste(session, text);
+    await new Promise((r) => setTimeout(r, 150));
+    await tmux.pressKey(session, 'Enter');
+  }
+
   /** Lets a stray second delivery reach the agent before the test counts. */
   const settle = () => new Promise((r) => setTimeout(r, 500));
 
@@ -61,7 +73,7 @@ describe('deliverOnce: a retried delivery types its text once', () => {
   });
 
   it('a retry after the paste, before the submit key, only submits', async () => {
-    await tmux.setOption(session, TYPING_OPTION, typingMark('d1', await tmux.cursorLine(session)));
+    await markNow('d1');
     await tmux.paste(session, text);
     await eventually(async () => ((await tmux.snapshot(session)).tail.includes('abc1234') ? true : null), 5_000, 'paste on screen');
     expect(await deliverOnce(tmux, { session, text, submitKey: 'Enter' }, 'd1')).toBe('submit');
@@ -70,8 +82,8 @@ describe('deliverOnce: a retried delivery types its text once', () => {
   });
 
   it('a retry after the submit key, before the sent mark, submits nothing new', async () => {
-    await tmux.setOption(session, TYPING_OPTION, typingMark('d1', await tmux.cursorLine(session)));
-    await tmux.sendText(session, text, 'Enter');
+    await markNow('d1');
+    await typeAndSubmit();
     await linesRead(1);
     expect(await deliverOnce(tmux, { session, text, submitKey: 'Enter' }, 'd1')).toBe('submit');
     await settle();
@@ -79,16 +91,16 @@ describe('deliverOnce: a retried delivery types its text once', () => {
   });
 
   it('a retry after the typing mark, before the paste, types the text', async () => {
-    await tmux.setOption(session, TYPING_OPTION, typingMark('d1', await tmux.cursorLine(session)));
+    await markNow('d1');
     expect(await deliverOnce(tmux, { session, text, submitKey: 'Enter' }, 'd1')).toBe('type');
     await settle();
     expect(await linesRead(1)).toEqual([text]);
   });
 
   it('the same text typed by an earlier delivery does not count as this one', async () => {
-    await tmux.sendText(session, text, 'Enter');
+    await typeAndSubmit();
     await linesRead(1);
-    await tmux.setOption(session, TYPING_OPTION, typingMark('d2', await tmux.cursorLine(session)));
+    await markNow('d2');
     expect(await deliverOnce(tmux, { session, text, submitKey: 'Enter' }, 'd2')).toBe('type');
     expect(await linesRead(2)).toEqual([text, text]);
   });

@@ -89,6 +89,17 @@ describe('readAgentTokens', () => {
     expect(readdirSync(path.dirname(ledgerFile))).toEqual(['token-ledger.json']); // no temp files left
   });
 
+  it("prices the totals with the request's [prices]: a model the built-in table lacks, and a replaced one", async () => {
+    const builder = new TranscriptWriter(transcripts, S1, BUILDER_CWD);
+    builder.assistant('a', 'claude-foo-1', { input: 1000, output: 100 });
+    builder.assistant('b', MODEL, { input: 1000, output: 100 });
+    const before = await readAgentTokens(request({ builder: [S1] }));
+    expect(before.agents.builder).toMatchObject({ costUsd: usd(1000, 100), unpriced: ['claude-foo-1'] });
+    // The same ledger, priced afresh: the table applies to all usage read so far.
+    const priced = await readAgentTokens({ ...request({ builder: [S1] }), prices: { 'claude-foo-1': { input: 2, output: 10 }, [MODEL]: { input: 0, output: 0 } } });
+    expect(priced.agents.builder).toMatchObject({ costUsd: (1000 * 2 + 100 * 10) / 1e6, unpriced: [] });
+  });
+
   it('reads only the appended bytes on the next call, and nothing when nothing changed', async () => {
     const builder = new TranscriptWriter(transcripts, S1, BUILDER_CWD);
     builder.assistant('one', MODEL, { input: 100, output: 50 });

@@ -1,4 +1,5 @@
 import { UsageError } from '../../src/client/load-or-exit';
+import { describeEvent } from '../../src/core/events';
 import { parseBuildRef } from '../../src/client/build-handle';
 import { listQuery, phasesFromOptions } from '../../src/client/commands/operate';
 import { formatSeconds, formatTime, oneLine, table } from '../../src/client/render/format';
@@ -6,8 +7,10 @@ import {
   listingStatus,
   phaseLabel,
   renderList,
+  renderEvents,
   renderPhases,
   renderStatus,
+  formatFigures,
   tokenFigures,
   type AgentView,
   type ExecutionInfo,
@@ -65,11 +68,19 @@ describe('status rendering', () => {
     ]);
     expect(lines[5]).toMatch(/^AGENT\s+ALIVE\s+IDLE\s+NUDGED\s+REBOOTS\s+RATE-LIMITED UNTIL\s+CRASH LOOP\s+NOTE\s+SESSION$/);
     expect(lines[6]).toMatch(/^builder\s+yes\s+42s\s+p1\s+2\s+-\s+no\s+-\s+1111/);
-    expect(lines[7]).toMatch(/^adversary\s+no\s+-\s+-\s+0\s+2025-10-01T11:00:00Z\s+YES\s+blocked at a prompt for 1m00s; 2 message\(s\) held\s+1111/);
+    expect(lines[7]).toMatch(/^adversary\s+no\s+-\s+-\s+0\s+2025-10-01T11:00:00Z\s+YES\s+blocked at a prompt for 1m00s; 2 message\(s\) pending\s+1111/);
     expect(lines).toContain('last 10 events:');
     expect(lines.at(-1)).toBe('  2025-10-01T10:00:11.000Z #12 ping_sent builder: ping 12');
     expect(lines.filter((l) => l.startsWith('  2025-'))).toHaveLength(10);
     expect(lines.some((l) => l.startsWith('tokens:'))).toBe(false);
+  });
+
+  it('keeps one line per event when a message has newlines or control characters', () => {
+    const rejected = { seq: 13, at: T0, type: 'config_rejected' as const, message: 'config edit refused:\nagents.toml:3: a\r\nagents.toml:5: b\x1b[2J\u2028end' };
+    const expected = '2025-10-01T10:00:00.000Z #13 config_rejected: config edit refused:\\nagents.toml:3: a\\nagents.toml:5: b\\x1b[2J\\u2028end';
+    expect(renderEvents([rejected])).toEqual([expected]);
+    expect(renderStatus(view({ events: [rejected] }), INFO, T0).at(-1)).toBe(`  ${expected}`);
+    expect(describeEvent({ ...rejected, message: 'tab\tkept' })).toBe('2025-10-01T10:00:00.000Z #13 config_rejected: tab\tkept');
   });
 
   it('shows a closed workflow, a complete sequence and token figures when the view has them', () => {
@@ -95,7 +106,7 @@ describe('status rendering', () => {
         costUsd: 0.75,
       },
     };
-    expect(tokenFigures(accounting)).toEqual({ input_tokens: 11, output_tokens: 22, cache_creation_input_tokens: 3, cache_read_input_tokens: 4, cost_usd: 0.75 });
+    expect(tokenFigures(accounting)).toEqual({ input_tokens: 11, output_tokens: 22, cache_creation_input_tokens: 3, cache_read_input_tokens: 4, cost_usd: 0.75, unpriced: [] });
     const rows = renderStatus({ ...view(), ...accounting } as StatusView, INFO, T0);
     expect(rows).toContain('tokens:    in 11 · out 22 · cache write 3 · cache read 4 · $0.75');
     expect(rows.find((l) => l.startsWith('AGENT'))).toMatch(/NOTE\s+TOKENS\s+SESSION$/);
@@ -103,6 +114,31 @@ describe('status rendering', () => {
     expect(rows.find((l) => l.startsWith('adversary'))).toMatch(/\s30\s+1111/);
     expect(tokenFigures({ tokens: 'n/a' })).toBeNull();
     expect(tokenFigures({})).toBeNull();
+  });
+
+  it('marks the cost when a model is unpriced, never a bare $0.00', () => {
+    // The issue's case: every token on a model without a price.
+    const only = { tokens: { totals: { builder: { usage: { input_tokens: 5, output_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, costUsd: 0, unpriced: ['claude-foo'] } }, costUsd: 0 } };
+    expect(renderStatus({ ...view(), ...only } as StatusView, INFO, T0)).toContain('tokens:    in 5 · out 6 · cache write 0 · cache read 0 · $0.00 + unpriced (claude-foo)');
+    // Priced and unpriced models across agents: the dollars cover the priced ones, every unpriced one is named once.
+    const mixed = {
+      tokens: {
+        totals: {
+          builder: { usage: { input_tokens: 1, output_tokens: 2, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, costUsd: 0.42, unpriced: ['claude-foo'] },
+          adversary: { usage: { input_tokens: 3, output_tokens: 4, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, costUsd: 0, unpriced: ['claude-bar', 'claude-foo'] },
+          reviewer: { usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, costUsd: 0, unpriced: [] },
+        },
+        costUsd: 0.42,
+      },
+    };
+    expect(tokenFigures(mixed)).toMatchObject({ cost_usd: 0.42, unpriced: ['claude-bar', 'claude-foo'] });
+    expect(renderStatus({ ...view(), ...mixed } as StatusView, INFO, T0)).toContain('tokens:    in 4 · out 6 · cache write 0 · cache read 0 · $0.42 + unpriced (claude-bar, claude-foo)');
+    // Transcript-style figures name theirs as unpriced_models.
+    const direct = { input_tokens: 1, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+    expect(formatFigures(tokenFigures({ tokens: { total: { ...direct, cost_usd: 1.5, unpriced_models: ['claude-foo'] } } })!)).toBe(
+      'in 1 · out 0 · cache write 0 · cache read 0 · $1.50 + unpriced (claude-foo)',
+    );
+    expect(formatFigures({ ...direct, cost_usd: null, unpriced: ['claude-foo'] })).toBe('in 1 · out 0 · cache write 0 · cache read 0 · unpriced (claude-foo)');
   });
 
   it('labels phases and renders the phase table', () => {

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import path from 'node:path';
 import { budgetFromOptions, describeBudget, positiveUsd, registerBudgetCommand, warnRatio } from '../../src/client/commands/budget';
-import { pickRunningBuild, registerTokensCommand } from '../../src/client/commands/tokens';
+import { buildOf, pickRunningBuild, registerTokensCommand } from '../../src/client/commands/tokens';
 import { UsageError } from '../../src/client/load-or-exit';
 import { formatUsd, mergeRecords, parseTokenLog, renderTokens, tokensReport, type TokensInputs } from '../../src/client/render/tokens';
 import type { TokenRecord } from '../../src/core/tokens/accounting';
@@ -191,5 +191,16 @@ describe('the commands as registered', () => {
     await expect(cli().program.parseAsync(['budget', 'demo', '--tokens', '0'], { from: 'user' })).rejects.toThrow(CommanderError);
     await expect(cli().program.parseAsync(['budget', 'demo'], { from: 'user' })).rejects.toThrow(UsageError);
     await expect(cli().program.parseAsync(['tokens', '--build', '../x'], { from: 'user' })).rejects.toThrow(UsageError);
+  });
+
+  it('takes the build as a positional argument too: `steward tokens B`', async () => {
+    await expect(cli().program.parseAsync(['tokens', '../x'], { from: 'user' })).rejects.toThrow(new UsageError('build name: `../x` is not a safe id: use 1-64 letters, digits, `.`, `_` or `-` (no `..`), starting with a letter or digit'));
+    await expect(cli().program.parseAsync(['tokens', 'demo', '--build', 'other'], { from: 'user' })).rejects.toThrow(
+      new UsageError('two builds named: demo and --build other; name one'),
+    );
+    expect(buildOf('demo', undefined)).toBe('demo');
+    expect(buildOf(undefined, 'demo')).toBe('demo');
+    expect(buildOf('demo', 'demo')).toBe('demo');
+    expect(buildOf(undefined, undefined)).toBeUndefined();
   });
 });

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { parse } from 'smol-toml';
 import { registerConfigCommands } from '../../src/client/commands/config';
+import { hostId } from '../../src/workers/host-id';
 
 let dir: string;
 beforeEach(() => {
@@ -49,6 +50,13 @@ describe('steward config check', () => {
     expect(result).toEqual({ out: 'ok: build "demo": 2 agents, 0 services, 2 phases (builder, adversary)\n', err: '', exitCode: 0 });
   });
 
+  it("warns of a cwd that does not exist on this host (the launch would fail), not of another host's", async () => {
+    const text = VALID.replace('name = "builder"', 'name = "builder"\ncwd = "nowhere"').replace('name = "adversary"', 'name = "adversary"\ncwd = "elsewhere"\nhost = "other-host"');
+    const result = await run('check', file('demo.toml', text));
+    expect(result.exitCode).toBe(0);
+    expect(result.err).toBe(`warning: agent[0].cwd: ${path.join(dir, 'nowhere')} is not a directory on this host (${hostId()}): the launch will fail until it exists\n`);
+  });
+
   it('prints every problem as file:line: path: message and exits 2', async () => {
     const at = file('bad.toml', '[watchdog]\nstall_idel = 5\n[[agent]]\nname = "a"\nkind = 5\n[loop]\nrepo = "w"\nhandoff = { claim_pings = "ghost" }\n');
     const result = await run('check', at);
@@ -73,7 +81,7 @@ describe('steward config check', () => {
     const at = file('notes.toml', 'name = "x"\nthis is not toml\n');
     const result = await run('check', at);
     expect(result.exitCode).toBe(2);
-    expect(result.err).toMatch(new RegExp(`^${at.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: not valid TOML: `));
+    expect(result.err).toBe(`${at}:2: not valid TOML at line 2, column 6: illegal character in key\n1 problem in ${at}\n`);
   });
 
   it('prints warnings for driver-only keys and still passes', async () => {
@@ -81,6 +89,30 @@ describe('steward config check', () => {
     const result = await run('check', at);
     expect(result.exitCode).toBe(0);
     expect(result.err).toBe(`${at}:12: defaults.model: warning: \`model\` is an agents.py setting that Steward does not use; it is ignored\n`);
+  });
+});
+
+describe('steward config check: limits and defaults', () => {
+  it('names the TOML path of a text over its size limit', async () => {
+    const at = file('big.toml', `${VALID}[[agent]]\nname = "writer"\nkickoff = "${'x'.repeat(70_000)}"\n`);
+    const result = await run('check', at);
+    expect(result).toEqual({ out: '', err: `${at}:12: agent[2].kickoff: 70000 bytes, over the 65536-byte limit\n1 problem in ${at}\n`, exitCode: 2 });
+  });
+
+  it('a driver file whose [loop] names no repo loads unchanged: the git repo holding it is the work repo', async () => {
+    mkdirSync(path.join(dir, '.git'));
+    mkdirSync(path.join(dir, 'ops'));
+    const driverFile = VALID.replace('repo = "work"\n', '');
+    const at = path.join(dir, 'ops', 'agents.toml');
+    writeFileSync(at, driverFile);
+    const check = await run('check', at);
+    expect(check).toEqual({
+      out: 'ok: build "demo": 2 agents, 0 services, 2 phases (builder, adversary)\n',
+      err: `${at}:7: loop.repo: warning: not set: the loop watches ${dir}, the git repository that contains the config file; set \`repo\` to watch another\n`,
+      exitCode: 0,
+    });
+    const shown = JSON.parse((await run('show', at, '--json')).out);
+    expect(shown.loop.repo).toBe(dir);
   });
 });
 

@@ -1,3 +1,5 @@
+import { classifyPane } from '../../src/core/pane';
+import { panePatternsOf } from '../../src/core/supervision/backend-patterns';
 import { LIMIT_PROBE_INTERVAL_MS, LIMIT_RESET_SLACK_MS } from '../../src/core/supervision/rate-limit';
 import { formatDuration, parseDuration } from '../../src/core/config/durations';
 import { renderConfigToml } from '../../src/core/config/render';
@@ -115,7 +117,8 @@ describe('defaults', () => {
       submit_key: 'Enter',
       busy_patterns: ['esc to interrupt'],
       idle_patterns: expect.arrayContaining(['\\? for shortcuts']),
-      limit_patterns: expect.arrayContaining(['usage limit reached']),
+      // The pane reader knows Claude Code's limit notices (src/core/pane/limit-message.ts): no pattern needed.
+      limit_patterns: [],
       env: {},
       transcripts: '/home/op/.claude/projects',
       session_id_flag: '--session-id',
@@ -467,7 +470,8 @@ phases = [{ status = "S.md" }]
     ).toEqual([
       'agent[0].name: required key is missing',
       'service[0].command: required key is missing',
-      'loop.repo: required: the path of the work repo whose origin/main the loop watches (or set loop.handoff.repo)',
+      'loop.repo: required: the path of the work repo whose origin/main the loop watches (or set loop.handoff.repo); ' +
+        'the config file is not inside a git repository that could stand in for it',
       'loop.phases[0].id: required key is missing',
     ]);
   });
@@ -579,7 +583,7 @@ env = { "A.B" = 1 }
     const result = load('name = "x"\n[watchdog]\nstall_idle = = 5\n');
     expect(result).toEqual({
       ok: false,
-      issues: [{ path: '', message: expect.stringMatching(/^not valid TOML: .*\(column \d+\)$/), line: 3 }],
+      issues: [{ path: '', message: 'not valid TOML at line 3, column 14: invalid value', line: 3 }],
       warnings: [],
     });
   });
@@ -706,6 +710,43 @@ inboxes = [["INBOX-builder.md", "builder"], ["INBOX-adversary.md", ["correctness
   });
 });
 
+describe('a driver-style [loop] that names no repo', () => {
+  // The driver ran inside the work repo, so its files have no `repo`: drop it from the driver-style file.
+  const loopWithoutRepo = (handoff = '') =>
+    `[[agent]]\nname = "builder"\n[[agent]]\nname = "adversary"\n[loop]\ndone_marker = "## DONE"\nphases = [{ id = "wc" }]\n${handoff}`;
+
+  it('works on the git repo that contains the config file, and says so', () => {
+    const result = parseConfigText(loopWithoutRepo('[loop.handoff]\nclaim_pattern = "^claim"\n'), { ...CTX, gitRoot: '/work' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.loop).toMatchObject({ repo: '/work', handoff: { repo: '/work', claim_pings: ['adversary'] } });
+    expect(result.warnings).toEqual([
+      {
+        path: 'loop.repo',
+        line: 5,
+        message: 'not set: the loop watches /work, the git repository that contains the config file; set `repo` to watch another',
+      },
+    ]);
+    // `config show` writes the choice out, and its output loads back the same without a warning.
+    const again = parseConfigText(renderConfigToml(result.config), CTX);
+    expect(again).toMatchObject({ ok: true, warnings: [] });
+    if (again.ok) expect(again.config.loop).toEqual(result.config.loop);
+  });
+
+  it('a repo set either way needs no default and no warning', () => {
+    const named = parseConfigText(loopWithoutRepo('[loop.handoff]\nrepo = "clone"\n'), { ...CTX, gitRoot: '/work' });
+    expect(named).toMatchObject({ ok: true, warnings: [] });
+    if (named.ok) expect(named.config.loop?.repo).toBe('/cfg/clone');
+  });
+
+  it('is still an error outside a git repository', () => {
+    expect(problems(loopWithoutRepo())).toEqual([
+      'loop.repo: required: the path of the work repo whose origin/main the loop watches (or set loop.handoff.repo); ' +
+        'the config file is not inside a git repository that could stand in for it',
+    ]);
+  });
+});
+
 describe('built-in backend patterns', () => {
   const { claude } = valid('').backends;
   // As src/core/pane/activity.ts compiles them: multiline, case as written.
@@ -724,12 +765,13 @@ describe('built-in backend patterns', () => {
     "You've hit your limit · resets 10pm (America/New_York)",
     '5-hour limit reached ∙ resets 2pm',
     'Claude usage limit reached. Your limit will reset at 1pm (Etc/GMT+5).',
-  ])('limit: %p', (line) => {
-    expect(matches(claude.limit_patterns, line)).toBe(true);
+  ])('limit, read by the pane reader without a pattern: %p', (line) => {
+    expect(claude.limit_patterns).toEqual([]);
+    expect(classifyPane(`${line}\n> `, panePatternsOf(claude))).toBe('limited');
   });
 
   it('a usage warning is not a limit', () => {
-    expect(matches(claude.limit_patterns, 'Approaching usage limit · resets at 2am')).toBe(false);
+    expect(classifyPane('Approaching usage limit · resets at 2am\n> ', panePatternsOf(claude))).toBe('idle');
   });
 });
 

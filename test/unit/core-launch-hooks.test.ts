@@ -64,17 +64,18 @@ describe('launchSpec: Claude Code agents report through `steward hook`', () => {
     const config = configFor(TEAM_TOML);
     const spec = launchSpec(config, agentOf(config, 'builder'), 'sid-42');
     expect(spec.command).toBe('claude');
-    expect(spec.args).toEqual(['--settings', JSON.stringify(hookSettings('steward')), '--session-id', 'sid-42']);
+    expect(spec.args).toEqual(['--settings', JSON.stringify(hookSettings(AGENT_HOOK_COMMAND)), '--session-id', 'sid-42']);
   });
 
-  test('the settings hook Stop, StopFailure, Notification (idle, permission) and SessionStart, each with `steward hook`', () => {
+  test('the settings hook Stop, StopFailure, Notification (idle, permission), SessionStart and PermissionRequest, each with `steward hook`', () => {
     const config = configFor(TEAM_TOML);
     const settings = settingsArg(launchSpec(config, agentOf(config, 'builder'), 'sid-1').args) as ReturnType<typeof hookSettings>;
     expect(Object.keys(settings.hooks).sort()).toEqual([...HOOK_EVENTS].sort());
     expect(settings.hooks.Notification.map((g) => g.matcher)).toEqual(['idle_prompt', 'permission_prompt']);
     const commands = Object.values(settings.hooks).flatMap((groups) => groups.flatMap((g) => g.hooks.map((h) => h.command)));
-    expect(commands).toEqual(Array(5).fill('steward hook || exit 1'));
-    expect(AGENT_HOOK_COMMAND).toBe('steward');
+    expect(commands).toEqual(Array(6).fill('"$STEWARD_BIN/steward" hook || exit 1'));
+    // The absolute path from the session's STEWARD_BIN: the pane's PATH need not hold Steward's bin dir.
+    expect(AGENT_HOOK_COMMAND).toBe('"$STEWARD_BIN/steward"');
   });
 
   test('the JSON is one argument (tmux execs it with no shell) and has no newline', () => {
@@ -95,7 +96,7 @@ describe('launchSpec: Claude Code agents report through `steward hook`', () => {
     const config = configFor(MIXED_TOML);
     const spec = launchSpec(config, agentOf(config, 'pinned'), 'sid-2');
     expect(spec.args.slice(0, 2)).toEqual(['--model', 'opus']);
-    expect(settingsArg(spec.args)).toEqual(hookSettings('steward'));
+    expect(settingsArg(spec.args)).toEqual(hookSettings(AGENT_HOOK_COMMAND));
   });
 
   test('a backend that passes its own --settings keeps it: no second --settings', () => {
@@ -119,7 +120,7 @@ describe('launchSpec: Claude Code agents report through `steward hook`', () => {
     expect(isClaudeBackend({ command: 'claude-code' })).toBe(false);
     expect(isClaudeBackend({ command: '/opt/claude/bin/node' })).toBe(false);
     expect(hookArgs({ command: 'aider', args: [] })).toEqual([]);
-    expect(hookArgs({ command: 'claude', args: [] })).toEqual(['--settings', JSON.stringify(hookSettings('steward'))]);
+    expect(hookArgs({ command: 'claude', args: [] })).toEqual(['--settings', JSON.stringify(hookSettings(AGENT_HOOK_COMMAND))]);
   });
 
   test('pure and stable: the same spec every time (the workflow computes it, replay must agree)', () => {

@@ -1,7 +1,7 @@
 import { hookSettings } from '../../src/core/hook-settings';
 import type { StewardConfig } from '../../src/core/config/types';
 import { initialLaunchDecision } from '../../src/core/launch-decision';
-import { launchSpec, transcriptsDir } from '../../src/core/launch';
+import { AGENT_HOOK_COMMAND, launchSpec, transcriptsDir } from '../../src/core/launch';
 import { configFor, SOLO_TOML, stateFor, TEAM_TOML } from './support/build-state';
 
 const agentOf = (config: StewardConfig, name: string) => {
@@ -42,7 +42,7 @@ describe('launchSpec', () => {
       session: 'team-builder',
       cwd: '/srv/steward',
       command: 'claude',
-      args: ['--settings', JSON.stringify(hookSettings('steward')), '--session-id', 'sid-42'],
+      args: ['--settings', JSON.stringify(hookSettings(AGENT_HOOK_COMMAND)), '--session-id', 'sid-42'],
       env: {
         STEWARD_BUILD: 'team',
         STEWARD_AGENT: 'builder',
@@ -51,6 +51,7 @@ describe('launchSpec', () => {
         STEWARD_TRANSCRIPTS: '/home/op/.claude/projects',
       },
       submitKey: 'Enter',
+      answers: { trust: false, bypass: false },
     });
   });
 

@@ -1,4 +1,5 @@
 import type { BuildState } from '../../src/core/build-state';
+import { MAX_REASON_BYTES } from '../../src/core/config/limits';
 import type { PhaseConfig } from '../../src/core/config/types';
 import { DEFAULT_NUDGE, OperatorCommand, operatorCommandProblem, operatorDecision } from '../../src/core/operator';
 import { MINUTE, SECOND, SOLO_TOML, stateFor, T0, TEAM_TOML } from './support/build-state';
@@ -108,6 +109,15 @@ describe('operatorDecision: each command', () => {
     expect(resumed.events).toEqual([{ type: 'resumed', message: 'resumed by operator' }]);
     expect(resumed.actions).toEqual([]);
     expect(resumed.reply).toBe('resumed');
+  });
+
+  test('a 10 KB pause reason is kept cut, with a visible mark', () => {
+    const reason = 'r'.repeat(10 * 1024);
+    const paused = operatorDecision(running(), { type: 'pause', reason }, NOW, 'unused');
+    const kept = paused.events[0]!.message;
+    expect(Buffer.byteLength(kept)).toBeLessThanOrEqual(MAX_REASON_BYTES);
+    expect(kept).toBe(`${'r'.repeat(MAX_REASON_BYTES - Buffer.byteLength('…(cut)'))}…(cut)`);
+    expect(paused.reply).toBe(`paused: ${kept}`);
   });
 
   test('advance moves to the next phase with its kickoff', () => {

@@ -25,8 +25,8 @@ describe('hookSettings', () => {
     expect(NOTIFICATION_MATCHERS).toEqual(['idle_prompt', 'permission_prompt']);
   });
 
-  it('puts no matcher on Stop, StopFailure or SessionStart: every occurrence reports', () => {
-    for (const event of ['Stop', 'StopFailure', 'SessionStart'] as const) {
+  it('puts no matcher on Stop, StopFailure, SessionStart or PermissionRequest: every occurrence reports', () => {
+    for (const event of ['Stop', 'StopFailure', 'SessionStart', 'PermissionRequest'] as const) {
       expect(settings.hooks[event]).toHaveLength(1);
       expect(settings.hooks[event][0]).not.toHaveProperty('matcher');
     }
@@ -34,7 +34,7 @@ describe('hookSettings', () => {
 
   it('every handler is the same background command hook with no arguments for the agent', () => {
     const handlers = Object.values(settings.hooks).flatMap((groups) => groups.flatMap((g) => g.hooks));
-    expect(handlers).toHaveLength(5);
+    expect(handlers).toHaveLength(6);
     for (const handler of handlers) {
       expect(handler).toEqual({ type: 'command', command: 'steward hook || exit 1', timeout: 30, async: true });
     }

@@ -62,8 +62,8 @@ describe('healDecision: who is restarted', () => {
     expect(healDecision(input({ state: agentState({ startedAt: null }) })).verdict).toBe('not_started');
   });
 
-  it('not before its usage limit resets: a restart would only hit it again', () => {
-    expect(healDecision(input({ state: agentState({ rateLimitedUntil: NOW + MINUTE }) })).verdict).toBe('rate_limited');
+  it('even while it is held to be rate-limited: a limit (perhaps one misread) never leaves a session dead', () => {
+    expect(healDecision(input({ state: agentState({ rateLimitedUntil: NOW + 60 * MINUTE }) })).verdict).toBe('healed');
   });
 });
 

@@ -19,10 +19,17 @@ function blockedAdversary(): BuildState {
   return { ...first, agents: { ...first.agents, adversary: { ...first.agents.adversary!, blockedSince: BLOCKED_AT } } };
 }
 
-/** A tick at `at`; the adversary's pane shows the dialog, last changed at `paneChangedAt`. */
-function tick(state: BuildState, at: number, paneChangedAt: number, commits: [string, string][]) {
+/** The same pane once the dialog was answered: the command ran, the prompt is back. */
+const ANSWERED = '⏺ Bash(rm -rf build/)\n  ⎿  (no output)\n\n> ';
+
+/**
+ * A tick at `at`; the adversary's pane last changed at `paneChangedAt`, and shows the dialog until
+ * it is answered (a change more than the redraw tolerance after the report), unless `screen` says.
+ */
+function tick(state: BuildState, at: number, paneChangedAt: number, commits: [string, string][], screen?: string) {
   const snap: Snapshot = snapshotOf(state, at, repoObs({ head: commits.at(-1)?.[0] ?? BASE, commits: commits.map(([sha, s]) => commit(sha, s)) }));
-  snap.agents.adversary = { alive: true, tail: DIALOG, windowActivity: Math.floor(paneChangedAt / 1000) };
+  const tail = screen ?? (paneChangedAt <= BLOCKED_AT + 3 * SECOND ? DIALOG : ANSWERED);
+  snap.agents.adversary = { alive: true, tail, windowActivity: Math.floor(paneChangedAt / 1000) };
   return decideTick(state, snap, at, noIds);
 }
 const sends = (d: ReturnType<typeof decideTick>) => d.actions.map((a) => `${a.action.agent}: ${a.event.message}`);
@@ -59,8 +66,26 @@ describe('messages for an agent at a permission prompt are held until it is answ
   test('a Stop hook (blockedSince cleared) releases them too, with nothing new planned', () => {
     const d = tick(blockedAdversary(), T0 + 20 * SECOND, BLOCKED_AT, [['c1c1c1c1c1c1', 'claim: gate 1']]);
     const answered = { ...d.state, agents: { ...d.state.agents, adversary: { ...d.state.agents.adversary!, blockedSince: null } } };
-    const next = tick(answered, T0 + 30 * SECOND, BLOCKED_AT, []);
+    const next = tick(answered, T0 + 30 * SECOND, BLOCKED_AT, [], ANSWERED);
     expect(sends(next)).toEqual(['adversary: claim claim: gate 1 (c1c1c1c)']);
+  });
+
+  test('a dialog on screen holds messages even when no hook reported it, and says so once', () => {
+    const fresh = stateFor(TEAM_TOML);
+    const first = decideTick(fresh, snapshotOf(fresh, T0 + SECOND, repoObs({ head: BASE })), T0 + SECOND, noIds).state;
+    let d = tick(first, T0 + 20 * SECOND, BLOCKED_AT, [['c1c1c1c1c1c1', 'claim: gate 1']]);
+    expect(sends(d)).toEqual(['librarian: claim claim: gate 1 (c1c1c1c)']);
+    expect(d.events.filter((e) => e.agent === 'adversary').map((e) => `${e.type}: ${e.message}`)).toEqual([
+      'agent_blocked: a dialog is on screen: Do you want to proceed?',
+      'message_held: held until its permission prompt is answered: claim claim: gate 1 (c1c1c1c)',
+    ]);
+    d = tick(d.state, T0 + 30 * SECOND, BLOCKED_AT, [['c2c2c2c2c2c2', 'claim: gate 2']]);
+    expect(d.events.filter((e) => e.type === 'agent_blocked')).toEqual([]);
+    // However long ago the pane last changed, a dialog still on screen is still unanswered.
+    d = tick(d.state, T0 + 90 * SECOND, T0 + 60 * SECOND, [], DIALOG);
+    expect(sends(d)).toEqual([]);
+    d = tick(d.state, T0 + 100 * SECOND, T0 + 95 * SECOND, []);
+    expect(sends(d)).toEqual(['adversary: claim claim: gate 1 (c1c1c1c)', 'adversary: claim claim: gate 2 (c2c2c2c)']);
   });
 
   test("an operator's nudge to the blocked agent is held too, and goes out with the rest once it is answered", () => {

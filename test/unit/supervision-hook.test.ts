@@ -109,3 +109,17 @@ describe('applyHookEvent: other kinds', () => {
     expect(applyHookEvent(state, hook('other'), NOW)).toEqual({ state, events: [] });
   });
 });
+
+describe('applyHookEvent: stop and idle_prompt', () => {
+  it('a Stop starts the idle clock; the idle_prompt reminder a minute later does not restart it', () => {
+    const stopped = applyHookEvent(agentState({ idleSince: null }), hook('stop', { at: NOW }), NOW).state;
+    expect(stopped.idleSince).toBe(NOW);
+    const reminded = applyHookEvent(stopped, hook('idle_prompt', { at: NOW + 60 * SECOND }), NOW + 60 * SECOND).state;
+    expect(reminded.idleSince).toBe(NOW);
+  });
+
+  it('idle_prompt still tells a permission prompt was answered', () => {
+    const blocked = agentState({ blockedSince: NOW - 10 * SECOND });
+    expect(applyHookEvent(blocked, hook('idle_prompt', { at: NOW }), NOW).state.blockedSince).toBeNull();
+  });
+});

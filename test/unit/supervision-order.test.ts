@@ -32,31 +32,31 @@ describe('superviseAgent: the rules in order', () => {
     const d = superviseAgent(input({ observation: observed(limitPane, NOW - 2 * HOUR + 5 * SECOND), state: agentState({ lastWakeAt: NOW - 2 * HOUR }) }));
     expect(d.actions).toEqual([]);
     expect(d.events.map((e) => e.type)).toEqual(['agent_rate_limited']);
-    expect(d.verdicts).toEqual({ rateLimit: 'limited', stall: 'rate_limited', wake: 'held', heal: 'alive' });
+    expect(d.verdicts).toEqual({ dialog: 'no_dialog', rateLimit: 'limited', stall: 'rate_limited', wake: 'held', heal: 'alive' });
   });
 
   it('the resume is the only effect of its tick, and the next tick finds a fresh idle window', () => {
     const limited = superviseAgent(input({ observation: observed(limitPane, NOW - 5 * SECOND) })).state;
     const resumed = superviseAgent(input({ state: limited, now: at(17, 1), observation: observed(limitPane, NOW - 5 * SECOND) }));
     expect(resumed.actions.map((a) => a.action)).toEqual([{ type: 'send', agent: 'supervisor', text: LIMIT_RESET_MESSAGE }]);
-    expect(resumed.verdicts).toEqual({ rateLimit: 'resumed' });
+    expect(resumed.verdicts).toEqual({ dialog: 'no_dialog', rateLimit: 'resumed' });
     const next = superviseAgent(input({ state: resumed.state, now: at(17, 1, 15), observation: observed(limitPane, at(17, 1)) }));
     expect(next.actions).toEqual([]);
     // The resume also counts as the wake the limit held back.
-    expect(next.verdicts).toEqual({ rateLimit: 'stale', stall: 'idle', wake: 'not_due', heal: 'alive' });
+    expect(next.verdicts).toEqual({ dialog: 'no_dialog', rateLimit: 'stale', stall: 'idle', wake: 'not_due', heal: 'alive' });
   });
 
   it('a stall reboot counts as a wake: no wake message on top of the kickoff', () => {
     const d = superviseAgent(input({ state: agentState({ lastWakeAt: NOW - 2 * HOUR }) }));
     expect(d.actions.map((a) => a.action.type)).toEqual(['launch']);
-    expect(d.verdicts).toEqual({ rateLimit: 'clear', stall: 'rebooted' });
+    expect(d.verdicts).toEqual({ dialog: 'no_dialog', rateLimit: 'clear', stall: 'rebooted' });
     const next = superviseAgent(input({ state: d.state, now: NOW + 15 * SECOND, observation: observed(busyPane(), NOW + 10 * SECOND) }));
     expect(next.verdicts.wake).toBe('not_due');
   });
 
   it('a dead agent due a wake is healed, once, on the heavy tick', () => {
     const d = superviseAgent(input({ observation: deadPane(), state: agentState({ lastWakeAt: NOW - 2 * HOUR }) }));
-    expect(d.verdicts).toEqual({ rateLimit: 'clear', stall: 'dead', wake: 'dead', heal: 'healed' });
+    expect(d.verdicts).toEqual({ dialog: 'no_dialog', rateLimit: 'clear', stall: 'dead', wake: 'dead', heal: 'healed' });
     expect(d.actions.map((a) => a.event.type)).toEqual(['agent_healed']);
   });
 

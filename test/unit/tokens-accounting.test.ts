@@ -239,6 +239,10 @@ describe('tokenTick', () => {
       ledgerFile: '/st/token-ledger.json',
       agents: { a: { dir: '/home/u/.claude/projects', sessionIds: ['s1', 's2', 's3'] }, b: { dir: '/st/transcripts', sessionIds: ['x1', 'x2'] } },
     });
+    expect(agentTokenRequest(acct, config, {})).not.toHaveProperty('prices');
+    // The config's [prices] go with the request, for the host to price the totals with.
+    const priced = { ...config, prices: { 'claude-foo-1': { input: 2, output: 8, cache_read: 0.1 } } } as StewardConfig;
+    expect(agentTokenRequest(acct, priced, {}).prices).toEqual({ 'claude-foo-1': { input: 2, output: 8, cacheRead: 0.1 } });
   });
 
   it('is pure: the input state is not changed', () => {
@@ -321,6 +325,13 @@ describe('budgetDecision', () => {
     const unpriced = tick(start(), { now: sec(1), totals: totals({ a: [10, 0, 0, 0, 8.5, ['mystery']] }) }).acct;
     expect(budgetDecision(unpriced, { build: { usd: 10 }, warn_ratio: 0.8 }, 'P1').events).toEqual([
       { type: 'budget_warning', message: 'build has used $8.5000 of $10.0000 (excludes unpriced models: mystery) (warn at 80%)' },
+    ]);
+    const over = tick(start(), { now: sec(1), totals: totals({ a: [10, 0, 0, 0, 12, ['mystery']] }) }).acct;
+    expect(budgetDecision(over, { build: { usd: 10, tokens: 5 }, warn_ratio: 0.8 }, 'P1').events).toEqual([
+      {
+        type: 'budget_exceeded',
+        message: 'budget exceeded — build: 10 of 5 tokens; build: $12.0000 of $10.0000 (excludes unpriced models: mystery). Raise it with setBudget to resume.',
+      },
     ]);
   });
 

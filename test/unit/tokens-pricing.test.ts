@@ -1,5 +1,5 @@
 import { emptyLedger, ingestRecord } from '../../src/core/tokens/ledger';
-import { modelPrice, pricedModels, priceUsage } from '../../src/core/tokens/pricing';
+import { modelPrice, pricedModels, priceTableOf, priceUsage } from '../../src/core/tokens/pricing';
 import { reportLedger } from '../../src/core/tokens/report';
 import type { TokenUsage } from '../../src/core/tokens/usage';
 
@@ -62,6 +62,94 @@ describe('priceUsage', () => {
   it('ships a price for every model family named in the table', () => {
     expect(pricedModels().length).toBeGreaterThanOrEqual(20);
     for (const model of pricedModels()) expect(modelPrice(model)!.input).toBeGreaterThan(0);
+  });
+});
+
+describe("Claude Code 2.1.332's models (its model catalog, 2026-11-29)", () => {
+  it('prices its default, claude-opus-5-5, exactly: $4 in, $20 out, $5 / $8 cache writes, $0.20 cache read', () => {
+    // 1,234 in + 567 out + 10,000 5m-writes + 2,000 1h-writes + 100,000 reads:
+    // (1234×4 + 567×20 + 10000×5 + 2000×8 + 100000×0.2) / 1e6 = (4936 + 11340 + 50000 + 16000 + 20000) / 1e6
+    expect(usd('claude-opus-5-5', usage(1234, 567, 10_000, 2_000, 100_000))).toBeCloseTo(0.102276, 12);
+  });
+
+  // $ per million: input, output, 5-minute cache write, 1-hour cache write, cache read.
+  it.each([
+    ['claude-opus-5-5', 4, 20, 5, 8, 0.2],
+    ['claude-opus-5', 5, 25, 6.25, 10, 0.5],
+    ['claude-opus-4-8', 5, 25, 6.25, 10, 0.5],
+    ['claude-opus-4-7', 5, 25, 6.25, 10, 0.5],
+    ['claude-opus-4-6', 5, 25, 6.25, 10, 0.5],
+    ['claude-opus-4-5', 5, 25, 6.25, 10, 0.5],
+    ['claude-sonnet-5-5', 2, 10, 2.5, 4, 0.1],
+    ['claude-sonnet-5', 2, 10, 2.5, 4, 0.2],
+    ['claude-sonnet-4-6', 3, 15, 3.75, 6, 0.3],
+    ['claude-sonnet-4-5', 3, 15, 3.75, 6, 0.3],
+    ['claude-sonnet-4-0', 3, 15, 3.75, 6, 0.3],
+    ['claude-haiku-5-5', 0.1, 0.5, 0.125, 0.2, 0.01],
+    ['claude-haiku-4-5', 1, 5, 1.25, 2, 0.1],
+    ['claude-fable-5', 10, 50, 12.5, 20, 1],
+    ['claude-fable-5-1', 10, 50, 12.5, 20, 0.25],
+    ['claude-fable-5-2', 8, 40, 10, 16, 0.2],
+    ['claude-mythos-5', 10, 50, 12.5, 20, 1],
+    ['claude-mythos-5-1', 10, 50, 12.5, 20, 0.25],
+    ['claude-mythos-5-2', 8, 40, 10, 16, 0.2],
+  ])('%s: $%d in, $%d out, $%d / $%d cache writes, $%d cache read', (model, input, output, write5m, write1h, read) => {
+    expect(usd(model, usage(1e6, 0))).toBeCloseTo(input, 10);
+    expect(usd(model, usage(0, 1e6))).toBeCloseTo(output, 10);
+    expect(usd(model, usage(0, 0, 1e6))).toBeCloseTo(write5m, 10);
+    expect(usd(model, usage(0, 0, 0, 1e6))).toBeCloseTo(write1h, 10);
+    expect(usd(model, usage(0, 0, 0, 0, 1e6))).toBeCloseTo(read, 10);
+  });
+
+  it('prices a "[1m]" (1M-context) name as its model', () => {
+    const u = usage(1000, 1000, 1000, 1000, 1000);
+    expect(usd('claude-opus-5-5[1m]', u)).toBe(usd('claude-opus-5-5', u));
+    expect(usd('claude-sonnet-4-6[1M]', u)).toBe(usd('claude-sonnet-4-6', u));
+    expect(modelPrice('claude-opus-5-5[1m]')).toBe(modelPrice('claude-opus-5-5'));
+    // Only a trailing mark is dropped.
+    expect(priceUsage('claude-opus-5-5[1m]x', u)).toEqual({ unpriced: true });
+  });
+
+  it('keys prices by id, never by alias: transcripts record the id the API returned', () => {
+    for (const alias of ['opus', 'sonnet', 'haiku', 'opus[1m]']) expect(priceUsage(alias, usage(1, 1))).toEqual({ unpriced: true });
+  });
+});
+
+describe('a build\'s [prices]', () => {
+  const prices = priceTableOf({
+    'claude-foo-1': { input: 2, output: 8 },
+    'claude-opus-5-5': { input: 1, output: 2, cache_write_5m: 0, cache_write_1h: 0, cache_read: 0 },
+  })!;
+
+  it('prices a model the built-in table lacks; its cache prices default to the multiples of input', () => {
+    expect(priceUsage('claude-foo-1', usage(1e6, 1e6), {})).toEqual({ unpriced: true });
+    // $2 + $8 + 1M 5m-writes at $2.50 + 1M 1h-writes at $4 + 1M reads at $0.20
+    const p = priceUsage('claude-foo-1', usage(1e6, 1e6, 1e6, 1e6, 1e6), prices);
+    expect('usd' in p && p.usd).toBeCloseTo(16.7, 10);
+    expect(modelPrice('claude-foo-1[1m]', prices)).toEqual({ input: 2, output: 8 });
+  });
+
+  it('replaces a built-in price as a whole, and leaves the other models alone', () => {
+    const p = priceUsage('claude-opus-5-5', usage(1e6, 1e6, 1e6, 1e6, 1e6), prices);
+    expect('usd' in p && p.usd).toBeCloseTo(3, 10);
+    expect(priceUsage('claude-sonnet-4-6', usage(1e6, 0), prices)).toEqual(priceUsage('claude-sonnet-4-6', usage(1e6, 0)));
+    expect(modelPrice('toString', prices)).toBeUndefined();
+  });
+
+  it('converts the TOML keys, and is nothing when the config has no table', () => {
+    expect(prices['claude-opus-5-5']).toEqual({ input: 1, output: 2, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 });
+    expect(priceTableOf(undefined)).toBeUndefined();
+    expect(priceTableOf({})).toBeUndefined();
+  });
+
+  it('costs a ledger report with them', () => {
+    const state = emptyLedger();
+    ingestRecord(state, { kind: 'usage', key: 'm1', model: 'claude-foo-1', usage: usage(1000, 1000), sessionId: 's1', isSidechain: false, timestamp: '' }, { source: 'a' });
+    expect(reportLedger(state).unpriced_models).toEqual(['claude-foo-1']);
+    const r = reportLedger(state, prices);
+    expect(r.unpriced_models).toEqual([]);
+    expect(r.total.cost_usd).toBe(0.01);
+    expect(r.models).toEqual([expect.objectContaining({ model: 'claude-foo-1', cost_usd: 0.01 })]);
   });
 });
 

@@ -126,6 +126,50 @@ describe('incremental transcript reader', () => {
     }
   });
 
+  it('skips and counts lines over the length cap, with the same totals for every chunk size', async () => {
+    const file = path.join(dir, 'a.jsonl');
+    const huge = line('m_huge', 5000, 'x'.repeat(3 * 1024 * 1024)); // 3 MB: a line with usage, but over the cap
+    writeFileSync(file, line('m1', 10) + huge + line('m2', 20) + 'y'.repeat(200_000) + '\n' + line('m3', 40));
+    for (const chunkBytes of [1000, 4096, 65_536, 1 << 20]) {
+      const { files, state, ledger } = follow(file);
+      const report = await readTranscripts(state, files, ledger, { chunkBytes, maxLineBytes: 64 * 1024 });
+      expect({ chunkBytes, ...report }).toMatchObject({ chunkBytes, lines: 3, longLines: 2, held: 0 });
+      expect(output(ledger)).toBe(70);
+    }
+  });
+
+  it('holds an unterminated over-long line without gathering it, and counts it once when it ends', async () => {
+    const file = path.join(dir, 'a.jsonl');
+    const start = line('m1', 10);
+    writeFileSync(file, start + 'z'.repeat(300_000));
+    const { files, state, ledger } = follow(file);
+    const options = { chunkBytes: 4096, maxLineBytes: 10_000 };
+    expect(await readTranscripts(state, files, ledger, options)).toMatchObject({ lines: 1, longLines: 0, held: 300_000 });
+    expect(state.files[file]).toMatchObject({ offset: Buffer.byteLength(start), partial: 300_000 });
+    appendFileSync(file, 'z'.repeat(1000));
+    expect(await readTranscripts(state, files, ledger, options)).toMatchObject({ lines: 0, longLines: 0, held: 301_000 });
+    appendFileSync(file, '\n' + line('m2', 20));
+    expect(await readTranscripts(state, files, ledger, options)).toMatchObject({ lines: 1, longLines: 1, held: 0 });
+    expect(output(ledger)).toBe(30);
+    // A one-off scan counts an unterminated over-long last line as skipped.
+    appendFileSync(file, 'w'.repeat(20_000));
+    const scan = follow(file);
+    expect(await readTranscripts(scan.state, scan.files, scan.ledger, { ...options, includeUnterminated: true })).toMatchObject({ lines: 2, longLines: 2 });
+  });
+
+  it('with skipUnreadable, lists a file it cannot read and reads the rest; without, fails as before', async () => {
+    const good = path.join(dir, 'good.jsonl');
+    writeFileSync(good, line('m1', 10));
+    const notAFile = path.join(dir, 'dir.jsonl');
+    mkdirSync(notAFile); // open() succeeds, read() fails with EISDIR
+    const files = [{ path: notAFile, source: 'x' }, { path: good, source: 'x' }];
+    const ledger = emptyLedger();
+    const report = await readTranscripts(emptyReaderState(), files, ledger, { skipUnreadable: true });
+    expect(report).toMatchObject({ filesRead: 1, unreadable: [{ path: notAFile, error: expect.stringMatching(/^EISDIR/) }] });
+    expect(output(ledger)).toBe(10);
+    await expect(readTranscripts(emptyReaderState(), files, emptyLedger())).rejects.toThrow(/EISDIR/);
+  });
+
   it('drops the cursor of a file that disappeared', async () => {
     const file = path.join(dir, 'a.jsonl');
     writeFileSync(file, line('m1', 10));

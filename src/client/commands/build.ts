@@ -1,11 +1,15 @@
 import { Command } from 'commander';
-import { connect } from '../connection';
+import { rpc, withTemporal } from '../build-handle';
 import { startBuild } from '../start-build';
 import { describeResult, followBuild } from '../follow';
 import { loadConfigOrThrow } from '../load-or-exit';
 import { up } from '../up';
 import { runDemo } from '../demo';
+import { UsageError } from '../load-or-exit';
 import { hostId } from '../../workers/host-id';
+
+/** Deadline of the start call: a server that has not started the workflow by then is not going to. */
+const START_DEADLINE_MS = 30_000;
 
 /** Adds `start-build` to a program: shared by `steward start-build` and the `start-build` bin. */
 export function registerStartBuild(program: Command, name = 'start-build'): void {
@@ -17,15 +21,13 @@ export function registerStartBuild(program: Command, name = 'start-build'): void
     .option('--host <id>', 'host whose worker owns the agents (default: this host)')
     .addHelpText('after', '\nExample:\n  start-build config/builder-adversary.toml --follow')
     .action(async (file: string, opts: { follow?: boolean; host?: string }) => {
+      // The config is checked (its size limits too) before anything contacts Temporal.
       const { config, hash } = await loadConfigOrThrow(file);
-      const { client, connection } = await connect();
-      try {
-        const { handle, attached } = await startBuild(client, config, hash, opts.host ?? hostId());
+      await withTemporal(async (t) => {
+        const { handle, attached } = await rpc(t, `start build/${config.name}`, () => startBuild(t.client, config, hash, opts.host ?? hostId()), START_DEADLINE_MS);
         console.log(`${attached ? 'attached to' : 'started'} build ${handle.workflowId}`);
         if (opts.follow) console.log(describeResult(await followBuild(handle, (l) => console.log(l))));
-      } finally {
-        await connection.close();
-      }
+      });
     });
 }
 
@@ -41,9 +43,11 @@ export function registerBuildCommands(program: Command): void {
     });
   program
     .command('demo')
-    .description('run config/demo.toml (scripted agents, no account needed) in a fresh sandbox')
-    .addHelpText('after', '\nExample:\n  npm run demo')
-    .action(async () => {
-      await runDemo((l) => console.log(l));
+    .description('run the demo build in a fresh sandbox: scripted agents, or the real Claude Code against the model stand-in (no account needed either way)')
+    .option('--agent <kind>', 'scripted (config/demo.toml) or claude (config/demo-claude.toml)', 'scripted')
+    .addHelpText('after', '\nExamples:\n  npm run demo\n  npm run demo:claude            # steward demo --agent claude')
+    .action(async (opts: { agent: string }) => {
+      if (opts.agent !== 'scripted' && opts.agent !== 'claude') throw new UsageError(`--agent must be scripted or claude, not ${opts.agent}`);
+      await runDemo((l) => console.log(l), '.steward', opts.agent);
     });
 }

@@ -7,6 +7,8 @@ import type { LoadResult } from '../../activities/config-file';
 import { formatIssues, loadConfigFile } from '../../activities/config-file';
 import { renderConfigToml } from '../../core/config/render';
 import type { StewardConfig } from '../../core/config/types';
+import { stat } from 'node:fs/promises';
+import { hostId } from '../../workers/host-id';
 
 /** Line writers over commander's configured output, so a caller (or a test) can capture it. */
 interface Output {
@@ -46,6 +48,26 @@ async function load(file: string, output: Output): Promise<StewardConfig | undef
   return undefined;
 }
 
+/**
+ * Checked on the agents' host, a `cwd` that does not exist is worth a warning: the launch would
+ * fail (it never falls back to the worker's directory). Agents placed on another host are not
+ * judged here.
+ */
+async function missingWorkdirs(config: StewardConfig): Promise<string[]> {
+  const here = hostId();
+  const owners = [
+    ...config.agents.map((a, i) => ({ path: `agent[${i}].cwd`, cwd: a.cwd, host: a.host })),
+    ...config.services.map((s, i) => ({ path: `service[${i}].cwd`, cwd: s.cwd, host: s.host })),
+  ];
+  const warnings: string[] = [];
+  for (const o of owners) {
+    if (o.host !== undefined && o.host !== here) continue;
+    const isDir = await stat(o.cwd).then((st) => st.isDirectory(), () => false);
+    if (!isDir) warnings.push(`warning: ${o.path}: ${o.cwd} is not a directory on this host (${here}): the launch will fail until it exists`);
+  }
+  return warnings;
+}
+
 export function registerConfigCommands(program: Command): void {
   const config = program.command('config').description('check or show a build configuration (agents.toml)');
   config
@@ -55,7 +77,9 @@ export function registerConfigCommands(program: Command): void {
     .action(async (file: string, _options: unknown, command: Command) => {
       const output = outputOf(command);
       const loaded = await load(file, output);
-      if (loaded !== undefined) output.out(configSummary(loaded));
+      if (loaded === undefined) return;
+      for (const warning of await missingWorkdirs(loaded)) output.err(warning);
+      output.out(configSummary(loaded));
     });
   config
     .command('show')

@@ -43,6 +43,7 @@ import { UsageError } from '../load-or-exit';
 import { firstLine, formatTime } from '../render/format';
 import {
   buildNameOfWorkflowId,
+  listingStartTime,
   listingStatus,
   renderEvents,
   renderList,
@@ -67,6 +68,7 @@ async function listBuilds(opts: { running?: boolean; limit: number }): Promise<B
       for await (const w of t.client.workflow.list({ query: listQuery(!!opts.running), pageSize: Math.min(opts.limit, 1000) })) {
         const sa = w.typedSearchAttributes;
         const stewardStatus = sa.get(StatusSearchAttribute) ?? null;
+        const started = listingStartTime(w.memo, w.startTime);
         builds.push({
           build: buildNameOfWorkflowId(w.workflowId),
           workflowId: w.workflowId,
@@ -76,7 +78,8 @@ async function listBuilds(opts: { running?: boolean; limit: number }): Promise<B
           phase: sa.get(PhaseSearchAttribute) ?? null,
           project: sa.get(ProjectSearchAttribute) ?? null,
           escalation: sa.get(EscalationSearchAttribute) ?? null,
-          startTime: w.startTime ? formatTime(w.startTime) : null,
+          // The build's start: a continued run's memo carries it (Visibility's is the run's).
+          startTime: started === null ? null : formatTime(started),
           closeTime: w.closeTime ? formatTime(w.closeTime) : null,
         });
         if (builds.length >= opts.limit) break;

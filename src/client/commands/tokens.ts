@@ -1,37 +1,52 @@
 /**
- * `steward tokens [--build B] [--by phase|gate|agent] [--json]`: a build's token use and cost per
- * phase, per claimed gate or per agent, from its status query and its state dir's token-log.jsonl.
+ * `steward tokens [B | --build B] [--by phase|gate|agent] [--json]`: a build's token use and cost
+ * per phase, per claimed gate or per agent, from its status query and its state dir's token-log.jsonl.
  *
- * `steward tokens scan [DIR] [--json]`: offline token and cost count over Claude Code
- * transcripts, with the same ledger (dedup, pricing) the worker uses for live builds.
+ * `steward tokens scan [PATH] [--config FILE] [--json]`: offline token and cost count over Claude Code
+ * transcripts (a dir or one file), with the same ledger (dedup, pricing) the worker uses for live
+ * builds, and a build config's `[prices]` over the built-in table. Unreadable files and over-long
+ * lines are skipped and counted, never the end of the scan.
  */
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { scanTranscriptDirs } from '../../activities/transcript-scan';
+import { scanTranscriptDirs, type ScanOptions } from '../../activities/transcript-scan';
+import type { UnreadableFile } from '../../activities/transcript-reader';
 import { discoverClaudeDirs } from '../../activities/transcript-discovery';
+import { priceTableOf, type PriceTable } from '../../core/tokens/pricing';
 import { reportLedger, type LedgerReport } from '../../core/tokens/report';
 import { tokenLogFile, type TokenRecord } from '../../core/tokens/accounting';
 import type { BuildStatusView } from '../../workflows/definitions';
 import { openBuild, parseBuildRef, queryStatus, rpc, startInput, withTemporal, type Temporal } from '../build-handle';
 import { examples, outputOf } from '../cli-output';
-import { UsageError } from '../load-or-exit';
+import { loadConfigOrThrow, UsageError } from '../load-or-exit';
 import { firstLine } from '../render/format';
 import { buildNameOfWorkflowId } from '../render/status';
-import { parseTokenLog, renderTokens, tokensReport, TOKENS_BY, type TokensBy, type TokensReport, type TokenView } from '../render/tokens';
+import { formatUsd, parseTokenLog, renderTokens, tokensReport, TOKENS_BY, type TokensBy, type TokensReport, type TokenView } from '../render/tokens';
 import { listQuery } from './operate';
 
 export interface ScanOutput extends LedgerReport {
   files: number;
   lines: number;
+  /** Lines without usage. */
   skipped: number;
+  /** Files that could not be read (each named in a warning on stderr). */
+  skipped_files: number;
+  /** Lines over the line length cap, skipped unread. */
+  skipped_long_lines: number;
 }
 
 const EXIT_USAGE = 2;
 
-export async function scanOutput(dirs: readonly string[]): Promise<ScanOutput> {
-  const { ledger, read } = await scanTranscriptDirs(dirs);
-  const report = reportLedger(ledger);
+/** The scan's figures, costed with `prices` over the built-in table; `onSkippedFile` hears of each file that could not be read. */
+export async function scanOutput(
+  dirs: readonly string[],
+  options: ScanOptions & { onSkippedFile?: (file: UnreadableFile) => void; prices?: PriceTable } = {},
+): Promise<ScanOutput> {
+  const { prices, onSkippedFile, ...scan } = options;
+  const { ledger, read } = await scanTranscriptDirs(dirs, scan);
+  read.unreadable.forEach((file) => onSkippedFile?.(file));
+  const report = reportLedger(ledger, prices);
   return {
     total: report.total,
     unpriced_models: report.unpriced_models,
@@ -40,6 +55,8 @@ export async function scanOutput(dirs: readonly string[]): Promise<ScanOutput> {
     files: read.files,
     lines: read.lines,
     skipped: ledger.stats.skipped,
+    skipped_files: read.unreadable.length,
+    skipped_long_lines: read.longLines,
     sources: report.sources,
     limits: report.limits,
     messages: report.messages,
@@ -48,7 +65,8 @@ export async function scanOutput(dirs: readonly string[]): Promise<ScanOutput> {
 }
 
 const int = (n: number): string => n.toLocaleString('en-US');
-const usd = (n: number | null): string => (n === null ? 'unpriced' : `$${n.toFixed(2)}`);
+/** As in the per-build view: cents are not enough for a short session ($0.0027). */
+const usd = (n: number | null): string => (n === null ? 'unpriced' : formatUsd(n, []));
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -69,7 +87,8 @@ export function formatScan(out: ScanOutput): string {
     usd(m.cost_usd),
   ]);
   const t = out.total;
-  models.push(['TOTAL', int(t.input_tokens), int(t.output_tokens), int(t.cache_creation_input_tokens), int(t.cache_read_input_tokens), usd(t.cost_usd)]);
+  const totalUsd = formatUsd(t.cost_usd, out.unpriced_models);
+  models.push(['TOTAL', int(t.input_tokens), int(t.output_tokens), int(t.cache_creation_input_tokens), int(t.cache_read_input_tokens), totalUsd]);
   const sessions = out.sessions.map((s) => [
     `${s.session_id} (${s.source})`,
     int(s.input_tokens),
@@ -78,23 +97,26 @@ export function formatScan(out: ScanOutput): string {
     int(s.cache_read_input_tokens),
     usd(s.cost_usd) + (s.unpriced_models.length > 0 ? '+' : ''),
   ]);
+  const skippedFiles = out.skipped_files > 0 ? ` (${int(out.skipped_files)} unreadable, skipped)` : '';
+  const longLines = out.skipped_long_lines > 0 ? `, ${int(out.skipped_long_lines)} over-long lines skipped` : '';
   const parts = [
-    `${int(out.files)} files, ${int(out.lines)} lines (${int(out.skipped)} without usage), ${int(out.messages)} messages, ${int(out.duplicates)} duplicate lines`,
+    `${int(out.files)} files${skippedFiles}, ${int(out.lines)} lines (${int(out.skipped)} without usage)${longLines}, ` +
+      `${int(out.messages)} messages, ${int(out.duplicates)} duplicate lines`,
     '',
     table(['MODEL', ...COLUMNS], models),
     '',
     table(['SESSION', ...COLUMNS], sessions),
   ];
   if (out.unpriced_models.length > 0) {
-    parts.push('', `Not in the price table, so not in COST ('+' marks sessions using them): ${out.unpriced_models.join(', ')}`);
+    parts.push('', `Not in the price table, so not in COST ('+' marks figures using them): ${out.unpriced_models.join(', ')}`);
   }
   for (const l of out.limits) parts.push(`Usage limit (${l.source}, ${l.timestamp}): ${l.text}`);
   return parts.join('\n') + '\n';
 }
 
-function isDirectory(p: string): boolean {
+function exists(p: string): boolean {
   try {
-    return existsSync(p) && statSync(p).isDirectory();
+    return existsSync(p) && (statSync(p).isDirectory() || statSync(p).isFile());
   } catch {
     return false;
   }
@@ -105,13 +127,14 @@ export function registerTokensScan(tokens: Command): void {
   tokens
     .command('scan')
     .description('count tokens and cost in Claude Code transcripts (read-only, offline)')
-    .argument('[dir]', 'a Claude config dir or projects dir (default: $CLAUDE_CONFIG_DIR, else ~/.claude and ~/.config/claude)')
+    .argument('[path]', 'a Claude config dir, a projects dir, or one transcript file (default: $CLAUDE_CONFIG_DIR, else ~/.claude and ~/.config/claude)')
+    .option('--config <file>', "a build's agents.toml: its [prices] price models over the built-in table")
     .option('--json', 'print JSON instead of a table')
-    .action(async (dir: string | undefined, own: { json?: boolean }, command: Command) => {
+    .action(async (dir: string | undefined, own: { json?: boolean; config?: string }, command: Command) => {
       // `tokens` has a --json of its own, which commander gives to it even after `scan`.
       const options = { json: own.json || (command.optsWithGlobals() as { json?: boolean }).json };
-      if (dir !== undefined && !isDirectory(dir)) {
-        command.error(`tokens scan: no such directory: ${dir}`, { exitCode: EXIT_USAGE, code: 'steward.tokens.no-dir' });
+      if (dir !== undefined && !exists(dir)) {
+        command.error(`tokens scan: no such directory or file: ${dir}`, { exitCode: EXIT_USAGE, code: 'steward.tokens.no-dir' });
       }
       const dirs = dir !== undefined ? [dir] : discoverClaudeDirs();
       if (dirs.length === 0) {
@@ -120,7 +143,11 @@ export function registerTokensScan(tokens: Command): void {
           code: 'steward.tokens.no-dir',
         });
       }
-      const out = await scanOutput(dirs);
+      // A config that does not load is a usage error naming its problems, before any transcript is read.
+      const prices = own.config === undefined ? undefined : priceTableOf((await loadConfigOrThrow(own.config)).config.prices);
+      const { writeErr } = command.configureOutput();
+      const warn = writeErr ?? ((s: string) => void process.stderr.write(s));
+      const out = await scanOutput(dirs, { prices, onSkippedFile: (f) => warn(`tokens scan: warning: skipped ${f.path}: ${firstLine(f.error)}\n`) });
       const write = command.configureOutput().writeOut ?? ((s: string) => void process.stdout.write(s));
       write(options.json ? JSON.stringify(out, null, 2) + '\n' : formatScan(out));
     });
@@ -133,6 +160,14 @@ interface TokensOptions {
   by: TokensBy;
   tokenLog?: string;
   json?: boolean;
+}
+
+/** The build named as `steward tokens B` or `--build B` (either; both only if they agree). */
+export function buildOf(positional: string | undefined, option: string | undefined): string | undefined {
+  if (positional !== undefined && option !== undefined && positional !== option) {
+    throw new UsageError(`two builds named: ${positional} and --build ${option}; name one`);
+  }
+  return positional ?? option;
 }
 
 /** The build `steward tokens` shows without --build: the only running one, else a usage error naming them. */
@@ -203,6 +238,7 @@ export function registerTokensCommand(program: Command): Command {
   const tokens = program
     .command('tokens')
     .description("a build's tokens and cost per phase, gate or agent (`tokens scan`: count transcripts offline)")
+    .argument('[build]', 'the build, as for --build (a build named `scan` needs --build)')
     .option('--build <name>', 'the build (default: the only running build)')
     .addOption(new Option('--by <view>', 'rows per phase record, per gate record (<phase>:<gate>) or per agent').choices(TOKENS_BY).default('phase'))
     .option('--token-log <file>', "the build's token-log.jsonl (default: <state_dir>/token-log.jsonl from the build's config)")
@@ -214,14 +250,15 @@ export function registerTokensCommand(program: Command): Command {
         'Rows come from <state_dir>/token-log.jsonl (every record; it is on the agents\' host) and the',
         "build's status query (its last 20 records, the open windows and the agents' cumulative totals).",
         'USD covers priced models only: a `+` marks figures that also used models without a price.',
-        examples('steward tokens', 'steward tokens --build demo --by gate', 'steward tokens --build demo --by agent --json'),
+        examples('steward tokens', 'steward tokens demo --by gate', 'steward tokens --build demo --by agent --json'),
       ].join('\n'),
     )
-    .action(async (opts: TokensOptions, command: Command) => {
+    .action(async (positional: string | undefined, opts: TokensOptions, command: Command) => {
       const out = outputOf(command);
-      if (opts.build !== undefined) parseBuildRef(opts.build); // a malformed name fails before connecting
+      const build = buildOf(positional, opts.build);
+      if (build !== undefined) parseBuildRef(build); // a malformed name fails before connecting
       const report = await withTemporal(async (t) => {
-        const ref = opts.build ?? pickRunningBuild(await runningBuildNames(t));
+        const ref = build ?? pickRunningBuild(await runningBuildNames(t));
         return buildTokens(t, ref, opts);
       });
       if (opts.json) out.json(report);

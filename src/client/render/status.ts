@@ -14,7 +14,7 @@ export type AgentView = Pick<
 export type StatusView = Pick<
   BuildStatusView,
   'hostId' | 'configHash' | 'status' | 'phase' | 'phaseIndex' | 'phaseCount' | 'phaseStartedAt' | 'completedPhases' | 'events'
-> & { agents: Record<string, AgentView> };
+> & { agents: Record<string, AgentView>; startedAt?: number };
 
 /** What the client knows of a workflow execution besides its status view. */
 export interface ExecutionInfo {
@@ -44,6 +44,17 @@ export interface TokenFigures {
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
   cost_usd?: number | null;
+  /** Models the figures include but `cost_usd` leaves out, having no price. */
+  unpriced?: string[];
+}
+
+/** The model names of a list, or none: `unpriced` / `unpriced_models` as the view carries them. */
+function modelList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((m): m is string => typeof m === 'string') : [];
+}
+
+function addModels(into: string[], models: readonly string[]): void {
+  for (const m of models) if (!into.includes(m)) into.push(m);
 }
 
 function asFigures(v: unknown): TokenFigures | null {
@@ -57,6 +68,7 @@ function asFigures(v: unknown): TokenFigures | null {
     cache_creation_input_tokens: n(o.cache_creation_input_tokens),
     cache_read_input_tokens: n(o.cache_read_input_tokens),
     cost_usd: typeof o.cost_usd === 'number' ? o.cost_usd : null,
+    unpriced: modelList(o.unpriced_models).sort(),
   };
 }
 
@@ -67,7 +79,7 @@ function tokensOf(view: unknown): Record<string, unknown> | null {
 
 /**
  * Per-agent cumulative token figures, if the status view carries them as `tokens.totals`
- * (agent → `{ usage, costUsd }`, the token accounting state's shape).
+ * (agent → `{ usage, costUsd, unpriced }`, the token accounting state's shape).
  */
 export function agentTokenFigures(view: unknown): Record<string, TokenFigures> | null {
   const totals = tokensOf(view)?.totals;
@@ -76,7 +88,10 @@ export function agentTokenFigures(view: unknown): Record<string, TokenFigures> |
   for (const [agent, v] of Object.entries(totals as Record<string, unknown>)) {
     const entry = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
     const figures = asFigures(entry.usage) ?? asFigures(entry);
-    if (figures) out[agent] = { ...figures, cost_usd: typeof entry.costUsd === 'number' ? entry.costUsd : figures.cost_usd };
+    if (!figures) continue;
+    const unpriced = [...(figures.unpriced ?? [])];
+    addModels(unpriced, modelList(entry.unpriced));
+    out[agent] = { ...figures, cost_usd: typeof entry.costUsd === 'number' ? entry.costUsd : figures.cost_usd, unpriced: unpriced.sort() };
   }
   return Object.keys(out).length ? out : null;
 }
@@ -84,7 +99,7 @@ export function agentTokenFigures(view: unknown): Record<string, TokenFigures> |
 /**
  * The build's token totals, if the status view carries them: `tokens` itself or `tokens.total`
  * holding transcript-style figures (input_tokens, output_tokens, cache_*, cost_usd), or the sum of
- * the per-agent `tokens.totals` (with `tokens.costUsd`).
+ * the per-agent `tokens.totals` (with `tokens.costUsd`), whose models without a price are listed in `unpriced`.
  */
 export function tokenFigures(view: unknown): TokenFigures | null {
   const t = tokensOf(view);
@@ -93,29 +108,42 @@ export function tokenFigures(view: unknown): TokenFigures | null {
   if (direct) return direct;
   const agents = agentTokenFigures(view);
   if (!agents) return null;
-  const sum: TokenFigures = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cost_usd: 0 };
+  const sum: TokenFigures = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cost_usd: 0, unpriced: [] };
   for (const f of Object.values(agents)) {
     sum.input_tokens += f.input_tokens;
     sum.output_tokens += f.output_tokens;
     sum.cache_creation_input_tokens += f.cache_creation_input_tokens;
     sum.cache_read_input_tokens += f.cache_read_input_tokens;
     sum.cost_usd = (sum.cost_usd ?? 0) + (f.cost_usd ?? 0);
+    addModels(sum.unpriced!, f.unpriced ?? []);
   }
+  sum.unpriced!.sort();
   if (typeof t.costUsd === 'number') sum.cost_usd = t.costUsd;
   return sum;
 }
 
 const allTokens = (f: TokenFigures) => f.input_tokens + f.output_tokens + f.cache_creation_input_tokens + f.cache_read_input_tokens;
 
+/**
+ * ` · $0.42`, and ` + unpriced (claude-foo)` when models without a price were used: their tokens
+ * are in the figures, their cost is not in the dollars (never a silent $0).
+ */
+export function formatCost(f: Pick<TokenFigures, 'cost_usd' | 'unpriced'>): string {
+  const unpriced = f.unpriced?.length ? `unpriced (${f.unpriced.join(', ')})` : '';
+  if (typeof f.cost_usd === 'number') return ` · $${f.cost_usd.toFixed(2)}${unpriced ? ` + ${unpriced}` : ''}`;
+  return unpriced ? ` · ${unpriced}` : '';
+}
+
 export function formatFigures(f: TokenFigures): string {
-  const cost = typeof f.cost_usd === 'number' ? ` · $${f.cost_usd.toFixed(2)}` : '';
+  const cost = formatCost(f);
   return `in ${int(f.input_tokens)} · out ${int(f.output_tokens)} · cache write ${int(f.cache_creation_input_tokens)} · cache read ${int(f.cache_read_input_tokens)}${cost}`;
 }
 
 function agentNote(a: AgentView, now: number): string {
   const notes: string[] = [];
   if (a.blockedSince !== null && a.blockedSince !== undefined) notes.push(`blocked at a prompt for ${formatSeconds((now - a.blockedSince) / 1000)}`);
-  if (a.held?.length) notes.push(`${a.held.length} message(s) held`);
+  // Held at a permission prompt, or undelivered while the session was gone: typed once it can be.
+  if (a.held?.length) notes.push(`${a.held.length} message(s) pending`);
   if (a.waitingUntil !== null && a.waitingUntil !== undefined && a.waitingUntil > now) notes.push(`waiting until ${formatTime(a.waitingUntil)}`);
   return notes.join('; ') || '-';
 }
@@ -152,7 +180,7 @@ export function renderStatus(view: StatusView, info: ExecutionInfo, now: number,
     `build ${name} (${info.workflowId}): ${view.status}${closed}`,
     `phase:     ${phaseLabel(view)}${inPhase}`,
     `completed: ${done || '-'}`,
-    `host:      ${view.hostId} · started ${formatTime(info.startTime)} · config ${view.configHash.slice(0, 12)}`,
+    `host:      ${view.hostId} · started ${formatTime(view.startedAt ?? info.startTime)} · config ${view.configHash.slice(0, 12)}`,
   ];
   const tokens = tokenFigures(view);
   if (tokens) lines.push(`tokens:    ${formatFigures(tokens)}`);
@@ -191,6 +219,16 @@ export interface BuildListing {
   escalation: string | null;
   startTime: string | null;
   closeTime: string | null;
+}
+
+/**
+ * When a listed run's build started: a continued run carries its build's start in its memo
+ * (`startedAt`, epoch ms); a first run, or one from before the memo, started with its build.
+ */
+export function listingStartTime(memo: Record<string, unknown> | undefined, runStart: Date | undefined): number | null {
+  const carried = memo?.startedAt;
+  if (typeof carried === 'number' && Number.isFinite(carried)) return carried;
+  return runStart ? runStart.getTime() : null;
 }
 
 /** Steward's own status word while the run is open or ended normally; Temporal's otherwise. */

@@ -11,8 +11,12 @@ const CLAUDE_BUSY = ['esc to interrupt'];
 /** Claude Code's input prompt (`>` in its box, `❯` in newer releases) and its hint line. */
 const CLAUDE_IDLE = ['^\\s*[>❯](?:\\s|$)', '\\? for shortcuts'];
 
-/** Claude Code's usage-limit wordings across releases (src/core/pane/limit-message.ts knows more). */
-const CLAUDE_LIMITS = ['usage limit reached', 'limit will reset at', "You've hit your (?:\\w+ )?limit", 'limit reached\\s*[·∙•]\\s*resets'];
+/**
+ * Claude Code's usage-limit notices need no pattern: src/core/pane/limit-message.ts knows its
+ * wordings and, unlike a pattern, reads them only where Claude Code draws a notice (a line of its
+ * own), never in an echoed prompt or a quoted commit subject.
+ */
+const CLAUDE_LIMITS: string[] = [];
 
 export const BUILTIN_BACKENDS: Readonly<Record<string, BackendConfig>> = {
   claude: {

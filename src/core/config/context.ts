@@ -10,6 +10,16 @@ export interface ConfigContext {
   kickoffFiles?: Record<string, string>;
   /** Where `~/` points; without it `~` paths are kept as written. */
   homeDir?: string;
+  /**
+   * Kickoff files the loader left unread because they are over MAX_KICKOFF_BYTES (limits.ts):
+   * resolved path → size in bytes. Validation reports them as too big, not as missing.
+   */
+  oversizeKickoffFiles?: Record<string, number>;
+  /**
+   * The root of the git work tree that contains the config file, if any: the work repo of a
+   * `[loop]` that names none (the original driver's files do not), with a warning.
+   */
+  gitRoot?: string;
 }
 
 export function kickoffFileKey(ctx: ConfigContext, file: string): string {

@@ -24,7 +24,7 @@ export function crossCheck(raw: unknown, ctx: ConfigContext): ConfigIssue[] {
   checkBackends(root, report);
   const agentNames = checkAgents(root, ctx, report);
   checkSessions(root, buildName, report);
-  checkLoop(root, agentNames, report);
+  checkLoop(root, ctx, agentNames, report);
   return issues;
 }
 
@@ -82,8 +82,10 @@ function checkAgents(root: Table, ctx: ConfigContext, report: Report): Set<strin
   };
   const checkKickoffFile = (value: unknown, at: PathSegment[]) => {
     const file = asString(value);
-    if (file !== undefined && ctx.kickoffFiles?.[kickoffFileKey(ctx, file)] === undefined) {
-      report(at, `kickoff file not found: ${kickoffFileKey(ctx, file)}`);
+    const key = file === undefined ? undefined : kickoffFileKey(ctx, file);
+    // A file too big to read is reported by the size checks, not as missing.
+    if (key !== undefined && ctx.kickoffFiles?.[key] === undefined && ctx.oversizeKickoffFiles?.[key] === undefined) {
+      report(at, `kickoff file not found: ${key}`);
     }
   };
   const defaults = asTable(root.defaults);
@@ -138,12 +140,17 @@ function checkSessions(root: Table, buildName: string, report: Report): void {
   }
 }
 
-function checkLoop(root: Table, agentNames: Set<string>, report: Report): void {
+function checkLoop(root: Table, ctx: ConfigContext, agentNames: Set<string>, report: Report): void {
   if (!isTable(root.loop)) return;
   const loop = root.loop;
   const handoff = asTable(loop.handoff);
-  if (loop.repo === undefined && handoff.repo === undefined) {
-    report(['loop', 'repo'], 'required: the path of the work repo whose origin/main the loop watches (or set loop.handoff.repo)');
+  // Without either, the git repo holding the config file is the work repo (see defaultRepoWarnings).
+  if (loop.repo === undefined && handoff.repo === undefined && ctx.gitRoot === undefined) {
+    report(
+      ['loop', 'repo'],
+      'required: the path of the work repo whose origin/main the loop watches (or set loop.handoff.repo); ' +
+        'the config file is not inside a git repository that could stand in for it',
+    );
   }
   const firstIndex = new Map<string, number>();
   for (const [index, phase] of tablesIn(loop.phases)) {

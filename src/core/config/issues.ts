@@ -104,6 +104,11 @@ export function fromZodIssues(issues: readonly ZodIssue[], raw: unknown, prefix:
         continue;
       }
     }
+    if (issue.code === 'invalid_key') {
+      // A table key (a `[prices]` model id) its key schema rejected: report that schema's own problems at the key.
+      result.push(...fromZodIssues(issue.issues, raw, segments));
+      continue;
+    }
     if (isUnknownKey(issue)) {
       const key = String(segments[segments.length - 1]);
       result.push({ path: tomlPath(segments), message: `unknown key \`${key}\`${didYouMean(key, issue.params.unknownKeyOf)}` });

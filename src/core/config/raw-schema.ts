@@ -53,6 +53,8 @@ const backendSchema = table({
   env: stringMap().optional(),
   transcripts: nonEmpty().optional(),
   session_id_flag: nonEmpty().optional(),
+  trust_workdir: z.boolean().optional(),
+  accept_bypass_mode: z.boolean().optional(),
   prompt_delivery: driverOnly(),
 });
 
@@ -149,6 +151,28 @@ const budgetSchema = table({
   usd: z.number().positive().optional(),
 });
 
+/** A price in dollars per million tokens. */
+const usdPerMillion = () => z.number().min(0);
+
+const priceSchema = table({
+  input: usdPerMillion(),
+  output: usdPerMillion(),
+  cache_write_5m: usdPerMillion().optional(),
+  cache_write_1h: usdPerMillion().optional(),
+  cache_read: usdPerMillion().optional(),
+});
+
+/** Model ids as the API returns them in message.model (`claude-opus-5-5`; Bedrock and Vertex ids have `.`, `:`, `@`). */
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
+
+const modelId = z.string().superRefine((id, ctx) => {
+  if (/\[1m\]$/i.test(id)) {
+    ctx.addIssue({ code: 'custom', message: `write the id without "[1m]" (\`${id.slice(0, -4)}\`): the 1M-context variant is priced as its model` });
+  } else if (!MODEL_ID.test(id)) {
+    ctx.addIssue({ code: 'custom', message: 'expected a model id as transcripts record it, e.g. "claude-opus-5-5": up to 128 letters, digits and . _ : @ / -' });
+  }
+});
+
 export const rawConfigSchema = table({
   name: safeId().optional(),
   session_prefix: sessionPrefix.optional(),
@@ -162,6 +186,7 @@ export const rawConfigSchema = table({
   service: z.array(serviceSchema).default([]),
   loop: loopSchema.optional(),
   budget: budgetSchema.optional(),
+  prices: z.record(modelId, priceSchema).optional(),
 });
 
 export type RawConfig = z.output<typeof rawConfigSchema>;

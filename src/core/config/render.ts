@@ -80,5 +80,6 @@ export function renderConfigToml(config: StewardConfig): string {
   if (config.services.length > 0) document.service = config.services.map(withoutEmptyEnv);
   if (config.loop !== undefined) document.loop = config.loop;
   if (config.budget !== undefined) document.budget = config.budget;
+  if (config.prices !== undefined) document.prices = config.prices;
   return `# ${config.name}: resolved from ${config.source}\n${stringifyWithBlocks(document)}`;
 }

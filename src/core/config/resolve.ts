@@ -17,6 +17,7 @@ import type {
   HandoffConfig,
   InboxConfig,
   LoopConfig,
+  PriceConfig,
   ServiceConfig,
   StewardConfig,
   WatchdogConfig,
@@ -56,8 +57,9 @@ export function resolveConfig(raw: RawConfig, ctx: ConfigContext): StewardConfig
           host: service.host,
         }),
     ),
-    loop: raw.loop && resolveLoop(raw.loop, new Set(agents.map((agent) => agent.name)), path),
+    loop: raw.loop && resolveLoop(raw.loop, new Set(agents.map((agent) => agent.name)), path, ctx.gitRoot),
     budget: raw.budget && resolveBudget(raw.budget),
+    prices: raw.prices && resolvePrices(raw.prices),
   });
 }
 
@@ -99,6 +101,8 @@ function resolveBackends(written: Record<string, RawBackend>, path: (p: string) 
       env: { ...base?.env, ...file.env },
       transcripts: transcripts === undefined ? undefined : path(transcripts),
       session_id_flag: file.session_id_flag ?? base?.session_id_flag,
+      trust_workdir: file.trust_workdir,
+      accept_bypass_mode: file.accept_bypass_mode,
     });
   }
   return backends;
@@ -130,9 +134,9 @@ function defaultPhaseKickoff(id: string, statusPath: string, doneMarker: string)
   );
 }
 
-function resolveLoop(loop: RawLoop, agentNames: Set<string>, path: (p: string) => string): LoopConfig {
-  // Validation guarantees at least one of the two repos is set.
-  const repo = path((loop.repo ?? loop.handoff?.repo) as string);
+function resolveLoop(loop: RawLoop, agentNames: Set<string>, path: (p: string) => string, gitRoot: string | undefined): LoopConfig {
+  // Validation guarantees that one of the two repos is set, or that the config file is in a git repo.
+  const repo = path((loop.repo ?? loop.handoff?.repo ?? gitRoot) as string);
   const stateSubdir = normalizePath(loop.state_subdir);
   const phases = loop.phases.map((phase) => {
     const status = normalizePath(phase.status ?? `STATUS-${phase.id}.md`);
@@ -176,4 +180,10 @@ function resolveBudget(budget: NonNullable<RawConfig['budget']>): BudgetConfig {
   const flat: BudgetLimit | undefined =
     budget.tokens === undefined && budget.usd === undefined ? undefined : defined({ tokens: budget.tokens, usd: budget.usd });
   return defined({ build: budget.build ?? flat, phase: budget.phase, warn_ratio: budget.warn_ratio });
+}
+
+/** An empty `[prices]` is no table at all. Keys are copied as own properties, whatever they spell. */
+function resolvePrices(prices: NonNullable<RawConfig['prices']>): Record<string, PriceConfig> | undefined {
+  const entries = Object.entries(prices).map(([id, price]): [string, PriceConfig] => [id, defined({ ...price })]);
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }

@@ -14,6 +14,8 @@ import { lineLocator } from './locate';
 import { asString, asTable, isTable, tablesIn } from './raw-access';
 import { rawConfigSchema } from './raw-schema';
 import { resolveConfig } from './resolve';
+import { checkSizes, configFileSizeIssue, resolvedSizeIssue } from './size-checks';
+import { utf8Bytes } from './limits';
 import type { StewardConfig } from './types';
 
 export type { ConfigContext } from './context';
@@ -28,10 +30,24 @@ export type ConfigResult =
 export function validateConfig(raw: unknown, ctx: ConfigContext): ConfigResult {
   if (!isTable(raw)) return { ok: false, issues: [{ path: '', message: 'expected a TOML document' }], warnings: [] };
   const parsed = rawConfigSchema.safeParse(raw);
-  const issues = [...(parsed.success ? [] : fromZodIssues(parsed.error.issues, raw)), ...crossCheck(raw, ctx)];
-  const warnings = driverOnlyKeyWarnings(raw);
+  const issues = [...(parsed.success ? [] : fromZodIssues(parsed.error.issues, raw)), ...crossCheck(raw, ctx), ...checkSizes(raw, ctx)];
+  const warnings = [...driverOnlyKeyWarnings(raw), ...defaultRepoWarnings(raw, ctx)];
   if (!parsed.success || issues.length > 0) return { ok: false, issues, warnings };
-  return { ok: true, config: resolveConfig(parsed.data, ctx), warnings };
+  const config = resolveConfig(parsed.data, ctx);
+  const tooBig = resolvedSizeIssue(config);
+  return tooBig ? { ok: false, issues: [tooBig], warnings } : { ok: true, config, warnings };
+}
+
+/** A [loop] naming no repo works on the git repo that holds the config file (cross-checks reject it when there is none). */
+function defaultRepoWarnings(raw: unknown, ctx: ConfigContext): ConfigIssue[] {
+  const loop = asTable(asTable(raw).loop);
+  if (!isTable(asTable(raw).loop) || loop.repo !== undefined || asTable(loop.handoff).repo !== undefined || ctx.gitRoot === undefined) return [];
+  return [
+    {
+      path: 'loop.repo',
+      message: `not set: the loop watches ${ctx.gitRoot}, the git repository that contains the config file; set \`repo\` to watch another`,
+    },
+  ];
 }
 
 type TomlParse = { ok: true; document: Record<string, unknown> } | { ok: false; issue: ConfigIssue };
@@ -43,12 +59,14 @@ function parseTomlText(text: string): TomlParse {
     if (!(error instanceof TomlError)) throw error;
     // smol-toml's message is "Invalid TOML document: <what>" followed by a code excerpt; keep <what>.
     const what = error.message.split('\n')[0].replace(/^Invalid TOML document:\s*/, '');
-    return { ok: false, issue: { path: '', message: `not valid TOML: ${what} (column ${error.column})`, line: error.line } };
+    return { ok: false, issue: { path: '', message: `not valid TOML at line ${error.line}, column ${error.column}: ${what}`, line: error.line } };
   }
 }
 
 /** Parses and validates config text; issues and warnings carry the line that defines their key. */
 export function parseConfigText(text: string, ctx: ConfigContext): ConfigResult {
+  const tooBig = configFileSizeIssue(utf8Bytes(text));
+  if (tooBig) return { ok: false, issues: [tooBig], warnings: [] };
   const toml = parseTomlText(text);
   if (!toml.ok) return { ok: false, issues: [toml.issue], warnings: [] };
   const result = validateConfig(toml.document, ctx);
@@ -67,6 +85,7 @@ export function parseConfigText(text: string, ctx: ConfigContext): ConfigResult 
  * back as `ctx.kickoffFiles`. Text that does not parse names none.
  */
 export function kickoffFilesToRead(text: string, ctx: ConfigContext): string[] {
+  if (configFileSizeIssue(utf8Bytes(text))) return [];
   const toml = parseTomlText(text);
   if (!toml.ok) return [];
   const tables = [asTable(toml.document.defaults), ...tablesIn(toml.document.agent).map(([, agent]) => agent)];

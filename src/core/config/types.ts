@@ -47,6 +47,10 @@ export interface BackendConfig {
   transcripts?: string;
   /** Flag that fixes the session id, e.g. "--session-id" for Claude Code; absent = not supported. */
   session_id_flag?: string;
+  /** Claude Code's folder-trust dialog at start: answer "Yes, I trust this folder" (else escalate). */
+  trust_workdir?: boolean;
+  /** Claude Code's bypass-permissions warning at start: answer "Yes, I accept" (else escalate). */
+  accept_bypass_mode?: boolean;
 }
 
 export interface WakeConfig {
@@ -128,6 +132,19 @@ export interface BudgetConfig {
   warn_ratio: number;
 }
 
+/**
+ * One model's price, in dollars per million tokens (`[prices."<model id>"]`). It replaces the
+ * built-in price of that id as a whole: cache prices left out are the usual multiples of `input`
+ * (5-minute write 1.25x, 1-hour write 2x, read 0.1x), not the built-in entry's.
+ */
+export interface PriceConfig {
+  input: number;
+  output: number;
+  cache_write_5m?: number;
+  cache_write_1h?: number;
+  cache_read?: number;
+}
+
 export interface StewardConfig {
   /** Build name: the workflow id is `build/<name>`. */
   name: string;
@@ -142,4 +159,6 @@ export interface StewardConfig {
   services: ServiceConfig[];
   loop?: LoopConfig;
   budget?: BudgetConfig;
+  /** `[prices]`: model id → price, over and beside the built-in table; absent when the file has none. */
+  prices?: Record<string, PriceConfig>;
 }

@@ -4,8 +4,9 @@
  */
 
 import { LIMIT_WINDOW_LINES, lastNonEmptyLines, limitStillShowing } from './limit-message';
+import { CLAUDE_DIALOG_PATTERNS, showsDialog } from './dialog';
 
-export type PaneActivity = 'busy' | 'idle' | 'limited' | 'unknown';
+export type PaneActivity = 'dialog' | 'busy' | 'idle' | 'limited' | 'unknown';
 
 /** Regex sources from the backend config (`busy_patterns`, `idle_patterns`, `limit_patterns`). */
 export interface PanePatterns {
@@ -42,7 +43,9 @@ function anyMatches(sources: string[], screen: string): boolean {
 /**
  * What the pane shows, judged on its last {@link ACTIVITY_WINDOW_LINES} non-empty lines.
  *
- * Precedence: busy > limited > idle > unknown.
+ * Precedence: dialog > busy > limited > idle > unknown.
+ * - A dialog wins over everything: its `❯ 1. Yes` also matches the idle prompt, and anything typed
+ *   into it answers it. Claude Code's dialog marks are recognised for every backend.
  * - Busy wins over idle because Claude Code keeps its input prompt on screen while it works, so an
  *   idle pattern matches then too; only the busy indicator ("esc to interrupt") tells them apart.
  * - Busy wins over limited because a limit ends the turn — the busy indicator is gone — so an
@@ -51,9 +54,12 @@ function anyMatches(sources: string[], screen: string): boolean {
  * A limit is the config's `limit` patterns or a message {@link limitStillShowing} recognises.
  */
 export function classifyPane(paneTail: string, patterns: PanePatterns): PaneActivity {
+  if (showsDialog(paneTail, CLAUDE_DIALOG_PATTERNS)) return 'dialog';
   const screen = lastNonEmptyLines(paneTail, ACTIVITY_WINDOW_LINES).join('\n');
   if (anyMatches(patterns.busy, screen)) return 'busy';
-  if (anyMatches(patterns.limit, screen) || limitStillShowing(paneTail)) return 'limited';
+  // A configured limit pattern is not matched on typed input or its echo (lines at the prompt).
+  const output = screen.split('\n').filter((line) => !/^\s*[>❯]/.test(line)).join('\n');
+  if (anyMatches(patterns.limit, output) || limitStillShowing(paneTail)) return 'limited';
   if (anyMatches(patterns.idle, screen)) return 'idle';
   return 'unknown';
 }

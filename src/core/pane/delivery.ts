@@ -8,6 +8,9 @@
 /** The session options a delivery writes (tmux user options, `@steward_…`). */
 export const TYPING_OPTION = 'steward_typing';
 export const SENT_OPTION = 'steward_sent';
+/** The last text typed, whitespace folded: observe blanks its echo (see `maskTypedText`). */
+export const TYPED_OPTION = 'steward_typed';
+
 
 export type DeliveryStep =
   /** This delivery completed before: nothing to do. */
@@ -17,14 +20,24 @@ export type DeliveryStep =
   /** Nothing of this delivery reached the pane: type it. */
   | 'type';
 
-/** `typing` mark: the delivery id and the absolute pane line (history + cursor row) it began on. */
-export function typingMark(deliveryId: string, line: number): string {
-  return `${line} ${deliveryId}`;
+/**
+ * `typing` mark: the delivery id, and how many traces of its text the pane's whole scrollback held
+ * when typing began (see `pasteTraceCount`).
+ */
+export function typingMark(deliveryId: string, tracesBefore: number): string {
+  return `${tracesBefore}t ${deliveryId}`;
 }
 
-export function parseTypingMark(mark: string | null): { deliveryId: string; line: number } | null {
-  const m = mark ? /^(\d+) (.+)$/.exec(mark) : null;
-  return m ? { line: Number(m[1]), deliveryId: m[2]! } : null;
+export type TypingMark =
+  /** Counted traces before typing (this release). */
+  | { deliveryId: string; tracesBefore: number }
+  /** A mark from an older worker: the absolute pane line typing began on. */
+  | { deliveryId: string; line: number };
+
+export function parseTypingMark(mark: string | null): TypingMark | null {
+  const m = mark ? /^(\d+)(t?) (.+)$/.exec(mark) : null;
+  if (!m) return null;
+  return m[2] ? { tracesBefore: Number(m[1]), deliveryId: m[3]! } : { line: Number(m[1]), deliveryId: m[3]! };
 }
 
 /**
@@ -36,16 +49,25 @@ function pasteTraces(text: string): string[] {
   return [first.slice(0, 60), '[Pasted text'].filter(Boolean);
 }
 
+/** How many times the traces of `text` (see `pasteTraces`) occur in `screen`. */
+export function pasteTraceCount(text: string, screen: string): number {
+  return pasteTraces(text).reduce((n, trace) => n + screen.split(trace).length - 1, 0);
+}
+
 /**
- * The next step of a delivery. `screenSinceMark` is the pane text from the line where an earlier
- * attempt of this delivery began typing (read by the caller when `typing` is this delivery's mark).
+ * The next step of a delivery. `screen` is the pane's whole scrollback now (read by the caller
+ * when `typing` is this delivery's mark; for an older mark, the text from its line on).
  *
- * A pasted text still visible there means the paste landed: pressing the submit key again is
+ * More traces of the text than when typing began means the paste landed — wherever the program
+ * drew it: Claude Code redraws a submitted prompt above its input box, not where the cursor was,
+ * and an earlier message with the same text was counted before. Pressing the submit key again is
  * harmless (an empty submit is ignored by Claude Code and the scripted agent), typing it again is
- * not. No trace means the attempt died before the paste.
+ * not. No new trace means the attempt died before the paste.
  */
-export function deliveryStep(deliveryId: string, marks: { sent: string | null; typing: string | null }, text: string, screenSinceMark: string | null): DeliveryStep {
+export function deliveryStep(deliveryId: string, marks: { sent: string | null; typing: string | null }, text: string, screen: string | null): DeliveryStep {
   if (marks.sent === deliveryId) return 'done';
-  if (parseTypingMark(marks.typing)?.deliveryId !== deliveryId || screenSinceMark === null) return 'type';
-  return pasteTraces(text).some((t) => screenSinceMark.includes(t)) ? 'submit' : 'type';
+  const mark = parseTypingMark(marks.typing);
+  if (mark?.deliveryId !== deliveryId || screen === null) return 'type';
+  const before = 'tracesBefore' in mark ? mark.tracesBefore : 0;
+  return pasteTraceCount(text, screen) > before ? 'submit' : 'type';
 }

@@ -17,3 +17,7 @@ export {
 export type { LimitMessage, WallTime } from './limit-message';
 export { WAITING_WINDOW_LINES, parseWaitingUntil } from './waiting-marker';
 export type { WaitingMarker } from './waiting-marker';
+export { CLAUDE_DIALOG_PATTERNS, downPressesToAccept, showsDialog, startupDialog } from './dialog';
+export type { StartupDialog } from './dialog';
+export { maskTypedText } from './typed-echo';
+export { TYPED_TEXT_MAX_CHARS, typeableText } from './typeable-text';

@@ -260,6 +260,32 @@ function resetInstant(clause: ResetClause, now: number, timeZone: string): numbe
 // The headline of a limit message: "… limit reached" (with up to three qualifier words such as
 // "Claude AI usage" or "Opus weekly") or "You've hit your … limit" (any apostrophe, even mojibake).
 const LIMIT_HEADLINE = /(?:\b(?:[\w-]+[ \t]+){0,3}limit reached\b|\byou(?:\S{0,3}ve| have) hit your\b[^\n]{0,40}?\blimit\b)/i;
+// With an API key, Claude Code shows a usage limit as the 429 it gave up retrying on.
+const API_LIMIT_HEADLINE = /\bAPI Error:?\s*(?:Request rejected\s*)?\(?429\b/i;
+// What Claude Code draws before a notice of its own: indentation and its glyphs (⎿ result, ● ⏺ message, ✗ error).
+// An agent team's lead reports a teammate's limit as "● Teammate @name failed: <notice>" (#75243).
+const NOTICE_LEAD = /^[\s⎿●⏺✗✻·*]*(?:Teammate @\S+ failed:\s*)?$/;
+// A line that starts with the prompt is typed input or its echo, never the agent's own notice.
+const PROMPT_LINE = /^\s*[>❯]/;
+
+/**
+ * Where a limit headline starts on a pane line, or -1. On a pane only a notice Claude Code draws on
+ * a line of its own counts: a commit subject or a nudge that quotes a limit message (typed in by
+ * Steward, echoed, or quoted by the agent mid-sentence) must not stop supervision.
+ */
+function paneHeadlineIndex(line: string): number {
+  if (PROMPT_LINE.test(line)) return -1;
+  for (const headline of [LIMIT_HEADLINE, API_LIMIT_HEADLINE]) {
+    const m = headline.exec(line);
+    if (m && NOTICE_LEAD.test(line.slice(0, m.index))) return m.index;
+  }
+  return -1;
+}
+
+/** Where a limit headline starts in a message (a hook's text), or -1: anywhere in it counts. */
+function messageHeadlineIndex(line: string): number {
+  return LIMIT_HEADLINE.exec(line)?.index ?? -1;
+}
 // The oldest wording carried the reset as epoch seconds after a bar.
 const EPOCH_SUFFIX = /limit reached\s*\|\s*(\d{9,11})\b/i;
 
@@ -272,14 +298,21 @@ export interface LimitMessage {
 
 /**
  * The last limit message among the last {@link LIMIT_WINDOW_LINES} non-empty lines, with its reset
- * time when one can be read. See {@link parseLimitReset} for how times are resolved.
+ * time when one can be read. See {@link parseLimitReset} for how times are resolved. On a `pane`
+ * only a notice on a line of its own counts; in a `message` (a hook's text) a headline anywhere.
  */
-export function findLastLimitMessage(paneTail: string, now: number, localTimeZone = 'UTC'): LimitMessage | null {
+export function findLastLimitMessage(paneTail: string, now: number, localTimeZone = 'UTC', source: 'pane' | 'message' = 'pane'): LimitMessage | null {
   const lines = lastNonEmptyLines(paneTail, LIMIT_WINDOW_LINES);
+  const headlineIndex = source === 'pane' ? paneHeadlineIndex : messageHeadlineIndex;
+  // Claude Code 2.1.x follows "You've hit your 5-hour limit · resets 12:45am (UTC)" with
+  // "Usage limit reached · set to continue automatically at 12:45am": a notice without a readable
+  // reset yields to one right above it that has one (anything between and the later one stands).
+  let timeless: LimitMessage | null = null;
   for (let i = lines.length - 1; i >= 0; i--) {
-    const headline = LIMIT_HEADLINE.exec(lines[i]);
-    if (!headline) continue;
-    const own = lines[i].slice(headline.index).trim();
+    if (timeless && i < lines.length - 1 && headlineIndex(lines[i + 1]) < 0) break;
+    const at = headlineIndex(lines[i]);
+    if (at < 0) continue;
+    const own = lines[i].slice(at).trim();
     const epoch = EPOCH_SUFFIX.exec(own);
     if (epoch) return { text: collapse(own), resetAt: Number(epoch[1]) * 1000 };
     // A narrow pane wraps "… will reset" / "at 3pm (Zone)." onto the next line, sometimes mid-zone:
@@ -292,14 +325,14 @@ export function findLastLimitMessage(paneTail: string, now: number, localTimeZon
       const zone = resolveTimeZone(clause.zone, resolveTimeZone(localTimeZone));
       return { text: collapse(message), resetAt: resetInstant(clause, now, zone) };
     }
-    return { text: collapse(own), resetAt: null };
+    timeless ??= { text: collapse(own), resetAt: null };
   }
-  return null;
+  return timeless;
 }
 
 /** True when a limit message (readable reset time or not) is among the last {@link LIMIT_WINDOW_LINES} non-empty lines. */
 export function limitStillShowing(paneTail: string): boolean {
-  return lastNonEmptyLines(paneTail, LIMIT_WINDOW_LINES).some((line) => LIMIT_HEADLINE.test(line));
+  return lastNonEmptyLines(paneTail, LIMIT_WINDOW_LINES).some((line) => paneHeadlineIndex(line) >= 0);
 }
 
 /**

@@ -17,8 +17,6 @@ export type HealVerdict =
   | 'crash_looped'
   | 'not_started'
   | 'alive'
-  /** Dead, but limited until a reset: a restart would only hit the limit again. */
-  | 'rate_limited'
   /** Dead, but the previous restart was too recent. */
   | 'backing_off'
   /** Dead again and again: escalated. */
@@ -46,7 +44,9 @@ export interface HealInput {
  * again with its kickoff (loop agents: plus the current phase's). Restarts count as reboots, so
  * they share the stall reboots' backoff and crash-loop rule: an agent that keeps dying is
  * escalated (`crash_loop`, `crashLooped`) and left down. After the sequence completes only
- * persistent agents are healed. Services are not agents and are not handled here.
+ * persistent agents are healed. A usage limit does not hold healing back: a limit read wrongly
+ * (or one that has lifted) must never leave a session dead; a restart into a real limit costs one
+ * refused request, and the new session's limit notice is read again. Services are not agents and are not handled here.
  */
 export function healDecision(input: HealInput): AgentDecision<HealVerdict> {
   const { agent, state, observation, watchdog, now } = input;
@@ -56,7 +56,6 @@ export function healDecision(input: HealInput): AgentDecision<HealVerdict> {
   if (state.crashLooped) return unchanged(state, 'crash_looped');
   if (state.startedAt === null) return unchanged(state, 'not_started');
   if (observation.alive) return unchanged(state, 'alive');
-  if (state.rateLimitedUntil !== null && now < state.rateLimitedUntil) return unchanged(state, 'rate_limited');
 
   const gate = rebootGate(state.reboots, state.startedAt, watchdog, now);
   if (gate.kind === 'backoff') return unchanged(state, 'backing_off');

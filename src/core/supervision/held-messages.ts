@@ -28,7 +28,7 @@ export function holdMessagesForBlockedAgents(state: BuildState, snapshot: Snapsh
     const backend = agent && state.config.backends[agent.backend];
     const agentState = agents[name];
     const observation = snapshot.agents[name];
-    if (!backend || !agentState || !observation || agentState.blockedSince === null) return false;
+    if (!backend || !agentState || !observation?.alive) return false;
     return waitsAtPermissionPrompt(agentState, observation, classifyPane(observation.tail, panePatternsOf(backend)));
   };
 

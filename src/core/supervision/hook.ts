@@ -16,9 +16,10 @@ export interface HookOutcome {
  *   `limit_probe_fallback`). `agent_rate_limited` only when the limit begins; a
  *   report for an agent already limited updates the time (the newest word wins) quietly. A reset
  *   already past is ignored. `rateLimitDecision` sends the resume once the time has come.
- * - `stop` / `idle_prompt`: the turn ended at `event.at`, so the idle clock runs from then at the
- *   latest (it matters when tmux gives no window activity), and a permission prompt reported
- *   before it has been answered.
+ * - `stop`: the turn ended at `event.at`, so the idle clock runs from then at the latest (it
+ *   matters when tmux gives no window activity), and a permission prompt reported before it has
+ *   been answered. `idle_prompt` answers the prompt too, but leaves the idle clock alone: it comes
+ *   about 60 s after the turn ended.
  * - `permission_prompt`: `agent_blocked`, and `blockedSince` — the agent waits for an answer no
  *   supervisor should type (see `waitsAtPermissionPrompt`); an operator must.
  * - anything else: no change.
@@ -40,7 +41,10 @@ export function applyHookEvent(state: AgentState, event: AgentHookEvent, now: nu
       if (!Number.isFinite(event.at)) return { state, events: [] };
       const at = Math.min(event.at, now);
       const blockedSince = state.blockedSince !== null && state.blockedSince <= at ? null : state.blockedSince;
-      return { state: { ...state, idleSince: Math.max(state.idleSince ?? at, at), blockedSince }, events: [] };
+      // Claude Code sends idle_prompt about 60 s after the turn ended: the idle clock runs from the
+      // Stop (or the pane's last change), never from this late reminder.
+      const idleSince = event.kind === 'stop' ? Math.max(state.idleSince ?? at, at) : state.idleSince;
+      return { state: { ...state, idleSince, blockedSince }, events: [] };
     }
     case 'permission_prompt':
       return {

@@ -110,7 +110,7 @@ function shownLimit(input: RateLimitInput, activity: PaneActivity): ShownLimit |
  * reboots it, and the new session's fresh message is read correctly.
  *
  * A limit with no readable reset is probed every `limit_probe_fallback`. A dead agent is
- * not resumed: its limit is dropped at the reset, and healing restarts it (it does not before).
+ * not resumed: its limit is dropped at the reset; healing restarts it without waiting for that.
  */
 export function rateLimitDecision(input: RateLimitInput): AgentDecision<RateLimitVerdict> {
   const { agent, state, observation, now } = input;

@@ -9,6 +9,9 @@ import type { WakeVerdict } from './wake';
 import { wakeDecision } from './wake';
 import type { HealVerdict } from './heal';
 import { healDecision } from './heal';
+import type { DialogVerdict } from './permission-block';
+import { dialogDecision } from './permission-block';
+import { classifyPane } from '../pane';
 
 /** Everything the stall rule reads, plus whether this is a heavy (healing) tick. */
 export interface AgentSupervisionInput extends StallInput {
@@ -20,12 +23,13 @@ export interface AgentSupervision {
   actions: PlannedAction[];
   events: NewEvent[];
   /** The branch each rule took; a rule not reached (an earlier one acted) is absent. */
-  verdicts: { rateLimit?: RateLimitVerdict; stall?: StallVerdict; wake?: WakeVerdict; heal?: HealVerdict };
+  verdicts: { dialog?: DialogVerdict; rateLimit?: RateLimitVerdict; stall?: StallVerdict; wake?: WakeVerdict; heal?: HealVerdict };
 }
 
 /**
- * The four supervision rules for one agent on one tick, in the order that keeps them honest:
+ * The supervision rules for one agent on one tick, in the order that keeps them honest:
  *
+ * 0. dialog — a dialog on screen blocks the agent (`agent_blocked` once); the rules below type nothing into it;
  * 1. rate limit — first, so a limited agent is never judged stalled, woken or restarted into its
  *    limit, and a resume restarts the idle clock before the stall rule looks at it;
  * 2. stall — a live agent idle too long: DONE-nudge or reboot;
@@ -41,6 +45,12 @@ export function superviseAgent(input: AgentSupervisionInput): AgentSupervision {
   const events: NewEvent[] = [];
   const verdicts: AgentSupervision['verdicts'] = {};
   const done = (actions: PlannedAction[]): AgentSupervision => ({ state, actions, events, verdicts });
+
+  const activity = input.observation.alive ? classifyPane(input.observation.tail, input.patterns) : 'unknown';
+  const dialog = dialogDecision({ agentName: input.agent.name, state, observation: input.observation, activity, now: input.now });
+  ({ state } = dialog);
+  events.push(...dialog.events);
+  verdicts.dialog = dialog.verdict;
 
   const limit = rateLimitDecision({ ...input, state });
   ({ state } = limit);

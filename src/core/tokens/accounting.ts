@@ -17,6 +17,7 @@
 import type { BudgetConfig, BudgetLimit, StewardConfig, TokenGranularity } from '../config/types';
 import type { NewEvent } from '../events';
 import { transcriptsDir } from '../launch';
+import { priceTableOf, type ModelPrice } from './pricing';
 import { totalTokens, zeroUsage, type TokenUsage } from './usage';
 
 // ---- what the host reports ----
@@ -69,6 +70,8 @@ export interface AgentTokenRequest {
   ledgerFile: string;
   /** Agent name → its transcripts dir (`transcriptsDir`) and every session id it ever had. */
   agents: Record<string, { dir: string; sessionIds: string[] }>;
+  /** The build's `[prices]`, over the built-in price table; absent when the config has none. */
+  prices?: Record<string, ModelPrice>;
 }
 
 // ---- the token log ----
@@ -291,7 +294,8 @@ export function rememberSessions(sessions: Record<string, string[]>, seen: Recor
 
 /**
  * The request for `readAgentTokens`: each configured agent's transcripts dir and every session id
- * it ever had (remembered ones, plus the current one from `agents`).
+ * it ever had (remembered ones, plus the current one from `agents`), and the config's `[prices]`.
+ * The totals are priced afresh on every read, so an edited price applies to all usage so far.
  */
 export function agentTokenRequest(
   acct: TokenAccountingState,
@@ -309,7 +313,8 @@ export function agentTokenRequest(
       sessionIds: hasOwn(sessions, agent.name) ? sessions[agent.name] : [],
     };
   }
-  return { ledgerFile, agents: out };
+  const prices = priceTableOf(config.prices);
+  return prices ? { ledgerFile, agents: out, prices } : { ledgerFile, agents: out };
 }
 
 // ---- the tick ----
@@ -483,7 +488,10 @@ export function budgetDecision(acct: TokenAccountingState, budget: BudgetConfig 
     exceeded = true;
     next.exceeded = true;
     const phaseOver = over.some((c) => c.scope === 'phase');
-    const text = over.map((c) => `${c.scope === 'build' ? 'build' : `phase ${phaseId}`}: ${describe(c)}`).join('; ');
+    // A dollar figure covers priced models only: say which models it leaves out, as the warning does.
+    const text = over
+      .map((c) => `${c.scope === 'build' ? 'build' : `phase ${phaseId}`}: ${describe(c)}${c.kind === 'usd' ? unpriced(c.scope === 'build' ? build : phase!) : ''}`)
+      .join('; ');
     events.push({
       type: 'budget_exceeded',
       ...(phaseOver ? { phase: phaseId! } : {}),

@@ -3,7 +3,7 @@
  * views can reuse. Pure. Field names are snake_case to match the transcripts' own usage fields.
  */
 import type { LedgerLimit, LedgerState } from './ledger';
-import { priceUsage } from './pricing';
+import { priceUsage, type PriceTable } from './pricing';
 import { addUsageInto, zeroUsage, type TokenUsage } from './usage';
 
 export interface UsageFigures {
@@ -70,13 +70,13 @@ interface Acc {
   unpriced: Set<string>;
 }
 
-function accumulate(groups: Map<string, Acc>, name: string, model: string, usage: TokenUsage, messages: number): void {
+function accumulate(groups: Map<string, Acc>, name: string, model: string, usage: TokenUsage, messages: number, prices: PriceTable): void {
   let acc = groups.get(name);
   if (!acc) groups.set(name, (acc = { usage: zeroUsage(), usd: 0, messages: 0, models: new Set(), unpriced: new Set() }));
   addUsageInto(acc.usage, usage);
   acc.messages += messages;
   acc.models.add(model);
-  const price = priceUsage(model, usage);
+  const price = priceUsage(model, usage, prices);
   if ('usd' in price) acc.usd += price.usd;
   else acc.unpriced.add(model);
 }
@@ -90,18 +90,19 @@ function byCost<T extends { cost_usd: number | null }>(name: (t: T) => string) {
   return (a: T, b: T): number => (b.cost_usd ?? -1) - (a.cost_usd ?? -1) || name(a).localeCompare(name(b));
 }
 
-export function reportLedger(state: LedgerState): LedgerReport {
+/** The ledger's figures, costed with `prices` (a build's `[prices]`) over the built-in table. */
+export function reportLedger(state: LedgerState, prices: PriceTable = {}): LedgerReport {
   const bySession = new Map<string, Acc>();
   const sessionSource = new Map<string, string>();
   const byModel = new Map<string, Acc>();
   const bySource = new Map<string, Acc>();
   const total = new Map<string, Acc>();
   for (const b of state.buckets) {
-    accumulate(bySession, b.sessionId, b.model, b.usage, b.messages);
+    accumulate(bySession, b.sessionId, b.model, b.usage, b.messages, prices);
     if (!sessionSource.has(b.sessionId)) sessionSource.set(b.sessionId, b.source);
-    accumulate(byModel, b.model, b.model, b.usage, b.messages);
-    accumulate(bySource, b.source, b.model, b.usage, b.messages);
-    accumulate(total, '', b.model, b.usage, b.messages);
+    accumulate(byModel, b.model, b.model, b.usage, b.messages, prices);
+    accumulate(bySource, b.source, b.model, b.usage, b.messages, prices);
+    accumulate(total, '', b.model, b.usage, b.messages, prices);
   }
   const all = total.get('') ?? { usage: zeroUsage(), usd: 0, messages: 0, models: new Set(), unpriced: new Set() };
   return {
