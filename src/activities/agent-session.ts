@@ -3,6 +3,8 @@ import type { LaunchSpec } from '../core/launch';
 import { downPressesToAccept, lastNonEmptyLines, showsDialog, startupDialog, CLAUDE_DIALOG_PATTERNS } from '../core/pane';
 import { hookArgsForVersion } from '../core/hook-settings';
 import { runProgram } from './run-program';
+import { launchPath, temporalEnv } from './agent-env';
+import { SENT_OPTION } from '../core/pane/delivery';
 import type { StartupDialog } from '../core/pane';
 import type { Tmux } from './tmux';
 import { findExecutable } from './find-executable';
@@ -69,13 +71,19 @@ async function waitForStart(tmux: Tmux, spec: LaunchSpec, heartbeat: () => void)
     const dialog = startupDialog(last);
     if (settled && dialog) {
       const presses = downPressesToAccept(last, dialog);
-      if (spec.answers?.[dialog] !== true || presses === null) {
-        const { what, key } = DIALOG_NAMES[dialog];
+      const { what, key } = DIALOG_NAMES[dialog];
+      if (spec.answers?.[dialog] !== true) {
         throw permanentFailure('StartupDialog', `agent ${spec.agent}: start-up dialog: ${what} waits in session ${spec.session}; nothing was typed. Answer it and \`steward restart\` the agent, or set [backend] ${key} = true`);
       }
-      // The highlight is read afresh each time, so an answer that was lost is simply given again.
-      if (Date.now() - answeredAt >= ANSWER_AGAIN_MS) {
+      if (presses === null) {
+        throw permanentFailure('StartupDialog', `agent ${spec.agent}: start-up dialog: ${what} in session ${spec.session} has no option Steward knows how to accept; nothing was typed: ${dialogText(last)}`);
+      }
+      // The highlight is read afresh each time, and Enter only goes to the accepting option once
+      // the screen shows it highlighted: a lost key press is pressed again, never Enter on "No, exit".
+      if (presses > 0 && Date.now() - answeredAt >= ANSWER_AGAIN_MS) {
         for (let i = 0; i < presses; i++) await tmux.pressKey(spec.session, 'Down');
+        answeredAt = Date.now();
+      } else if (presses === 0 && Date.now() - answeredAt >= SETTLED_MS) {
         await tmux.pressKey(spec.session, 'Enter');
         answeredAt = Date.now();
       }
@@ -93,17 +101,21 @@ function dialogText(screen: string): string {
   return lastNonEmptyLines(screen, 12).map((l) => l.trim()).join(' · ').slice(0, 400);
 }
 
-const versions = new Map<string, Promise<string | null>>();
+const versions = new Map<string, string>();
 
 /**
  * What `<command> --version` says, once per program path (a worker keeps it while it runs), when
  * the launch passes Claude Code hook settings: they must name only events that release knows.
+ * Within the launch's heartbeat; a failed answer is not kept, so the next launch asks again.
  */
-function programVersion(command: string): Promise<string | null> {
-  if (!versions.has(command)) {
-    versions.set(command, runProgram(command, ['--version'], { timeoutMs: 15_000, input: '' }).then((r) => (r.code === 0 ? r.stdout.trim() : null)));
-  }
-  return versions.get(command)!;
+async function programVersion(command: string, heartbeat: () => void): Promise<string | null> {
+  const known = versions.get(command);
+  if (known !== undefined) return known;
+  const beat = setInterval(heartbeat, 2_000);
+  const r = await runProgram(command, ['--version'], { timeoutMs: 8_000, input: '' }).finally(() => clearInterval(beat));
+  if (r.code !== 0 || !r.stdout.trim()) return null;
+  versions.set(command, r.stdout.trim());
+  return r.stdout.trim();
 }
 
 /** A missing working directory would silently become the worker's own: refuse it, naming both. */
@@ -129,18 +141,14 @@ export async function launchAgent(tmux: Tmux, binDir: string, req: LaunchRequest
   }
   await assertWorkdir(spec);
   // Hooks (`steward hook`) must reach the worker's Temporal even when the user's tmux server predates
-  // the worker. The API key is left out on purpose: the agent could read it.
-  const temporalEnv = Object.fromEntries(
-    ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
-  );
-  const path = `${binDir}:${spec.env.PATH ?? process.env.PATH ?? ''}`;
-  // STEWARD_BIN makes the hook command absolute (src/core/launch.ts).
-  const env = { ...temporalEnv, ...spec.env, STEWARD_BIN: binDir, PATH: path };
+  // the worker; STEWARD_BIN makes the hook command absolute (src/core/launch.ts).
+  const path = launchPath(binDir, spec.env);
+  const env = { ...temporalEnv(), ...spec.env, STEWARD_BIN: binDir, PATH: path };
   // tmux execs the command with its server's PATH, not the session's: resolve it here, and set the
   // program's PATH through env(1), since tmux 3.3a gives the session its client's PATH, not `-e PATH`.
   const command = await findExecutable(spec.command, path);
   if (!command) throw permanentFailure('ConfigError', `agent ${spec.agent}: command not found: ${spec.command}`);
-  const args = spec.args.includes('--settings') ? hookArgsForVersion(spec.args, await programVersion(command)) : spec.args;
+  const args = spec.args.includes('--settings') ? hookArgsForVersion(spec.args, await programVersion(command, heartbeat)) : spec.args;
   await tmux.newSession({ session: spec.session, cwd: spec.cwd, command: '/usr/bin/env', args: [`PATH=${path}`, command, ...args], env });
   // A program that exits at once takes its session with it, before the tag can be set.
   await tmux.setOption(spec.session, 'steward_launch', launchId).catch(async (err: unknown) => {
@@ -152,6 +160,8 @@ export async function launchAgent(tmux: Tmux, binDir: string, req: LaunchRequest
 async function typeFirstPrompt(tmux: Tmux, spec: LaunchSpec, launchId: string, req: LaunchRequest, heartbeat: () => void): Promise<void> {
   // A service has no prompt: nothing to wait for.
   if (!req.prompt.trim()) return;
+  // A retry of a launch whose prompt went out: the agent may be at a dialog of its own by now.
+  if ((await tmux.getOption(spec.session, SENT_OPTION)) === `launch:${launchId}`) return;
   await waitForStart(tmux, spec, heartbeat);
   try {
     await deliverOnce(tmux, { session: spec.session, text: req.prompt, submitKey: spec.submitKey }, `launch:${launchId}`);

@@ -90,7 +90,8 @@ export async function observe(
     // The echo of what Steward typed is not the agent's output: no rule may read it (see maskTypedText).
     const tail = maskTypedText(pane.tail, [typed ?? '']);
     const digest = textDigest(tail);
-    agents[name] = req.paneDigests?.[name] === digest ? { ...pane, tail: '', digest, unchanged: true } : { ...pane, tail, digest };
+    // Unchanged: neither the text nor its digest (the workflow has both) goes into the history.
+    agents[name] = req.paneDigests?.[name] === digest ? { ...pane, tail: '', unchanged: true } : { ...pane, tail, digest };
   }
   const services: NonNullable<Snapshot['services']> = {};
   for (const [name, session] of Object.entries(req.services ?? {})) services[name] = { alive: await tmux.hasSession(session) };

@@ -3,6 +3,7 @@ import { permanentFailure } from './failures';
 import { deliveryStep, DeliveryStep, parseTypingMark, pasteTraceCount, SENT_OPTION, TYPED_OPTION, TYPING_OPTION, typingMark } from '../core/pane/delivery';
 import { CLAUDE_DIALOG_PATTERNS, showsDialog } from '../core/pane/dialog';
 import { typeableText } from '../core/pane/typeable-text';
+import { maskTypedText } from '../core/pane/typed-echo';
 
 export interface Delivery {
   session: string;
@@ -12,13 +13,16 @@ export interface Delivery {
 
 /**
  * Nothing is typed into a dialog: its submit key would pick the highlighted answer. The workflow
- * holds messages for an agent it saw blocked; this catches a dialog drawn since it looked.
+ * holds messages for an agent it saw blocked; this catches a dialog drawn since it looked. The
+ * text being typed is masked first: a subject that quotes a dialog's words is not a dialog.
+ * `typed` says whether this delivery's text already sits in the input box: a message then is not
+ * kept to be typed again (it would land twice), it fails as `AgentBlockedTyped`.
  */
-async function refuseDialog(tmux: Tmux, session: string): Promise<void> {
+async function refuseDialog(tmux: Tmux, session: string, text: string, typed: boolean): Promise<void> {
   const screen = await tmux.snapshot(session);
-  if (screen.alive && showsDialog(screen.tail, CLAUDE_DIALOG_PATTERNS)) {
-    throw permanentFailure('AgentBlocked', `session ${session} shows a dialog: nothing typed`);
-  }
+  if (!screen.alive || !showsDialog(maskTypedText(screen.tail, [text]), CLAUDE_DIALOG_PATTERNS)) return;
+  if (typed) throw permanentFailure('AgentBlockedTyped', `session ${session} shows a dialog: the text was typed but not submitted; it waits in the input box`);
+  throw permanentFailure('AgentBlocked', `session ${session} shows a dialog: nothing typed`);
 }
 
 /**
@@ -35,7 +39,7 @@ export async function deliverOnce(tmux: Tmux, d: Delivery, deliveryId: string): 
   const screen = mark?.deliveryId !== deliveryId ? null : 'line' in mark ? await tmux.captureSince(d.session, mark.line) : await tmux.captureAll(d.session);
   const step = deliveryStep(deliveryId, marks, text, screen);
   if (step === 'done') return step;
-  await refuseDialog(tmux, d.session);
+  await refuseDialog(tmux, d.session, text, step === 'submit');
   if (step === 'type') {
     await tmux.setOption(d.session, TYPING_OPTION, typingMark(deliveryId, pasteTraceCount(text, await tmux.captureAll(d.session))));
     // Observe masks the echo of what was typed, so its words never pass for the agent's own.
@@ -43,7 +47,7 @@ export async function deliverOnce(tmux: Tmux, d: Delivery, deliveryId: string): 
     await tmux.paste(d.session, text);
     // A TUI may still be digesting the paste; a short pause keeps the submit key from being eaten.
     await new Promise((r) => setTimeout(r, 150));
-    await refuseDialog(tmux, d.session);
+    await refuseDialog(tmux, d.session, text, true);
   }
   await tmux.pressKey(d.session, d.submitKey);
   await tmux.setOption(d.session, SENT_OPTION, deliveryId);

@@ -147,10 +147,12 @@ export function parseHookPayload(text: string, agent: string, now: number, optio
       return event('other', `Notification ${type ?? 'untyped'}: ${message ?? 'no message'}`);
     }
     case 'PermissionRequest': {
+      // The tool's input (a Bash command, a file's content) may hold secrets and would stay in the
+      // build's history and event log: only the tool and the agent's own one-line description go.
       const tool = str('tool_name') ?? 'a tool';
-      const input = fields.tool_input;
-      const detail = input && typeof input === 'object' ? oneLine(JSON.stringify(input)).slice(0, 200) : '';
-      return event('permission_prompt', `permission dialog for ${tool}${detail ? ` ${detail}` : ''}`);
+      const input = fields.tool_input as Record<string, unknown> | undefined;
+      const description = input && typeof input.description === 'string' ? oneLine(input.description).slice(0, 120) : '';
+      return event('permission_prompt', `permission dialog for ${tool}${description ? `: ${description}` : ''}`);
     }
     case 'SessionStart': {
       const source = str('source');

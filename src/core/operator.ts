@@ -8,7 +8,7 @@ import { phaseAdvanceDecision, sequenceResumeDecision } from './phase-advance';
 import { launchPrompt, phaseKickoff } from './prompts';
 import { newAgentState } from './initial-state';
 import { holdMessage } from './supervision/held-messages';
-import { capText, MAX_REASON_BYTES } from './config/limits';
+import { capText, MAX_REASON_BYTES, MAX_TYPED_TEXT_BYTES, overByteLimit, utf8Bytes } from './config/limits';
 
 /** What an operator asks of a running build (through updates; `steward` and `temporal` CLIs). */
 export type OperatorCommand =
@@ -62,7 +62,12 @@ export function operatorCommandProblem(state: BuildState, cmd: OperatorCommand):
       return sequenceComplete(state) ? 'cannot advance past the last phase: the sequence is complete' : null;
     case 'appendPhases':
       return phaseProblems(state, cmd.phases);
-    case 'nudge':
+    case 'nudge': {
+      // Refused here, an oversized text never enters the build's history.
+      const bytes = utf8Bytes(cmd.message ?? '');
+      const tooLong = bytes > MAX_TYPED_TEXT_BYTES ? `the message is ${overByteLimit(bytes, MAX_TYPED_TEXT_BYTES)}` : null;
+      return sessionSafeNameError(cmd.agent) ?? unknownAgent(state, cmd.agent) ?? tooLong;
+    }
     case 'restart':
       return sessionSafeNameError(cmd.agent) ?? unknownAgent(state, cmd.agent);
     case 'setBudget': {

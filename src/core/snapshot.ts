@@ -10,7 +10,7 @@ export interface AgentObservation {
   tail: string;
   /** tmux #{window_activity}, epoch seconds. */
   windowActivity: number | null;
-  /** Digest of `tail` (`textDigest`). */
+  /** Digest of `tail` (`textDigest`); left out with it when `unchanged`. */
   digest?: string;
   /**
    * The pane shows what it showed last time (the digest the request named): `tail` is left out
@@ -66,9 +66,9 @@ export function restorePanes(snapshot: Snapshot, known: KnownPanes): { snapshot:
   const agents: Snapshot['agents'] = {};
   const next: KnownPanes = {};
   for (const [name, observation] of Object.entries(snapshot.agents)) {
-    const tail = observation.unchanged ? (known[name]?.tail ?? '') : observation.tail;
-    agents[name] = { ...observation, tail };
-    if (observation.alive && observation.digest !== undefined) next[name] = { digest: observation.digest, tail };
+    const pane = observation.unchanged ? known[name] : observation.digest !== undefined ? { digest: observation.digest, tail: observation.tail } : undefined;
+    agents[name] = { ...observation, tail: pane?.tail ?? observation.tail };
+    if (observation.alive && pane) next[name] = pane;
   }
   return { snapshot: { ...snapshot, agents }, known: next };
 }

@@ -21,14 +21,22 @@ export function isHandoffPing(p: PlannedAction): boolean {
   return p.action.type === 'send' && p.event.type === 'ping_sent' && p.event.phase === undefined;
 }
 
+/** The operator's own message (`steward nudge`), as opposed to a stall rule's DONE-nudge. */
+function isOperatorNudge(p: PlannedAction): boolean {
+  return p.event.type === 'agent_nudged' && p.event.message.startsWith('operator nudge:');
+}
+
 /**
  * Does this failed effect stay pending for its agent instead of being dropped as `action_failed`?
- * A handoff ping to a session that is gone does; so does any message the delivery refused to type
- * because a dialog had appeared on the agent's screen since the tick looked (`AgentBlocked`): it
- * is typed once the dialog is answered, like a message held for a blocked agent.
+ * A handoff ping to a session that is gone does; so does any message but an operator's nudge that
+ * the delivery refused to type because a dialog had appeared on the agent's screen since the tick
+ * looked (`AgentBlocked`): it is typed once the dialog is answered, like a message held for a
+ * blocked agent. One whose text was already typed when the dialog appeared (`AgentBlockedTyped`)
+ * is not: typed again, it would land twice.
  */
 export function keptPendingAfterFailure(p: PlannedAction, failure: EffectFailure): boolean {
-  if (failure.type === 'AgentBlocked') return p.action.type === 'send';
+  // An operator's nudge is not kept: its update fails and says why, and the operator decides.
+  if (failure.type === 'AgentBlocked') return p.action.type === 'send' && !isOperatorNudge(p);
   return isHandoffPing(p) && failure.type === 'AgentGone';
 }
 

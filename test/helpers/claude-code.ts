@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { prepareClaudeConfigDir } from '../../src/agent/claude-config-dir';
 import { ModelStandin, StandinScriptInput, startModelStandin } from '../../src/agent/model-standin';
@@ -31,11 +31,10 @@ export interface ClaudeTestbed {
 export async function claudeTestbed(opts: { dir: string; version: string; script: StandinScriptInput | string; trusted: string[]; skipBypassWarning?: boolean }): Promise<ClaudeTestbed> {
   const bin = await claudeBinary(opts.version);
   const configDir = join(opts.dir, 'claude-config');
-  await prepareClaudeConfigDir({ dir: configDir, apiKey: STANDIN_API_KEY, trustedFolders: opts.trusted });
-  if (opts.skipBypassWarning) {
-    await mkdir(configDir, { recursive: true });
-    await writeFile(join(configDir, 'settings.json'), JSON.stringify({ skipDangerousModePermissionPrompt: true }));
-  }
+  // The bypass warning accepted ahead: 2.1.x reads settings.json, 2.0.x its .claude.json.
+  const accepted = opts.skipBypassWarning ? { bypassPermissionsModeAccepted: true } : undefined;
+  await prepareClaudeConfigDir({ dir: configDir, apiKey: STANDIN_API_KEY, trustedFolders: opts.trusted, extra: accepted });
+  if (opts.skipBypassWarning) await writeFile(join(configDir, 'settings.json'), JSON.stringify({ skipDangerousModePermissionPrompt: true }));
   const standin = await startModelStandin({ script: opts.script, logFile: join(opts.dir, 'standin.jsonl') });
   const env = { ...standinEnv({ configDir, standinUrl: standin.url, apiKey: STANDIN_API_KEY }), HOME: join(opts.dir, 'home') };
   return { bin, standin, configDir, env, close: () => standin.close() };

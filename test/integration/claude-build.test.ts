@@ -3,6 +3,7 @@ import { BuildHarness, eventually } from '../helpers/harness';
 import { eventsOf, status } from '../helpers/supervision';
 import { claudeBuild, hookSignals } from '../helpers/claude-build';
 import type { ClaudeTestbed } from '../helpers/claude-code';
+import { CLAUDE_CODE_PREVIOUS_LINE, CLAUDE_CODE_VERSION } from '../../src/client/claude-binary';
 
 /**
  * A whole build on the real Claude Code: a builder and an adversary, each the real TUI in tmux,
@@ -10,7 +11,7 @@ import type { ClaudeTestbed } from '../helpers/claude-code';
  * phases done through git. Steward's handoffs, hooks and token counts are checked against what the
  * stand-in logged.
  */
-describe('a two-phase build with a real Claude Code builder and adversary', () => {
+describe.each([CLAUDE_CODE_VERSION, CLAUDE_CODE_PREVIOUS_LINE])('a two-phase build with a real Claude Code %s builder and adversary', (version) => {
   let h: BuildHarness;
   let bed: ClaudeTestbed | undefined;
 
@@ -23,7 +24,7 @@ describe('a two-phase build with a real Claude Code builder and adversary', () =
   });
 
   it('completes both phases; hooks reach the build from panes without steward on PATH; tokens equal the stand-in log', async () => {
-    const built = await claudeBuild(h);
+    const built = await claudeBuild(h, { version });
     bed = built.bed;
     await h.startWorker();
     const { handle } = await h.start(built.config);
@@ -56,9 +57,9 @@ describe('a two-phase build with a real Claude Code builder and adversary', () =
       expect([...kinds].sort()).toEqual(expect.arrayContaining(['session_start', 'stop']));
     }
 
-    // Exact token totals: each agent's transcript, read by Steward's scanner once the agents are
-    // idle, adds up to what the stand-in answered in that agent's main turns (side calls such as
-    // session titles never reach a transcript). The build itself counted tokens as it went.
+    // Exact token totals: each agent's transcripts, read by Steward's scanner once the agents are
+    // idle, add up to what the stand-in answered in that agent's turns (other side calls, such as
+    // session titles, never reach a transcript). The build itself counted tokens as it went.
     expect(Object.keys(view.tokens.totals).sort()).toEqual(['adversary', 'builder']);
     let seen = -1;
     await eventually(async () => {
@@ -70,7 +71,8 @@ describe('a two-phase build with a real Claude Code builder and adversary', () =
     const scan = await runProgram(process.execPath, ['bin/steward', 'tokens', 'scan', '--json', bed.configDir]);
     const sessions = (JSON.parse(scan.stdout) as { sessions: { session_id: string; input_tokens: number; output_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number }[] }).sessions;
     for (const agent of ['builder', 'adversary']) {
-      const answered = bed.standin.requests().filter((r) => r.main && r.usage && r.cwd?.endsWith(`/${agent}`));
+      // 2.0.x's subagent Warmups are side calls that do reach the session's (sidechain) transcripts.
+      const answered = bed.standin.requests().filter((r) => (r.main || r.sidechain) && r.usage && r.cwd?.endsWith(`/${agent}`));
       const sum = (k: 'input' | 'output' | 'cache_read' | 'cache_creation') => answered.reduce((n, r) => n + r.usage![k], 0);
       expect(answered.length).toBeGreaterThanOrEqual(4);
       const session = sessions.find((s) => s.session_id === view.agents[agent]!.sessionId);

@@ -9,6 +9,7 @@ import { pushCommit } from '../helpers/inert';
 import { agentTable } from '../helpers/configs';
 import { claudeBuild, hookSignals } from '../helpers/claude-build';
 import { promptsReceived, type ClaudeTestbed } from '../helpers/claude-code';
+import { CLAUDE_CODE_PREVIOUS_LINE, CLAUDE_CODE_VERSION } from '../../src/client/claude-binary';
 
 /**
  * Supervision of one real Claude Code agent where the screen and the hooks matter most: a
@@ -35,7 +36,7 @@ describe('supervising a real Claude Code agent', () => {
     await bed?.close();
   });
 
-  it('a ping racing a permission dialog is held, the dialog left alone, and typed once after it is answered', async () => {
+  it.each([CLAUDE_CODE_VERSION, CLAUDE_CODE_PREVIOUS_LINE])('Claude Code %s: a ping racing a permission dialog is held, the dialog left alone, and typed once after it is answered', async (version) => {
     const outside = join(h.dir, `outside-${h.name}`);
     const script = `
 [[on]]
@@ -44,7 +45,7 @@ once = "p1"
 reply = [ { text = "Touching a file outside the repo." }, { bash = "touch ${outside}", description = "Touch a file" } ]
 `;
     // The default permission mode: the Bash call waits at a dialog.
-    const built = await claudeBuild(h, { script, args: ['--permission-mode', 'default'], agents: BUILDER, extra: ONE_PHASE('"builder"') });
+    const built = await claudeBuild(h, { script, version, args: ['--permission-mode', 'default'], agents: BUILDER, extra: ONE_PHASE('"builder"') });
     bed = built.bed;
     await h.startWorker();
     const { handle } = await h.start(built.config);
@@ -60,7 +61,9 @@ reply = [ { text = "Touching a file outside the repo." }, { bash = "touch ${outs
     expect(eventsOf(held, 'message_held', 'builder')[0]!.message).toMatch(/claim\(p1-gate\)/);
     expect(eventsOf(held, 'ping_sent', 'builder').filter((e) => /^claim/.test(e.message))).toEqual([]);
     // Nothing was typed into the dialog: still on screen, the command not run, the ping not read.
-    await new Promise((r) => setTimeout(r, 2000));
+    // (An operator answers after the redraw tolerance: an answer within 3 s of the hook that
+    // leaves the pane still reads as not answered until the agent's next output.)
+    await new Promise((r) => setTimeout(r, 4000));
     expect(showsDialog(await paneText(h, 'builder'), CLAUDE_DIALOG_PATTERNS)).toBe(true);
     expect(existsSync(outside)).toBe(false);
     expect(promptsReceived(bed.standin).filter((p) => p.includes('CLAIM commit'))).toEqual([]);

@@ -105,6 +105,12 @@ describe('deliverOnce: a retried delivery types its text once', () => {
     expect(await linesRead(2)).toEqual([text, text]);
   });
 
+  it("a text that quotes a dialog's words is typed: its own echo is not a dialog", async () => {
+    const quoting = 'review(p1-gate): FAIL — the prompt says "Enter to confirm · Esc to cancel" under ❯ 1. Yes';
+    expect(await deliverOnce(tmux, { session, text: quoting, submitKey: 'Enter' }, 'd1')).toBe('type');
+    expect(await linesRead(1)).toEqual([quoting]);
+  });
+
   it('a session that is gone is an error, not a silent success', async () => {
     await tmux.killSession(session);
     await expect(deliverOnce(tmux, { session, text, submitKey: 'Enter' }, 'd1')).rejects.toThrow('session agent is not running');

@@ -94,9 +94,12 @@ describe('an undelivered handoff stays pending until its agent is back', () => {
     expect(keptPendingAfterFailure(nudge, GONE)).toBe(false);
   });
 
-  test('any message the delivery refused because a dialog had appeared is kept until it is answered', () => {
+  test('a message the delivery refused because a dialog had appeared is kept until it is answered', () => {
     const blocked = { type: 'AgentBlocked', message: 'session team-adversary shows a dialog: nothing typed' };
-    for (const p of [claimPing, kickoff, nudge]) expect(keptPendingAfterFailure(p, blocked)).toBe(true);
+    for (const p of [claimPing, kickoff]) expect(keptPendingAfterFailure(p, blocked)).toBe(true);
+    // An operator's nudge fails its update instead; a text already typed is never typed again.
+    expect(keptPendingAfterFailure(nudge, blocked)).toBe(false);
+    expect(keptPendingAfterFailure(claimPing, { ...blocked, type: 'AgentBlockedTyped' })).toBe(false);
     const out = effectOutcomes(launched(), [failed(claimPing, T0 + 3 * SECOND, blocked)], { holdPending: true });
     expect(out.events.map((e) => e.type)).toEqual(['message_held']);
     expect(out.events[0]!.message).toContain('pending until its dialog is answered');

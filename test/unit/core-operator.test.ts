@@ -25,6 +25,12 @@ describe('operatorCommandProblem: nonsense is refused with a clear reason', () =
     expect(problem(running({ status: 'completed' }), { type: 'resume' })).toBe('build is completed, not paused');
   });
 
+  test('nudge: a message over the typed-text limit is refused, so it never enters the history', () => {
+    const agent = Object.keys(running().agents)[0]!;
+    expect(problem(running(), { type: 'nudge', agent, message: 'x'.repeat(128 * 1024) })).toBeNull();
+    expect(problem(running(), { type: 'nudge', agent, message: 'x'.repeat(128 * 1024 + 1) })).toBe('the message is 131073 bytes, over the 131072-byte limit');
+  });
+
   test('advance', () => {
     expect(problem(running({ phaseIndex: 2 }), { type: 'advance' })).toBeNull();
     expect(problem(running({ phaseIndex: 3 }), { type: 'advance' })).toBe('cannot advance past the last phase: the sequence is complete');

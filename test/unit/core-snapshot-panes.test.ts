@@ -11,7 +11,7 @@ describe('restorePanes: an unchanged pane is not sent again', () => {
     expect(first.snapshot.agents.builder!.tail).toBe(PANE);
     expect(paneDigests(first.known)).toEqual({ builder: textDigest(PANE) });
 
-    const idle = restorePanes(snapshot({ builder: { alive: true, tail: '', windowActivity: 100, digest: textDigest(PANE), unchanged: true } }), first.known);
+    const idle = restorePanes(snapshot({ builder: { alive: true, tail: '', windowActivity: 100, unchanged: true } }), first.known);
     expect(idle.snapshot.agents.builder).toMatchObject({ alive: true, tail: PANE, windowActivity: 100 });
     expect(idle.known).toEqual(first.known);
   });

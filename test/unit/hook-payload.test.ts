@@ -197,14 +197,14 @@ describe('parseHookPayload: details', () => {
     expect(parsed(JSON.stringify({ hook_event_name: 'Stop', last_assistant_message: summary })).kind).toBe('stop');
   });
 
-  it('a PermissionRequest (fired as the dialog is drawn) is a permission prompt naming the tool and its input', () => {
-    const payload = { hook_event_name: 'PermissionRequest', session_id: SESSION, tool_name: 'Bash', tool_input: { command: 'touch /tmp/outside', description: 'Touch a file' } };
+  it('a PermissionRequest (fired as the dialog is drawn) is a permission prompt naming the tool, never its input', () => {
+    const payload = { hook_event_name: 'PermissionRequest', session_id: SESSION, tool_name: 'Bash', tool_input: { command: 'curl -H "Authorization: Bearer sk-secret" x', description: 'Touch a file' } };
     expect(parsed(JSON.stringify(payload))).toEqual({
       agent: 'builder',
       kind: 'permission_prompt',
       at: NOW,
       sessionId: SESSION,
-      message: 'permission dialog for Bash {"command":"touch /tmp/outside","description":"Touch a file"}',
+      message: 'permission dialog for Bash: Touch a file',
     });
   });
 

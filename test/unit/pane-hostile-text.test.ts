@@ -26,7 +26,7 @@ describe('text Steward typed or the agent quotes is not a usage limit', () => {
   });
 
   it('2.1.x draws the reset on the line above "Usage limit reached · set to continue automatically"', () => {
-    const screen = claudeScreen('❯ go on', "  ⎿  You've hit your 5-hour limit · resets 12:45am (UTC)", '', '● Usage limit reached · set to continue automatically at 12:45am');
+    const screen = claudeScreen('❯ go on', "  ⎿  You've hit your 5-hour limit · resets 12:45am (UTC)", '     /upgrade to increase your usage limit.', '', '● Usage limit reached · set to continue automatically at 12:45am');
     expect(findLastLimitMessage(screen, NOW)).toEqual({ text: "You've hit your 5-hour limit · resets 12:45am (UTC)", resetAt: Date.UTC(2026, 10, 30, 0, 45) });
   });
 
@@ -63,12 +63,14 @@ describe('typeableText: nothing typed acts as a key press', () => {
     expect(typeableText('stop\x03 now\x1b[2J\x1b]0;title\x07\r\nnext\tline\x7f\u202e')).toBe('stop now[2J]0;title\nnext line');
   });
 
-  it('cuts an over-long text with a note the agent can read, within the limit', () => {
+  it('cuts an over-long text with a note the agent can read, within the limit in UTF-8 bytes', () => {
     const typed = typeableText('x'.repeat(10_000), 4_000);
-    expect(typed.length).toBe(4_000);
-    expect(typed).toMatch(/\n\[… cut: \d+ of 10000 characters not typed\]$/);
+    expect(Buffer.byteLength(typed)).toBeLessThanOrEqual(4_000);
+    expect(Buffer.byteLength(typed)).toBeGreaterThan(3_950);
     const kept = typed.indexOf('\n');
-    expect(typed).toContain(`cut: ${10_000 - kept} of 10000`);
+    expect(typed).toMatch(new RegExp(`\\n\\[… cut: ${10_000 - kept} of 10000 characters not typed\\]$`));
+    // Characters of three bytes each count as three.
+    expect(Buffer.byteLength(typeableText('€'.repeat(5_000), 4_000))).toBeLessThanOrEqual(4_000);
     expect(typeableText('short', 4_000)).toBe('short');
   });
 });

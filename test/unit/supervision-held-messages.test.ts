@@ -86,6 +86,10 @@ describe('messages for an agent at a permission prompt are held until it is answ
     expect(sends(d)).toEqual([]);
     d = tick(d.state, T0 + 100 * SECOND, T0 + 95 * SECOND, []);
     expect(sends(d)).toEqual(['adversary: claim claim: gate 1 (c1c1c1c)', 'adversary: claim claim: gate 2 (c2c2c2c)']);
+    // Answered, the block is over; the next dialog is reported again, though no hook says so.
+    expect(d.state.agents.adversary!.blockedSince).toBeNull();
+    d = tick(d.state, T0 + 120 * SECOND, T0 + 118 * SECOND, [], DIALOG);
+    expect(d.events.filter((e) => e.type === 'agent_blocked').map((e) => e.message)).toEqual(['a dialog is on screen: Do you want to proceed?']);
   });
 
   test("an operator's nudge to the blocked agent is held too, and goes out with the rest once it is answered", () => {

@@ -56,8 +56,13 @@ export function lastTurn(body: MessagesRequest): LastTurn | null {
  */
 export function isMainConversation(body: MessagesRequest): boolean {
   if (!Array.isArray(body.tools) || body.tools.length === 0 || (body.max_tokens ?? 2) <= 1) return false;
+  return !isWarmup(body);
+}
+
+/** 2.0.x's subagent "Warmup": a side call, but written to the session's sidechain transcript (agent-*.jsonl). */
+export function isWarmup(body: MessagesRequest): boolean {
   const first = body.messages?.find((m) => m.role === 'user');
-  return textBlocks(first?.content).join('\n') !== 'Warmup';
+  return textBlocks(first?.content).join('\n') === 'Warmup';
 }
 
 /** The agent's cwd as Claude Code states it in its environment section (system prompt or a system message). */

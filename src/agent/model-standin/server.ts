@@ -2,7 +2,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  ContentBlock, errorJson, formatReset, isMainConversation, lastTurn, messageJson, MessagesRequest, replyBlocks, sseEvents,
+  ContentBlock, errorJson, formatReset, isMainConversation, isWarmup, lastTurn, messageJson, MessagesRequest, replyBlocks, sseEvents,
   sseFrame, workingDirectory,
 } from './protocol';
 import { ActiveMode, Failure, matchRule, parseMode, parseStandinScript, StandinMode, StandinScriptInput, StandinUsage } from './script';
@@ -27,6 +27,8 @@ export interface StandinRequest {
   prompt: string | null;
   /** The agent's working directory as its request states it (tells agents sharing a stand-in apart). */
   cwd: string | null;
+  /** A side call that still reaches a transcript: 2.0.x's subagent Warmups, in the session's sidechain files. */
+  sidechain: boolean;
 }
 
 export interface ModelStandin {
@@ -85,7 +87,7 @@ export async function startModelStandin(opts: ModelStandinOptions): Promise<Mode
     res.setHeader('request-id', `req_standin_${++requestCount}`);
     const path = (req.url ?? '/').split('?')[0];
     const rawBody = await readBody(req);
-    const base = { method: req.method ?? 'GET', path, rule: null, fail: null, id: null, usage: null, prompt: null, cwd: null };
+    const base = { method: req.method ?? 'GET', path, rule: null, fail: null, id: null, usage: null, prompt: null, cwd: null, sidechain: false };
     let body: MessagesRequest = {};
     try {
       body = rawBody ? (JSON.parse(rawBody) as MessagesRequest) : {};
@@ -119,7 +121,7 @@ export async function startModelStandin(opts: ModelStandinOptions): Promise<Mode
       ? replyBlocks(matched.rule.reply, matched.vars, workingDirectory(body), () => `toolu_standin_${++toolCount}`)
       : [{ type: 'text', text: script.default_text }];
     const usage = main ? (matched?.rule.usage ?? script.usage) : script.side_usage;
-    const entry = { ...base, model, stream, main, cwd, rule: matched?.index ?? null, prompt: said?.kind === 'text' ? said.text.slice(0, 2000) : null };
+    const entry = { ...base, model, stream, main, cwd, sidechain: isWarmup(body), rule: matched?.index ?? null, prompt: said?.kind === 'text' ? said.text.slice(0, 2000) : null };
 
     if (mode?.fail === '429' || mode?.fail === '529' || mode?.fail === '429-subscription') {
       const status = mode.fail === '529' ? 529 : 429;

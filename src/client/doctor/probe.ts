@@ -3,6 +3,7 @@
  * program with an argument vector (never a shell string built from the config) and reports what
  * it saw; nothing here decides what is wrong.
  */
+import { launchPath, temporalEnv } from '../../activities/agent-env';
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -65,17 +66,6 @@ export function bypassSource(args: readonly string[], settings: Json | null): st
   return null;
 }
 
-/** The PATH a launch gives the program: Steward's bin dir first (src/activities/agent-session.ts). */
-function launchPath(binDir: string, env: Record<string, string>): string {
-  return `${binDir}:${env.PATH ?? process.env.PATH ?? ''}`;
-}
-
-/** The Temporal settings a launch passes to agents' sessions, so their hooks reach the server. */
-function temporalEnv(): Record<string, string> {
-  return Object.fromEntries(
-    ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
-  );
-}
 
 async function claudeFacts(backend: BackendConfig, found: string, tmux: Tmux, binDir: string): Promise<ClaudeFacts> {
   const path = launchPath(binDir, backend.env);

@@ -1,8 +1,9 @@
 /**
  * Exactly-once typing into a pane. An activity that typed a message and then lost its worker is
  * retried, and a plain retry would type the message again: the agent would read the ping twice.
- * So each delivery leaves two marks on the tmux session — "typing <id> from line N" before the
- * paste, "sent <id>" after the submit key — and a retry reads them to decide what is left to do.
+ * So each delivery leaves two marks on the tmux session — "typing <id>, with N traces of the text
+ * on screen" before the paste, "sent <id>" after the submit key — and a retry reads them to decide
+ * what is left to do.
  */
 
 /** The session options a delivery writes (tmux user options, `@steward_…`). */

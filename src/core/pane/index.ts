@@ -20,4 +20,4 @@ export type { WaitingMarker } from './waiting-marker';
 export { CLAUDE_DIALOG_PATTERNS, downPressesToAccept, showsDialog, startupDialog } from './dialog';
 export type { StartupDialog } from './dialog';
 export { maskTypedText } from './typed-echo';
-export { TYPED_TEXT_MAX_CHARS, typeableText } from './typeable-text';
+export { typeableText } from './typeable-text';

@@ -36,6 +36,9 @@
  */
 export const LIMIT_WINDOW_LINES = 15;
 
+/** The hint Claude Code draws under a limit notice: a slash command ("/upgrade to increase your usage limit."). */
+const NOTICE_HINT = /^\s*\/[a-z-]+\b/;
+
 // ── Pane text ────────────────────────────────────────────────────────────────────────────────────
 
 // CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks), and two-byte escapes.
@@ -304,14 +307,17 @@ export interface LimitMessage {
 export function findLastLimitMessage(paneTail: string, now: number, localTimeZone = 'UTC', source: 'pane' | 'message' = 'pane'): LimitMessage | null {
   const lines = lastNonEmptyLines(paneTail, LIMIT_WINDOW_LINES);
   const headlineIndex = source === 'pane' ? paneHeadlineIndex : messageHeadlineIndex;
-  // Claude Code 2.1.x follows "You've hit your 5-hour limit · resets 12:45am (UTC)" with
-  // "Usage limit reached · set to continue automatically at 12:45am": a notice without a readable
-  // reset yields to one right above it that has one (anything between and the later one stands).
+  // Claude Code 2.1.x follows "You've hit your 5-hour limit · resets 12:45am (UTC)" and its
+  // "/upgrade …" line with "Usage limit reached · set to continue automatically at 12:45am": a
+  // notice without a readable reset yields to one just above it that has one (more output
+  // between, and the later one stands).
   let timeless: LimitMessage | null = null;
   for (let i = lines.length - 1; i >= 0; i--) {
-    if (timeless && i < lines.length - 1 && headlineIndex(lines[i + 1]) < 0) break;
     const at = headlineIndex(lines[i]);
-    if (at < 0) continue;
+    if (at < 0) {
+      if (timeless && !NOTICE_HINT.test(lines[i])) break;
+      continue;
+    }
     const own = lines[i].slice(at).trim();
     const epoch = EPOCH_SUFFIX.exec(own);
     if (epoch) return { text: collapse(own), resetAt: Number(epoch[1]) * 1000 };

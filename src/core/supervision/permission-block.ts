@@ -1,6 +1,7 @@
 import type { AgentState } from '../build-state';
 import type { AgentObservation } from '../snapshot';
 import type { PaneActivity } from '../pane';
+import { lastNonEmptyLines } from '../pane';
 import type { AgentDecision } from './agent-decision';
 import { unchanged } from './agent-decision';
 
@@ -38,7 +39,11 @@ export type DialogVerdict = 'no_dialog' | 'dialog_seen' | 'dialog_known';
  */
 export function dialogDecision(input: { agentName: string; state: AgentState; observation: AgentObservation; activity: PaneActivity; now: number }): AgentDecision<DialogVerdict> {
   const { state, observation, activity, now } = input;
-  if (!observation.alive || activity !== 'dialog') return unchanged(state, 'no_dialog');
+  if (!observation.alive || activity !== 'dialog') {
+    // Answered (no dialog, the pane moved on): the next dialog is news again, hook or no hook.
+    const answered = observation.alive && state.blockedSince !== null && !waitsAtPermissionPrompt(state, observation, activity);
+    return unchanged(answered ? { ...state, blockedSince: null } : state, 'no_dialog');
+  }
   if (state.blockedSince !== null) return unchanged(state, 'dialog_known');
   return {
     state: { ...state, blockedSince: now },
@@ -50,7 +55,7 @@ export function dialogDecision(input: { agentName: string; state: AgentState; ob
 
 /** The dialog's question, for the event: the last line ending in "?", else its first option. */
 function dialogQuestion(tail: string): string {
-  const lines = tail.split('\n').map((l) => l.trim()).filter(Boolean).slice(-14);
+  const lines = lastNonEmptyLines(tail, 14).map((l) => l.trim());
   const question = [...lines].reverse().find((l) => l.endsWith('?'));
   return (question ?? lines.find((l) => l.startsWith('❯')) ?? 'waiting for an answer').slice(0, 200);
 }
