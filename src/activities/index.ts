@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { StewardEvent } from '../core/events';
-import type { Snapshot } from '../core/snapshot';
+import type { Observation } from '../core/snapshot';
 import { Tmux } from './tmux';
 import { observe, ObserveRequest } from './observe';
 import { launchAgent, LaunchRequest } from './agent-session';
@@ -18,7 +18,7 @@ export interface ActivityDeps {
 /** The activities one host serves on its own task queue. Thin: all deciding is in src/core. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    async observe(req: ObserveRequest): Promise<Snapshot> {
+    async observe(req: ObserveRequest): Promise<Observation> {
       const ctx = Context.current();
       return observe(deps.tmux, req, () => ctx.heartbeat(), ctx.cancelled);
     },

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { Snapshot, RepoObservation } from '../core/snapshot';
+import type { Observation, Snapshot, RepoObservation } from '../core/snapshot';
 import type { ConfigChange } from '../core/config-reload';
 import { configHash, formatIssues, loadConfigFile } from './config-file';
 import { readAgentTokens } from './agent-tokens';
@@ -82,16 +82,16 @@ export async function observe(
   req: ObserveRequest,
   heartbeat: () => void = () => {},
   cancelled: Promise<unknown> = new Promise(() => {}),
-): Promise<Snapshot> {
+): Promise<Observation> {
   if (req.waitMs > 0) await waitHeartbeating(req.waitMs, heartbeat, cancelled);
-  const agents: Snapshot['agents'] = {};
+  const agents: Observation['agents'] = {};
   for (const [name, session] of Object.entries(req.agents)) {
     const { typed, ...pane } = await tmux.snapshot(session);
     // The echo of what Steward typed is not the agent's output: no rule may read it (see maskTypedText).
     const tail = maskTypedText(pane.tail, [typed ?? '']);
     const digest = textDigest(tail);
     // Unchanged: neither the text nor its digest (the workflow has both) goes into the history.
-    agents[name] = req.paneDigests?.[name] === digest ? { ...pane, tail: '', unchanged: true } : { ...pane, tail, digest };
+    agents[name] = pane.alive && req.paneDigests?.[name] === digest ? { alive: true, windowActivity: pane.windowActivity, unchanged: true } : { ...pane, tail, digest };
   }
   const services: NonNullable<Snapshot['services']> = {};
   for (const [name, session] of Object.entries(req.services ?? {})) services[name] = { alive: await tmux.hasSession(session) };
@@ -99,5 +99,6 @@ export async function observe(
   const config = req.config ? await observeConfig(req.config) : null;
   // Unreadable transcripts must not stop supervision: the tick keeps the last totals.
   const tokens = req.tokens ? await readAgentTokens(req.tokens).catch(() => null) : null;
-  return { at: Date.now(), agents, services, repo, config, tokens };
+  // A build without services sends no empty map: every idle tick's result goes into the history.
+  return { at: Date.now(), agents, ...(Object.keys(services).length > 0 ? { services } : {}), repo, config, tokens };
 }

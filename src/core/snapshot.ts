@@ -10,13 +10,20 @@ export interface AgentObservation {
   tail: string;
   /** tmux #{window_activity}, epoch seconds. */
   windowActivity: number | null;
-  /** Digest of `tail` (`textDigest`); left out with it when `unchanged`. */
+  /** Digest of `tail` (`textDigest`). */
   digest?: string;
-  /**
-   * The pane shows what it showed last time (the digest the request named): `tail` is left out
-   * of the activity's result to keep the history small, and `restorePanes` puts it back.
-   */
-  unchanged?: true;
+}
+
+/**
+ * An agent as the observe activity reports it: a pane that shows what it showed last time (the
+ * digest the request named) comes without its text or digest, to keep the history small;
+ * `restorePanes` puts them back.
+ */
+export type ObservedAgent = AgentObservation | { alive: true; windowActivity: number | null; unchanged: true };
+
+/** What the observe activity returns: a Snapshot whose unchanged panes are left out. */
+export interface Observation extends Omit<Snapshot, 'agents'> {
+  agents: Record<string, ObservedAgent>;
 }
 
 export interface RepoObservation {
@@ -58,17 +65,22 @@ export function paneDigests(known: KnownPanes): Record<string, string> {
 }
 
 /**
- * The snapshot with every left-out pane text put back from `known`, and what is known now. A pane
+ * The snapshot with every left-out pane put back from `known`, and what is known now. A pane
  * reported unchanged that is not known (cannot happen unless the request named a digest it had
  * not got) reads as empty, which no rule acts on.
  */
-export function restorePanes(snapshot: Snapshot, known: KnownPanes): { snapshot: Snapshot; known: KnownPanes } {
+export function restorePanes(observation: Observation, known: KnownPanes): { snapshot: Snapshot; known: KnownPanes } {
   const agents: Snapshot['agents'] = {};
   const next: KnownPanes = {};
-  for (const [name, observation] of Object.entries(snapshot.agents)) {
-    const pane = observation.unchanged ? known[name] : observation.digest !== undefined ? { digest: observation.digest, tail: observation.tail } : undefined;
-    agents[name] = { ...observation, tail: pane?.tail ?? observation.tail };
-    if (observation.alive && pane) next[name] = pane;
+  for (const [name, seen] of Object.entries(observation.agents)) {
+    if ('unchanged' in seen) {
+      const pane = known[name];
+      agents[name] = { alive: seen.alive, windowActivity: seen.windowActivity, tail: pane?.tail ?? '', ...(pane ? { digest: pane.digest } : {}) };
+      if (pane) next[name] = pane;
+      continue;
+    }
+    agents[name] = seen;
+    if (seen.alive && seen.digest !== undefined) next[name] = { digest: seen.digest, tail: seen.tail };
   }
-  return { snapshot: { ...snapshot, agents }, known: next };
+  return { snapshot: { ...observation, agents }, known: next };
 }

@@ -1,8 +1,8 @@
-import { paneDigests, restorePanes, type Snapshot } from '../../src/core/snapshot';
+import { paneDigests, restorePanes, type Observation } from '../../src/core/snapshot';
 import { textDigest } from '../../src/core/pane/digest';
 
 const T = 1_800_000_000_000;
-const snapshot = (agents: Snapshot['agents']): Snapshot => ({ at: T, agents, repo: null, config: null, tokens: null });
+const snapshot = (agents: Observation['agents']): Observation => ({ at: T, agents, repo: null, config: null, tokens: null });
 const PANE = '● Done.\n\n❯ \n';
 
 describe('restorePanes: an unchanged pane is not sent again', () => {
@@ -11,8 +11,8 @@ describe('restorePanes: an unchanged pane is not sent again', () => {
     expect(first.snapshot.agents.builder!.tail).toBe(PANE);
     expect(paneDigests(first.known)).toEqual({ builder: textDigest(PANE) });
 
-    const idle = restorePanes(snapshot({ builder: { alive: true, tail: '', windowActivity: 100, unchanged: true } }), first.known);
-    expect(idle.snapshot.agents.builder).toMatchObject({ alive: true, tail: PANE, windowActivity: 100 });
+    const idle = restorePanes(snapshot({ builder: { alive: true, windowActivity: 100, unchanged: true } }), first.known);
+    expect(idle.snapshot.agents.builder).toEqual({ alive: true, tail: PANE, windowActivity: 100, digest: textDigest(PANE) });
     expect(idle.known).toEqual(first.known);
   });
 
