@@ -1,5 +1,9 @@
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+// Node built-ins, with and without the `node:` prefix.
+const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.steward/', 'coverage/'] },
@@ -12,7 +16,27 @@ export default tseslint.config(
     },
   },
   {
-    files: ['jest.config.js', 'scripts/**/*.js'],
+    // A promise nobody awaits loses its failure (and, in a workflow, its ordering).
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
+  {
+    // src/core decides and src/workflows sequence: no I/O in either (docs/architecture.md). The
+    // layers they may import are checked by dependency-cruiser (.dependency-cruiser.cjs).
+    files: ['src/core/**/*.ts', 'src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'src/core and src/workflows do no I/O: put it in src/host and call it from an activity.' })),
+          patterns: [{ group: ['**/host/*', '**/client/*', '**/workers/*', '**/agent/*'], message: 'src/core and src/workflows do not import the host, client, workers or stand-ins.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['jest.config.js', 'scripts/**/*.js', '.dependency-cruiser.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -18,7 +18,7 @@ import { resolveTemporalBinary } from '../src/client/temporal-binary';
 import { createWorkspace } from '../src/client/workspace';
 import { loadConfigOrThrow } from '../src/client/load-or-exit';
 import { startBuild } from '../src/client/start-build';
-import { Tmux } from '../src/activities/tmux';
+import { Tmux } from '../src/host/tmux';
 import { stopSignal } from '../src/workflows/definitions';
 
 const RUNS = (() => {

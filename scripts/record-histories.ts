@@ -21,7 +21,7 @@ import { join, resolve } from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { resolveTemporalBinary } from '../src/client/temporal-binary';
 import { DevServer, startDevServer } from '../src/client/dev-server';
-import { runProgram } from '../src/activities/run-program';
+import { runProgram } from '../src/host/run-program';
 import { BuildHarness } from '../test/helpers/harness';
 import { freePort } from '../test/helpers/free-port';
 import { historyToJSON } from '../test/helpers/history-json';

@@ -2,12 +2,12 @@ import { stat } from 'node:fs/promises';
 import type { LaunchSpec } from '../core/launch';
 import { downPressesToAccept, lastNonEmptyLines, showsDialog, startupDialog, CLAUDE_DIALOG_PATTERNS } from '../core/pane';
 import { hookArgsForVersion } from '../core/hook-settings';
-import { runProgram } from './run-program';
-import { launchPath, temporalEnv } from './agent-env';
+import { runProgram } from '../host/run-program';
+import { launchPath, temporalEnv } from '../host/agent-env';
 import { SENT_OPTION } from '../core/pane/delivery';
 import type { StartupDialog } from '../core/pane';
-import type { Tmux } from './tmux';
-import { findExecutable } from './find-executable';
+import type { Tmux } from '../host/tmux';
+import { findExecutable } from '../host/find-executable';
 import { deliverOnce } from './pane-delivery';
 import { permanentFailure } from './failures';
 

@@ -19,17 +19,18 @@
  * at most once a minute: a save rewrites the whole ledger, ~60 bytes per message counted.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { AgentLimitRecord, AgentTokenRequest, AgentTokenTotal, AgentTokenTotals, TokenRecord } from '../core/tokens/accounting';
+import type { AgentTokenTotal, TokenRecord } from '../core/state/tokens';
+import { roundUsd } from '../core/tokens/format';
+import type { AgentLimitRecord, AgentTokenRequest, AgentTokenTotals } from '../core/tokens/host-contract';
 import { emptyLedger, type LedgerState } from '../core/tokens/ledger';
 import { priceUsage, type PriceTable } from '../core/tokens/pricing';
 import { addUsageInto, zeroUsage } from '../core/tokens/usage';
-import { projectsRoot } from './transcript-discovery';
-import { appendJsonLinesOnce } from './jsonl-append';
-import { emptyReaderState, readTranscripts, type ReaderState, type TranscriptSource } from './transcript-reader';
-
-export type { AgentTokenRequest, AgentTokenTotals } from '../core/tokens/accounting';
+import { jsonlIn, subdirNames } from '../host/dir-listing';
+import { projectsRoot } from '../host/transcript-discovery';
+import { appendJsonLinesOnce } from '../host/jsonl-append';
+import { emptyReaderState, readTranscripts, type ReaderState, type TranscriptSource } from '../host/transcript-reader';
 
 /** What the ledger file holds. */
 export interface AgentTokenFile {
@@ -42,8 +43,6 @@ export interface AgentTokenFile {
 
 /** Session ids come from uuid4; anything else that is a plain file name is accepted, nothing that walks paths. */
 const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 function emptyFile(): AgentTokenFile {
   return { version: 1, reader: emptyReaderState(), ledger: emptyLedger(), located: {} };
@@ -132,30 +131,6 @@ async function isFile(p: string): Promise<boolean> {
   }
 }
 
-async function jsonlIn(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    return entries
-      .filter((e) => e.isFile() && e.name.endsWith('.jsonl'))
-      .map((e) => path.join(dir, e.name))
-      .sort();
-  } catch {
-    return [];
-  }
-}
-
-async function subdirNames(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    return entries
-      .filter((e) => e.isDirectory())
-      .map((e) => e.name)
-      .sort();
-  } catch {
-    return [];
-  }
-}
-
 /** One session's files in one project dir: the session file first, then its subagents. */
 async function sessionFiles(root: string, project: string, sessionId: string, knownMain: boolean): Promise<string[]> {
   const main = path.join(root, project, `${sessionId}.jsonl`);
@@ -176,7 +151,7 @@ async function findFiles(req: AgentTokenRequest, located: Record<string, string>
       if (!SESSION_ID.test(sessionId) || seen.has(sessionId)) continue;
       seen.add(sessionId);
       let files: string[] = [];
-      const known = hasOwn(located, sessionId) ? located[sessionId] : null;
+      const known = Object.hasOwn(located, sessionId) ? located[sessionId] : null;
       if (known !== null) {
         // The reader drops the cursor of a session file that has gone; the location stays.
         files = await sessionFiles(root, known, sessionId, true);
@@ -196,15 +171,11 @@ async function findFiles(req: AgentTokenRequest, located: Record<string, string>
   return out;
 }
 
-function roundUsd(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
-}
-
 /** Cumulative totals per source (agent) in the ledger, every requested agent included; `prices` over the built-in table. */
 function totalsOf(ledger: LedgerState, agents: string[], prices: PriceTable = {}): Record<string, AgentTokenTotal> {
   const out: Record<string, AgentTokenTotal> = {};
   const get = (name: string): AgentTokenTotal => {
-    if (!hasOwn(out, name)) out[name] = { usage: zeroUsage(), costUsd: 0, unpriced: [] };
+    if (!Object.hasOwn(out, name)) out[name] = { usage: zeroUsage(), costUsd: 0, unpriced: [] };
     return out[name];
   };
   for (const name of agents) get(name);

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { HostError, type HostErrorCode } from '../host/errors';
 
 /**
  * A failure no retry can fix: a config error (an agent's command is not installed), invalid input
@@ -12,4 +13,39 @@ export type PermanentFailureType = 'ConfigError' | 'InvalidInput' | 'AgentGone' 
 
 export function permanentFailure(type: PermanentFailureType, message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, type);
+}
+
+/** The failure type each host error code becomes: all of them permanent. */
+const HOST_FAILURE_TYPES: Record<HostErrorCode, PermanentFailureType> = {
+  InvalidInput: 'InvalidInput',
+};
+
+/**
+ * The Temporal failure a host error becomes at the activity boundary: a HostError is a
+ * non-retryable `ApplicationFailure` of its code's type (its stack kept); anything else (an
+ * ApplicationFailure already, a plain Error Temporal retries) passes unchanged.
+ */
+export function activityFailure(err: unknown): unknown {
+  if (!(err instanceof HostError)) return err;
+  const failure = permanentFailure(HOST_FAILURE_TYPES[err.code], err.message);
+  if (err.stack) failure.stack = err.stack;
+  return failure;
+}
+
+/** Any async function: the wrapper passes its arguments through untouched. */
+type AsyncFunction = (...args: never[]) => Promise<unknown>;
+
+/** The same activities, each throwing {@link activityFailure} of what it threw. */
+export function mapHostErrors<T extends Record<string, AsyncFunction>>(activities: T): T {
+  const mapped: Record<string, AsyncFunction> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    mapped[name] = async (...args) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        throw activityFailure(err);
+      }
+    };
+  }
+  return mapped as T;
 }

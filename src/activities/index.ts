@@ -1,13 +1,15 @@
 import { Context } from '@temporalio/activity';
 import type { StewardEvent } from '../core/events';
-import type { Observation } from '../core/snapshot';
-import { Tmux } from './tmux';
-import { observe, ObserveRequest } from './observe';
+import type { Observation } from '../core/state/snapshot';
+import { Tmux } from '../host/tmux';
+import { observe } from './observe';
+import type { ObserveRequest } from '../core/observe-request';
 import { launchAgent, LaunchRequest } from './agent-session';
 import { deliverOnce, Delivery } from './pane-delivery';
 import { appendEventLog } from './event-log';
 import { appendTokenLog } from './agent-tokens';
-import type { TokenRecord } from '../core/tokens/accounting';
+import type { TokenRecord } from '../core/state/tokens';
+import { mapHostErrors } from './failures';
 
 export interface ActivityDeps {
   tmux: Tmux;
@@ -15,9 +17,12 @@ export interface ActivityDeps {
   binDir: string;
 }
 
-/** The activities one host serves on its own task queue. Thin: all deciding is in src/core. */
+/**
+ * The activities one host serves on its own task queue. Thin: all deciding is in src/core. Host
+ * errors become Temporal failures here, at the boundary (see failures.ts).
+ */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return mapHostErrors({
     async observe(req: ObserveRequest): Promise<Observation> {
       const ctx = Context.current();
       return observe(deps.tmux, req, () => ctx.heartbeat(), ctx.cancelled);
@@ -37,7 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     async appendEvents(req: { file: string; events: StewardEvent[] }): Promise<void> {
       await appendEventLog(req.file, req.events);
     },
-  };
+  });
 }
 
 export type StewardActivities = ReturnType<typeof createActivities>;

@@ -1,43 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { Observation, Snapshot, RepoObservation } from '../core/snapshot';
-import type { ConfigChange } from '../core/config-reload';
-import { configHash, formatIssues, loadConfigFile } from './config-file';
+import type { Observation, Snapshot, RepoObservation } from '../core/state/snapshot';
+import type { ObserveRequest } from '../core/observe-request';
+import type { ConfigChange } from '../core/state/config-change';
+import { configHash, formatIssues, loadConfigFile } from '../host/config-file';
 import { readAgentTokens } from './agent-tokens';
-import type { AgentTokenRequest } from '../core/tokens/accounting';
-import type { Tmux } from './tmux';
-import { WorkRepo } from './git';
+import type { Tmux } from '../host/tmux';
+import { WorkRepo } from '../host/git';
 import { maskTypedText } from '../core/pane/typed-echo';
 import { textDigest } from '../core/pane/digest';
-
-export interface ObserveRequest {
-  /**
-   * Wait this long before looking, heartbeating so a cancel arrives: an idle tick is then one
-   * activity and no timer in the workflow's history. The workflow cancels it when a signal lands.
-   */
-  waitMs: number;
-  /** The config file and the hash of the config the build runs, to notice an edit. */
-  config: { file: string; knownHash: string } | null;
-  /** Where each agent's transcripts are, to count its tokens. */
-  tokens: AgentTokenRequest | null;
-  /** Agent name → tmux session. */
-  agents: Record<string, string>;
-  /** Agent name → digest of the pane text the workflow already has: unchanged, it is not sent again. */
-  paneDigests?: Record<string, string>;
-  /** Service name → tmux session. */
-  services?: Record<string, string>;
-  repo: null | {
-    dir: string;
-    sinceSha: string | null;
-    /** False while fetches back off: read the refs fetched last time. */
-    fetch: boolean;
-    /** Status file of the current phase, relative to the repo root; null once the sequence is done. */
-    statusPath: string | null;
-    doneMarker: string;
-    /** Inbox files, relative to the repo root. */
-    inboxes: string[];
-  };
-}
 
 async function observeRepo(req: NonNullable<ObserveRequest['repo']>): Promise<RepoObservation> {
   if (!existsSync(req.dir)) {

@@ -1,4 +1,4 @@
-import type { Tmux } from './tmux';
+import type { Tmux } from '../host/tmux';
 import { permanentFailure } from './failures';
 import { deliveryStep, DeliveryStep, parseTypingMark, pasteTraceCount, SENT_OPTION, TYPED_OPTION, TYPING_OPTION, typingMark } from '../core/pane/delivery';
 import { CLAUDE_DIALOG_PATTERNS, showsDialog } from '../core/pane/dialog';

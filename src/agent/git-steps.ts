@@ -1,4 +1,4 @@
-import { runProgram } from '../activities/run-program';
+import { runProgram } from '../host/run-program';
 
 async function git(cwd: string, args: string[]): Promise<void> {
   const r = await runProgram('git', args, { cwd });

@@ -7,6 +7,7 @@
  * build, a build that has ended, a command the workflow's validator rejected. Anything else
  * (exit 1) is a runtime failure: no server, no answer in time.
  */
+import { randomUUID } from 'node:crypto';
 import {
   Client,
   Connection,
@@ -22,8 +23,10 @@ import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { idError } from '../core/config/names';
 import { OPERATOR_ACTION_FAILED } from '../core/operator-reply';
 import type { buildWorkflow } from '../workflows/build';
-import { BuildInput, BuildStatusView, buildWorkflowId, statusQuery } from '../workflows/definitions';
-import { connect, ConnectionSettings, settingsFromEnv, unreachableError } from './connection';
+import { BuildInput, BuildStatusView, buildWorkflowId, configQuery, statusQuery } from '../workflows/definitions';
+import type { StewardConfig } from '../core/config/types';
+import { connect } from './connection';
+import { ConnectionSettings, settingsFromEnv, unreachableError } from '../host/temporal-connection';
 import { UsageError } from './load-or-exit';
 import { firstLine } from './render/format';
 import { buildNameOfWorkflowId, type ExecutionInfo } from './render/status';
@@ -39,6 +42,23 @@ export interface Temporal {
   settings: ConnectionSettings;
 }
 
+/** Connects with `settings` (through `connectWith`, default the SDK client); a failure is one line naming the address. */
+export async function openTemporal(
+  settings: ConnectionSettings,
+  connectWith: (settings: ConnectionSettings) => Promise<{ client: Client; connection: Connection }> = connect,
+): Promise<Temporal> {
+  try {
+    return { ...(await connectWith(settings)), settings };
+  } catch (err) {
+    throw unreachableError(settings.address, err);
+  }
+}
+
+/** Closes the connection, never throwing: the command's own outcome is what counts. */
+export async function closeTemporal(t: Temporal): Promise<void> {
+  await t.connection.close().catch(() => undefined);
+}
+
 /** Connects from the environment, runs `fn`, closes the connection. */
 export async function withTemporal<T>(fn: (t: Temporal) => Promise<T>): Promise<T> {
   let settings: ConnectionSettings;
@@ -47,16 +67,11 @@ export async function withTemporal<T>(fn: (t: Temporal) => Promise<T>): Promise<
   } catch (err) {
     throw new UsageError(`connection settings (TEMPORAL_TLS_CERT/KEY): ${firstLine((err as Error).message)}`);
   }
-  let connected: { client: Client; connection: Connection };
+  const t = await openTemporal(settings);
   try {
-    connected = await connect(settings);
-  } catch (err) {
-    throw unreachableError(settings.address, err);
-  }
-  try {
-    return await fn({ ...connected, settings });
+    return await fn(t);
   } finally {
-    await connected.connection.close().catch(() => undefined);
+    await closeTemporal(t);
   }
 }
 
@@ -158,24 +173,59 @@ export function queryStatus(b: OpenBuild): Promise<BuildStatusView> {
   return rpc(b.t, `status query to ${b.workflowId}`, () => b.handle.query(statusQuery), RPC_DEADLINE_MS, NO_WORKER_HINT);
 }
 
-/** Runs an operator update and returns the workflow's one-line reply; a rejection is a UsageError. */
+/** A fresh update id: `steward-<update>-<uuid>`, so the Web UI tells the CLI's updates apart. */
+export function newUpdateId(update: string): string {
+  return `steward-${update}-${randomUUID()}`;
+}
+
+/** Why an update id is unusable (Temporal takes any string; this keeps ids one short line), or null. */
+export function updateIdError(id: string): string | null {
+  return /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}$/.test(id) ? null : `\`${id}\` is not a usable update id (letters, digits and . _ : / @ -, at most 200)`;
+}
+
+/**
+ * Runs an operator update and returns the workflow's one-line reply; a rejection is a UsageError.
+ * Every update carries an id (`updateId`, else a fresh one): Temporal applies an update once per
+ * id within a run, so the SDK's own resends, and a command sent again with the same id (say after
+ * no answer came in time), apply it once and return the first outcome. A timeout names the id.
+ */
 export function runUpdate<Args extends unknown[]>(
   b: OpenBuild,
   update: UpdateDefinition<string, Args>,
   args: Args,
   waitSeconds = DEFAULT_WAIT_SECONDS,
+  updateId = newUpdateId(update.name),
 ): Promise<string> {
   return rpc(
     b.t,
     `${update.name} on ${b.workflowId}`,
-    () => b.handle.executeUpdate(update.name, { args: args as unknown as [unknown] }) as Promise<string>,
+    () => b.handle.executeUpdate(update.name, { args: args as unknown as [unknown], updateId }) as Promise<string>,
     waitSeconds * 1000,
-    NO_WORKER_HINT,
+    `${NO_WORKER_HINT}; update id ${updateId}`,
   );
 }
 
 export function sendSignal<Args extends unknown[]>(b: OpenBuild, signal: SignalDefinition<Args>, args: Args): Promise<void> {
   return rpc(b.t, `signal ${signal.name} to ${b.workflowId}`, () => b.handle.signal(signal, ...args));
+}
+
+/**
+ * The config the build runs now, from the `config` query (a closed build is replayed to answer
+ * it). Only when no worker answers is it the config its current run started with, from the run's
+ * first history event, which misses later reloads and appended phases. Null when neither can be read.
+ */
+export async function buildConfig(b: OpenBuild): Promise<StewardConfig | null> {
+  try {
+    return await rpc(b.t, `config query to ${b.workflowId}`, () => b.handle.query(configQuery), RPC_DEADLINE_MS, NO_WORKER_HINT);
+  } catch {
+    // no worker to answer, or one that predates the query: the start input is all there is
+  }
+  return startConfig(await startInput(b).catch(() => null));
+}
+
+/** The config a run's start input carries (a continued run's is in its state). */
+export function startConfig(input: BuildInput | null): StewardConfig | null {
+  return input?.state?.config ?? input?.config ?? null;
 }
 
 /**

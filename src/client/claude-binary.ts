@@ -1,7 +1,7 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runProgram } from '../activities/run-program';
-import { findExecutable, isExecutable } from '../activities/find-executable';
+import { runProgram } from '../host/run-program';
+import { findExecutable, isExecutable } from '../host/find-executable';
 
 /** The Claude Code release Steward is tested against: the one place this version is written. */
 export const CLAUDE_CODE_VERSION = '2.1.332';

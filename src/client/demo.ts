@@ -1,6 +1,6 @@
 import { appendFile, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Tmux } from '../activities/tmux';
+import { Tmux } from '../host/tmux';
 import { prepareClaudeConfigDir } from '../agent/claude-config-dir';
 import { startModelStandin } from '../agent/model-standin';
 import { claudeBackendTable, standinEnv } from '../agent/standin-backend';

@@ -1,4 +1,4 @@
-import { configHash, formatIssues, loadConfigFile } from '../activities/config-file';
+import { configHash, formatIssues, loadConfigFile } from '../host/config-file';
 import type { StewardConfig } from '../core/config/types';
 
 export class UsageError extends Error {}

@@ -1,6 +1,6 @@
 import { delimiter, join } from 'node:path';
-import { runProgram } from '../activities/run-program';
-import { findExecutable, isExecutable } from '../activities/find-executable';
+import { runProgram } from '../host/run-program';
+import { findExecutable, isExecutable } from '../host/find-executable';
 
 /** The one Temporal CLI tag we build from source: it has no replace directives, newer tags do. */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';

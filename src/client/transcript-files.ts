@@ -3,9 +3,9 @@
  * (its subagents under `<dir>/<project>/<session>/subagents/`), searched in each candidate dir.
  */
 import { existsSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { discoverClaudeDirs, projectsRoot } from '../activities/transcript-discovery';
+import { jsonlIn, subdirNames } from '../host/dir-listing';
+import { discoverClaudeDirs, projectsRoot } from '../host/transcript-discovery';
 import type { StewardConfig } from '../core/config/types';
 import { transcriptsDir } from '../core/launch';
 
@@ -23,32 +23,13 @@ const isFile = (p: string): boolean => {
   }
 };
 
-async function jsonlIn(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { withFileTypes: true }))
-      .filter((e) => e.isFile() && e.name.endsWith('.jsonl'))
-      .map((e) => path.join(dir, e.name))
-      .sort();
-  } catch {
-    return [];
-  }
-}
-
-async function subdirs(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name)).sort();
-  } catch {
-    return [];
-  }
-}
-
 /** Every `<session>.jsonl` under the dirs (a config dir, its projects dir, or one project's dir). */
 export async function findSessionTranscripts(sessionId: string, dirs: readonly string[]): Promise<FoundTranscript[]> {
   const found: FoundTranscript[] = [];
   const seen = new Set<string>();
   for (const dir of dirs) {
     const root = projectsRoot(dir);
-    for (const projectDir of [root, ...(await subdirs(root))]) {
+    for (const projectDir of [root, ...(await subdirNames(root)).map((name) => path.join(root, name))]) {
       const file = path.join(projectDir, `${sessionId}.jsonl`);
       const real = path.resolve(file);
       if (seen.has(real) || !isFile(file)) continue;

@@ -1,6 +1,6 @@
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { runProgram } from '../activities/run-program';
+import { runProgram } from '../host/run-program';
 
 async function git(cwd: string, args: string[]): Promise<void> {
   const r = await runProgram('git', args, { cwd });

@@ -1,4 +1,4 @@
-import { BuildState, currentPhaseId, phases } from './build-state';
+import { BuildState, currentPhaseId, phases } from './state/build';
 
 /**
  * What the Web UI shows of a running build: its search attributes (the columns and filters of the

@@ -1,12 +1,8 @@
-import type { StewardConfig } from './config/types';
-import { BuildState, sequenceComplete } from './build-state';
+import type { ConfigChange } from './state/config-change';
+import { BuildState, sequenceComplete } from './state/build';
 import { newAgentState } from './initial-state';
-import { PhaseAdvance, sequenceResumeDecision } from './phase-advance';
-
-/** What observe reports when the config file's hash differs from the build's. */
-export type ConfigChange =
-  | { hash: string; ok: true; config: StewardConfig }
-  | { hash: string; ok: false; problems: string };
+import { sequenceResumeDecision } from './phase-advance';
+import { Decision, unchanged } from './decision';
 
 /**
  * A running build re-reads its file each tick. A valid edit is applied (the current phase kept by
@@ -19,9 +15,8 @@ export function configReloadDecision(
   change: ConfigChange | null,
   newSessionId: () => string,
   now: number,
-): PhaseAdvance {
-  const none = { actions: [], events: [] };
-  if (!change || change.hash === state.configHash || change.hash === state.rejectedConfigHash) return { ...none, state };
+): Decision<BuildState> {
+  if (!change || change.hash === state.configHash || change.hash === state.rejectedConfigHash) return unchanged(state);
   if (!change.ok) {
     return {
       state: { ...state, rejectedConfigHash: change.hash },

@@ -1,23 +1,12 @@
-import type { Action, PlannedAction } from './actions';
-import type { BuildState } from './build-state';
+import type { Action, PlannedAction } from './state/actions';
+import type { EffectFailure, EffectResult } from './state/effects';
+import type { BuildState } from './state/build';
 import type { StewardConfig } from './config/types';
 import type { NewEvent } from './events';
+import type { Decision } from './decision';
+import { LaunchSpec, launchSpec } from './launch';
+import { serviceLaunchSpec } from './services';
 import { holdUndelivered, keptPendingAfterFailure } from './undelivered';
-
-/**
- * How an effect failed, as the workflow saw it: the innermost failure's type (an activity's
- * `ApplicationFailure` type such as `AgentGone` or `ConfigError`; absent for a plain error, a
- * timeout or a cancellation) and its message.
- */
-export interface EffectFailure {
-  type?: string;
-  message: string;
-}
-
-/** One planned effect, performed: `at` is when it finished (workflow time). */
-export type EffectResult =
-  | { planned: PlannedAction; ok: true; at: number }
-  | { planned: PlannedAction; ok: false; failure: EffectFailure; at: number };
 
 /**
  * The event a failed effect records. Every failure is `action_failed` with the action and the
@@ -49,19 +38,13 @@ export function effectChains(config: StewardConfig, planned: readonly PlannedAct
   return [...chains.values()];
 }
 
-export interface EffectOutcomes {
-  state: BuildState;
-  /** The effects' events, in the order they finished, each stamped when its effect finished. */
-  events: NewEvent[];
-}
-
 /**
  * Folds the tick's performed effects into the build: a success records its planned event, a
- * failure `effectFailureEvent`, except that a handoff ping that could not be delivered because its
+ * failure `effectFailureEvent` (the events in the order the effects finished, each stamped then), except that a handoff ping that could not be delivered because its
  * agent's session was gone stays pending (`keptPendingAfterFailure`, with `holdPending`): it is
  * held for the agent and typed once the agent is back (see `parkHeldForUnreachable`).
  */
-export function effectOutcomes(state: BuildState, results: readonly EffectResult[], options: { holdPending: boolean }): EffectOutcomes {
+export function effectOutcomes(state: BuildState, results: readonly EffectResult[], options: { holdPending: boolean }): Decision<BuildState> {
   let agents = state.agents;
   const events: NewEvent[] = [];
   // Stable: effects that finished in the same workflow activation keep their planned order.
@@ -80,5 +63,31 @@ export function effectOutcomes(state: BuildState, results: readonly EffectResult
     }
     events.push({ ...effectFailureEvent(r.planned.action, r.failure), at: r.at });
   }
-  return { state: agents === state.agents ? state : { ...state, agents }, events };
+  return { state: agents === state.agents ? state : { ...state, agents }, actions: [], events };
+}
+
+/** The activity that performs an effect, with its request: a launch (of an agent or a service) or a message to type. */
+export type EffectCall =
+  | { activity: 'launchAgent'; request: { spec: LaunchSpec; fresh: boolean; prompt: string } }
+  | { activity: 'sendToAgent'; request: { session: string; text: string; submitKey: string } };
+
+/** How `action` is performed for `state`: the agent's current session id, the service's launch id. */
+export function effectCall(state: BuildState, action: Action): EffectCall {
+  if (action.type === 'start-service') {
+    const service = state.config.services.find((s) => s.name === action.agent);
+    if (!service) throw new Error(`no service ${action.agent}`);
+    const spec = serviceLaunchSpec(state.config, service, state.services[service.name]?.launchId ?? service.name);
+    return { activity: 'launchAgent', request: { spec, fresh: true, prompt: '' } };
+  }
+  const agent = state.config.agents.find((a) => a.name === action.agent);
+  if (!agent) throw new Error(`no agent ${action.agent}`);
+  const spec = launchSpec(state.config, agent, state.agents[agent.name]?.sessionId ?? agent.name);
+  if (action.type === 'launch') return { activity: 'launchAgent', request: { spec, fresh: action.fresh, prompt: action.prompt } };
+  return { activity: 'sendToAgent', request: { session: spec.session, text: action.text, submitKey: spec.submitKey } };
+}
+
+/** One line for the Web UI's timeline ("ping adversary: claim …"), at most 200 characters. */
+export function effectSummary(p: PlannedAction): string {
+  const verb = p.event.type === 'ping_sent' ? 'ping' : p.event.type.replace(/^(agent|service)_/, '');
+  return `${verb} ${p.action.agent}: ${p.event.message.split('\n')[0]}`.slice(0, 200);
 }

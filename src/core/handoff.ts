@@ -1,11 +1,7 @@
-import type { BuildState } from './build-state';
-import type { PlannedAction } from './actions';
-import type { RepoObservation } from './snapshot';
-
-export interface HandoffDecision {
-  handoff: BuildState['handoff'];
-  actions: PlannedAction[];
-}
+import type { BuildState, HandoffState } from './state/build';
+import type { PlannedAction } from './state/actions';
+import type { RepoObservation } from './state/snapshot';
+import { Decision, unchanged } from './decision';
 
 function ping(agent: string, text: string, what: string): PlannedAction {
   return { action: { type: 'send', agent, text }, event: { type: 'ping_sent', agent, message: what } };
@@ -17,10 +13,10 @@ function ping(agent: string, text: string, what: string): PlannedAction {
  * inbox version is pinged once: replay, retries and continue-as-new carry them in workflow state.
  * The first observation only records the baseline: history before the build is not pinged.
  */
-export function handoffDecision(state: BuildState, repo: RepoObservation): HandoffDecision {
+export function handoffDecision(state: BuildState, repo: RepoObservation): Decision<HandoffState> {
   const loop = state.config.loop;
   const handoff = loop?.handoff;
-  if (!loop || !handoff || !repo.head) return { handoff: state.handoff, actions: [] };
+  if (!loop || !handoff || !repo.head) return unchanged(state.handoff);
   const baseline = state.handoff.lastSha === null;
   const actions: PlannedAction[] = [];
 
@@ -54,5 +50,5 @@ export function handoffDecision(state: BuildState, repo: RepoObservation): Hando
     }
     inboxHashes[path] = hash;
   }
-  return { handoff: { lastSha: repo.head, inboxHashes }, actions };
+  return { state: { lastSha: repo.head, inboxHashes }, actions, events: [] };
 }

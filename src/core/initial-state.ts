@@ -1,6 +1,6 @@
 import type { StewardConfig } from './config/types';
-import type { AgentState, BuildState } from './build-state';
-import { emptyTokenAccounting } from './tokens/accounting';
+import type { AgentState, BuildState } from './state/build';
+import { emptyTokenAccounting } from './state/tokens';
 
 export function newAgentState(sessionId: string): AgentState {
   return {

@@ -1,6 +1,6 @@
-import type { BuildState } from './build-state';
-import { phases } from './build-state';
-import type { PlannedAction } from './actions';
+import type { BuildState } from './state/build';
+import { phases } from './state/build';
+import type { PlannedAction } from './state/actions';
 import { launchPrompt, phaseKickoff } from './prompts';
 
 /** First tick of a build: every agent gets a fresh session and its kickoff (loops: plus the phase's). */

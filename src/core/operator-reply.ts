@@ -1,5 +1,5 @@
-import type { PlannedAction } from './actions';
-import type { EffectFailure, EffectResult } from './effects';
+import type { PlannedAction } from './state/actions';
+import type { EffectFailure, EffectResult } from './state/effects';
 import type { OperatorCommand } from './operator';
 
 /** The update's failure type when the command was accepted but its effect failed (CLI exit 1). */

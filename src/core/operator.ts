@@ -1,9 +1,9 @@
 import type { BudgetConfig, PhaseConfig } from './config/types';
 import { idError, sessionSafeNameError } from './config/names';
 import { normalizePath, staysInside } from './config/paths';
-import { BuildState, phases, sequenceComplete } from './build-state';
-import type { PlannedAction } from './actions';
-import type { NewEvent } from './events';
+import { BuildState, phases, sequenceComplete } from './state/build';
+import type { PlannedAction } from './state/actions';
+import { Decision, unchanged } from './decision';
 import { phaseAdvanceDecision, sequenceResumeDecision } from './phase-advance';
 import { launchPrompt, phaseKickoff } from './prompts';
 import { newAgentState } from './initial-state';
@@ -20,10 +20,7 @@ export type OperatorCommand =
   | { type: 'restart'; agent: string }
   | { type: 'setBudget'; budget: BudgetConfig };
 
-export interface OperatorOutcome {
-  state: BuildState;
-  actions: PlannedAction[];
-  events: NewEvent[];
+export interface OperatorOutcome extends Decision<BuildState> {
   /** One line for the operator. */
   reply: string;
 }
@@ -81,12 +78,11 @@ export function operatorCommandProblem(state: BuildState, cmd: OperatorCommand):
 
 /** Applies a validated operator command. `newSessionId` is a fresh id for a restarted agent. */
 export function operatorDecision(state: BuildState, cmd: OperatorCommand, now: number, newSessionId: string): OperatorOutcome {
-  const none = { actions: [] as PlannedAction[], events: [] as NewEvent[] };
   switch (cmd.type) {
     case 'pause': {
       // The reason is kept in the build's events (and every status query and continue-as-new): cut a long one.
       const reason = capText(cmd.reason, MAX_REASON_BYTES);
-      return { ...none, state: { ...state, status: 'paused', operatorPaused: true }, events: [{ type: 'paused', message: reason }], reply: `paused: ${reason}` };
+      return { ...unchanged<BuildState>({ ...state, status: 'paused', operatorPaused: true }), events: [{ type: 'paused', message: reason }], reply: `paused: ${reason}` };
     }
     case 'resume':
       return resume(state);
@@ -103,7 +99,7 @@ export function operatorDecision(state: BuildState, cmd: OperatorCommand, now: n
     case 'restart':
       return restartAgent(state, cmd.agent, now, newSessionId);
     case 'setBudget':
-      return { ...none, state: { ...state, config: { ...state.config, budget: cmd.budget } }, events: [{ type: 'budget_updated', message: JSON.stringify(cmd.budget) }], reply: 'budget updated' };
+      return { ...unchanged({ ...state, config: { ...state.config, budget: cmd.budget } }), events: [{ type: 'budget_updated', message: JSON.stringify(cmd.budget) }], reply: 'budget updated' };
   }
 }
 

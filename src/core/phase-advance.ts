@@ -1,26 +1,21 @@
-import type { BuildState } from './build-state';
-import { phases } from './build-state';
-import type { PlannedAction } from './actions';
+import type { BuildState } from './state/build';
+import { phases } from './state/build';
+import type { PlannedAction } from './state/actions';
 import type { NewEvent } from './events';
+import { Decision, unchanged } from './decision';
 import { phaseKickoff } from './prompts';
 import type { PhaseConfig } from './config/types';
-
-export interface PhaseAdvance {
-  state: BuildState;
-  actions: PlannedAction[];
-  events: NewEvent[];
-}
 
 /**
  * The current phase's status file carries the done marker: record its duration, then either start
  * the next phase (kickoff to the loop agents, per-phase flags reset) or complete the sequence.
  * `force` is the operator's `advance`, which needs no marker.
  */
-export function phaseAdvanceDecision(state: BuildState, phaseDone: boolean, now: number, force = false): PhaseAdvance {
+export function phaseAdvanceDecision(state: BuildState, phaseDone: boolean, now: number, force = false): Decision<BuildState> {
   const all = phases(state);
   const phase = all[state.phaseIndex];
   const loop = state.config.loop;
-  if (!phase || !loop || !(phaseDone || force)) return { state, actions: [], events: [] };
+  if (!phase || !loop || !(phaseDone || force)) return unchanged(state);
 
   const record = { id: phase.id, startedAt: state.phaseStartedAt, endedAt: now, durationMs: now - state.phaseStartedAt };
   const events: NewEvent[] = [
@@ -61,9 +56,9 @@ function phaseKickoffPings(state: BuildState, phase: PhaseConfig): PlannedAction
  * `state.phaseIndex` now points at the first of them: the sequence resumes with it, started now
  * and kicked off like any phase. Anything else: nothing to do.
  */
-export function sequenceResumeDecision(wasComplete: boolean, state: BuildState, now: number): PhaseAdvance {
+export function sequenceResumeDecision(wasComplete: boolean, state: BuildState, now: number): Decision<BuildState> {
   const phase = phases(state)[state.phaseIndex];
-  if (!wasComplete || !phase) return { state, actions: [], events: [] };
+  if (!wasComplete || !phase) return unchanged(state);
   return {
     state: { ...state, phaseStartedAt: now },
     actions: phaseKickoffPings(state, phase),

@@ -1,16 +1,10 @@
 import type { ServiceConfig, StewardConfig } from './config/types';
-import type { BuildState } from './build-state';
-import type { PlannedAction } from './actions';
+import type { BuildState } from './state/build';
+import type { PlannedAction } from './state/actions';
 import type { LaunchSpec } from './launch';
-import type { Snapshot } from './snapshot';
-
-export interface ServiceState {
-  /** Id of the current launch, so a retried start does not start the service twice. */
-  launchId: string;
-  startedAt: number | null;
-  alive: boolean;
-  restarts: number;
-}
+import type { Snapshot } from './state/snapshot';
+import type { ServiceState } from './state/services';
+import type { Decision } from './decision';
 
 /** A service is a plain long-running command in its own tmux session: no prompt, no transcript. */
 export function serviceLaunchSpec(config: StewardConfig, service: ServiceConfig, launchId: string): LaunchSpec {
@@ -33,7 +27,7 @@ export function serviceDecision(
   state: BuildState,
   snap: Snapshot,
   opts: { firstTick: boolean; heavyTick: boolean; now: number; newLaunchId: () => string },
-): { services: Record<string, ServiceState>; actions: PlannedAction[] } {
+): Decision<Record<string, ServiceState>> {
   const services = { ...state.services };
   const actions: PlannedAction[] = [];
   for (const service of state.config.services) {
@@ -49,5 +43,5 @@ export function serviceDecision(
       services[service.name] = { ...prev, alive };
     }
   }
-  return { services, actions };
+  return { state: services, actions, events: [] };
 }

@@ -1,21 +1,17 @@
-import { BuildState, sequenceComplete } from './build-state';
-import type { PlannedAction } from './actions';
-import type { NewEvent } from './events';
-import type { Snapshot } from './snapshot';
+import { BuildState, sequenceComplete } from './state/build';
+import { Decision, DecisionFold } from './decision';
+import type { Snapshot } from './state/snapshot';
 import { initialLaunchDecision } from './launch-decision';
 import { phaseAdvanceDecision } from './phase-advance';
 import { handoffDecision } from './handoff';
 import { fetchHealthDecision } from './fetch-backoff';
 import { holdMessagesForBlockedAgents, superviseAgents } from './supervision';
 import { serviceDecision } from './services';
-import type { TokenRecord } from './tokens/accounting';
+import type { TokenRecord } from './state/tokens';
 import { tokenDecision } from './token-decision';
 import { parkHeldForUnreachable, restoreParked } from './undelivered';
 
-export interface TickDecision {
-  state: BuildState;
-  actions: PlannedAction[];
-  events: NewEvent[];
+export interface TickDecision extends Decision<BuildState> {
   /** Finished token windows for token-log.jsonl. */
   tokenRecords: TokenRecord[];
 }
@@ -48,12 +44,11 @@ export interface TickOptions {
  */
 export function decideTick(state: BuildState, snap: Snapshot, now: number, newSessionId: () => string, options: TickOptions = {}): TickDecision {
   let next = withObservedAgents(state, snap);
-  const actions: PlannedAction[] = [];
-  const events: NewEvent[] = [];
+  const fold = new DecisionFold();
   const firstTick = !next.launched;
 
   if (firstTick) {
-    actions.push(...initialLaunchDecision(next));
+    fold.actions.push(...initialLaunchDecision(next));
     next = {
       ...next,
       launched: true,
@@ -61,17 +56,11 @@ export function decideTick(state: BuildState, snap: Snapshot, now: number, newSe
     };
   }
 
-  if (snap.repo) {
-    const fetch = fetchHealthDecision(next, snap.repo, snap.repo.fetched, now);
-    next = { ...next, fetchHealth: fetch.health };
-    events.push(...fetch.events);
-  }
+  if (snap.repo) next = { ...next, fetchHealth: fold.take(fetchHealthDecision(next, snap.repo, snap.repo.fetched, now)) };
 
   const handoffRuns = next.status === 'running' && snap.repo !== null && !sequenceComplete(next);
   if (handoffRuns && snap.repo) {
-    const handoff = handoffDecision(next, snap.repo);
-    next = { ...next, handoff: handoff.handoff };
-    actions.push(...handoff.actions);
+    next = { ...next, handoff: fold.take(handoffDecision(next, snap.repo)) };
   } else if (snap.repo?.head && sequenceComplete(next)) {
     // No handoff after completion, but the baseline moves on: appended phases start from here.
     next = { ...next, handoff: { ...next.handoff, lastSha: snap.repo.head } };
@@ -79,40 +68,34 @@ export function decideTick(state: BuildState, snap: Snapshot, now: number, newSe
 
   let advanced = false;
   if (next.status === 'running' && snap.repo) {
-    const advance = phaseAdvanceDecision(next, snap.repo.phaseDone, now);
-    advanced = advance.state.phaseIndex !== next.phaseIndex;
-    next = advance.state;
-    actions.push(...advance.actions);
-    events.push(...advance.events);
+    const advance = fold.take(phaseAdvanceDecision(next, snap.repo.phaseDone, now));
+    advanced = advance.phaseIndex !== next.phaseIndex;
+    next = advance;
   }
 
   // Agents just launched this tick are left alone until the next one.
   const heavyTick = !firstTick && now - next.lastHeavyAt >= next.config.watchdog.heavy_interval;
-  const services = serviceDecision(next, snap, { firstTick, heavyTick, now, newLaunchId: newSessionId });
-  next = { ...next, services: services.services };
-  actions.push(...services.actions);
+  next = { ...next, services: fold.take(serviceDecision(next, snap, { firstTick, heavyTick, now, newLaunchId: newSessionId })) };
 
   if (!firstTick) {
-    const supervision = superviseAgents(next, snap, {
-      now,
-      heavyTick,
-      // A phase that advanced this tick is a new phase: not done yet.
-      phaseDone: !advanced && (snap.repo?.phaseDone ?? false),
-      newSessionId,
-    });
-    next = { ...next, agents: supervision.agents, lastHeavyAt: heavyTick ? now : next.lastHeavyAt };
-    actions.push(...supervision.actions);
-    events.push(...supervision.events);
+    const agents = fold.take(
+      superviseAgents(next, snap, {
+        now,
+        heavyTick,
+        // A phase that advanced this tick is a new phase: not done yet.
+        phaseDone: !advanced && (snap.repo?.phaseDone ?? false),
+        newSessionId,
+      }),
+    );
+    next = { ...next, agents, lastHeavyAt: heavyTick ? now : next.lastHeavyAt };
   }
 
   const tokens = tokenDecision(state, next, snap, now, handoffRuns);
-  next = tokens.state;
-  actions.push(...tokens.actions);
-  events.push(...tokens.events);
+  next = fold.take(tokens);
 
-  const parked = options.heldWaitForLiveAgent ? parkHeldForUnreachable(next, snap, actions) : { state: next, parked: {} };
-  const held = holdMessagesForBlockedAgents(parked.state, snap, actions);
-  next = { ...next, agents: restoreParked(held.agents, parked.parked) };
-  events.push(...held.events);
-  return { state: next, actions: held.actions, events, tokenRecords: tokens.records };
+  // Messages for agents that cannot take them now are held, not planned (see held-messages.ts).
+  const parked = options.heldWaitForLiveAgent ? parkHeldForUnreachable(next, snap, fold.actions) : { state: next, parked: {} };
+  const held = holdMessagesForBlockedAgents(parked.state, snap, fold.actions);
+  next = { ...next, agents: restoreParked(held.state, parked.parked) };
+  return { state: next, actions: held.actions, events: [...fold.events, ...held.events], tokenRecords: tokens.records };
 }

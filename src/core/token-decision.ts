@@ -1,8 +1,10 @@
-import { BuildState, currentPhaseId } from './build-state';
-import type { PlannedAction } from './actions';
-import type { NewEvent } from './events';
-import type { Snapshot } from './snapshot';
-import { budgetDecision, TokenRecord, tokenTick } from './tokens/accounting';
+import { BuildState, currentPhaseId } from './state/build';
+import type { PlannedAction } from './state/actions';
+import type { Decision } from './decision';
+import type { Snapshot } from './state/snapshot';
+import type { TokenRecord } from './state/tokens';
+import { budgetDecision } from './tokens/budget';
+import { tokenTick } from './tokens/windows';
 
 export const BUDGET_STOP_MESSAGE =
   'watchdog: the build is over its token budget. Stop now: finish the sentence you are writing, commit nothing new, and wait until you are told to continue.';
@@ -13,6 +15,11 @@ function tellAll(state: BuildState, text: string, why: string): PlannedAction[] 
   return state.config.agents
     .filter((a) => state.agents[a.name]?.alive)
     .map((a) => ({ action: { type: 'send', agent: a.name, text }, event: { type: 'agent_nudged', agent: a.name, message: why } }));
+}
+
+export interface TokenDecision extends Decision<BuildState> {
+  /** Finished token windows for token-log.jsonl. */
+  records: TokenRecord[];
 }
 
 /**
@@ -26,7 +33,7 @@ export function tokenDecision(
   snap: Snapshot,
   now: number,
   handoffRan: boolean,
-): { state: BuildState; actions: PlannedAction[]; events: NewEvent[]; records: TokenRecord[] } {
+): TokenDecision {
   const phaseBefore = currentPhaseId(before);
   const phaseAfter = currentPhaseId(state);
   const tick = tokenTick(state.tokens, {
@@ -39,8 +46,8 @@ export function tokenDecision(
     logTokens: state.config.watchdog.log_tokens,
     sessions: Object.fromEntries(Object.entries(state.agents).map(([n, a]) => [n, a.sessionId])),
   });
-  const budget = budgetDecision(tick.acct, state.config.budget, phaseAfter);
-  let next: BuildState = { ...state, tokens: budget.acct };
+  const budget = budgetDecision(tick.state, state.config.budget, phaseAfter);
+  let next: BuildState = { ...state, tokens: budget.state };
   const actions: PlannedAction[] = [];
   const events = [...tick.events, ...budget.events];
   // An operator `resume` of a budget pause overrides the budget until usage is back under it: the

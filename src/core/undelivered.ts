@@ -1,8 +1,8 @@
-import type { PlannedAction } from './actions';
-import type { AgentState, BuildState } from './build-state';
-import type { EffectFailure } from './effects';
+import type { PlannedAction } from './state/actions';
+import type { AgentState, BuildState } from './state/build';
+import type { EffectFailure } from './state/effects';
 import type { NewEvent } from './events';
-import type { Snapshot } from './snapshot';
+import type { Snapshot } from './state/snapshot';
 
 /**
  * Undelivered handoffs. A claim, review or inbox ping is the only news an agent gets of its

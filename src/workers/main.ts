@@ -1,7 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { installRuntime } from './runtime';
 import pino from 'pino';
-import { settingsFromEnv, unreachableError } from '../client/connection';
+import { settingsFromEnv, unreachableError } from '../host/temporal-connection';
 import { hostId } from './host-id';
 import { createStewardWorkers, runWorkers } from './worker';
 

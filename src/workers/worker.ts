@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { Tmux } from '../activities/tmux';
+import { Tmux } from '../host/tmux';
 import { activityQueueFor, WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
 
 export interface StewardWorkerOptions {

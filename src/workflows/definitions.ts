@@ -3,13 +3,14 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { BudgetConfig, PhaseConfig, StewardConfig } from '../core/config/types';
 import type { AgentHookEvent } from '../core/hook-event';
-import type { BuildState, PhaseRecord } from '../core/build-state';
+import type { BuildState } from '../core/state/build';
+import type { BuildStatusView } from '../core/status-view';
 
 export const WORKFLOW_TASK_QUEUE = 'steward';
 
-export function activityQueueFor(hostId: string): string {
-  return `steward@${hostId}`;
-}
+export { activityQueueFor } from '../core/host-queue';
+export type { BuildResult } from '../core/build-end';
+export type { BuildStatusView } from '../core/status-view';
 
 export function buildWorkflowId(name: string): string {
   return `build/${name}`;
@@ -32,33 +33,18 @@ export interface BuildInput {
   state?: BuildState;
 }
 
-export interface BuildResult {
-  build: string;
-  status: BuildState['status'];
-  phases: PhaseRecord[];
-  /** The sum of the completed phases' durations. */
-  totalDurationMs: number;
-  /** Epoch ms: the build's start (its first run's, across continue-as-new) and end. Absent from older results. */
-  startedAt?: number;
-  endedAt?: number;
-  /** The build's wall time, start to end. Absent from older results. */
-  wallTimeMs?: number;
-}
-
 /** The memo a continued run carries: when the build started (epoch ms), for `steward list`. */
 export interface BuildMemo {
   startedAt?: number;
 }
 
-export type BuildStatusView = Omit<BuildState, 'config'> & {
-  /** When the build started, across continue-as-new (epoch ms). */
-  startedAt: number;
-  phase: string | null;
-  phaseCount: number;
-  phases: { id: string; status: string }[];
-};
-
 export const statusQuery = defineQuery<BuildStatusView>('status');
+/**
+ * The config the build runs now: after config reloads, appended phases and budget changes (the
+ * run's start input has only the config it started with). For the CLI's phase ids, state_dir and
+ * transcripts dir.
+ */
+export const configQuery = defineQuery<StewardConfig>('config');
 export const stopSignal = defineSignal<[reason?: string]>('stop');
 export const pushedSignal = defineSignal<[sha?: string]>('pushed');
 

@@ -3,20 +3,11 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { AgentHookEvent } from '../../src/core/hook-event';
 import { CLAUDE_CODE_VERSION } from '../../src/client/claude-binary';
 import type { BuildHarness } from './harness';
-import { buildHeader, agentTable } from './configs';
+import { buildHeader, agentTable, DEMO_LOOP } from './configs';
 import { claudeBackendToml, claudeTestbed, ClaudeTestbed } from './claude-code';
 
 /** The stand-in script that plays builder and adversary through a phase sequence (also the demo's). */
 export const DEMO_MODEL_SCRIPT = resolve('config/demo-claude/model.script.toml');
-
-/** The demo's loop: two phases, claims ping the adversary, reviews ping the builder. */
-export const TWO_PHASES = `
-[loop]
-repo = "supervisor"
-state_subdir = ".steward-state"
-phases = [{ id = "p1", kickoff = "Write the greeting." }, { id = "p2", kickoff = "Write the farewell." }]
-handoff = { claim_pings = ["adversary"], review_pings = ["builder"] }
-`;
 
 /** Signed in to a plan instead of a key: Claude Code then reads the unified rate-limit headers. */
 const OAUTH = { ANTHROPIC_API_KEY: '', CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-standin' };
@@ -46,7 +37,7 @@ ${agentTable({ name: 'adversary', backend: 'claude', cwd: 'adversary', kickoff: 
   const config = `${buildHeader(h.name, opts.watchdog ?? 'signal_interval = 0.5\nheavy_interval = 2\nstall_grace = "1m"\nstall_idle = "10m"')}
 ${claudeBackendToml(bed, { args: opts.args ?? ['--dangerously-skip-permissions'], env: { TEMPORAL_ADDRESS: h.address, ...(opts.auth === 'oauth' ? OAUTH : {}), ...opts.env } })}
 ${agents}
-${opts.extra ?? TWO_PHASES}
+${opts.extra ?? DEMO_LOOP}
 `;
   return { bed, config: await h.writeConfig(config) };
 }

@@ -1,9 +1,16 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, realpath, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { prepareClaudeConfigDir } from '../../src/agent/claude-config-dir';
 import { ModelStandin, StandinScriptInput, startModelStandin } from '../../src/agent/model-standin';
 import { claudeVersion, resolveClaudeBinary } from '../../src/client/claude-binary';
 import { claudeBackendTable, standinEnv } from '../../src/agent/standin-backend';
+import { Tmux } from '../../src/host/tmux';
+import { runProgram } from '../../src/host/run-program';
+import { launchSpec, LaunchSpec } from '../../src/core/launch';
+import { loadConfigOrThrow } from '../../src/client/load-or-exit';
+import { agentTable, AgentTable } from './configs';
 
 /**
  * The real Claude Code under test: a pinned release from the cache (installed on first use), one
@@ -48,4 +55,20 @@ export function claudeBackendToml(bed: ClaudeTestbed, opts: { args?: string[]; e
 /** The newest user texts the stand-in was sent in main turns (what the agent was told), oldest first. */
 export function promptsReceived(standin: ModelStandin): string[] {
   return standin.requests().flatMap((r) => (r.main && r.prompt !== null ? [r.prompt] : []));
+}
+
+/** Where one agent is launched on its own, with no build: a temp dir (its real path), an empty git repo `work` in it, a tmux server of its own. */
+export async function launchSite(prefix: string): Promise<{ dir: string; work: string; tmux: Tmux }> {
+  const dir = await realpath(await mkdtemp(join(tmpdir(), `steward-${prefix}-`)));
+  const work = join(dir, 'work');
+  await runProgram('git', ['init', '-q', work]);
+  return { dir, work, tmux: new Tmux(`steward-${prefix}-${randomBytes(3).toString('hex')}`) };
+}
+
+/** Writes a config of one agent on the testbed's `claude` backend into `dir`, and returns the agent's launch spec (a fresh session). */
+export async function claudeAgentSpec(dir: string, bed: ClaudeTestbed, build: string, agent: AgentTable, backend: { args?: string[]; extra?: string } = {}): Promise<LaunchSpec> {
+  const file = join(dir, 'agents.toml');
+  await writeFile(file, `name = "${build}"\n${claudeBackendToml(bed, backend)}\n${agentTable(agent)}\n`);
+  const { config } = await loadConfigOrThrow(file);
+  return launchSpec(config, config.agents[0]!, randomUUID());
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { testServerAddress } from './harness';
-import { agentTable, buildHeader, DEMO_PATTERNS, scriptedAgentBackend } from './configs';
+import { agentTable, buildHeader, DEMO_PATTERNS, loopTable, scriptedAgentBackend } from './configs';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = resolve(ROOT, 'bin', 'steward');
@@ -76,10 +76,7 @@ export function inertCliConfig(name: string, script: string, watchdog = 'signal_
 ${scriptedAgentBackend('inert', script, DEMO_PATTERNS)}
 ${agentTable({ name: 'builder', backend: 'inert', cwd: 'builder', kickoff: 'You are the builder.' })}
 ${agentTable({ name: 'watcher', kind: 'persistent', backend: 'inert', cwd: 'supervisor', kickoff: 'You watch.' })}
-[loop]
-repo = "supervisor"
-phases = [{ id = "p1" }, { id = "p2" }]
-`;
+${loopTable([{ id: 'p1' }, { id: 'p2' }])}`;
 }
 
 /** The inert agents' script: they answer only an operator's `operator says …`, with known usage. */

@@ -1,41 +1,85 @@
 /**
  * The TOML configs the integration tests run, built from a few shared pieces: the build header,
- * a scripted-agent backend, agent tables. Each test's config says only what is its own.
+ * a scripted-agent backend, agent tables, the loop table. Each test's config says only what is its own.
  */
 
 /** The pane patterns of the demo's scripted agents (busy while a rule runs, idle at the prompt). */
 export const DEMO_PATTERNS = { busy_patterns: ['esc to interrupt'], idle_patterns: ['^> ?$'] };
 
-/** `name`, `session_prefix` and the `[watchdog]` table (its body as given). */
-export function buildHeader(name: string, watchdog: string): string {
+/** A TOML table's body: each key's value as a TOML string, number or boolean. */
+export type TomlKeys = Record<string, string | number | boolean | string[]>;
+
+function tomlKeys(keys: TomlKeys, separator = '\n'): string {
+  return Object.entries(keys).map(([key, value]) => `${key} = ${JSON.stringify(value)}`).join(separator);
+}
+
+/** `name`, `session_prefix` and the `[watchdog]` table (its body as given, or its keys). */
+export function buildHeader(name: string, watchdog: string | TomlKeys): string {
   return `
 name = "${name}"
 session_prefix = "${name}-"
 [watchdog]
-${watchdog}`;
+${typeof watchdog === 'string' ? watchdog : tomlKeys(watchdog)}`;
 }
 
 /** A `[backend.<name>]` table running the scripted agent with `script`, with optional pane patterns. */
 export function scriptedAgentBackend(name: string, script: string, patterns: Record<string, string[]> = {}): string {
-  const lines = Object.entries(patterns).map(([key, list]) => `${key} = ${JSON.stringify(list)}`);
   return `
 [backend.${name}]
 command = "steward-scripted-agent"
 args = ["--script", ${JSON.stringify(script)}]
 session_id_flag = "--session-id"
-${lines.join('\n')}`;
+${tomlKeys(patterns)}`;
+}
+
+/** A `[backend.<name>]` table that runs `command` (with none of a scripted agent's keys). */
+export function commandBackend(name: string, command: string): string {
+  return `
+[backend.${name}]
+command = ${JSON.stringify(command)}`;
+}
+
+export interface AgentTable {
+  name: string;
+  /** Left out: the config's only backend. */
+  backend?: string;
+  cwd: string;
+  kind?: string;
+  kickoff?: string;
+  wake?: { interval: number; message?: string };
 }
 
 /** An `[[agent]]` table; keys left out take the config's defaults. */
-export function agentTable(agent: { name: string; backend: string; cwd: string; kind?: string; kickoff?: string }): string {
-  const { name, kind, backend, cwd, kickoff } = agent;
+export function agentTable(agent: AgentTable): string {
+  const { name, kind, backend, cwd, kickoff, wake } = agent;
   return `
 [[agent]]
 name = "${name}"
-${kind ? `kind = "${kind}"\n` : ''}backend = "${backend}"
-cwd = "${cwd}"
-${kickoff !== undefined ? `kickoff = ${JSON.stringify(kickoff)}` : ''}`;
+${kind ? `kind = "${kind}"\n` : ''}${backend ? `backend = "${backend}"\n` : ''}cwd = ${JSON.stringify(cwd)}
+${kickoff !== undefined ? `kickoff = ${JSON.stringify(kickoff)}` : ''}${wake ? `\nwake = { ${tomlKeys({ ...wake }, ', ')} }` : ''}`;
 }
+
+export interface Phase {
+  id: string;
+  kickoff?: string;
+}
+
+/** The `[loop]` table on the supervisor clone: its phases, and any more of its keys (TOML lines). */
+export function loopTable(phases: Phase[], extra = ''): string {
+  const list = phases.map(({ id, kickoff }) => `{ id = "${id}"${kickoff !== undefined ? `, kickoff = ${JSON.stringify(kickoff)}` : ''} }`);
+  return `
+[loop]
+repo = "supervisor"
+phases = [${list.join(', ')}]
+${extra}
+`;
+}
+
+/** The demo's state dir and handoff: claims ping the adversary, reviews ping the builder. */
+export const DEMO_HANDOFF = 'state_subdir = ".steward-state"\nhandoff = { claim_pings = ["adversary"], review_pings = ["builder"] }';
+
+/** The demo's loop: two phases with their kickoffs, and its handoff. */
+export const DEMO_LOOP = loopTable([{ id: 'p1', kickoff: 'Write the greeting.' }, { id: 'p2', kickoff: 'Write the farewell.' }], DEMO_HANDOFF);
 
 /** The demo's builder/adversary pair, with millisecond intervals and a unique build name. */
 export function twoPhaseConfig(name: string, extra = ''): string {
@@ -45,12 +89,6 @@ ${scriptedAgentBackend('scripted-builder', `${repoRoot}/config/demo/builder.scri
 ${scriptedAgentBackend('scripted-adversary', `${repoRoot}/config/demo/adversary.script.toml`, DEMO_PATTERNS)}
 ${agentTable({ name: 'builder', backend: 'scripted-builder', cwd: 'builder', kickoff: 'You are the builder.' })}
 ${agentTable({ name: 'adversary', backend: 'scripted-adversary', cwd: 'adversary', kickoff: 'You are the adversary.' })}
-
-[loop]
-repo = "supervisor"
-state_subdir = ".steward-state"
-phases = [{ id = "p1", kickoff = "Write the greeting." }, { id = "p2", kickoff = "Write the farewell." }]
-handoff = { claim_pings = ["adversary"], review_pings = ["builder"] }
-${extra}
+${DEMO_LOOP}${extra}
 `;
 }

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { Context } from '@temporalio/activity';
 import { ActivityExecuteInput, ActivityInboundCallsInterceptor, DefaultLogger, NativeConnection, Next, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
-import { Tmux } from '../../src/activities/tmux';
+import { Tmux } from '../../src/host/tmux';
 import { STEWARD_BIN_DIR } from '../../src/workers/worker';
 import { activityQueueFor } from '../../src/workflows/definitions';
 

@@ -6,11 +6,13 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { installRuntime } from '../../src/workers/runtime';
-import { Tmux } from '../../src/activities/tmux';
+import { Tmux } from '../../src/host/tmux';
 import { createWorkspace } from '../../src/client/workspace';
 import { loadConfigOrThrow } from '../../src/client/load-or-exit';
 import { startBuild, StartedBuild } from '../../src/client/start-build';
 import { createStewardWorkers, runWorkers } from '../../src/workers/worker';
+import { startDevServer, DevServer, DevServerOptions } from '../../src/client/dev-server';
+import { freePort } from './free-port';
 
 let runtimeInstalled = false;
 
@@ -31,6 +33,7 @@ export class BuildHarness {
   private workers: Worker[] = [];
   private running: Promise<unknown> | null = null;
   private native: NativeConnection | null = null;
+  private builds: StartedBuild['handle'][] = [];
 
   private constructor(
     readonly dir: string,
@@ -88,10 +91,19 @@ export class BuildHarness {
 
   async start(configFile: string): Promise<StartedBuild> {
     const { config, hash } = await loadConfigOrThrow(configFile);
-    return startBuild(this.client, config, hash, this.hostId);
+    const started = await startBuild(this.client, config, hash, this.hostId);
+    this.builds.push(started.handle);
+    return started;
   }
 
+  /** Ends what the test started: a build it left running is terminated first, so it does not outlive the test. */
   async cleanup(): Promise<void> {
+    // Bounded: the test may have left its server down.
+    const bounded = <T>(call: () => Promise<T>) => this.connection.withDeadline(Date.now() + 10_000, call).catch(() => null);
+    for (const handle of this.builds) {
+      const description = await bounded(() => handle.describe());
+      if (description?.status.name === 'RUNNING') await bounded(() => handle.terminate('test cleanup'));
+    }
     if (this.running) await this.stopWorker();
     await this.tmux.killServer();
     await this.native?.close();
@@ -110,4 +122,79 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+export interface HarnessHooks {
+  /** A fresh harness for each test (the default), or one for the whole describe block. */
+  per?: 'test' | 'block';
+  clones?: string[];
+  /** The server's address, read when the harness is made (e.g. a `privateServer`'s); the shared test server's by default. */
+  address?: () => string;
+  /**
+   * The in-process worker: for the build's own host (the default); for another host id, which then
+   * serves the workflows but not the build's host; or none (`false`: the test starts it itself).
+   */
+  worker?: boolean | ((hostId: string) => string);
+}
+
+/**
+ * Registers the hooks every integration test repeats: create a harness, start its worker, clean it
+ * up. Returns a stand-in that is always the harness of the test under way (or of the block, with
+ * `per: 'block'`), so tests use it like the harness itself.
+ */
+export function useHarness(prefix: string, opts: HarnessHooks = {}): BuildHarness {
+  let current: BuildHarness | undefined;
+  const [before, after] = opts.per === 'block' ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  before(async () => {
+    current = await BuildHarness.create(prefix, { clones: opts.clones, address: opts.address?.() });
+    const { worker = true } = opts;
+    if (worker) await current.startWorker(worker === true ? undefined : worker(current.hostId));
+  });
+  after(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return new Proxy({} as BuildHarness, {
+    get(_, key) {
+      if (!current) throw new Error(`no ${prefix} harness: it is made in the tests' hooks`);
+      const value: unknown = Reflect.get(current, key, current);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
+}
+
+/** A dev server of a describe block's own, on its own SQLite file: started before its tests, stopped after. */
+export interface PrivateServer {
+  readonly address: string;
+  stop(): Promise<void>;
+  /** Starts it again (after `stop`) on the same file and port: the workflows survive. */
+  start(): Promise<void>;
+}
+
+export function privateServer(prefix: string, dynamicConfig?: DevServerOptions['dynamicConfig']): PrivateServer {
+  let options: DevServerOptions | undefined;
+  let server: DevServer | undefined;
+  const start = async () => {
+    if (!options) {
+      const binary = process.env.STEWARD_TEST_TEMPORAL_BINARY;
+      if (!binary) throw new Error('global setup did not provision a temporal binary');
+      const dbFile = join(await mkdtemp(join(tmpdir(), `steward-${prefix}-`)), 'temporal.sqlite');
+      options = { binary, dbFile, port: await freePort(), headless: true, dynamicConfig };
+    }
+    server = await startDevServer(options);
+  };
+  const stop = async () => {
+    await server?.stop();
+    server = undefined;
+  };
+  beforeAll(start);
+  afterAll(stop);
+  return {
+    get address() {
+      if (!server) throw new Error(`the ${prefix} server is not running`);
+      return server.address;
+    },
+    stop,
+    start,
+  };
 }

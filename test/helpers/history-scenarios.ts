@@ -32,7 +32,7 @@ import { totalTokens } from '../../src/core/tokens/usage';
 import { BuildHarness, eventually } from './harness';
 import { INERT_SCRIPT } from './cli';
 import { pushCommit } from './inert';
-import { agentTable, buildHeader, DEMO_PATTERNS, scriptedAgentBackend } from './configs';
+import { agentTable, buildHeader, DEMO_LOOP, DEMO_PATTERNS, scriptedAgentBackend } from './configs';
 import type { History } from './history-json';
 
 type BuildHandle = WorkflowHandle<typeof buildWorkflow>;
@@ -67,12 +67,7 @@ ${scriptedAgentBackend('inert', script, DEMO_PATTERNS)}
 ${agentTable({ name: 'builder', backend: 'inert', cwd: 'builder', kickoff: 'You are the builder.' })}
 ${agentTable({ name: 'adversary', backend: 'inert', cwd: 'adversary', kickoff: 'You are the adversary.' })}
 ${watcher}
-[loop]
-repo = "supervisor"
-state_subdir = ".steward-state"
-phases = [{ id = "p1", kickoff = "Write the greeting." }, { id = "p2", kickoff = "Write the farewell." }]
-handoff = { claim_pings = ["adversary"], review_pings = ["builder"] }
-`;
+${DEMO_LOOP}`;
 }
 
 async function startScenario(h: BuildHarness, watchdog: string, opts: { watcher?: boolean } = {}): Promise<{ handle: BuildHandle; file: string; script: string }> {

@@ -1,28 +1,30 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runProgram } from '../../src/activities/run-program';
+import { runProgram } from '../../src/host/run-program';
 import type { BuildHarness } from './harness';
-import { agentTable, buildHeader, scriptedAgentBackend } from './configs';
+import { agentTable, AgentTable, buildHeader, DEMO_HANDOFF, loopTable, scriptedAgentBackend } from './configs';
+
+/** A scripted agent's script that reacts to nothing: its agent sits idle at the prompt. */
+export const IDLE_SCRIPT = 'on = []\n';
 
 /** A script that reacts to nothing: the test itself plays the agents' part in git. */
 export async function inertScript(h: BuildHarness): Promise<string> {
   const file = join(h.dir, 'inert.toml');
-  await writeFile(file, 'on = []\n');
+  await writeFile(file, IDLE_SCRIPT);
   return file;
 }
 
-/** Builder and adversary that never act, the handoff wired as in the demo. */
-export function inertPairConfig(name: string, script: string, watchdog = 'signal_interval = 0.2'): string {
+/**
+ * Builder and adversary that never act, the handoff wired as in the demo. `builder`: the builder
+ * on a backend of its own (`backends`, its tables), and any other keys of its agent table.
+ */
+export function inertPairConfig(name: string, script: string, watchdog = 'signal_interval = 0.2', builder?: { backends: string; agent: Partial<AgentTable> }): string {
   return `${buildHeader(name, watchdog)}
 ${scriptedAgentBackend('inert', script)}
-${agentTable({ name: 'builder', backend: 'inert', cwd: 'builder' })}
+${builder?.backends ?? ''}
+${agentTable({ name: 'builder', backend: 'inert', cwd: 'builder', ...builder?.agent })}
 ${agentTable({ name: 'adversary', backend: 'inert', cwd: 'adversary' })}
-[loop]
-repo = "supervisor"
-state_subdir = ".steward-state"
-phases = [{ id = "p1" }, { id = "p2" }]
-handoff = { claim_pings = ["adversary"], review_pings = ["builder"] }
-`;
+${loopTable([{ id: 'p1' }, { id: 'p2' }], DEMO_HANDOFF)}`;
 }
 
 /** Commits (optionally writing a file) in one of the workspace's clones and pushes to origin/main. */

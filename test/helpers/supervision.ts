@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { runProgram } from '../../src/activities/run-program';
+import { runProgram } from '../../src/host/run-program';
 import { BUILTIN_BACKENDS } from '../../src/core/config/builtin-backends';
 import type { EventType, StewardEvent } from '../../src/core/events';
 import { BuildStatusView, statusQuery, stopSignal } from '../../src/workflows/definitions';
 import type { BuildHarness } from './harness';
-import { scriptedAgentBackend } from './configs';
+import { agentTable, AgentTable, buildHeader, loopTable, Phase, scriptedAgentBackend, TomlKeys } from './configs';
 import { eventually } from './harness';
 
 /**
@@ -27,6 +27,29 @@ export async function writeScript(h: BuildHarness, name: string, toml: string): 
   const file = join(h.dir, `${name}.script.toml`);
   await writeFile(file, toml);
   return file;
+}
+
+/** A build of scripted agents: what a supervision test says about it, the rest as in every such test. */
+export interface SupervisedBuild {
+  /** The `[watchdog]` table. */
+  watchdog: TomlKeys;
+  /** Each backend's script (TOML), by backend name: a scripted agent with Claude Code's pane patterns. */
+  scripts: Record<string, string>;
+  agents: AgentTable[];
+  /** The loop's phases; one, p1, with no kickoff of its own, if left out. */
+  phases?: Phase[];
+  /** More `[loop]` keys (TOML lines). */
+  loop?: string;
+}
+
+/** Writes the scripts and the config of the build into the harness dir, and starts it. */
+export async function startSupervised(h: BuildHarness, build: SupervisedBuild): Promise<Build> {
+  const backends = await Promise.all(Object.entries(build.scripts).map(async ([name, toml]) => scriptedBackend(name, await writeScript(h, name, toml))));
+  const config = `${buildHeader(h.name, build.watchdog)}
+${backends.join('\n')}
+${build.agents.map(agentTable).join('\n')}
+${loopTable(build.phases ?? [{ id: 'p1' }], build.loop)}`;
+  return (await h.start(await h.writeConfig(config))).handle;
 }
 
 export function sessionOf(h: BuildHarness, agent: string): string {
@@ -53,29 +76,32 @@ export function eventsOf(view: BuildStatusView, type: EventType, agent?: string)
   return view.events.filter((e) => e.type === type && (agent === undefined || e.agent === agent));
 }
 
-/** Waits until the build has recorded `count` events of `type` (for `agent`); returns the view then. */
-export async function untilEvents(handle: Build, type: EventType, agent: string | undefined, count = 1, timeoutMs = 30_000): Promise<BuildStatusView> {
+/** Waits until the build's status passes `test`; returns the view then. */
+export async function untilStatus(handle: Build, test: (view: BuildStatusView) => unknown, timeoutMs: number, what: string): Promise<BuildStatusView> {
   return eventually(
     async () => {
       const view = await status(handle);
-      return eventsOf(view, type, agent).length >= count ? view : null;
+      return test(view) ? view : null;
     },
     timeoutMs,
-    `${count} × ${type}${agent ? ` for ${agent}` : ''}`,
+    what,
   );
+}
+
+/** Waits until the build has recorded `count` events of `type` (for `agent`); returns the view then. */
+export async function untilEvents(handle: Build, type: EventType, agent: string | undefined, count = 1, timeoutMs = 30_000): Promise<BuildStatusView> {
+  return untilStatus(handle, (view) => eventsOf(view, type, agent).length >= count, timeoutMs, `${count} × ${type}${agent ? ` for ${agent}` : ''}`);
+}
+
+/** Waits until every one of `agents` is alive (with `'startedAt'`: has started); returns the view then. */
+export async function untilAgents(handle: Build, agents: string[], key: 'alive' | 'startedAt' = 'alive', timeoutMs = 30_000): Promise<BuildStatusView> {
+  return untilStatus(handle, (view) => agents.every((agent) => view.agents[agent]?.[key]), timeoutMs, `${agents.join(', ')}: ${key}`);
 }
 
 /** Stops the build (agents are left in tmux for the harness to kill) and waits for the workflow to end. */
 export async function stopBuild(handle: Build): Promise<void> {
   await handle.signal(stopSignal, 'test over');
   await handle.result();
-}
-
-/** For afterEach: a build a failed test left running is terminated, so it does not outlive the test. */
-export async function terminateIfRunning(handle: Build | undefined): Promise<void> {
-  if (!handle) return;
-  const description = await handle.describe().catch(() => null);
-  if (description?.status.name === 'RUNNING') await handle.terminate('test cleanup').catch(() => undefined);
 }
 
 /** A short pause where a test must let ticks pass to show that something does NOT happen. */

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
 import { twoPhaseConfig } from '../helpers/configs';
 import { inertCliConfig, INERT_SCRIPT, steward } from '../helpers/cli';
 import { BUDGET_STOP_MESSAGE } from '../../src/core/token-decision';
@@ -12,14 +12,7 @@ import { EscalationSearchAttribute, nudgeUpdate, pauseUpdate, resumeUpdate, setB
  * itself and tells the agents to stop; the operator raises the budget and it runs to completion.
  */
 describe('budgets on a real build', () => {
-  let h: BuildHarness;
-  beforeAll(async () => {
-    h = await BuildHarness.create('budget');
-    await h.startWorker();
-  });
-  afterAll(async () => {
-    await h.cleanup();
-  });
+  const h = useHarness('budget', { per: 'block' });
 
   const pane = async (agent: string) => (await h.tmux.snapshot(`${h.name}-${agent}`, 200)).tail;
 
@@ -107,14 +100,7 @@ describe('budgets on a real build', () => {
  * ends only their own pause. Raising the budget then resumes the build.
  */
 describe('a budget crossed during an operator pause', () => {
-  let h: BuildHarness;
-  beforeAll(async () => {
-    h = await BuildHarness.create('budgetpause');
-    await h.startWorker();
-  });
-  afterAll(async () => {
-    await h.cleanup();
-  });
+  const h = useHarness('budgetpause', { per: 'block' });
 
   it('stops the agents, holds the build past the resume, and ends when the budget is raised', async () => {
     const script = join(h.dir, 'inert.toml');

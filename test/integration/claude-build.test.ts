@@ -1,5 +1,5 @@
-import { runProgram } from '../../src/activities/run-program';
-import { BuildHarness, eventually } from '../helpers/harness';
+import { runProgram } from '../../src/host/run-program';
+import { eventually, useHarness } from '../helpers/harness';
 import { eventsOf, status } from '../helpers/supervision';
 import { claudeBuild, hookSignals } from '../helpers/claude-build';
 import type { ClaudeTestbed } from '../helpers/claude-code';
@@ -12,14 +12,9 @@ import { CLAUDE_CODE_PREVIOUS_LINE, CLAUDE_CODE_VERSION } from '../../src/client
  * stand-in logged.
  */
 describe.each([CLAUDE_CODE_VERSION, CLAUDE_CODE_PREVIOUS_LINE])('a two-phase build with a real Claude Code %s builder and adversary', (version) => {
-  let h: BuildHarness;
   let bed: ClaudeTestbed | undefined;
-
-  beforeEach(async () => {
-    h = await BuildHarness.create('claude-build');
-  });
+  const h = useHarness('claude-build', { worker: false });
   afterEach(async () => {
-    await h.cleanup();
     await bed?.close();
   });
 

@@ -1,17 +1,12 @@
-import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Tmux } from '../../src/activities/tmux';
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Tmux } from '../../src/host/tmux';
 import { launchAgent } from '../../src/activities/agent-session';
 import { deliverOnce } from '../../src/activities/pane-delivery';
-import { runProgram } from '../../src/activities/run-program';
-import { launchSpec } from '../../src/core/launch';
 import { pasteTraceCount, TYPING_OPTION, typingMark } from '../../src/core/pane/delivery';
-import { loadConfigOrThrow } from '../../src/client/load-or-exit';
 import { CLAUDE_CODE_PREVIOUS_LINE, CLAUDE_CODE_VERSION } from '../../src/client/claude-binary';
 import { eventually } from '../helpers/harness';
-import { claudeBackendToml, claudeTestbed, ClaudeTestbed, promptsReceived } from '../helpers/claude-code';
+import { claudeAgentSpec, claudeTestbed, ClaudeTestbed, launchSite, promptsReceived } from '../helpers/claude-code';
 
 /**
  * Exactly-once typing into the real Claude Code: a worker that died after the submit key but
@@ -27,15 +22,10 @@ describe.each([CLAUDE_CODE_VERSION, CLAUDE_CODE_PREVIOUS_LINE])('a retried deliv
   const PING = 'watchdog ping: the other loop pushed a gate CLAIM commit: "claim(p1-gate): work/p1.txt" (abc1234) on origin/main. Pull and verify the claimed gate now.';
 
   beforeEach(async () => {
-    dir = await realpath(await mkdtemp(join(tmpdir(), 'steward-claude-delivery-')));
-    const work = join(dir, 'work');
-    await runProgram('git', ['init', '-q', work]);
-    tmux = new Tmux(`steward-claude-delivery-${randomBytes(3).toString('hex')}`);
+    let work: string;
+    ({ dir, work, tmux } = await launchSite('claude-delivery'));
     bed = await claudeTestbed({ dir, version, script: { default_text: 'Noted.' }, trusted: [work] });
-    const file = join(dir, 'agents.toml');
-    await writeFile(file, `name = "delivery"\n${claudeBackendToml(bed)}\n[[agent]]\nname = "adversary"\nbackend = "claude"\ncwd = ${JSON.stringify(work)}\n`);
-    const { config } = await loadConfigOrThrow(file);
-    const spec = launchSpec(config, config.agents[0]!, randomUUID());
+    const spec = await claudeAgentSpec(dir, bed, 'delivery', { name: 'adversary', backend: 'claude', cwd: work });
     session = spec.session;
     await launchAgent(tmux, resolve('bin'), { spec, fresh: true, prompt: 'You are the adversary. Wait for pings.' });
     await eventually(async () => promptsReceived(bed.standin).length === 1, 60_000, 'kickoff read');

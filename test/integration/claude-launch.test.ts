@@ -1,18 +1,12 @@
-import { mkdtemp, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { Tmux } from '../../src/activities/tmux';
+import { Tmux } from '../../src/host/tmux';
 import { launchAgent } from '../../src/activities/agent-session';
-import { launchSpec } from '../../src/core/launch';
 import { startupDialog } from '../../src/core/pane';
-import { loadConfigOrThrow } from '../../src/client/load-or-exit';
 import { CLAUDE_CODE_PREVIOUS_LINE, CLAUDE_CODE_VERSION } from '../../src/client/claude-binary';
-import { runProgram } from '../../src/activities/run-program';
-import { writeFile } from 'node:fs/promises';
 import { eventually } from '../helpers/harness';
-import { claudeBackendToml, claudeTestbed, ClaudeTestbed, promptsReceived } from '../helpers/claude-code';
+import { claudeAgentSpec, claudeTestbed, ClaudeTestbed, launchSite, promptsReceived } from '../helpers/claude-code';
 
 /**
  * The real Claude Code's start-up dialogs (folder trust, the bypass-permissions warning) both
@@ -27,10 +21,7 @@ describe.each([CLAUDE_CODE_VERSION, CLAUDE_CODE_PREVIOUS_LINE])('launching Claud
   const KICKOFF = 'You are the builder. Say hello.';
 
   beforeEach(async () => {
-    dir = await realpath(await mkdtemp(join(tmpdir(), 'steward-claude-launch-')));
-    work = join(dir, 'work');
-    await runProgram('git', ['init', '-q', work]);
-    tmux = new Tmux(`steward-claude-launch-${randomBytes(3).toString('hex')}`);
+    ({ dir, work, tmux } = await launchSite('claude-launch'));
   }, 600_000);
   afterEach(async () => {
     await tmux.killServer();
@@ -42,16 +33,8 @@ describe.each([CLAUDE_CODE_VERSION, CLAUDE_CODE_PREVIOUS_LINE])('launching Claud
   /** Launches the agent with this backend config; resolves to the failure, or null once launched. */
   async function launch(opts: { trusted: boolean; bypass: boolean; extra?: string; skipBypassWarning?: boolean }) {
     bed = await claudeTestbed({ dir, version, script: { default_text: 'Hello.' }, trusted: opts.trusted ? [work] : [], skipBypassWarning: opts.skipBypassWarning });
-    const file = join(dir, 'agents.toml');
-    await writeFile(file, `name = "launch"\n${claudeBackendToml(bed, { args: opts.bypass ? ['--dangerously-skip-permissions'] : [], extra: opts.extra })}
-[[agent]]
-name = "builder"
-backend = "claude"
-cwd = ${JSON.stringify(work)}
-kickoff = ${JSON.stringify(KICKOFF)}
-`);
-    const { config } = await loadConfigOrThrow(file);
-    const spec = launchSpec(config, config.agents[0]!, randomUUID());
+    const backend = { args: opts.bypass ? ['--dangerously-skip-permissions'] : [], extra: opts.extra };
+    const spec = await claudeAgentSpec(dir, bed, 'launch', { name: 'builder', backend: 'claude', cwd: work, kickoff: KICKOFF }, backend);
     return launchAgent(tmux, resolve('bin'), { spec, fresh: true, prompt: KICKOFF }).then(() => null, (err: unknown) => err as ApplicationFailure);
   }
 

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runProgram } from '../../src/activities/run-program';
+import { runProgram } from '../../src/host/run-program';
 import { prepareClaudeConfigDir } from '../../src/agent/claude-config-dir';
 import { ModelStandin, startModelStandin } from '../../src/agent/model-standin';
 import { projectSlug } from '../../src/agent/transcript-writer';

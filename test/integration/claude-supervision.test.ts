@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { LIMIT_RESET_MESSAGE } from '../../src/core/supervision';
 import { showsDialog, CLAUDE_DIALOG_PATTERNS } from '../../src/core/pane';
 import { pushedSignal } from '../../src/workflows/definitions';
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
 import { eventsOf, paneText, status, untilEvents } from '../helpers/supervision';
 import { pushCommit } from '../helpers/inert';
 import { agentTable } from '../helpers/configs';
@@ -25,14 +25,9 @@ handoff = { claim_pings = [${pings}], review_pings = [] }
 `;
 
 describe('supervising a real Claude Code agent', () => {
-  let h: BuildHarness;
   let bed: ClaudeTestbed | undefined;
-
-  beforeEach(async () => {
-    h = await BuildHarness.create('claude-sup', { clones: ['builder', 'supervisor'] });
-  });
+  const h = useHarness('claude-sup', { clones: ['builder', 'supervisor'], worker: false });
   afterEach(async () => {
-    await h.cleanup();
     await bed?.close();
   });
 

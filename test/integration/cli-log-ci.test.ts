@@ -1,18 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
 import { inertCliConfig, INERT_SCRIPT, steward } from '../helpers/cli';
 import { stopSignal, statusQuery } from '../../src/workflows/definitions';
 
 describe('steward ci pushed and steward log against a running build', () => {
-  let h: BuildHarness;
-  beforeAll(async () => {
-    h = await BuildHarness.create('cli-log');
-    await h.startWorker();
-  });
-  afterAll(async () => {
-    await h.cleanup();
-  });
+  const h = useHarness('cli-log', { per: 'block' });
 
   it('ci pushed signals the build; log renders the agent transcript found through the build', async () => {
     const script = join(h.dir, 'inert.toml');

@@ -1,19 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
 import { inertCliConfig, INERT_SCRIPT, steward, stewardInBackground } from '../helpers/cli';
 import { statusQuery } from '../../src/workflows/definitions';
 
 /** The real `steward` binary driving a real build: output and exit codes of every operator command. */
 describe('steward operator commands against a running build', () => {
-  let h: BuildHarness;
-  beforeAll(async () => {
-    h = await BuildHarness.create('cli-op');
-    await h.startWorker();
-  });
-  afterAll(async () => {
-    await h.cleanup();
-  });
+  const h = useHarness('cli-op', { per: 'block' });
 
   async function paneOf(agent: string): Promise<string> {
     return (await h.tmux.snapshot(`${h.name}-${agent}`)).tail;
@@ -53,7 +46,7 @@ describe('steward operator commands against a running build', () => {
     expect(view).toMatchObject({ workflowId: `build/${h.name}`, workflowStatus: 'RUNNING', status: 'running', phase: 'p1', phaseIndex: 0, phaseCount: 2 });
     expect(Object.keys(view.agents).sort()).toEqual(['builder', 'watcher']);
 
-    // phase show: ids come from the config the run started with.
+    // phase show: ids come from the config the build runs now (the config query).
     const phases = await steward(['phase', 'show', h.name]);
     expect(phases.code).toBe(0);
     expect(phases.stdout).toMatch(/^1\s+p1\s+current\s/m);
@@ -110,8 +103,8 @@ describe('steward operator commands against a running build', () => {
     expect(shown.stdout).toMatch(/^phase p3 \(3\/4\) · build running$/m);
     expect(shown.stdout).toMatch(/^1\s+p1\s+done\s/m);
     expect(shown.stdout).toMatch(/^3\s+p3\s+current\s/m);
-    // p4 was appended in this run: the run's start input does not know its id.
-    expect(shown.stdout).toMatch(/^4\s+\?\s+pending/m);
+    // p4 was appended in this run: the config query knows its id (the run's start input did not: `?`).
+    expect(shown.stdout).toMatch(/^4\s+p4\s+pending/m);
 
     // restart gives the agent a fresh session.
     const before = (await handle.query(statusQuery)).agents.builder!.sessionId;

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runProgram, type ProgramResult } from '../../src/activities/run-program';
+import { runProgram, type ProgramResult } from '../../src/host/run-program';
 import { statusQuery } from '../../src/workflows/definitions';
-import { BuildHarness, eventually, testServerAddress } from '../helpers/harness';
+import { eventually, testServerAddress, useHarness } from '../helpers/harness';
 import { inertCliConfig, INERT_SCRIPT } from '../helpers/cli';
 
 /**
@@ -10,14 +10,7 @@ import { inertCliConfig, INERT_SCRIPT } from '../helpers/cli';
  * written there against a real build, so the document cannot drift from the workflow.
  */
 describe('temporal CLI equivalents of the steward controls', () => {
-  let h: BuildHarness;
-  beforeAll(async () => {
-    h = await BuildHarness.create('cli-tctl');
-    await h.startWorker();
-  });
-  afterAll(async () => {
-    await h.cleanup();
-  });
+  const h = useHarness('cli-tctl', { per: 'block' });
 
   async function temporal(args: string[]): Promise<ProgramResult> {
     const binary = process.env.STEWARD_TEST_TEMPORAL_BINARY;

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
 import { CliRun, inertCliConfig, INERT_SCRIPT, steward } from '../helpers/cli';
 
 /**
@@ -9,14 +9,7 @@ import { CliRun, inertCliConfig, INERT_SCRIPT, steward } from '../helpers/cli';
  * Set STEWARD_SHOW_CLI=1 to print each step's output.
  */
 describe('operator walkthrough', () => {
-  let h: BuildHarness;
-  beforeAll(async () => {
-    h = await BuildHarness.create('cli-walk');
-    await h.startWorker();
-  });
-  afterAll(async () => {
-    await h.cleanup();
-  });
+  const h = useHarness('cli-walk', { per: 'block' });
 
   async function step(args: string[]): Promise<CliRun> {
     const run = await steward(args);

@@ -1,11 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
-import { startDevServer, DevServer } from '../../src/client/dev-server';
 import { hookSignal, nudgeUpdate, statusQuery, stopSignal } from '../../src/workflows/definitions';
-import { BuildHarness, eventually } from '../helpers/harness';
-import { freePort } from '../helpers/free-port';
+import { eventually, privateServer, useHarness } from '../helpers/harness';
 import { INERT_SCRIPT } from '../helpers/cli';
 import { CONTINUE_AS_NEW_HISTORY_COUNT, scenarioConfig } from '../helpers/history-scenarios';
 
@@ -19,36 +15,15 @@ const within = <T>(ms: number, p: Promise<T>, what: string): Promise<T> =>
  * the run would wait for all handlers to finish while the handler waits for the loop.
  */
 describe('continue-as-new under a stream of updates and signals', () => {
-  let server: DevServer;
-  let h: BuildHarness;
-  let handle: WorkflowHandle | undefined;
-
-  beforeAll(async () => {
-    const binary = process.env.STEWARD_TEST_TEMPORAL_BINARY;
-    if (!binary) throw new Error('global setup did not provision a temporal binary');
-    server = await startDevServer({
-      binary,
-      dbFile: join(await mkdtemp(join(tmpdir(), 'steward-can-race-')), 'temporal.sqlite'),
-      port: await freePort(),
-      headless: true,
-      dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': CONTINUE_AS_NEW_HISTORY_COUNT },
-    });
-    h = await BuildHarness.create('can-race', { address: server.address });
-    await h.startWorker();
-  });
-  afterAll(async () => {
-    // A wedged run would keep the test's pending updates retrying past cleanup: end it first.
-    await handle?.terminate('test over').catch(() => undefined);
-    await h?.cleanup();
-    await server?.stop();
-  });
+  const server = privateServer('can-race', { 'limit.historyCount.suggestContinueAsNew': CONTINUE_AS_NEW_HISTORY_COUNT });
+  // A wedged run would keep the test's pending updates retrying past cleanup: the harness ends it first.
+  const h = useHarness('can-race', { address: () => server.address });
 
   it('answers every update, loses no signal, continues as new, and still stops', async () => {
     const script = join(h.dir, 'inert.toml');
     await writeFile(script, INERT_SCRIPT);
     const started = await h.start(await h.writeConfig(scenarioConfig(h.name, script, 'signal_interval = "0.5s"')));
     const build = started.handle;
-    handle = build;
     await eventually(async () => Object.values((await build.query(statusQuery)).agents).every((a) => a.alive), 30_000, 'agents alive');
 
     const NUDGES = 30;

@@ -1,41 +1,13 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDevServer, DevServer } from '../../src/client/dev-server';
 import { statusQuery } from '../../src/workflows/definitions';
-import { BuildHarness } from '../helpers/harness';
+import { privateServer, useHarness } from '../helpers/harness';
 import { twoPhaseConfig } from '../helpers/configs';
-import { freePort } from '../helpers/free-port';
 import { steward } from '../helpers/cli';
 import { formatTime } from '../../src/client/render/format';
 
 /** A server of its own whose history limit suggests continue-as-new every few ticks. */
 describe('continue-as-new', () => {
-  let server: DevServer;
-  let h: BuildHarness;
-
-  beforeAll(async () => {
-    const binary = process.env.STEWARD_TEST_TEMPORAL_BINARY;
-    if (!binary) throw new Error('global setup did not provision a temporal binary');
-    const dir = await mkdtemp(join(tmpdir(), 'steward-can-'));
-    server = await startDevServer({
-      binary,
-      dbFile: join(dir, 'temporal.sqlite'),
-      port: await freePort(),
-      headless: true,
-      dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 40 },
-    });
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
-  beforeEach(async () => {
-    h = await BuildHarness.create('can', { address: server.address });
-    await h.startWorker();
-  });
-  afterEach(async () => {
-    await h.cleanup();
-  });
+  const server = privateServer('can', { 'limit.historyCount.suggestContinueAsNew': 40 });
+  const h = useHarness('can', { address: () => server.address });
 
   it('carries the whole state across runs: nothing repeated, nothing lost', async () => {
     const { handle } = await h.start(await h.writeConfig(twoPhaseConfig(h.name)));

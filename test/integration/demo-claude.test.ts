@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Tmux } from '../../src/activities/tmux';
+import { Tmux } from '../../src/host/tmux';
 import type { StandinRequest } from '../../src/agent/model-standin';
 import { steward } from '../helpers/cli';
 

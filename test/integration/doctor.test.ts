@@ -7,7 +7,8 @@ import type { DoctorLine } from '../../src/core/doctor';
 import { activityQueueFor } from '../../src/workflows/definitions';
 import { steward, CliRun } from '../helpers/cli';
 import { freePort } from '../helpers/free-port';
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
+import { agentTable, loopTable } from '../helpers/configs';
 
 /**
  * `steward doctor` driven through the real binary on a real workspace: a work repo with its origin
@@ -20,28 +21,22 @@ const STEWARD_BIN = resolve(__dirname, '..', '..', 'bin');
 const IS_ROOT = process.getuid?.() === 0;
 
 let bin: string;
-let h: BuildHarness;
 let configDir: string;
+const h = useHarness('doctor', { per: 'block', clones: ['builder', 'reviewer', 'stranger', 'supervisor'] });
 
 beforeAll(async () => {
   bin = await resolveClaudeBinary({ version: CLAUDE_CODE_VERSION, report: (l) => process.stderr.write(`${l}\n`) });
   expect(await claudeVersion(bin)).toBe(CLAUDE_CODE_VERSION);
-  h = await BuildHarness.create('doctor', { clones: ['builder', 'reviewer', 'stranger', 'supervisor'] });
   configDir = join(h.dir, 'claude-config');
   // Trusts the two agents' clones, not `stranger`.
   await prepareClaudeConfigDir({ dir: configDir, trustedFolders: [join(h.dir, 'builder'), join(h.dir, 'reviewer')] });
   await writeFile(join(configDir, 'settings.json'), JSON.stringify({ skipDangerousModePermissionPrompt: true }));
-  await h.startWorker();
   // The worker's first polls have reached the server.
   await eventually(async () => {
     const queue = await h.client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: activityQueueFor(h.hostId), kind: 1 }, taskQueueType: 2 });
     return (queue.pollers ?? []).length > 0;
   }, 30_000, 'the worker polling');
 }, 600_000);
-
-afterAll(async () => {
-  await h?.cleanup();
-});
 
 interface Agent {
   name: string;
@@ -62,16 +57,8 @@ command = ${JSON.stringify(bin)}
 args = ["--dangerously-skip-permissions"]
 env = { ${Object.entries(env).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')} }
 ${opts.extra ?? ''}
-${agents.map((a) => `
-[[agent]]
-name = "${a.name}"
-cwd = ${JSON.stringify(a.cwd)}
-kickoff = "You are ${a.name}."`).join('\n')}
-
-[loop]
-repo = "supervisor"
-phases = [{ id = "p1" }]
-`, file);
+${agents.map((a) => agentTable({ ...a, kickoff: `You are ${a.name}.` })).join('\n')}
+${loopTable([{ id: 'p1' }])}`, file);
 }
 
 /** Runs `steward doctor` as the host's worker would see things: its host id and tmux socket. */

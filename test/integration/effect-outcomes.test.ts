@@ -8,24 +8,16 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { runProgram } from '../../src/activities/run-program';
+import { runProgram } from '../../src/host/run-program';
 import { renderStatus } from '../../src/client/render/status';
 import { OPERATOR_ACTION_FAILED } from '../../src/core/operator-reply';
 import { BuildResult, nudgeUpdate, pushedSignal, stopSignal } from '../../src/workflows/definitions';
-import { BuildHarness, eventually } from '../helpers/harness';
-import { agentTable, buildHeader, DEMO_PATTERNS, scriptedAgentBackend } from '../helpers/configs';
+import { BuildHarness, eventually, useHarness } from '../helpers/harness';
+import { agentTable, buildHeader, DEMO_LOOP, DEMO_PATTERNS, scriptedAgentBackend } from '../helpers/configs';
 import { inertScript, pushCommit } from '../helpers/inert';
 import { steward } from '../helpers/cli';
 import { sessionsRead } from '../helpers/transcripts';
-import { Build, eventsOf, sessionOf, status, stopBuild, terminateIfRunning, ticks, untilEvents } from '../helpers/supervision';
-
-const LOOP = `
-[loop]
-repo = "supervisor"
-state_subdir = ".steward-state"
-phases = [{ id = "p1", kickoff = "Write the greeting." }, { id = "p2", kickoff = "Write the farewell." }]
-handoff = { claim_pings = ["adversary"], review_pings = ["builder"] }
-`;
+import { Build, eventsOf, sessionOf, status, stopBuild, ticks, untilEvents } from '../helpers/supervision';
 
 /** The scripted agent behind `sleep`: its pane stays blank that long, so its launch takes that long. */
 function slowStartBackend(name: string, script: string, seconds: number): string {
@@ -50,17 +42,7 @@ async function killSession(h: BuildHarness, agent: string): Promise<void> {
 }
 
 describe('effects and their outcomes on a real build', () => {
-  let h: BuildHarness;
-  let handle: Build | undefined;
-  beforeEach(async () => {
-    h = await BuildHarness.create('effects');
-    await h.startWorker();
-  });
-  afterEach(async () => {
-    await terminateIfRunning(handle);
-    handle = undefined;
-    await h.cleanup();
-  });
+  const h = useHarness('effects');
 
   it("runs different agents' effects concurrently, each in order, and stamps events when they happened", async () => {
     const script = await inertScript(h);
@@ -71,8 +53,8 @@ ${slowStartBackend('slow', script, 8)}
 ${scriptedAgentBackend('inert', script, DEMO_PATTERNS)}
 ${agentTable({ name: 'builder', backend: 'slow', cwd: 'builder', kickoff: 'You are the builder.' })}
 ${agentTable({ name: 'adversary', backend: 'inert', cwd: 'adversary', kickoff: 'You are the adversary.' })}
-${LOOP}`;
-    ({ handle } = await h.start(await h.writeConfig(config)));
+${DEMO_LOOP}`;
+    const { handle } = await h.start(await h.writeConfig(config));
 
     const view = await untilEvents(handle, 'agent_started', 'builder', 1, 60_000);
     const at = (type: Parameters<typeof eventsOf>[1], agent?: string, phase?: string) => {
@@ -113,10 +95,10 @@ ${agentTable({ name: 'builder', backend: 'inert', cwd: 'builder', kickoff: 'You 
 ${agentTable({ name: 'adversary', backend: 'inert', cwd: 'adversary', kickoff: 'You are the adversary.' })}
 ${agentTable({ name: 'dier', kind: 'persistent', backend: 'inert', cwd: 'supervisor', kickoff: 'You die.' })}
 watch = "none"
-${LOOP}`;
+${DEMO_LOOP}`;
     // No healing until the test turns it on by editing the config.
     const file = await h.writeConfig(config('1h'));
-    ({ handle } = await h.start(file));
+    const { handle } = await h.start(file);
     await eventually(async () => {
       const v = await status(handle!);
       return v.agents.builder?.alive && v.agents.adversary?.alive && v.agents.dier?.alive;

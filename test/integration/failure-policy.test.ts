@@ -1,7 +1,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
 import { inertPairConfig, inertScript } from '../helpers/inert';
-import { nudgeUpdate, statusQuery, stopSignal } from '../../src/workflows/definitions';
+import { commandBackend } from '../helpers/configs';
+import { nudgeUpdate, statusQuery } from '../../src/workflows/definitions';
 import type { StewardEvent } from '../../src/core/events';
 
 /** The failed attempts of one activity type in the build's history, with their failure types. */
@@ -30,24 +31,13 @@ async function failures(handle: WorkflowHandle, activity: string): Promise<{ att
  * error), and a message for an agent whose session is gone.
  */
 describe('failure policy: permanent failures are not retried', () => {
-  let h: BuildHarness;
   let handle: WorkflowHandle | undefined;
-  beforeEach(async () => {
-    h = await BuildHarness.create('failpolicy');
-    await h.startWorker();
-  });
-  afterEach(async () => {
-    await handle?.signal(stopSignal, 'test over').catch(() => undefined);
-    await h.cleanup();
-  });
+  const h = useHarness('failpolicy');
 
   const failed = async (agent: string): Promise<StewardEvent[]> => (await handle!.query(statusQuery)).events.filter((e) => e.type === 'action_failed' && e.agent === agent);
 
   it('an agent command that is not installed: one attempt, ConfigError, action_failed naming it; the other agent runs', async () => {
-    const config = inertPairConfig(h.name, await inertScript(h)).replace(
-      '[[agent]]\nname = "builder"\nbackend = "inert"',
-      '[backend.missing]\ncommand = "no-such-agent-cli"\n[[agent]]\nname = "builder"\nbackend = "missing"',
-    );
+    const config = inertPairConfig(h.name, await inertScript(h), undefined, { backends: commandBackend('missing', 'no-such-agent-cli'), agent: { backend: 'missing' } });
     ({ handle } = await h.start(await h.writeConfig(config)));
     const [event] = await eventually(async () => {
       const f = await failed('builder');
@@ -60,10 +50,10 @@ describe('failure policy: permanent failures are not retried', () => {
   });
 
   it('an agent whose program exits at once: each launch is one attempt (AgentExited), and the crash loop comes after crash_loop_reboots restarts', async () => {
-    const config = inertPairConfig(h.name, await inertScript(h), 'signal_interval = 0.2\nheavy_interval = 0.3\nreboot_backoff = "500ms"\ncrash_loop_reboots = 2').replace(
-      '[[agent]]\nname = "builder"\nbackend = "inert"',
-      '[backend.quitter]\ncommand = "false"\n[[agent]]\nname = "builder"\nkind = "persistent"\nkickoff = "You are the builder."\nbackend = "quitter"',
-    );
+    const config = inertPairConfig(h.name, await inertScript(h), 'signal_interval = 0.2\nheavy_interval = 0.3\nreboot_backoff = "500ms"\ncrash_loop_reboots = 2', {
+      backends: commandBackend('quitter', 'false'),
+      agent: { backend: 'quitter', kind: 'persistent', kickoff: 'You are the builder.' },
+    });
     ({ handle } = await h.start(await h.writeConfig(config)));
     await eventually(async () => (await handle!.query(statusQuery)).events.some((e) => e.type === 'crash_loop' && e.agent === 'builder'), 60_000, 'crash_loop');
     // The first launch and two heals, each tried once: 3 starts, not 3 × 5.

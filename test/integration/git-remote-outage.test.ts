@@ -1,18 +1,11 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
 import { inertPairConfig, inertScript, pushCommit } from '../helpers/inert';
 import { statusQuery } from '../../src/workflows/definitions';
 
 describe('git remote unreachable for a while', () => {
-  let h: BuildHarness;
-  beforeEach(async () => {
-    h = await BuildHarness.create('outage');
-    await h.startWorker();
-  });
-  afterEach(async () => {
-    await h.cleanup();
-  });
+  const h = useHarness('outage');
 
   it('fetch failures become backed-off events; supervision goes on and catches up when the remote returns', async () => {
     const { handle } = await h.start(await h.writeConfig(inertPairConfig(h.name, await inertScript(h))));

@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { BuildHarness, eventually, testServerAddress } from '../helpers/harness';
+import { eventually, testServerAddress, useHarness } from '../helpers/harness';
 import { inertPairConfig, inertScript, pushCommit } from '../helpers/inert';
 import type { AgentHookEvent } from '../../src/core/hook-event';
 import type { StewardEvent } from '../../src/core/events';
 import { LIMIT_PROBE_INTERVAL_MS, LIMIT_RESET_SLACK_MS } from '../../src/core/supervision';
-import { BuildStatusView, nudgeUpdate, statusQuery, stopSignal } from '../../src/workflows/definitions';
+import { BuildStatusView, nudgeUpdate, statusQuery } from '../../src/workflows/definitions';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = resolve(ROOT, 'bin', 'steward');
@@ -58,25 +58,19 @@ async function hookSignals(handle: WorkflowHandle): Promise<AgentHookEvent[]> {
 }
 
 describe('steward hook: recorded Claude Code payloads reach a running build', () => {
-  let h: BuildHarness;
   let handle: WorkflowHandle;
   let env: Record<string, string>;
   const status = (): Promise<BuildStatusView> => handle.query(statusQuery);
   const eventsOf = async (type: string, agent: string): Promise<StewardEvent[]> => (await status()).events.filter((e) => e.type === type && e.agent === agent);
+  const h = useHarness('hook', { per: 'block' });
 
   beforeAll(async () => {
-    h = await BuildHarness.create('hook');
-    await h.startWorker();
     ({ handle } = await h.start(await h.writeConfig(inertPairConfig(h.name, await inertScript(h)))));
     await eventually(async () => {
       const view = await status();
       return view.agents.builder?.alive && view.agents.adversary?.alive;
     }, 30_000, 'agents alive');
     env = { STEWARD_BUILD: h.name, STEWARD_AGENT: 'builder' };
-  });
-  afterAll(async () => {
-    await handle?.signal(stopSignal, 'test over').catch(() => undefined);
-    await h.cleanup();
   });
 
   it('StopFailure rate_limit: the agent is rate-limited (probe time) and agent_rate_limited is recorded once', async () => {

@@ -1,18 +1,11 @@
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
 import { inertPairConfig, inertScript } from '../helpers/inert';
 import { spawnWorkerProcess, killHard } from '../helpers/worker-process';
 import { EscalationSearchAttribute, statusQuery } from '../../src/workflows/definitions';
 
 describe('an agent host that stops polling its queue', () => {
-  let h: BuildHarness;
-  beforeEach(async () => {
-    h = await BuildHarness.create('hostlost');
-    // Workflows are served here; the build's own host is a separate process that will die.
-    await h.startWorker(`${h.hostId}-elsewhere`);
-  });
-  afterEach(async () => {
-    await h.cleanup();
-  });
+  // Workflows are served here; the build's own host is a separate process that will die.
+  const h = useHarness('hostlost', { worker: (host) => `${host}-elsewhere` });
 
   it('becomes an escalation event within the schedule-to-start timeout, and recovers when a worker returns', async () => {
     let host = spawnWorkerProcess(h.hostId, h.socket);

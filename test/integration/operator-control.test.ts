@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { BuildHarness, eventually } from '../helpers/harness';
+import { BuildHarness, eventually, useHarness } from '../helpers/harness';
 import {
   advanceUpdate,
   appendPhasesUpdate,
@@ -12,7 +12,7 @@ import {
   statusQuery,
   stopSignal,
 } from '../../src/workflows/definitions';
-import { runProgram } from '../../src/activities/run-program';
+import { runProgram } from '../../src/host/run-program';
 import { inertCliConfig } from '../helpers/cli';
 
 async function paneOf(h: BuildHarness, agent: string): Promise<string> {
@@ -34,14 +34,7 @@ async function rejection(p: Promise<unknown>): Promise<string> {
 }
 
 describe('operator control of a running build', () => {
-  let h: BuildHarness;
-  beforeEach(async () => {
-    h = await BuildHarness.create('operator');
-    await h.startWorker();
-  });
-  afterEach(async () => {
-    await h.cleanup();
-  });
+  const h = useHarness('operator');
 
   it('nudge, pause, resume, advance, append, restart and stop — and rejects nonsense', async () => {
     const script = join(h.dir, 'inert.toml');

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Tmux } from '../../src/activities/tmux';
+import { Tmux } from '../../src/host/tmux';
 import { deliverOnce } from '../../src/activities/pane-delivery';
 import { pasteTraceCount, TYPING_OPTION, typingMark } from '../../src/core/pane/delivery';
 import { eventually } from '../helpers/harness';

@@ -1,16 +1,9 @@
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
 import { inertPairConfig, inertScript, pushCommit } from '../helpers/inert';
 import { statusQuery, stopSignal } from '../../src/workflows/definitions';
 
 describe('services', () => {
-  let h: BuildHarness;
-  beforeEach(async () => {
-    h = await BuildHarness.create('service');
-    await h.startWorker();
-  });
-  afterEach(async () => {
-    await h.cleanup();
-  });
+  const h = useHarness('service');
 
   it('starts with the build, is healed when its session dies, and outlives the phase sequence', async () => {
     const service = `

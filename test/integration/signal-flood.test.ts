@@ -1,16 +1,9 @@
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
 import { inertPairConfig, inertScript, pushCommit } from '../helpers/inert';
 import { pushedSignal, statusQuery } from '../../src/workflows/definitions';
 
 describe('signal flood', () => {
-  let h: BuildHarness;
-  beforeEach(async () => {
-    h = await BuildHarness.create('flood');
-    await h.startWorker();
-  });
-  afterEach(async () => {
-    await h.cleanup();
-  });
+  const h = useHarness('flood');
 
   it('1,000 pushed signals coalesce into a handful of ticks; the build keeps working', async () => {
     const { handle } = await h.start(await h.writeConfig(inertPairConfig(h.name, await inertScript(h), 'signal_interval = "10s"')));

@@ -1,80 +1,56 @@
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
 import { EscalationSearchAttribute, restartUpdate, StatusSearchAttribute } from '../../src/workflows/definitions';
+import { IDLE_SCRIPT } from '../helpers/inert';
 import {
   Build,
   eventsOf,
   panePid,
-  scriptedBackend,
+  startSupervised,
   status,
   stopBuild,
-  terminateIfRunning,
+  SupervisedBuild,
   ticks,
+  untilAgents,
   untilEvents,
-  writeScript,
 } from '../helpers/supervision';
 
 // The backoff dominates grace + idle, so the pace of the reboots is the backoff's.
 const REBOOT_BACKOFF_MS = 1_000;
 const CRASH_LOOP_REBOOTS = 2;
 
-function crashLoopConfig(name: string, inert: string, crasher: string): string {
-  return `
-name = "${name}"
-session_prefix = "${name}-"
-[watchdog]
-signal_interval = "200ms"
-heavy_interval = "300ms"
-stall_grace = "200ms"
-stall_idle = "400ms"
-reboot_backoff = "${REBOOT_BACKOFF_MS}ms"
-crash_loop_reboots = ${CRASH_LOOP_REBOOTS}
-crash_loop_window = "10m"
-${scriptedBackend('inert', inert)}
-${scriptedBackend('crasher', crasher)}
-[[agent]]
-name = "staller"
-backend = "inert"
-cwd = "builder"
-kickoff = "You are the staller."
-[[agent]]
-name = "crasher"
-kind = "persistent"
-backend = "crasher"
-cwd = "adversary"
-kickoff = "You are the crasher."
-[loop]
-repo = "supervisor"
-done_nudge = false
-phases = [{ id = "p1" }]
-`;
-}
+const CRASH_LOOP_BUILD: SupervisedBuild = {
+  watchdog: {
+    signal_interval: '200ms',
+    heavy_interval: '300ms',
+    stall_grace: '200ms',
+    stall_idle: '400ms',
+    reboot_backoff: `${REBOOT_BACKOFF_MS}ms`,
+    crash_loop_reboots: CRASH_LOOP_REBOOTS,
+    crash_loop_window: '10m',
+  },
+  scripts: {
+    inert: IDLE_SCRIPT,
+    // Dies right after reading its kickoff. (Not at once: see the report on launchAgent's race.)
+    crasher: '[[on]]\nmatch = "You are the crasher"\ndo = [{ sleep = 300 }, { exit = 1 }]\n',
+  },
+  agents: [
+    { name: 'staller', backend: 'inert', cwd: 'builder', kickoff: 'You are the staller.' },
+    { name: 'crasher', kind: 'persistent', backend: 'crasher', cwd: 'adversary', kickoff: 'You are the crasher.' },
+  ],
+  loop: 'done_nudge = false',
+};
 
 async function escalation(handle: Build): Promise<string | undefined> {
   return (await handle.describe()).typedSearchAttributes.get(EscalationSearchAttribute);
 }
 
 describe('crash loops on a real build', () => {
-  let h: BuildHarness;
-  let handle: Build | undefined;
-  beforeEach(async () => {
-    h = await BuildHarness.create('crashloop');
-    await h.startWorker();
-  });
-  afterEach(async () => {
-    await terminateIfRunning(handle);
-    await h.cleanup();
-  });
+  const h = useHarness('crashloop');
 
   it('reboots an agent that keeps stalling, and heals one that keeps dying, with backoff; then escalates (crash_loop, StewardEscalation) and stops rebooting', async () => {
-    const inert = await writeScript(h, 'inert', 'on = []\n');
-    // Dies right after reading its kickoff. (Not at once: see the report on launchAgent's race.)
-    const crasher = await writeScript(h, 'crasher', '[[on]]\nmatch = "You are the crasher"\ndo = [{ sleep = 300 }, { exit = 1 }]\n');
-    ({ handle } = await h.start(await h.writeConfig(crashLoopConfig(h.name, inert, crasher))));
+    const handle = await startSupervised(h, CRASH_LOOP_BUILD);
     // The first tick's start times, visible while its launches are still under way.
-    const started = await eventually(async () => {
-      const view = await status(handle!);
-      return view.agents.staller?.startedAt && view.agents.crasher?.startedAt ? view : null;
-    }, 30_000, 'agents started');
+    const started = await untilAgents(handle, ['staller', 'crasher'], 'startedAt');
     expect(started.agents.staller!.reboots).toEqual([]);
     expect(started.agents.crasher!.reboots).toEqual([]);
     expect(await escalation(handle)).toBe('none');

@@ -1,63 +1,34 @@
-import { BuildHarness, eventually } from '../helpers/harness';
-import { runProgram } from '../../src/activities/run-program';
+import { eventually, useHarness } from '../helpers/harness';
+import { runProgram } from '../../src/host/run-program';
+import { IDLE_SCRIPT } from '../helpers/inert';
 import {
-  Build,
   eventsOf,
   panePid,
   paneText,
-  scriptedBackend,
+  startSupervised,
   status,
   stopBuild,
-  terminateIfRunning,
+  SupervisedBuild,
+  untilAgents,
   untilEvents,
-  writeScript,
 } from '../helpers/supervision';
 
-function healConfig(name: string, inert: string): string {
-  return `
-name = "${name}"
-session_prefix = "${name}-"
-[watchdog]
-signal_interval = "200ms"
-heavy_interval = "500ms"
-reboot_backoff = "200ms"
-${scriptedBackend('inert', inert)}
-[[agent]]
-name = "builder"
-backend = "inert"
-cwd = "builder"
-kickoff = "You are the builder."
-[[agent]]
-name = "watcher"
-kind = "persistent"
-backend = "inert"
-cwd = "supervisor"
-kickoff = "You watch."
-[loop]
-repo = "supervisor"
-phases = [{ id = "p1", kickoff = "Write the greeting." }]
-`;
-}
+const HEAL_BUILD: SupervisedBuild = {
+  watchdog: { signal_interval: '200ms', heavy_interval: '500ms', reboot_backoff: '200ms' },
+  scripts: { inert: IDLE_SCRIPT },
+  agents: [
+    { name: 'builder', backend: 'inert', cwd: 'builder', kickoff: 'You are the builder.' },
+    { name: 'watcher', kind: 'persistent', backend: 'inert', cwd: 'supervisor', kickoff: 'You watch.' },
+  ],
+  phases: [{ id: 'p1', kickoff: 'Write the greeting.' }],
+};
 
 describe('healing on a real build', () => {
-  let h: BuildHarness;
-  let handle: Build | undefined;
-  beforeEach(async () => {
-    h = await BuildHarness.create('heal');
-    await h.startWorker();
-  });
-  afterEach(async () => {
-    await terminateIfRunning(handle);
-    await h.cleanup();
-  });
+  const h = useHarness('heal');
 
   it('fault "tmux server killed": restarts every agent with its kickoff on the heavy cadence (agent_healed); so is one dead session', async () => {
-    const inert = await writeScript(h, 'inert', 'on = []\n');
-    ({ handle } = await h.start(await h.writeConfig(healConfig(h.name, inert))));
-    const before = await eventually(async () => {
-      const view = await status(handle!);
-      return view.agents.builder?.alive && view.agents.watcher?.alive ? view : null;
-    }, 30_000, 'agents alive');
+    const handle = await startSupervised(h, HEAL_BUILD);
+    const before = await untilAgents(handle, ['builder', 'watcher']);
     const pids = { builder: await panePid(h, 'builder'), watcher: await panePid(h, 'watcher') };
     expect(pids.builder).not.toBeNull();
     expect(pids.watcher).not.toBeNull();
@@ -96,10 +67,7 @@ describe('healing on a real build', () => {
     expect(builderPane).toContain('You are the builder.');
     expect(builderPane).toContain(`(session ${view.agents.builder!.sessionId})`);
     await eventually(async () => (await paneText(h, 'watcher')).includes('You watch.'), 10_000, 'watcher kickoff');
-    await eventually(async () => {
-      const after = await status(handle!);
-      return after.agents.builder!.alive && after.agents.watcher!.alive;
-    }, 10_000, 'agents alive again');
+    await untilAgents(handle, ['builder', 'watcher'], 'alive', 10_000);
 
     // One session dying while the tmux server lives on is healed too; the other agent is left alone.
     const survivor = await panePid(h, 'builder');

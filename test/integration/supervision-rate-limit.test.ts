@@ -1,50 +1,26 @@
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
 import { LIMIT_RESET_MESSAGE, LIMIT_RESET_SLACK_MS } from '../../src/core/supervision';
 import {
-  Build,
   eventsOf,
   paneText,
-  scriptedBackend,
+  startSupervised,
   stopBuild,
-  terminateIfRunning,
+  SupervisedBuild,
   untilEvents,
-  writeScript,
 } from '../helpers/supervision';
 
 const STALL_IDLE_MS = 1_000;
 
-function limitConfig(name: string, script: string): string {
-  return `
-name = "${name}"
-session_prefix = "${name}-"
-[watchdog]
-signal_interval = "200ms"
-heavy_interval = "1m"
-stall_grace = "300ms"
-stall_idle = "${STALL_IDLE_MS}ms"
-${scriptedBackend('limited', script)}
-[[agent]]
-name = "builder"
-backend = "limited"
-cwd = "builder"
-kickoff = "You are the builder."
-[loop]
-repo = "supervisor"
-phases = [{ id = "p1" }]
-`;
+function limitBuild(script: string): SupervisedBuild {
+  return {
+    watchdog: { signal_interval: '200ms', heavy_interval: '1m', stall_grace: '300ms', stall_idle: `${STALL_IDLE_MS}ms` },
+    scripts: { limited: script },
+    agents: [{ name: 'builder', backend: 'limited', cwd: 'builder', kickoff: 'You are the builder.' }],
+  };
 }
 
 describe('usage limits on a real build', () => {
-  let h: BuildHarness;
-  let handle: Build | undefined;
-  beforeEach(async () => {
-    h = await BuildHarness.create('ratelimit');
-    await h.startWorker();
-  });
-  afterEach(async () => {
-    await terminateIfRunning(handle);
-    await h.cleanup();
-  });
+  const h = useHarness('ratelimit');
 
   it('holds a limited agent (no stall verdict) until its reset + slack, then types the resume message', async () => {
     // Claude Code's epoch form carries the reset to the second. Steward resumes LIMIT_RESET_SLACK_MS
@@ -52,8 +28,7 @@ describe('usage limits on a real build', () => {
     // test waits ~8 s rather than a minute and still sees the whole hold.
     const resetSeconds = Math.ceil((Date.now() + 8_000 - LIMIT_RESET_SLACK_MS) / 1000);
     const limitText = `Claude AI usage limit reached|${resetSeconds}`;
-    const script = await writeScript(h, 'limited', `[[on]]\nmatch = "You are the builder"\ndo = [{ say = "${limitText}" }]\n`);
-    ({ handle } = await h.start(await h.writeConfig(limitConfig(h.name, script))));
+    const handle = await startSupervised(h, limitBuild(`[[on]]\nmatch = "You are the builder"\ndo = [{ say = "${limitText}" }]\n`));
 
     const limited = await untilEvents(handle, 'agent_rate_limited', 'builder');
     const until = resetSeconds * 1000 + LIMIT_RESET_SLACK_MS;

@@ -1,15 +1,14 @@
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
+import { IDLE_SCRIPT } from '../helpers/inert';
 import {
-  Build,
   eventsOf,
   panePid,
   paneText,
-  scriptedBackend,
-  status,
+  startSupervised,
   stopBuild,
-  terminateIfRunning,
+  SupervisedBuild,
+  untilAgents,
   untilEvents,
-  writeScript,
 } from '../helpers/supervision';
 
 // Grace longer than idle + backoff, so that what holds back a stall verdict after a (re)start
@@ -18,64 +17,36 @@ const STALL_GRACE_MS = 2_500;
 const STALL_IDLE_MS = 1_500;
 const REBOOT_BACKOFF_MS = 100;
 
-function stallConfig(name: string, builderScript: string, waiterScript: string): string {
-  return `
-name = "${name}"
-session_prefix = "${name}-"
-[watchdog]
-signal_interval = "200ms"
-heavy_interval = "1m"
-stall_grace = "${STALL_GRACE_MS}ms"
-stall_idle = "${STALL_IDLE_MS}ms"
-reboot_backoff = "${REBOOT_BACKOFF_MS}ms"
-crash_loop_reboots = 10
-crash_loop_window = "10m"
-${scriptedBackend('inert', builderScript)}
-${scriptedBackend('waiter', waiterScript)}
-[[agent]]
-name = "builder"
-backend = "inert"
-cwd = "builder"
-kickoff = "You are the builder."
-[[agent]]
-name = "waiter"
-backend = "waiter"
-cwd = "adversary"
-kickoff = "You are the waiter."
-[loop]
-repo = "supervisor"
-phases = [{ id = "p1", kickoff = "Write the greeting." }]
-`;
+function stallBuild(waiterScript: string): SupervisedBuild {
+  return {
+    watchdog: {
+      signal_interval: '200ms',
+      heavy_interval: '1m',
+      stall_grace: `${STALL_GRACE_MS}ms`,
+      stall_idle: `${STALL_IDLE_MS}ms`,
+      reboot_backoff: `${REBOOT_BACKOFF_MS}ms`,
+      crash_loop_reboots: 10,
+      crash_loop_window: '10m',
+    },
+    scripts: { inert: IDLE_SCRIPT, waiter: waiterScript },
+    agents: [
+      { name: 'builder', backend: 'inert', cwd: 'builder', kickoff: 'You are the builder.' },
+      { name: 'waiter', backend: 'waiter', cwd: 'adversary', kickoff: 'You are the waiter.' },
+    ],
+    phases: [{ id: 'p1', kickoff: 'Write the greeting.' }],
+  };
 }
 
 describe('stall detection on a real build', () => {
-  let h: BuildHarness;
-  let handle: Build | undefined;
-  beforeEach(async () => {
-    h = await BuildHarness.create('stall');
-    await h.startWorker();
-  });
-  afterEach(async () => {
-    await terminateIfRunning(handle);
-    await h.cleanup();
-  });
+  const h = useHarness('stall');
 
   it('DONE-nudges a stalled loop agent once, then kills and reboots it; a WAITING-UNTIL marker defers it; stall_grace holds after every (re)start', async () => {
     // The waiter says, as its first answer, that it waits on purpose until a few seconds from now.
     const waitUntil = Math.ceil((Date.now() + 8_000) / 1000) * 1000;
     const marker = `WAITING-UNTIL: ${new Date(waitUntil).toISOString().replace('.000Z', 'Z')} adversary review`;
-    const waiterScript = await writeScript(
-      h,
-      'waiter',
-      `[[on]]\nmatch = "You are the waiter"\ndo = [{ say = "${marker}" }]\n`,
-    );
-    const inert = await writeScript(h, 'inert', 'on = []\n');
-    ({ handle } = await h.start(await h.writeConfig(stallConfig(h.name, inert, waiterScript))));
+    const handle = await startSupervised(h, stallBuild(`[[on]]\nmatch = "You are the waiter"\ndo = [{ say = "${marker}" }]\n`));
 
-    const started = await eventually(async () => {
-      const view = await status(handle!);
-      return view.agents.builder?.alive && view.agents.waiter?.alive ? view : null;
-    }, 30_000, 'agents alive');
+    const started = await untilAgents(handle, ['builder', 'waiter']);
     const firstStart = started.agents.builder!.startedAt!;
     const firstSession = started.agents.builder!.sessionId;
     const firstPid = await panePid(h, 'builder');

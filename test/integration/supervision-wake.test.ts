@@ -1,85 +1,44 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuildHarness, eventually } from '../helpers/harness';
-import { pushCommit } from '../helpers/inert';
+import { eventually, useHarness } from '../helpers/harness';
+import { IDLE_SCRIPT, pushCommit } from '../helpers/inert';
 import type { StewardEvent } from '../../src/core/events';
+import type { BuildStatusView } from '../../src/workflows/definitions';
 import {
-  Build,
   eventsOf,
   paneText,
-  scriptedBackend,
-  status,
+  startSupervised,
   stopBuild,
-  terminateIfRunning,
+  SupervisedBuild,
   untilEvents,
-  writeScript,
+  untilStatus,
 } from '../helpers/supervision';
 
-function wakeConfig(name: string, inert: string, auditor: string): string {
-  return `
-name = "${name}"
-session_prefix = "${name}-"
-[watchdog]
-signal_interval = "200ms"
-heavy_interval = "1m"
-${scriptedBackend('inert', inert)}
-${scriptedBackend('auditor', auditor)}
-[[agent]]
-name = "builder"
-backend = "inert"
-cwd = "builder"
-kickoff = "You are the builder."
-wake = { interval = 1, message = "builder, wake up" }
-[[agent]]
-name = "watcher"
-kind = "persistent"
-backend = "inert"
-cwd = "supervisor"
-kickoff = "You watch."
-wake = { interval = 1, message = "wake up" }
-[[agent]]
-name = "auditor"
-kind = "task"
-backend = "auditor"
-cwd = "adversary"
-kickoff = "Audit the coverage."
-wake = { interval = 1 }
-[loop]
-repo = "supervisor"
-phases = [{ id = "p1" }]
-`;
-}
+const WAKE_BUILD: SupervisedBuild = {
+  watchdog: { signal_interval: '200ms', heavy_interval: '1m' },
+  scripts: {
+    inert: IDLE_SCRIPT,
+    // One run of the task: note it, then exit (a task ends after its run).
+    auditor: '[[on]]\nmatch = "Audit the coverage"\ndo = [{ append = "audit.log", text = "audited\\n" }, { sleep = 300 }, { exit = 0 }]\n',
+  },
+  agents: [
+    { name: 'builder', backend: 'inert', cwd: 'builder', kickoff: 'You are the builder.', wake: { interval: 1, message: 'builder, wake up' } },
+    { name: 'watcher', kind: 'persistent', backend: 'inert', cwd: 'supervisor', kickoff: 'You watch.', wake: { interval: 1, message: 'wake up' } },
+    { name: 'auditor', kind: 'task', backend: 'auditor', cwd: 'adversary', kickoff: 'Audit the coverage.', wake: { interval: 1 } },
+  ],
+};
 
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 describe('scheduled wakes on a real build', () => {
-  let h: BuildHarness;
-  let handle: Build | undefined;
-  beforeEach(async () => {
-    h = await BuildHarness.create('wake');
-    await h.startWorker();
-  });
-  afterEach(async () => {
-    await terminateIfRunning(handle);
-    await h.cleanup();
-  });
+  const h = useHarness('wake');
 
   it('re-prompts live agents and re-runs a task fresh on their intervals; after the sequence only persistent agents keep waking', async () => {
-    const inert = await writeScript(h, 'inert', 'on = []\n');
-    // One run of the task: note it, then exit (a task ends after its run).
-    const auditor = await writeScript(
-      h,
-      'auditor',
-      '[[on]]\nmatch = "Audit the coverage"\ndo = [{ append = "audit.log", text = "audited\\n" }, { sleep = 300 }, { exit = 0 }]\n',
-    );
-    ({ handle } = await h.start(await h.writeConfig(wakeConfig(h.name, inert, auditor))));
+    const handle = await startSupervised(h, WAKE_BUILD);
 
     // While the phase runs: every agent wakes on its interval.
-    const running = await eventually(async () => {
-      const view = await status(handle!);
-      const woken = (agent: string) => eventsOf(view, 'agent_woken', agent).length;
-      return woken('builder') >= 2 && woken('watcher') >= 2 && woken('auditor') >= 2 ? view : null;
-    }, 30_000, 'two wakes of every agent');
+    const woken = (view: BuildStatusView, agent: string) => eventsOf(view, 'agent_woken', agent).length;
+    const running = await untilStatus(handle, (view) => ['builder', 'watcher', 'auditor'].every((agent) => woken(view, agent) >= 2), 30_000, 'two wakes of every agent');
     for (const agent of ['builder', 'watcher']) {
       for (const e of eventsOf(running, 'agent_woken', agent)) expect(e.message).toBe('scheduled wake (every 1s)');
     }
@@ -105,10 +64,7 @@ describe('scheduled wakes on a real build', () => {
     const after = (events: StewardEvent[], agent: string) => events.filter((e) => e.type === 'agent_woken' && e.agent === agent && e.seq > completedAt);
 
     // The persistent watcher keeps waking; the loop agent's and the task's wakes went quiet.
-    const later = await eventually(async () => {
-      const view = await status(handle!);
-      return after(view.events, 'watcher').length >= 3 ? view : null;
-    }, 15_000, 'three wakes of the watcher after completion');
+    const later = await untilStatus(handle, (view) => after(view.events, 'watcher').length >= 3, 15_000, 'three wakes of the watcher after completion');
     expect(after(later.events, 'builder')).toEqual([]);
     expect(after(later.events, 'auditor')).toEqual([]);
     expect(later.status).toBe('running'); // a build with a persistent agent outlives its sequence

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuildHarness } from '../helpers/harness';
+import { BuildHarness, useHarness } from '../helpers/harness';
 import { twoPhaseConfig } from '../helpers/configs';
 import { steward } from '../helpers/cli';
 import { parseAgentScript, type ScriptRule } from '../../src/agent/script';
 import { priceUsage } from '../../src/core/tokens/pricing';
 import { zeroUsage } from '../../src/core/tokens/usage';
-import type { TokenFigures, TokenRecord } from '../../src/core/tokens/accounting';
+import type { TokenFigures, TokenRecord } from '../../src/core/state/tokens';
 import { statusQuery } from '../../src/workflows/definitions';
 
 /**
@@ -94,14 +94,9 @@ function expectWellFormed(r: TokenRecord): void {
 }
 
 describe('token accounting over a real two-phase build of scripted agents', () => {
-  let h: BuildHarness;
-  afterEach(async () => {
-    await h?.cleanup();
-  });
+  const h = useHarness('tokens');
 
   it("gate granularity: one record per gate and per phase, in order, with exactly the scripts' usage; `steward tokens` shows them", async () => {
-    h = await BuildHarness.create('tokens-gate');
-    await h.startWorker();
     const { handle } = await h.start(await h.writeConfig(twoPhaseConfig(h.name)));
     const result = await handle.result();
     expect(result.status).toBe('completed');
@@ -186,8 +181,6 @@ describe('token accounting over a real two-phase build of scripted agents', () =
   });
 
   it('phase granularity: only the phase rollups, with the same figures', async () => {
-    h = await BuildHarness.create('tokens-phase');
-    await h.startWorker();
     const { handle } = await h.start(await h.writeConfig(twoPhaseConfig(h.name, 'token_granularity = "phase"')));
     expect((await handle.result()).status).toBe('completed');
 

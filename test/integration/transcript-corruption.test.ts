@@ -1,6 +1,6 @@
 import { appendFile, readdir, readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
 import { twoPhaseConfig } from '../helpers/configs';
 import { statusQuery } from '../../src/workflows/definitions';
 
@@ -11,14 +11,7 @@ import { statusQuery } from '../../src/workflows/definitions';
  * / 2 × (400 + 120) out, adversary 2 × 1100 in / 2 × 250 out).
  */
 describe('transcripts truncated and corrupted under the ledger', () => {
-  let h: BuildHarness;
-  beforeEach(async () => {
-    h = await BuildHarness.create('corrupt');
-    await h.startWorker();
-  });
-  afterEach(async () => {
-    await h.cleanup();
-  });
+  const h = useHarness('corrupt');
 
   it('recovers without crashing or counting twice', async () => {
     const { handle } = await h.start(await h.writeConfig(twoPhaseConfig(h.name)));

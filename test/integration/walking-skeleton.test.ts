@@ -1,17 +1,10 @@
-import { BuildHarness, eventually } from '../helpers/harness';
+import { eventually, useHarness } from '../helpers/harness';
 import { twoPhaseConfig } from '../helpers/configs';
 import { statusQuery } from '../../src/workflows/definitions';
 import { PhaseSearchAttribute } from '../../src/workflows/definitions';
 
 describe('a two-phase build on a real Temporal server, tmux and git', () => {
-  let h: BuildHarness;
-
-  beforeEach(async () => {
-    h = await BuildHarness.create('skeleton');
-  });
-  afterEach(async () => {
-    await h.cleanup();
-  });
+  const h = useHarness('skeleton', { worker: false });
 
   it('starts the agents in tmux, advances p1 → p2 on the done marker and completes with durations', async () => {
     await h.startWorker();

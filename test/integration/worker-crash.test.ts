@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuildHarness, eventually } from '../helpers/harness';
+import { BuildHarness, eventually, useHarness } from '../helpers/harness';
 import { twoPhaseConfig } from '../helpers/configs';
 import { spawnWorkerProcess, killHard } from '../helpers/worker-process';
-import { runProgram } from '../../src/activities/run-program';
+import { runProgram } from '../../src/host/run-program';
 import { statusQuery } from '../../src/workflows/definitions';
 
 /** A builder that takes a few seconds over phase 1, so the worker can die in the middle of it. */
@@ -25,13 +25,7 @@ async function panePids(h: BuildHarness): Promise<string> {
 }
 
 describe('worker crash', () => {
-  let h: BuildHarness;
-  beforeEach(async () => {
-    h = await BuildHarness.create('crash');
-  });
-  afterEach(async () => {
-    await h.cleanup();
-  });
+  const h = useHarness('crash', { worker: false });
 
   it('a SIGKILLed worker is replaced, the build finishes, and the agents were never restarted', async () => {
     const script = join(h.dir, 'slow-builder.toml');

@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuildHarness } from '../helpers/harness';
+import { useHarness } from '../helpers/harness';
 import { twoPhaseConfig } from '../helpers/configs';
 import { CrashTarget } from '../helpers/crashing-worker';
 import { exitOf, killHard, spawnCrashingWorker, spawnWorkerProcess } from '../helpers/worker-process';
@@ -15,15 +15,8 @@ import { restartUpdate, statusQuery } from '../../src/workflows/definitions';
  * restart), and the logs hold each record once.
  */
 describe('worker SIGKILL right after each kind of effect', () => {
-  let h: BuildHarness;
-  beforeEach(async () => {
-    h = await BuildHarness.create('killafter');
-    // Workflows run in-process; the build's host activities only in the crashing worker processes.
-    await h.startWorker(`${h.hostId}-workflows`);
-  });
-  afterEach(async () => {
-    await h.cleanup();
-  });
+  // Workflows run in-process; the build's host activities only in the crashing worker processes.
+  const h = useHarness('killafter', { worker: (host) => `${host}-workflows` });
 
   it('every effect is done exactly once', async () => {
     const { handle } = await h.start(await h.writeConfig(twoPhaseConfig(h.name)));

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuildHarness } from '../helpers/harness';
+import { useHarness } from '../helpers/harness';
 import { twoPhaseConfig } from '../helpers/configs';
 import { spawnWorkerProcess, killHard } from '../helpers/worker-process';
 import { sessionsRead } from '../helpers/transcripts';
@@ -13,13 +13,7 @@ import { restartUpdate, statusQuery } from '../../src/workflows/definitions';
  * records, launches, and the lines each agent read. (worker-kill-effects kills it after the step.)
  */
 describe('worker SIGKILL at each kind of step', () => {
-  let h: BuildHarness;
-  beforeEach(async () => {
-    h = await BuildHarness.create('killsteps');
-  });
-  afterEach(async () => {
-    await h.cleanup();
-  });
+  const h = useHarness('killsteps', { worker: false });
 
   it('the build completes exactly once over', async () => {
     let worker = spawnWorkerProcess(h.hostId, h.socket);

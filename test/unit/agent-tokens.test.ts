@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { appendTokenLog, forgetCachedLedgers, readAgentTokens, type AgentTokenFile } from '../../src/activities/agent-tokens';
 import { projectSlug, TranscriptWriter } from '../../src/agent/transcript-writer';
-import type { AgentTokenRequest, TokenRecord } from '../../src/core/tokens/accounting';
+import type { TokenRecord } from '../../src/core/state/tokens';
+import type { AgentTokenRequest } from '../../src/core/tokens/host-contract';
 
 const MODEL = 'claude-sonnet-4-5'; // $3 in, $15 out per million
 const S1 = '11111111-1111-4111-8111-111111111111';

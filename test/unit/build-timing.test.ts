@@ -1,4 +1,4 @@
-import { buildStartedAt, buildTiming } from '../../src/core/build-state';
+import { buildStartedAt, buildTiming } from '../../src/core/state/build';
 import { describeResult } from '../../src/client/follow';
 import { listingStartTime, renderStatus } from '../../src/client/render/status';
 import { MINUTE, SECOND, stateFor, T0, TEAM_TOML } from './support/build-state';

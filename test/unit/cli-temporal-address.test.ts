@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { rpc, withTemporal } from '../../src/client/build-handle';
 import { registerStartBuild } from '../../src/client/commands/build';
-import { unreachableError } from '../../src/client/connection';
+import { unreachableError } from '../../src/host/temporal-connection';
 
 /**
  * A TEMPORAL_ADDRESS that is not a Temporal frontend (a proxy or another service answers, as an

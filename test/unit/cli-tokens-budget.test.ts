@@ -3,8 +3,9 @@ import path from 'node:path';
 import { budgetFromOptions, describeBudget, positiveUsd, registerBudgetCommand, warnRatio } from '../../src/client/commands/budget';
 import { buildOf, pickRunningBuild, registerTokensCommand } from '../../src/client/commands/tokens';
 import { UsageError } from '../../src/client/load-or-exit';
-import { formatUsd, mergeRecords, parseTokenLog, renderTokens, tokensReport, type TokensInputs } from '../../src/client/render/tokens';
-import type { TokenRecord } from '../../src/core/tokens/accounting';
+import { mergeRecords, parseTokenLog, renderTokens, tokensReport, type TokensInputs } from '../../src/client/render/tokens';
+import { formatUsd } from '../../src/core/tokens/format';
+import type { TokenRecord } from '../../src/core/state/tokens';
 import { zeroUsage } from '../../src/core/tokens/usage';
 
 const T = Date.UTC(2026, 0, 5, 9, 0, 0);

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { configHash, loadConfigFile } from '../../src/activities/config-file';
+import { configHash, loadConfigFile } from '../../src/host/config-file';
 import { renderConfigToml } from '../../src/core/config/render';
 import { parseConfigText } from '../../src/core/config/schema';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { gitRootOf, loadConfigFile } from '../../src/activities/config-file';
+import { gitRootOf, loadConfigFile } from '../../src/host/config-file';
 import {
   capText,
   MAX_AGENTS,
@@ -17,7 +17,7 @@ import type { ConfigContext, ConfigResult } from '../../src/core/config/schema';
 import { renderConfigToml } from '../../src/core/config/render';
 import { parseConfigText } from '../../src/core/config/schema';
 import { initialBuildState } from '../../src/core/initial-state';
-import { RECENT_EVENTS } from '../../src/core/build-state';
+import { RECENT_EVENTS } from '../../src/core/state/build';
 import { registerStartBuild } from '../../src/client/commands/build';
 
 const CTX: ConfigContext = { source: '/home/operator/snakepit/agents.toml', baseDir: '/home/operator/snakepit' };

@@ -2,7 +2,8 @@
 import { renderConfigToml } from '../../src/core/config/render';
 import { parseConfigText, type ConfigResult } from '../../src/core/config/schema';
 import type { StewardConfig } from '../../src/core/config/types';
-import { agentTokenRequest, emptyTokenAccounting } from '../../src/core/tokens/accounting';
+import { emptyTokenAccounting } from '../../src/core/state/tokens';
+import { agentTokenRequest } from '../../src/core/tokens/agent-token-request';
 import { priceUsage } from '../../src/core/tokens/pricing';
 import { zeroUsage } from '../../src/core/tokens/usage';
 

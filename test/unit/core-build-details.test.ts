@@ -1,4 +1,4 @@
-import type { BuildState } from '../../src/core/build-state';
+import type { BuildState } from '../../src/core/state/build';
 import { currentDetails, escalations, searchAttributesKey, searchAttributeValues, webUiUpdate } from '../../src/core/build-details';
 import { stateFor, T0, TEAM_TOML } from './support/build-state';
 

@@ -1,5 +1,6 @@
-import type { BuildState } from '../../src/core/build-state';
-import { ConfigChange, configReloadDecision } from '../../src/core/config-reload';
+import type { BuildState } from '../../src/core/state/build';
+import { configReloadDecision } from '../../src/core/config-reload';
+import type { ConfigChange } from '../../src/core/state/config-change';
 import { newAgentState } from '../../src/core/initial-state';
 import { configFor, sessionIdSource, stateFor, T0, TEAM_TOML } from './support/build-state';
 

@@ -1,8 +1,9 @@
-import type { PlannedAction } from '../../src/core/actions';
-import type { BuildState } from '../../src/core/build-state';
-import { effectChains, effectFailureEvent, EffectResult, effectOutcomes } from '../../src/core/effects';
+import type { PlannedAction } from '../../src/core/state/actions';
+import type { BuildState } from '../../src/core/state/build';
+import { effectChains, effectFailureEvent, effectOutcomes } from '../../src/core/effects';
+import type { EffectResult } from '../../src/core/state/effects';
 import { stampEvents } from '../../src/core/events';
-import type { Snapshot } from '../../src/core/snapshot';
+import type { Snapshot } from '../../src/core/state/snapshot';
 import { decideTick } from '../../src/core/tick';
 import { isHandoffPing, keptPendingAfterFailure } from '../../src/core/undelivered';
 import { commit, repoObs, SECOND, sessionIdSource, snapshotOf, stateFor, T0, TEAM_TOML } from './support/build-state';

@@ -1,4 +1,4 @@
-import type { BuildState } from '../../src/core/build-state';
+import type { BuildState } from '../../src/core/state/build';
 import { fetchHealthDecision, MAX_FETCH_BACKOFF_MS, shouldFetch } from '../../src/core/fetch-backoff';
 import { repoObs, SECOND, stateFor, T0, TEAM_TOML } from './support/build-state';
 
@@ -16,7 +16,7 @@ describe('shouldFetch', () => {
 describe('fetchHealthDecision', () => {
   test('a healthy fetch on a healthy build: nothing to say', () => {
     const state = stateFor(TEAM_TOML);
-    expect(fetchHealthDecision(state, repoObs(), true, T0)).toEqual({ health: { failures: 0, retryAt: 0 }, events: [] });
+    expect(fetchHealthDecision(state, repoObs(), true, T0)).toEqual({ state: { failures: 0, retryAt: 0 }, actions: [], events: [] });
   });
 
   test('failures back off at signal_interval × 2^failures, doubling, capped at 5 minutes', () => {
@@ -28,9 +28,9 @@ describe('fetchHealthDecision', () => {
       const out = fetchHealthDecision(state, failed(), true, now);
       expect(out.events).toHaveLength(1);
       expect(out.events[0]?.type).toBe('git_fetch_failed');
-      seen.push([out.health.failures, out.health.retryAt - now, out.events[0]!.message]);
-      state = { ...state, fetchHealth: out.health };
-      now = out.health.retryAt;
+      seen.push([out.state.failures, out.state.retryAt - now, out.events[0]!.message]);
+      state = { ...state, fetchHealth: out.state };
+      now = out.state.retryAt;
     }
     expect(seen).toEqual([
       [1, 20 * SECOND, `${ERROR} (attempt 1; next in 20s)`],
@@ -46,14 +46,15 @@ describe('fetchHealthDecision', () => {
   test('the backoff follows the configured signal interval', () => {
     const state = stateFor(TEAM_TOML.replace('signal_interval = "10s"', 'signal_interval = "1s"'));
     const out = fetchHealthDecision(state, failed(), true, T0);
-    expect(out.health).toEqual({ failures: 1, retryAt: T0 + 2 * SECOND });
+    expect(out.state).toEqual({ failures: 1, retryAt: T0 + 2 * SECOND });
     expect(out.events[0]?.message).toBe(`${ERROR} (attempt 1; next in 2s)`);
   });
 
   test('recovery resets the health and reports how many attempts failed', () => {
     const state = stateFor(TEAM_TOML, { fetchHealth: { failures: 3, retryAt: T0 } });
     expect(fetchHealthDecision(state, repoObs({ head: 'new-head' }), true, T0)).toEqual({
-      health: { failures: 0, retryAt: 0 },
+      state: { failures: 0, retryAt: 0 },
+      actions: [],
       events: [{ type: 'git_fetch_recovered', message: 'git fetch works again after 3 failed attempt(s)' }],
     });
   });
@@ -63,7 +64,7 @@ describe('fetchHealthDecision', () => {
     const state = stateFor(TEAM_TOML, { fetchHealth: health });
     for (const repo of [repoObs(), failed()]) {
       const out = fetchHealthDecision(state, repo, false, T0 + SECOND);
-      expect(out.health).toBe(health);
+      expect(out.state).toBe(health);
       expect(out.events).toEqual([]);
     }
   });

@@ -1,4 +1,4 @@
-import type { BuildState } from '../../src/core/build-state';
+import type { BuildState } from '../../src/core/state/build';
 import { handoffDecision } from '../../src/core/handoff';
 import { commit, repoObs, stateFor, TEAM_TOML } from './support/build-state';
 
@@ -33,7 +33,7 @@ describe('handoffDecision: commits', () => {
       }),
     );
     expect(decision.actions).toEqual([]);
-    expect(decision.handoff).toEqual({ lastSha: 'bbbbbbbbbbbb', inboxHashes: { [BUILDER_INBOX]: 'h-builder-1', [ADVERSARY_INBOX]: null } });
+    expect(decision.state).toEqual({ lastSha: 'bbbbbbbbbbbb', inboxHashes: { [BUILDER_INBOX]: 'h-builder-1', [ADVERSARY_INBOX]: null } });
   });
 
   test('a claim commit pings every claim_pings agent, in order, with the subject and short sha', () => {
@@ -48,7 +48,7 @@ describe('handoffDecision: commits', () => {
         event: { type: 'ping_sent', agent: 'librarian', message: 'claim claim: gate 2 (parser) (c1a1m00)' },
       },
     ]);
-    expect(decision.handoff.lastSha).toBe('c1a1m00000000');
+    expect(decision.state.lastSha).toBe('c1a1m00000000');
   });
 
   test('a review commit pings the review_pings agents only', () => {
@@ -105,14 +105,14 @@ describe('handoffDecision: commits', () => {
     let state = afterBaseline();
     const first = handoffDecision(state, repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')] }));
     expect(first.actions).toHaveLength(2);
-    state = { ...state, handoff: first.handoff };
+    state = { ...state, handoff: first.state };
     expect(state.handoff.lastSha).toBe('c1c1c1c1c1c1');
 
     // observe lists the commits after lastSha: none now.
     const again = handoffDecision(state, repoObs({ head: 'c1c1c1c1c1c1', commits: [] }));
     expect(again.actions).toEqual([]);
-    expect(again.handoff).toEqual(state.handoff);
-    state = { ...state, handoff: again.handoff };
+    expect(again.state).toEqual(state.handoff);
+    state = { ...state, handoff: again.state };
 
     const later = handoffDecision(state, repoObs({ head: 'r1r1r1r1r1r1', commits: [commit('r1r1r1r1r1r1', 'review: gate 1 ok')] }));
     expect(later.actions.map((a) => a.event.message)).toEqual(['review review: gate 1 ok (r1r1r1r)']);
@@ -121,14 +121,14 @@ describe('handoffDecision: commits', () => {
   test('without a head (empty or unreadable repo) nothing moves', () => {
     const state = afterBaseline();
     const decision = handoffDecision(state, repoObs({ head: null, commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')], inboxes: { [BUILDER_INBOX]: 'h1' } }));
-    expect(decision).toEqual({ handoff: state.handoff, actions: [] });
+    expect(decision).toEqual({ state: state.handoff, actions: [], events: [] });
   });
 
   test('a loop without [loop.handoff] neither pings nor records', () => {
     const toml = TEAM_TOML.slice(0, TEAM_TOML.indexOf('[loop.handoff]'));
     const state = stateFor(toml, { handoff: { lastSha: 'base0000000000', inboxHashes: {} } });
     const decision = handoffDecision(state, repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')] }));
-    expect(decision).toEqual({ handoff: state.handoff, actions: [] });
+    expect(decision).toEqual({ state: state.handoff, actions: [], events: [] });
   });
 
   test('default pings: a claim pings "adversary" and a review "builder" when those agents exist', () => {
@@ -144,7 +144,7 @@ describe('handoffDecision: inboxes', () => {
     const state = stateFor(TEAM_TOML, { handoff: { lastSha: 'base0000000000', inboxHashes: {} } });
     const decision = handoffDecision(state, repoObs({ head: 'base0000000000', inboxes: { [BUILDER_INBOX]: 'h-old', [ADVERSARY_INBOX]: 'h-adv' } }));
     expect(decision.actions).toEqual([]);
-    expect(decision.handoff.inboxHashes).toEqual({ [BUILDER_INBOX]: 'h-old', [ADVERSARY_INBOX]: 'h-adv' });
+    expect(decision.state.inboxHashes).toEqual({ [BUILDER_INBOX]: 'h-old', [ADVERSARY_INBOX]: 'h-adv' });
   });
 
   test('a changed hash pings the inbox agent with the file path, once', () => {
@@ -156,9 +156,9 @@ describe('handoffDecision: inboxes', () => {
         event: { type: 'ping_sent', agent: 'builder', message: `inbox ${BUILDER_INBOX} changed (bbbbbbb)` },
       },
     ]);
-    expect(decision.handoff.inboxHashes[BUILDER_INBOX]).toBe('bbbbbbbbbb22');
+    expect(decision.state.inboxHashes[BUILDER_INBOX]).toBe('bbbbbbbbbb22');
 
-    const again = handoffDecision({ ...state, handoff: decision.handoff }, repoObs({ head: 'base0000000000', inboxes: { [BUILDER_INBOX]: 'bbbbbbbbbb22' } }));
+    const again = handoffDecision({ ...state, handoff: decision.state }, repoObs({ head: 'base0000000000', inboxes: { [BUILDER_INBOX]: 'bbbbbbbbbb22' } }));
     expect(again.actions).toEqual([]);
   });
 
@@ -171,8 +171,8 @@ describe('handoffDecision: inboxes', () => {
     let state = afterBaseline({ handoff: { lastSha: 'base0000000000', inboxHashes: { [BUILDER_INBOX]: 'aaaaaaaaaa11', [ADVERSARY_INBOX]: null } } });
     const deleted = handoffDecision(state, repoObs({ head: 'base0000000000', inboxes: { [BUILDER_INBOX]: null } }));
     expect(deleted.actions).toEqual([]);
-    expect(deleted.handoff.inboxHashes).toEqual({ [BUILDER_INBOX]: null, [ADVERSARY_INBOX]: null });
-    state = { ...state, handoff: deleted.handoff };
+    expect(deleted.state.inboxHashes).toEqual({ [BUILDER_INBOX]: null, [ADVERSARY_INBOX]: null });
+    state = { ...state, handoff: deleted.state };
 
     // Same content as before the deletion: a new message with the same text is still a new message.
     const recreated = handoffDecision(state, repoObs({ head: 'base0000000000', inboxes: { [BUILDER_INBOX]: 'aaaaaaaaaa11' } }));

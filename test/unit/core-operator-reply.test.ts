@@ -1,5 +1,5 @@
-import type { PlannedAction } from '../../src/core/actions';
-import type { EffectResult } from '../../src/core/effects';
+import type { PlannedAction } from '../../src/core/state/actions';
+import type { EffectResult } from '../../src/core/state/effects';
 import { operatorDecision } from '../../src/core/operator';
 import { OPERATOR_ACTION_FAILED, operatorReply } from '../../src/core/operator-reply';
 import { MINUTE, stateFor, T0, TEAM_TOML } from './support/build-state';

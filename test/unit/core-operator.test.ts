@@ -1,4 +1,4 @@
-import type { BuildState } from '../../src/core/build-state';
+import type { BuildState } from '../../src/core/state/build';
 import { MAX_REASON_BYTES } from '../../src/core/config/limits';
 import type { PhaseConfig } from '../../src/core/config/types';
 import { DEFAULT_NUDGE, OperatorCommand, operatorCommandProblem, operatorDecision } from '../../src/core/operator';

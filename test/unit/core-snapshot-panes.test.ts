@@ -1,4 +1,5 @@
-import { paneDigests, restorePanes, type Observation } from '../../src/core/snapshot';
+import { paneDigests, restorePanes } from '../../src/core/known-panes';
+import type { Observation } from '../../src/core/state/snapshot';
 import { textDigest } from '../../src/core/pane/digest';
 
 const T = 1_800_000_000_000;

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import type { ConnectionSettings } from '../../src/client/connection';
+import type { ConnectionSettings } from '../../src/host/temporal-connection';
 import {
   HOOK_EXIT,
   hookTarget,
@@ -185,6 +185,14 @@ describe('runHook', () => {
     const d = deps(fixture('stop.json'), { connect: temporal.connect });
     expect(await runHook({}, d)).toBe(HOOK_EXIT.unreachable);
     expect(d.errors).toEqual(['steward hook: no running build demo (workflow build/demo)']);
+    expect(temporal.closed()).toBe(1);
+  });
+
+  it('any other failed signal is one line, mapped as every CLI command maps it', async () => {
+    const temporal = fakeTemporal(new Error('permission denied\n    at stack…'));
+    const d = deps(fixture('stop.json'), { connect: temporal.connect });
+    expect(await runHook({}, d)).toBe(HOOK_EXIT.unreachable);
+    expect(d.errors).toEqual(['steward hook: signal to build/demo failed: permission denied']);
     expect(temporal.closed()).toBe(1);
   });
 

@@ -1,7 +1,7 @@
 /** Shared builders for the supervision tests: agents, states, panes and clocks with round numbers. */
-import type { AgentState } from '../../src/core/build-state';
+import type { AgentState } from '../../src/core/state/build';
 import type { AgentConfig, LoopConfig, PhaseConfig, WatchdogConfig } from '../../src/core/config/types';
-import type { AgentObservation } from '../../src/core/snapshot';
+import type { AgentObservation } from '../../src/core/state/snapshot';
 import { newAgentState } from '../../src/core/initial-state';
 
 export const SECOND = 1000;

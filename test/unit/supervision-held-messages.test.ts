@@ -1,5 +1,5 @@
-import type { BuildState } from '../../src/core/build-state';
-import type { Snapshot } from '../../src/core/snapshot';
+import type { BuildState } from '../../src/core/state/build';
+import type { Snapshot } from '../../src/core/state/snapshot';
 import { decideTick } from '../../src/core/tick';
 import { operatorDecision } from '../../src/core/operator';
 import { commit, repoObs, SECOND, snapshotOf, stateFor, T0, TEAM_TOML } from './support/build-state';

@@ -105,8 +105,8 @@ describe('applyHookEvent: permission_prompt', () => {
 describe('applyHookEvent: other kinds', () => {
   it('change nothing', () => {
     const state = agentState();
-    expect(applyHookEvent(state, hook('session_start'), NOW)).toEqual({ state, events: [] });
-    expect(applyHookEvent(state, hook('other'), NOW)).toEqual({ state, events: [] });
+    expect(applyHookEvent(state, hook('session_start'), NOW)).toEqual({ state, actions: [], events: [] });
+    expect(applyHookEvent(state, hook('other'), NOW)).toEqual({ state, actions: [], events: [] });
   });
 });
 

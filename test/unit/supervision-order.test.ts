@@ -1,7 +1,7 @@
 import type { StewardConfig } from '../../src/core/config/types';
 import { BUILTIN_BACKENDS } from '../../src/core/config/builtin-backends';
 import { initialBuildState } from '../../src/core/initial-state';
-import type { Snapshot } from '../../src/core/snapshot';
+import type { Snapshot } from '../../src/core/state/snapshot';
 import { AgentSupervisionInput, LIMIT_RESET_MESSAGE, superviseAgent, superviseAgents } from '../../src/core/supervision';
 import { HOUR, MINUTE, NOW, SECOND, agentConfig, agentState, at, busyPane, deadPane, idlePane, loop, observed, patterns, phase1, sessionIds, watchdog } from './supervision-fixtures';
 
@@ -99,8 +99,8 @@ describe('superviseAgents: the whole build', () => {
   it('nudges the stalled loop agent and leaves the busy one be', () => {
     const d = superviseAgents(state, snapshot, options);
     expect(d.actions.map((a) => [a.action.agent, a.event.type])).toEqual([['builder', 'agent_nudged']]);
-    expect(d.agents.builder.doneNudgedPhase).toBe('p1');
-    expect(d.agents.supervisor.lastBusyAt).toBe(NOW);
+    expect(d.state.builder.doneNudgedPhase).toBe('p1');
+    expect(d.state.supervisor.lastBusyAt).toBe(NOW);
   });
 
   it('reboots instead when the current phase is already marked done', () => {
@@ -111,12 +111,12 @@ describe('superviseAgents: the whole build', () => {
   it('does nothing while the build is paused', () => {
     const d = superviseAgents({ ...state, status: 'paused' }, snapshot, options);
     expect(d.actions).toEqual([]);
-    expect(d.agents).toEqual(state.agents);
+    expect(d.state).toEqual(state.agents);
   });
 
   it('skips an agent the snapshot did not observe', () => {
     const d = superviseAgents(state, { ...snapshot, agents: { supervisor: snapshot.agents.supervisor } }, options);
     expect(d.actions).toEqual([]);
-    expect(d.agents.builder).toBe(state.agents.builder);
+    expect(d.state.builder).toBe(state.agents.builder);
   });
 });

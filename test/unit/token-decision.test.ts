@@ -1,8 +1,8 @@
-import type { BuildState } from '../../src/core/build-state';
+import type { BuildState } from '../../src/core/state/build';
 import type { BudgetConfig } from '../../src/core/config/types';
 import { operatorCommandProblem, operatorDecision } from '../../src/core/operator';
 import { BUDGET_CONTINUE_MESSAGE, BUDGET_STOP_MESSAGE, OPERATOR_CONTINUE_MESSAGE, tokenDecision } from '../../src/core/token-decision';
-import type { AgentTokenTotals } from '../../src/core/tokens/accounting';
+import type { AgentTokenTotals } from '../../src/core/tokens/host-contract';
 import { zeroUsage } from '../../src/core/tokens/usage';
 import { SECOND, snapshotOf, stateFor, T0, withAgents } from './support/build-state';
 

@@ -1,15 +1,9 @@
 import type { BudgetConfig, StewardConfig } from '../../src/core/config/types';
-import {
-  agentTokenRequest,
-  budgetDecision,
-  emptyTokenAccounting,
-  gateLabel,
-  RECENT_TOKEN_RECORDS,
-  tokenTick,
-  type AgentTokenTotals,
-  type TokenAccountingState,
-  type TokenTickInput,
-} from '../../src/core/tokens/accounting';
+import { emptyTokenAccounting, RECENT_TOKEN_RECORDS, type TokenAccountingState } from '../../src/core/state/tokens';
+import { agentTokenRequest } from '../../src/core/tokens/agent-token-request';
+import { budgetDecision } from '../../src/core/tokens/budget';
+import type { AgentTokenTotals } from '../../src/core/tokens/host-contract';
+import { gateLabel, tokenTick, type TokenTickInput } from '../../src/core/tokens/windows';
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
 const sec = (s: number) => T0 + s * 1000;
@@ -66,20 +60,20 @@ describe('tokenTick', () => {
     const r = tick(emptyTokenAccounting(), { now: T0, totals: t });
     expect(r.records).toEqual([]);
     expect(r.events).toEqual([]);
-    expect(r.acct.phaseStart).toEqual({ phase: 'P1', at: T0, baseline: t.agents });
-    expect(r.acct.build).toEqual({ at: T0, baseline: t.agents });
-    expect(r.acct.gate).toBeNull();
-    expect(r.acct.costUsd).toBe(0.1);
+    expect(r.state.phaseStart).toEqual({ phase: 'P1', at: T0, baseline: t.agents });
+    expect(r.state.build).toEqual({ at: T0, baseline: t.agents });
+    expect(r.state.gate).toBeNull();
+    expect(r.state.costUsd).toBe(0.1);
   });
 
   it('flushes a gate at the next claimed label, then the gate and the phase rollup at the phase end', () => {
-    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ builder: [100, 10, 0, 0, 0.1] }) }).acct;
+    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ builder: [100, 10, 0, 0, 0.1] }) }).state;
 
     // First claim: no previous gate, nothing recorded; D1 is tracked from here.
     let r = tick(acct, { now: sec(60), totals: totals({ builder: [200, 20, 0, 0, 0.2] }), newClaimSubjects: ['claim(D1)'] });
     expect(r.records).toEqual([]);
-    expect(r.acct.gate).toMatchObject({ label: 'D1', phase: 'P1', at: sec(60) });
-    acct = r.acct;
+    expect(r.state.gate).toMatchObject({ label: 'D1', phase: 'P1', at: sec(60) });
+    acct = r.state;
 
     // Other subjects don't matter; a new label is the boundary.
     r = tick(acct, {
@@ -103,14 +97,14 @@ describe('tokenTick', () => {
       },
     ]);
     expect(r.events).toEqual([{ type: 'tokens_recorded', phase: 'P1', message: 'gate P1:D1: 3,435 tokens, $0.6000 in 120.4s (adversary 105, builder 3,330)' }]);
-    expect(r.acct.gate).toMatchObject({ label: 'D2', phase: 'P1', at: sec(180.44) });
-    acct = r.acct;
+    expect(r.state.gate).toMatchObject({ label: 'D2', phase: 'P1', at: sec(180.44) });
+    acct = r.state;
 
     // The same label claimed again is no boundary.
     r = tick(acct, { now: sec(200), totals: totals({ builder: [600, 60, 1000, 2000, 0.8], adversary: [100, 5, 0, 0, 0.05] }), newClaimSubjects: ['claim(D2)'] });
     expect(r.records).toEqual([]);
-    expect(r.acct.gate?.label).toBe('D2');
-    acct = r.acct;
+    expect(r.state.gate?.label).toBe('D2');
+    acct = r.state;
 
     // Phase end: the in-flight gate first, then the phase rollup; P2 opens, no gate yet.
     r = tick(acct, {
@@ -131,92 +125,92 @@ describe('tokenTick', () => {
       ['tokens_recorded', 'P1', 'gate P1:D2: 275 tokens, $0.2000 in 119.6s (adversary 55, builder 220)'],
       ['tokens_recorded', 'P1', 'phase P1: 3,820 tokens, $0.9000 in 300s (adversary 160, builder 3,660)'],
     ]);
-    expect(r.acct.gate).toBeNull();
-    expect(r.acct.phaseStart).toMatchObject({ phase: 'P2', at: sec(300) });
-    expect(r.acct.records.map((x) => x.phase_id)).toEqual(['P1:D1', 'P1:D2', 'P1']);
-    acct = r.acct;
+    expect(r.state.gate).toBeNull();
+    expect(r.state.phaseStart).toMatchObject({ phase: 'P2', at: sec(300) });
+    expect(r.state.records.map((x) => x.phase_id)).toEqual(['P1:D1', 'P1:D2', 'P1']);
+    acct = r.state;
 
     // The sequence completes: P2's rollup, and no window after it.
     r = tick(acct, { now: sec(360), phaseId: null, phaseEnded: { phase: 'P2' }, totals: totals({ builder: [800, 80, 1000, 2000, 1], adversary: [150, 10, 0, 0, 0.1] }) });
     expect(r.records.map((x) => [x.phase_id, x.duration_s, x.total.total, x.cost_usd])).toEqual([['P2', 60, 110, 0.1]]);
-    expect(r.acct.phaseStart).toBeNull();
+    expect(r.state.phaseStart).toBeNull();
   });
 
   it("with granularity 'phase' records only phase rollups", () => {
-    let acct = tick(emptyTokenAccounting(), { now: T0, granularity: 'phase', totals: totals({ a: [0, 0, 0, 0, 0] }) }).acct;
+    let acct = tick(emptyTokenAccounting(), { now: T0, granularity: 'phase', totals: totals({ a: [0, 0, 0, 0, 0] }) }).state;
     let r = tick(acct, { now: sec(10), granularity: 'phase', totals: totals({ a: [10, 1, 0, 0, 0.01] }), newClaimSubjects: ['claim(D1)'] });
-    expect(r.acct.gate).toBeNull();
-    acct = r.acct;
+    expect(r.state.gate).toBeNull();
+    acct = r.state;
     r = tick(acct, { now: sec(20), granularity: 'phase', totals: totals({ a: [20, 2, 0, 0, 0.02] }), newClaimSubjects: ['claim(D2)'] });
     expect(r.records).toEqual([]);
-    acct = r.acct;
+    acct = r.state;
     r = tick(acct, { now: sec(30), granularity: 'phase', phaseId: 'P2', phaseEnded: { phase: 'P1' }, totals: totals({ a: [30, 3, 0, 0, 0.03] }) });
     expect(r.records.map((x) => [x.phase_id, x.total.total, x.duration_s, x.cost_usd])).toEqual([['P1', 33, 30, 0.03]]);
   });
 
   it('flushes a tracked gate when the granularity changes to phase', () => {
-    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [0, 0, 0, 0, 0] }) }).acct;
-    acct = tick(acct, { now: sec(10), newClaimSubjects: ['claim(D1)'] }).acct;
+    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [0, 0, 0, 0, 0] }) }).state;
+    acct = tick(acct, { now: sec(10), newClaimSubjects: ['claim(D1)'] }).state;
     const r = tick(acct, { now: sec(20), granularity: 'phase', totals: totals({ a: [5, 5, 0, 0, 0] }) });
     expect(r.records.map((x) => [x.phase_id, x.total.total])).toEqual([['P1:D1', 10]]);
-    expect(r.acct.gate).toBeNull();
+    expect(r.state.gate).toBeNull();
   });
 
   it('only the latest of several claims in one tick is a boundary', () => {
-    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [0, 0, 0, 0, 0] }) }).acct;
-    acct = tick(acct, { now: sec(10), newClaimSubjects: ['claim(D1)'] }).acct;
+    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [0, 0, 0, 0, 0] }) }).state;
+    acct = tick(acct, { now: sec(10), newClaimSubjects: ['claim(D1)'] }).state;
     const r = tick(acct, { now: sec(20), totals: totals({ a: [7, 0, 0, 0, 0] }), newClaimSubjects: ['claim(D2)', 'claim(D3)', 'chore: x'] });
     expect(r.records.map((x) => [x.phase_id, x.total.total])).toEqual([['P1:D1', 7]]);
-    expect(r.acct.gate?.label).toBe('D3');
+    expect(r.state.gate?.label).toBe('D3');
   });
 
   it('a claim in the tick its phase ends belongs to the ending phase', () => {
-    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [0, 0, 0, 0, 0] }) }).acct;
-    acct = tick(acct, { now: sec(10), newClaimSubjects: ['claim(D1)'] }).acct;
+    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [0, 0, 0, 0, 0] }) }).state;
+    acct = tick(acct, { now: sec(10), newClaimSubjects: ['claim(D1)'] }).state;
     const r = tick(acct, { now: sec(20), phaseId: 'P2', phaseEnded: { phase: 'P1' }, totals: totals({ a: [4, 0, 0, 0, 0] }), newClaimSubjects: ['claim(D2)'] });
     expect(r.records.map((x) => [x.phase_id, x.total.total, x.duration_s])).toEqual([
       ['P1:D1', 4, 10],
       ['P1:D2', 0, 0],
       ['P1', 4, 20],
     ]);
-    expect(r.acct.gate).toBeNull();
+    expect(r.state.gate).toBeNull();
   });
 
   it('takes a change of phase id without phaseEnded as a phase end (an operator advance)', () => {
-    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [1, 0, 0, 0, 0] }) }).acct;
-    acct = tick(acct, { now: sec(5), newClaimSubjects: ['claim(G)'] }).acct;
+    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [1, 0, 0, 0, 0] }) }).state;
+    acct = tick(acct, { now: sec(5), newClaimSubjects: ['claim(G)'] }).state;
     const r = tick(acct, { now: sec(15), phaseId: 'P3', totals: totals({ a: [11, 0, 0, 0, 0] }) });
     expect(r.records.map((x) => [x.phase_id, x.total.total])).toEqual([
       ['P1:G', 10],
       ['P1', 10],
     ]);
-    expect(r.acct.phaseStart?.phase).toBe('P3');
+    expect(r.state.phaseStart?.phase).toBe('P3');
   });
 
   it('keeps the last totals when none were read, and records nothing with logTokens off', () => {
-    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [1, 1, 0, 0, 0] }) }).acct;
-    acct = tick(acct, { now: sec(5), totals: totals({ a: [3, 3, 0, 0, 0] }) }).acct;
+    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [1, 1, 0, 0, 0] }) }).state;
+    acct = tick(acct, { now: sec(5), totals: totals({ a: [3, 3, 0, 0, 0] }) }).state;
     const r = tick(acct, { now: sec(10), totals: null, phaseId: 'P2', phaseEnded: { phase: 'P1' } });
     expect(r.records.map((x) => x.total.total)).toEqual([4]);
 
     const off = tick(acct, { now: sec(10), totals: null, phaseId: 'P2', phaseEnded: { phase: 'P1' }, logTokens: false });
     expect(off.records).toEqual([]);
     expect(off.events).toEqual([]);
-    expect(off.acct.phaseStart).toMatchObject({ phase: 'P2', at: sec(10) });
+    expect(off.state.phaseStart).toMatchObject({ phase: 'P2', at: sec(10) });
   });
 
   it('never reports a negative delta, and names unpriced models used in the window', () => {
-    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [100, 0, 0, 0, 0.5], b: [5, 0, 0, 0, 0, ['mystery']] }) }).acct;
+    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [100, 0, 0, 0, 0.5], b: [5, 0, 0, 0, 0, ['mystery']] }) }).state;
     const r = tick(acct, { now: sec(1), phaseId: 'P2', totals: totals({ a: [40, 0, 0, 0, 0.1], b: [9, 0, 0, 0, 0, ['mystery']] }) });
     expect(r.records[0]).toMatchObject({ total: { total: 4 }, cost_usd: 0, unpriced_models: ['mystery'] });
-    acct = r.acct;
+    acct = r.state;
     const quiet = tick(acct, { now: sec(2), phaseId: 'P3', totals: totals({ a: [40, 0, 0, 0, 0.1], b: [9, 0, 0, 0, 0, ['mystery']] }) });
     expect(quiet.records[0]).toMatchObject({ total: { total: 0 }, unpriced_models: [] });
   });
 
   it(`keeps only the last ${RECENT_TOKEN_RECORDS} records in state`, () => {
-    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [0, 0, 0, 0, 0] }) }).acct;
-    for (let i = 1; i <= 30; i += 1) acct = tick(acct, { now: sec(i), newClaimSubjects: [`claim(G${i})`] }).acct;
+    let acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [0, 0, 0, 0, 0] }) }).state;
+    for (let i = 1; i <= 30; i += 1) acct = tick(acct, { now: sec(i), newClaimSubjects: [`claim(G${i})`] }).state;
     expect(acct.records).toHaveLength(RECENT_TOKEN_RECORDS);
     expect(acct.records[RECENT_TOKEN_RECORDS - 1].phase_id).toBe('P1:G29');
   });
@@ -224,8 +218,8 @@ describe('tokenTick', () => {
   it('remembers every session id, from the read and from the current state', () => {
     const t = totals({ a: [0, 0, 0, 0, 0] });
     t.sessions = { a: ['s1'] };
-    let acct = tick(emptyTokenAccounting(), { now: T0, totals: t, sessions: { a: 's2', b: 'x1' } }).acct;
-    acct = tick(acct, { now: sec(1), sessions: { a: 's1', b: 'x2' } }).acct;
+    let acct = tick(emptyTokenAccounting(), { now: T0, totals: t, sessions: { a: 's2', b: 'x1' } }).state;
+    acct = tick(acct, { now: sec(1), sessions: { a: 's1', b: 'x2' } }).state;
     expect(acct.sessions).toEqual({ a: ['s1', 's2'], b: ['x1', 'x2'] });
     const config = {
       state_dir: '/st',
@@ -246,7 +240,7 @@ describe('tokenTick', () => {
   });
 
   it('is pure: the input state is not changed', () => {
-    const acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [0, 0, 0, 0, 0] }) }).acct;
+    const acct = tick(emptyTokenAccounting(), { now: T0, totals: totals({ a: [0, 0, 0, 0, 0] }) }).state;
     const before = JSON.stringify(acct);
     tick(acct, { now: sec(1), totals: totals({ a: [5, 0, 0, 0, 0] }), newClaimSubjects: ['claim(X)'], phaseId: 'P2' });
     expect(JSON.stringify(acct)).toBe(before);
@@ -255,15 +249,15 @@ describe('tokenTick', () => {
 
 describe('budgetDecision', () => {
   const build = (tokens: number, usd = 0) => totals({ a: [tokens, 0, 0, 0, usd] });
-  const start = () => tick(emptyTokenAccounting(), { now: T0, totals: build(0) }).acct;
+  const start = () => tick(emptyTokenAccounting(), { now: T0, totals: build(0) }).state;
 
   it('warns once at warn_ratio, raises exceeded once, and resumes after the budget is raised', () => {
     const budget: BudgetConfig = { build: { tokens: 1000 }, warn_ratio: 0.8 };
     let acct = start();
     const step = (tokens: number, b: BudgetConfig | undefined = budget) => {
-      acct = tick(acct, { now: sec(1), totals: build(tokens) }).acct;
+      acct = tick(acct, { now: sec(1), totals: build(tokens) }).state;
       const d = budgetDecision(acct, b, 'P1');
-      acct = d.acct;
+      acct = d.state;
       return { events: d.events.map((e) => [e.type, e.message]), exceeded: d.exceeded, resumeOk: d.resumeOk };
     };
     expect(step(799)).toEqual({ events: [], exceeded: false, resumeOk: false });
@@ -288,45 +282,45 @@ describe('budgetDecision', () => {
 
   it('counts only the current phase against a phase limit, in dollars too', () => {
     const budget: BudgetConfig = { phase: { usd: 1 }, warn_ratio: 0.5 };
-    let acct = tick(start(), { now: sec(1), totals: build(100, 0.9) }).acct;
+    let acct = tick(start(), { now: sec(1), totals: build(100, 0.9) }).state;
     expect(budgetDecision(acct, { phase: { usd: 0.5 }, warn_ratio: 0.5 }, 'P1').exceeded).toBe(true);
     // P2 starts with 0.9 already spent: only what P2 spends counts.
-    acct = tick(acct, { now: sec(2), phaseId: 'P2', phaseEnded: { phase: 'P1' } }).acct;
+    acct = tick(acct, { now: sec(2), phaseId: 'P2', phaseEnded: { phase: 'P1' } }).state;
     let d = budgetDecision(acct, budget, 'P2');
     expect(d.events).toEqual([]);
-    acct = tick(d.acct, { now: sec(3), phaseId: 'P2', totals: build(200, 1.4) }).acct;
+    acct = tick(d.state, { now: sec(3), phaseId: 'P2', totals: build(200, 1.4) }).state;
     d = budgetDecision(acct, budget, 'P2');
     expect(d.events).toEqual([{ type: 'budget_warning', phase: 'P2', message: 'phase P2 has used $0.5000 of $1.0000 (warn at 50%)' }]);
-    acct = tick(d.acct, { now: sec(4), phaseId: 'P2', totals: build(300, 1.95) }).acct;
+    acct = tick(d.state, { now: sec(4), phaseId: 'P2', totals: build(300, 1.95) }).state;
     d = budgetDecision(acct, budget, 'P2');
     expect(d.events).toEqual([{ type: 'budget_exceeded', phase: 'P2', message: 'budget exceeded — phase P2: $1.0500 of $1.0000. Raise it with setBudget to resume.' }]);
     expect(d.exceeded).toBe(true);
     // The next phase starts under its limit again: resume.
-    acct = tick(d.acct, { now: sec(5), phaseId: 'P3', phaseEnded: { phase: 'P2' } }).acct;
+    acct = tick(d.state, { now: sec(5), phaseId: 'P3', phaseEnded: { phase: 'P2' } }).state;
     d = budgetDecision(acct, budget, 'P3');
-    expect(d).toMatchObject({ events: [], exceeded: false, resumeOk: true, acct: { exceeded: false, warned: { phase: false } } });
+    expect(d).toMatchObject({ events: [], exceeded: false, resumeOk: true, state: { exceeded: false, warned: { phase: false } } });
   });
 
   it('a jump straight over the limit raises only budget_exceeded, and the warning does not follow', () => {
     const budget: BudgetConfig = { build: { tokens: 100, usd: 10 }, phase: { tokens: 1000 }, warn_ratio: 0.8 };
-    const acct = tick(start(), { now: sec(1), totals: build(150, 9) }).acct;
+    const acct = tick(start(), { now: sec(1), totals: build(150, 9) }).state;
     const d = budgetDecision(acct, budget, 'P1');
     expect(d.events).toEqual([{ type: 'budget_exceeded', message: 'budget exceeded — build: 150 of 100 tokens. Raise it with setBudget to resume.' }]);
-    expect(d.acct.warned).toEqual({ build: true, phase: false });
-    expect(budgetDecision(d.acct, budget, 'P1').events).toEqual([]);
+    expect(d.state.warned).toEqual({ build: true, phase: false });
+    expect(budgetDecision(d.state, budget, 'P1').events).toEqual([]);
   });
 
   it('names every limit crossed, and unpriced models in a dollar warning', () => {
     const both: BudgetConfig = { build: { tokens: 100 }, phase: { tokens: 50 }, warn_ratio: 0.8 };
-    const acct = tick(start(), { now: sec(1), totals: build(120) }).acct;
+    const acct = tick(start(), { now: sec(1), totals: build(120) }).state;
     expect(budgetDecision(acct, both, 'P1').events).toEqual([
       { type: 'budget_exceeded', phase: 'P1', message: 'budget exceeded — build: 120 of 100 tokens; phase P1: 120 of 50 tokens. Raise it with setBudget to resume.' },
     ]);
-    const unpriced = tick(start(), { now: sec(1), totals: totals({ a: [10, 0, 0, 0, 8.5, ['mystery']] }) }).acct;
+    const unpriced = tick(start(), { now: sec(1), totals: totals({ a: [10, 0, 0, 0, 8.5, ['mystery']] }) }).state;
     expect(budgetDecision(unpriced, { build: { usd: 10 }, warn_ratio: 0.8 }, 'P1').events).toEqual([
       { type: 'budget_warning', message: 'build has used $8.5000 of $10.0000 (excludes unpriced models: mystery) (warn at 80%)' },
     ]);
-    const over = tick(start(), { now: sec(1), totals: totals({ a: [10, 0, 0, 0, 12, ['mystery']] }) }).acct;
+    const over = tick(start(), { now: sec(1), totals: totals({ a: [10, 0, 0, 0, 12, ['mystery']] }) }).state;
     expect(budgetDecision(over, { build: { usd: 10, tokens: 5 }, warn_ratio: 0.8 }, 'P1').events).toEqual([
       {
         type: 'budget_exceeded',
@@ -336,13 +330,13 @@ describe('budgetDecision', () => {
   });
 
   it('with no budget there is nothing to exceed: an exceeded build may resume', () => {
-    const acct = { ...tick(start(), { now: sec(1), totals: build(10 ** 9) }).acct, exceeded: true };
+    const acct = { ...tick(start(), { now: sec(1), totals: build(10 ** 9) }).state, exceeded: true };
     expect(budgetDecision(acct, undefined, 'P1')).toMatchObject({ events: [], exceeded: false, resumeOk: true });
     expect(budgetDecision({ ...acct, exceeded: false }, undefined, 'P1')).toMatchObject({ events: [], exceeded: false, resumeOk: false });
   });
 
   it('counts the build from its first tick, not what the ledger held before', () => {
-    const acct = tick(tick(emptyTokenAccounting(), { now: T0, totals: build(5000) }).acct, { now: sec(1), totals: build(5050) }).acct;
+    const acct = tick(tick(emptyTokenAccounting(), { now: T0, totals: build(5000) }).state, { now: sec(1), totals: build(5050) }).state;
     const d = budgetDecision(acct, { build: { tokens: 100 }, warn_ratio: 0.5 }, 'P1');
     expect(d.events.map((e) => e.message)).toEqual(['build has used 50 of 100 tokens (warn at 50%)']);
   });

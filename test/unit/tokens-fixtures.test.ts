@@ -24,14 +24,19 @@
  *   total: 57651 + 4900 + 32550 + 330 = 95431 → $0.095431
  */
 import path from 'node:path';
-import { scanTranscriptDirs } from '../../src/activities/transcript-scan';
-import { ledgerTotal, totalsBy } from '../../src/core/tokens/ledger-views';
+import { scanTranscriptDirs } from '../../src/host/transcript-scan';
+import type { LedgerBucket, LedgerState } from '../../src/core/tokens/ledger';
 import { reportLedger } from '../../src/core/tokens/report';
+import { addUsageInto, zeroUsage } from '../../src/core/tokens/usage';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'transcripts');
 const S1 = '11111111-1111-4111-8111-111111111111';
 const S2 = '22222222-2222-4222-8222-222222222222';
 const S3 = '33333333-3333-4333-8333-333333333333';
+
+/** The usage in the ledger's buckets that `keep` accepts, with the cache write split a report leaves out. */
+const usageIn = (ledger: LedgerState, keep: (b: LedgerBucket) => boolean = () => true) =>
+  ledger.buckets.filter(keep).reduce((sum, b) => addUsageInto(sum, b.usage), zeroUsage());
 
 describe('scanning the fixture transcripts', () => {
   it('finds the session, resumed-session and subagent files', async () => {
@@ -42,7 +47,7 @@ describe('scanning the fixture transcripts', () => {
   it('counts each message once, at its largest snapshot', async () => {
     const { ledger } = await scanTranscriptDirs([FIXTURE]);
     // input 27 + 150 + 10 + 1000; output 710 + 450 + 500 + 1000; writes 6000 + 2000; reads 75000 + 40000
-    expect(ledgerTotal(ledger)).toEqual({
+    expect(usageIn(ledger)).toEqual({
       input_tokens: 1187,
       output_tokens: 2660,
       cache_creation_input_tokens: 8000,
@@ -57,14 +62,14 @@ describe('scanning the fixture transcripts', () => {
 
   it('totals per model', async () => {
     const { ledger } = await scanTranscriptDirs([FIXTURE]);
-    const byModel = totalsBy(ledger, 'model');
+    const byModel = Object.fromEntries(reportLedger(ledger).models.map((m) => [m.model, m]));
     expect(Object.keys(byModel).sort()).toEqual([
       'claude-haiku-4-5-20251001',
       'claude-mystery-9',
       'claude-opus-4-5-20251101',
       'claude-sonnet-4-5-20250929',
     ]);
-    expect(byModel['claude-sonnet-4-5-20250929']).toMatchObject({
+    expect(usageIn(ledger, (b) => b.model === 'claude-sonnet-4-5-20250929')).toMatchObject({
       input_tokens: 27, // 3 + 5 + 2 + 7 + 10
       output_tokens: 710, // 120 + 200 + 300 + 70 + 20
       cache_creation_5m: 5000,
@@ -78,13 +83,14 @@ describe('scanning the fixture transcripts', () => {
 
   it('totals per session and per source (project)', async () => {
     const { ledger } = await scanTranscriptDirs([FIXTURE]);
-    const bySession = totalsBy(ledger, 'sessionId');
+    const report = reportLedger(ledger);
+    const bySession = Object.fromEntries(report.sessions.map((s) => [s.session_id, s]));
     // S1: input 3+5+100+2+7+50; output 120+200+50+300+70+400; writes 5000+1000+2000; reads 20000+25000+30000
     expect(bySession[S1]).toMatchObject({ input_tokens: 167, output_tokens: 1140, cache_creation_input_tokens: 8000, cache_read_input_tokens: 75000 });
     // S2 repeats msg_A and msg_D, which stay with S1: only msg_F is its own.
     expect(bySession[S2]).toMatchObject({ input_tokens: 10, output_tokens: 500, cache_creation_input_tokens: 0, cache_read_input_tokens: 40000 });
     expect(bySession[S3]).toMatchObject({ input_tokens: 1010, output_tokens: 1020 });
-    const bySource = totalsBy(ledger, 'source');
+    const bySource = Object.fromEntries(report.sources.map((s) => [s.source, s]));
     expect(bySource['-work-demo']).toMatchObject({ input_tokens: 177, output_tokens: 1640 });
     expect(bySource['-work-other']).toMatchObject({ input_tokens: 1010, output_tokens: 1020 });
   });

@@ -1,7 +1,6 @@
-import { emptyLedger, ingestRecord, TokenLedger, type LedgerState } from '../../src/core/tokens/ledger';
-import { ledgerTotal, totalsBy } from '../../src/core/tokens/ledger-views';
+import type { TokenUsage } from '../../src/core/state/tokens';
+import { emptyLedger, ingestRecord, type LedgerState } from '../../src/core/tokens/ledger';
 import type { UsageRecord } from '../../src/core/tokens/transcript-line';
-import type { TokenUsage } from '../../src/core/tokens/usage';
 
 const SONNET = 'claude-sonnet-4-5-20250929';
 
@@ -23,7 +22,10 @@ function rec(key: string, u: TokenUsage, model = SONNET, sessionId = 's1'): Usag
 const main = { source: 'builder' };
 const sub = { source: 'builder/subagent' };
 
-describe('TokenLedger', () => {
+/** Where the ledger put the usage: one bucket per (source, session, model). */
+const buckets = (state: LedgerState) => state.buckets.map((b) => ({ source: b.source, sessionId: b.sessionId, model: b.model, usage: b.usage }));
+
+describe('the token ledger', () => {
   it('counts a streamed message once, at its largest snapshot, adding only the growth', () => {
     const state = emptyLedger();
     expect(ingestRecord(state, rec('msg_A', usage(3, 10, 5000, 0, 20000)), main)).toBe('counted');
@@ -32,7 +34,7 @@ describe('TokenLedger', () => {
     // A late, smaller snapshot (or a replay of the same one) changes nothing.
     expect(ingestRecord(state, rec('msg_A', usage(3, 50, 5000, 0, 20000)), main)).toBe('duplicate');
     expect(ingestRecord(state, rec('msg_A', usage(3, 120, 5000, 0, 20000)), main)).toBe('duplicate');
-    expect(ledgerTotal(state)).toEqual(usage(3, 120, 5000, 0, 20000));
+    expect(state.buckets.map((b) => b.usage)).toEqual([usage(3, 120, 5000, 0, 20000)]);
     expect(state.stats).toEqual({ counted: 1, duplicates: 2, grown: 2, limits: 0, skipped: 0 });
     expect(state.buckets[0].messages).toBe(1);
   });
@@ -44,8 +46,7 @@ describe('TokenLedger', () => {
     expect(ingestRecord(state, rec('msg_B', usage(5, 200), SONNET, 's2'), sub)).toBe('duplicate');
     // A larger snapshot seen through the subagent still grows the parent's bucket.
     expect(ingestRecord(state, rec('msg_B', usage(5, 260), SONNET, 's2'), sub)).toBe('grown');
-    expect(totalsBy(state, 'source')).toEqual({ builder: usage(5, 260) });
-    expect(totalsBy(state, 'sessionId')).toEqual({ s1: usage(5, 260) });
+    expect(buckets(state)).toEqual([{ source: 'builder', sessionId: 's1', model: SONNET, usage: usage(5, 260) }]);
   });
 
   it('attributes to source, model and session', () => {
@@ -53,17 +54,18 @@ describe('TokenLedger', () => {
     ingestRecord(state, rec('m1', usage(1, 10), SONNET, 's1'), main);
     ingestRecord(state, rec('m2', usage(2, 20), 'claude-haiku-4-5-20251001', 's1'), sub);
     ingestRecord(state, rec('m3', usage(4, 40), SONNET, 's2'), main);
-    expect(totalsBy(state, 'source')).toEqual({ builder: usage(5, 50), 'builder/subagent': usage(2, 20) });
-    expect(totalsBy(state, 'model')).toEqual({ [SONNET]: usage(5, 50), 'claude-haiku-4-5-20251001': usage(2, 20) });
-    expect(totalsBy(state, 'sessionId')).toEqual({ s1: usage(3, 30), s2: usage(4, 40) });
-    expect(ledgerTotal(state)).toEqual(usage(7, 70));
+    expect(buckets(state)).toEqual([
+      { source: 'builder', sessionId: 's1', model: SONNET, usage: usage(1, 10) },
+      { source: 'builder/subagent', sessionId: 's1', model: 'claude-haiku-4-5-20251001', usage: usage(2, 20) },
+      { source: 'builder', sessionId: 's2', model: SONNET, usage: usage(4, 40) },
+    ]);
   });
 
   it('uses the origin session when the line names none', () => {
     const state = emptyLedger();
     ingestRecord(state, rec('m1', usage(1, 1), SONNET, ''), { source: 'a', sessionId: 'from-file' });
     ingestRecord(state, rec('m2', usage(1, 1), SONNET, ''), { source: 'a' });
-    expect(Object.keys(totalsBy(state, 'sessionId')).sort()).toEqual(['from-file', 'unknown']);
+    expect(state.buckets.map((b) => b.sessionId).sort()).toEqual(['from-file', 'unknown']);
   });
 
   it('keeps the newest limit per source and counts skips (blank lines are not skips)', () => {
@@ -77,14 +79,12 @@ describe('TokenLedger', () => {
   });
 
   it('survives a JSON round trip and keeps deduping after it', () => {
-    const ledger = new TokenLedger();
-    ledger.ingest(rec('msg_A', usage(3, 10)), main);
-    const saved: LedgerState = JSON.parse(JSON.stringify(ledger));
-    const restored = TokenLedger.fromJSON(saved);
-    expect(restored.ingest(rec('msg_A', usage(3, 10)), main)).toBe('duplicate');
-    expect(restored.ingest(rec('msg_A', usage(3, 30)), main)).toBe('grown');
-    expect(ledgerTotal(restored.state)).toEqual(usage(3, 30));
-    expect(() => TokenLedger.fromJSON({ version: 2 } as unknown as LedgerState)).toThrow(/version/);
+    const state = emptyLedger();
+    ingestRecord(state, rec('msg_A', usage(3, 10)), main);
+    const restored: LedgerState = JSON.parse(JSON.stringify(state));
+    expect(ingestRecord(restored, rec('msg_A', usage(3, 10)), main)).toBe('duplicate');
+    expect(ingestRecord(restored, rec('msg_A', usage(3, 30)), main)).toBe('grown');
+    expect(restored.buckets.map((b) => b.usage)).toEqual([usage(3, 30)]);
   });
 
   it('holds keys that collide with Object.prototype names as plain data', () => {
@@ -93,7 +93,7 @@ describe('TokenLedger', () => {
       expect(ingestRecord(state, rec(key, usage(1, 1)), main)).toBe('counted');
       expect(ingestRecord(state, rec(key, usage(1, 1)), main)).toBe('duplicate');
     }
-    expect(ledgerTotal(state)).toEqual(usage(3, 3));
+    expect(state.buckets.map((b) => b.usage)).toEqual([usage(3, 3)]);
     expect(Object.getPrototypeOf(state.keys)).toBe(Object.prototype);
     expect(JSON.parse(JSON.stringify(state)).keys.__proto__).toBe(0);
   });

@@ -1,9 +1,9 @@
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { discoverClaudeDirs, discoverTranscripts, emptyReaderState, readTranscripts, type ReaderState, type TranscriptSource } from '../../src/activities/transcript-reader';
+import { discoverClaudeDirs, discoverTranscripts, emptyReaderState, readTranscripts, type ReaderState, type TranscriptSource } from '../../src/host/transcript-reader';
 import { emptyLedger, type LedgerState } from '../../src/core/tokens/ledger';
-import { ledgerTotal } from '../../src/core/tokens/ledger-views';
+import { reportLedger } from '../../src/core/tokens/report';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'transcripts');
 const S1 = '11111111-1111-4111-8111-111111111111';
@@ -31,7 +31,7 @@ function line(id: string, output: number, text = 'ok'): string {
   );
 }
 
-const output = (ledger: LedgerState): number => ledgerTotal(ledger).output_tokens;
+const output = (ledger: LedgerState): number => reportLedger(ledger).total.output_tokens;
 
 function follow(file: string): { files: TranscriptSource[]; state: ReaderState; ledger: LedgerState } {
   return { files: [{ path: file, source: 'builder' }], state: emptyReaderState(), ledger: emptyLedger() };

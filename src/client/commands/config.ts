@@ -3,8 +3,8 @@
  * before anything starts, and print the config a build would actually run.
  */
 import type { Command } from 'commander';
-import type { LoadResult } from '../../activities/config-file';
-import { formatIssues, loadConfigFile } from '../../activities/config-file';
+import type { LoadResult } from '../../host/config-file';
+import { formatIssues, loadConfigFile } from '../../host/config-file';
 import { renderConfigToml } from '../../core/config/render';
 import type { StewardConfig } from '../../core/config/types';
 import { stat } from 'node:fs/promises';

@@ -20,7 +20,10 @@ import { parseHookPayload } from '../../core/hook-payload';
 import { hookSettings, shellCommand } from '../../core/hook-settings';
 import { idError, sessionSafeNameError } from '../../core/config/names';
 import { buildWorkflowId, hookSignal } from '../../workflows/definitions';
-import { connect, settingsFromEnv, type ConnectionSettings } from '../connection';
+import { settingsFromEnv, type ConnectionSettings } from '../../host/temporal-connection';
+import { connect } from '../connection';
+import { cliError, closeTemporal, openTemporal } from '../build-handle';
+import { firstLine } from '../render/format';
 
 export const HOOK_EXIT = { ok: 0, unreachable: 1, badInput: 2 } as const;
 export const HOOK_STDIN_TIMEOUT_MS = 5_000;
@@ -140,21 +143,15 @@ export async function runHook(flags: { build?: string; agent?: string }, deps: R
   const deadline = Date.now() + timeoutMs;
   try {
     await withTimeout(timeoutMs, `no answer from Temporal at ${settings.address} within ${timeoutMs / 1000} s`, async (late) => {
-      let connected: Awaited<ReturnType<typeof connect>>;
-      try {
-        connected = await (deps.connect ?? connect)(settings);
-      } catch (err) {
-        throw new Error(`cannot reach Temporal at ${settings.address}: ${firstLine((err as Error).message)}`);
-      }
+      const t = await openTemporal(settings, deps.connect);
       try {
         if (late()) return; // already reported as a timeout: do not signal after the fact
-        await connected.connection.withDeadline(deadline, () => sendHookEvent(connected.client, target.target.build, parsed.event));
+        await t.connection.withDeadline(deadline, () => sendHookEvent(t.client, target.target.build, parsed.event));
       } catch (err) {
-        const e = err as Error;
-        if (e.name === 'WorkflowNotFoundError') throw new Error(`no running build ${target.target.build} (workflow ${workflowId})`);
-        throw new Error(`signal to ${workflowId} failed: ${firstLine(e.message)}`);
+        if ((err as Error).name === 'WorkflowNotFoundError') throw new Error(`no running build ${target.target.build} (workflow ${workflowId})`);
+        throw cliError(t, err, `signal to ${workflowId} failed`, timeoutMs);
       } finally {
-        await connected.connection.close().catch(() => undefined);
+        await closeTemporal(t);
       }
     });
   } catch (err) {
@@ -193,10 +190,6 @@ async function withTimeout(ms: number, message: string, work: (late: () => boole
   } finally {
     clearTimeout(timer);
   }
-}
-
-function firstLine(text: string): string {
-  return (text.split('\n').find((line) => line.trim() !== '') ?? text).trim();
 }
 
 /** The Claude Code settings JSON for this installation: `node <this steward> hook` on each event. */

@@ -4,7 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openBuild, parseBuildRef, queryStatus, startInput, withTemporal } from '../build-handle';
+import { buildConfig, openBuild, parseBuildRef, queryStatus, withTemporal } from '../build-handle';
 import { collect, examples, outputOf, wholeNumber, type Output } from '../cli-output';
 import { UsageError } from '../load-or-exit';
 import { firstLine } from '../render/format';
@@ -51,10 +51,8 @@ async function agentTranscripts(ref: string, agent: string, opts: LogOptions): P
     const state = view.agents[agent];
     if (!state) throw new UsageError(`no agent "${agent}" in build ${b.name}; agents: ${Object.keys(view.agents).join(', ') || 'none'}`);
     let dirs = opts.transcripts;
-    if (!dirs) {
-      const input = await startInput(b).catch(() => null);
-      dirs = transcriptSearchDirs(input?.state?.config ?? input?.config ?? null, agent);
-    }
+    // The config the build runs now: a reload may have moved the backend's transcripts dir.
+    dirs ??= transcriptSearchDirs(await buildConfig(b), agent);
     const found = await findSessionTranscripts(state.sessionId, dirs);
     if (found.length === 0) {
       throw new Error(`no transcript ${state.sessionId}.jsonl for agent ${agent} under ${dirs.join(', ') || '(no transcript dirs on this host)'}; pass --transcripts DIR`);

@@ -5,7 +5,8 @@
  * or bad input (unknown build or agent, a command the workflow's validator refused).
  */
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { PhaseConfig } from '../../core/config/types';
 import { idError, sessionSafeNameError } from '../../core/config/names';
 import type { StewardEvent } from '../../core/events';
@@ -33,7 +34,8 @@ import {
   rpc,
   runUpdate,
   sendSignal,
-  startInput,
+  buildConfig,
+  updateIdError,
   withTemporal,
   type OpenBuild,
 } from '../build-handle';
@@ -55,6 +57,39 @@ import { describeEvent } from '../../core/events';
 
 const waitOption = () =>
   new Option('--wait <seconds>', 'how long to wait for the build to carry the command out').argParser(wholeNumber(1, 3600)).default(DEFAULT_WAIT_SECONDS);
+
+const updateIdOption = () =>
+  new Option('--update-id <id>', 'the command\'s id: sent again with the same id, the build applies it once (default: a fresh id)').argParser((id: string) => {
+    const problem = updateIdError(id);
+    if (problem) throw new InvalidArgumentError(problem);
+    return id;
+  });
+
+/**
+ * One operator update as a command: `<build>`, what `define` adds (arguments after it, options,
+ * examples), then --wait and --update-id; prints the workflow's one-line reply. `toArgs` reads the
+ * update's arguments from the command line, refusing bad input before anything connects.
+ */
+function updateCommand<Opts, Args extends unknown[]>(
+  parent: Command,
+  name: string,
+  description: string,
+  define: (command: Command) => Command,
+  update: UpdateDefinition<string, Args>,
+  toArgs: (positional: string[], opts: Opts) => Args,
+): void {
+  define(parent.command(name).description(description).argument('<build>', 'build name'))
+    .addOption(waitOption())
+    .addOption(updateIdOption())
+    .action(async (...params: unknown[]) => {
+      const command = params.at(-1) as Command;
+      const opts = params.at(-2) as Opts & { wait: number; updateId?: string };
+      const [ref, ...positional] = params.slice(0, -2) as [string, ...string[]];
+      const args = toArgs(positional, opts);
+      const reply = await onBuild(ref, { running: true }, (b) => runUpdate(b, update, args, opts.wait, opts.updateId));
+      outputOf(command).out(reply);
+    });
+}
 
 /** The Visibility query of `steward list`: build workflows, one row per run (continued runs folded). */
 export function listQuery(running: boolean): string {
@@ -151,11 +186,9 @@ export function phasesFromOptions(opts: { id?: string[]; status?: string[]; kick
   });
 }
 
-/** The phase ids of a build, from the config its current run started with (null if unreadable). */
+/** The phase ids of a build, from the config it runs now, appended phases included (null if unreadable). */
 async function phaseIds(b: OpenBuild): Promise<string[] | null> {
-  const input = await startInput(b).catch(() => null);
-  const config = input?.state?.config ?? input?.config;
-  return config?.loop?.phases.map((p) => p.id) ?? null;
+  return (await buildConfig(b))?.loop?.phases.map((p) => p.id) ?? null;
 }
 
 function phaseJson(view: BuildStatusView, ids: string[] | null, now: number) {
@@ -213,61 +246,45 @@ export function registerOperateCommands(program: Command): void {
         else out.lines(renderPhases(view, ids, Date.now()));
       });
     });
-  phase
-    .command('advance')
-    .description('end the current phase now (without its done marker) and start the next')
-    .argument('<build>', 'build name')
-    .addOption(waitOption())
-    .addHelpText('after', examples('steward phase advance demo'))
-    .action(async (ref: string, opts: { wait: number }, command: Command) => {
-      const reply = await onBuild(ref, { running: true }, (b) => runUpdate(b, advanceUpdate, [], opts.wait));
-      outputOf(command).out(reply);
-    });
-  phase
-    .command('append')
-    .description('append phases to the sequence; a completed sequence resumes with the first new one')
-    .argument('<build>', 'build name')
-    .option('--id <id>', 'phase id (repeatable)', collect)
-    .option('--status <file>', 'status file, relative to the state subdir (default STATUS-<id>.md); once per --id', collect)
-    .option('--kickoff <text>', 'kickoff message for the loop agents; once per --id', collect)
-    .option('--phases <json>', 'the phases as a JSON list of {id, status?, kickoff?}, or @FILE holding it')
-    .addOption(waitOption())
-    .addHelpText(
-      'after',
-      examples(
-        'steward phase append demo --id p3 --kickoff "Polish the docs."',
-        'steward phase append demo --id p3 --id p4',
-        'steward phase append demo --phases \'[{"id":"p3","kickoff":"Polish."},{"id":"p4","status":"STATUS-final.md"}]\'',
-      ),
-    )
-    .action(async (ref: string, opts: { id?: string[]; status?: string[]; kickoff?: string[]; phases?: string; wait: number }, command: Command) => {
-      const phases = phasesFromOptions(opts);
-      const reply = await onBuild(ref, { running: true }, (b) => runUpdate(b, appendPhasesUpdate, [phases], opts.wait));
-      outputOf(command).out(reply);
-    });
+  updateCommand(
+    phase,
+    'advance',
+    'end the current phase now (without its done marker) and start the next',
+    (c) => c.addHelpText('after', examples('steward phase advance demo')),
+    advanceUpdate,
+    () => [],
+  );
+  updateCommand(
+    phase,
+    'append',
+    'append phases to the sequence; a completed sequence resumes with the first new one',
+    (c) =>
+      c
+        .option('--id <id>', 'phase id (repeatable)', collect)
+        .option('--status <file>', 'status file, relative to the state subdir (default STATUS-<id>.md); once per --id', collect)
+        .option('--kickoff <text>', 'kickoff message for the loop agents; once per --id', collect)
+        .option('--phases <json>', 'the phases as a JSON list of {id, status?, kickoff?}, or @FILE holding it')
+        .addHelpText(
+          'after',
+          examples(
+            'steward phase append demo --id p3 --kickoff "Polish the docs."',
+            'steward phase append demo --id p3 --id p4',
+            'steward phase append demo --phases \'[{"id":"p3","kickoff":"Polish."},{"id":"p4","status":"STATUS-final.md"}]\'',
+          ),
+        ),
+    appendPhasesUpdate,
+    (_, opts: { id?: string[]; status?: string[]; kickoff?: string[]; phases?: string }) => [phasesFromOptions(opts)],
+  );
 
-  program
-    .command('pause')
-    .description('pause supervision: no pings, nudges, reboots or phase advance until resumed (agents keep running)')
-    .argument('<build>', 'build name')
-    .option('--reason <text>', 'why, for the event log')
-    .addOption(waitOption())
-    .addHelpText('after', examples('steward pause demo --reason "rebasing by hand"'))
-    .action(async (ref: string, opts: { reason?: string; wait: number }, command: Command) => {
-      const reply = await onBuild(ref, { running: true }, (b) => runUpdate(b, pauseUpdate, [opts.reason ?? ''], opts.wait));
-      outputOf(command).out(reply);
-    });
-
-  program
-    .command('resume')
-    .description('resume a paused build')
-    .argument('<build>', 'build name')
-    .addOption(waitOption())
-    .addHelpText('after', examples('steward resume demo'))
-    .action(async (ref: string, opts: { wait: number }, command: Command) => {
-      const reply = await onBuild(ref, { running: true }, (b) => runUpdate(b, resumeUpdate, [], opts.wait));
-      outputOf(command).out(reply);
-    });
+  updateCommand(
+    program,
+    'pause',
+    'pause supervision: no pings, nudges, reboots or phase advance until resumed (agents keep running)',
+    (c) => c.option('--reason <text>', 'why, for the event log').addHelpText('after', examples('steward pause demo --reason "rebasing by hand"')),
+    pauseUpdate,
+    (_, opts: { reason?: string }) => [opts.reason ?? ''],
+  );
+  updateCommand(program, 'resume', 'resume a paused build', (c) => c.addHelpText('after', examples('steward resume demo')), resumeUpdate, () => []);
 
   program
     .command('stop')
@@ -293,32 +310,26 @@ export function registerOperateCommands(program: Command): void {
       });
     });
 
-  program
-    .command('nudge')
-    .description("type a message into an agent's pane (default: a generic 'resume now' nudge)")
-    .argument('<build>', 'build name')
-    .argument('<agent>', 'agent name')
-    .argument('[message]', 'what to type')
-    .addOption(waitOption())
-    .addHelpText('after', examples('steward nudge demo builder', 'steward nudge demo builder "Pull main and rerun the tests."'))
-    .action(async (ref: string, agent: string, message: string | undefined, opts: { wait: number }, command: Command) => {
-      const request = { agent: agentName(agent), ...(message !== undefined ? { message } : {}) };
-      const reply = await onBuild(ref, { running: true }, (b) => runUpdate(b, nudgeUpdate, [request], opts.wait));
-      outputOf(command).out(reply);
-    });
-
-  program
-    .command('restart')
-    .description('kill an agent and start it again with its kickoff, in a fresh session')
-    .argument('<build>', 'build name')
-    .argument('<agent>', 'agent name')
-    .addOption(waitOption())
-    .addHelpText('after', examples('steward restart demo builder'))
-    .action(async (ref: string, agent: string, opts: { wait: number }, command: Command) => {
-      const request = { agent: agentName(agent) };
-      const reply = await onBuild(ref, { running: true }, (b) => runUpdate(b, restartUpdate, [request], opts.wait));
-      outputOf(command).out(reply);
-    });
+  updateCommand(
+    program,
+    'nudge',
+    "type a message into an agent's pane (default: a generic 'resume now' nudge)",
+    (c) =>
+      c
+        .argument('<agent>', 'agent name')
+        .argument('[message]', 'what to type')
+        .addHelpText('after', examples('steward nudge demo builder', 'steward nudge demo builder "Pull main and rerun the tests."', 'steward nudge demo builder "Rebase." --update-id ops-42')),
+    nudgeUpdate,
+    ([agent, message]) => [{ agent: agentName(agent), ...(message !== undefined ? { message } : {}) }],
+  );
+  updateCommand(
+    program,
+    'restart',
+    'kill an agent and start it again with its kickoff, in a fresh session',
+    (c) => c.argument('<agent>', 'agent name').addHelpText('after', examples('steward restart demo builder')),
+    restartUpdate,
+    ([agent]) => [{ agent: agentName(agent) }],
+  );
 
   program
     .command('events')

@@ -10,19 +10,21 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { scanTranscriptDirs, type ScanOptions } from '../../activities/transcript-scan';
-import type { UnreadableFile } from '../../activities/transcript-reader';
-import { discoverClaudeDirs } from '../../activities/transcript-discovery';
+import { scanTranscriptDirs, type ScanOptions } from '../../host/transcript-scan';
+import type { UnreadableFile } from '../../host/transcript-reader';
+import { discoverClaudeDirs } from '../../host/transcript-discovery';
 import { priceTableOf, type PriceTable } from '../../core/tokens/pricing';
 import { reportLedger, type LedgerReport } from '../../core/tokens/report';
-import { tokenLogFile, type TokenRecord } from '../../core/tokens/accounting';
+import type { TokenRecord } from '../../core/state/tokens';
+import { formatUsd } from '../../core/tokens/format';
+import { tokenLogFile } from '../../core/tokens/token-log';
 import type { BuildStatusView } from '../../workflows/definitions';
-import { openBuild, parseBuildRef, queryStatus, rpc, startInput, withTemporal, type Temporal } from '../build-handle';
+import { buildConfig, openBuild, parseBuildRef, queryStatus, rpc, startConfig, startInput, withTemporal, type Temporal } from '../build-handle';
 import { examples, outputOf } from '../cli-output';
 import { loadConfigOrThrow, UsageError } from '../load-or-exit';
 import { firstLine } from '../render/format';
 import { buildNameOfWorkflowId } from '../render/status';
-import { formatUsd, parseTokenLog, renderTokens, tokensReport, TOKENS_BY, type TokensBy, type TokensReport, type TokenView } from '../render/tokens';
+import { parseTokenLog, renderTokens, rightTable, tokensReport, TOKENS_BY, type TokensBy, type TokensReport, type TokenView } from '../render/tokens';
 import { listQuery } from './operate';
 
 export interface ScanOutput extends LedgerReport {
@@ -65,15 +67,6 @@ export async function scanOutput(
 }
 
 const int = (n: number): string => n.toLocaleString('en-US');
-/** As in the per-build view: cents are not enough for a short session ($0.0027). */
-const usd = (n: number | null): string => (n === null ? 'unpriced' : formatUsd(n, []));
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-}
 
 const COLUMNS = ['INPUT', 'OUTPUT', 'CACHE WRITE', 'CACHE READ', 'COST'];
 
@@ -84,7 +77,8 @@ export function formatScan(out: ScanOutput): string {
     int(m.output_tokens),
     int(m.cache_creation_input_tokens),
     int(m.cache_read_input_tokens),
-    usd(m.cost_usd),
+    // A model without a price has no cost (null) rather than $0.
+    formatUsd(m.cost_usd, m.cost_usd === null ? [m.model] : []),
   ]);
   const t = out.total;
   const totalUsd = formatUsd(t.cost_usd, out.unpriced_models);
@@ -95,7 +89,7 @@ export function formatScan(out: ScanOutput): string {
     int(s.output_tokens),
     int(s.cache_creation_input_tokens),
     int(s.cache_read_input_tokens),
-    usd(s.cost_usd) + (s.unpriced_models.length > 0 ? '+' : ''),
+    formatUsd(s.cost_usd, s.unpriced_models),
   ]);
   const skippedFiles = out.skipped_files > 0 ? ` (${int(out.skipped_files)} unreadable, skipped)` : '';
   const longLines = out.skipped_long_lines > 0 ? `, ${int(out.skipped_long_lines)} over-long lines skipped` : '';
@@ -103,9 +97,9 @@ export function formatScan(out: ScanOutput): string {
     `${int(out.files)} files${skippedFiles}, ${int(out.lines)} lines (${int(out.skipped)} without usage)${longLines}, ` +
       `${int(out.messages)} messages, ${int(out.duplicates)} duplicate lines`,
     '',
-    table(['MODEL', ...COLUMNS], models),
+    ...rightTable(['MODEL', ...COLUMNS], models),
     '',
-    table(['SESSION', ...COLUMNS], sessions),
+    ...rightTable(['SESSION', ...COLUMNS], sessions),
   ];
   if (out.unpriced_models.length > 0) {
     parts.push('', `Not in the price table, so not in COST ('+' marks figures using them): ${out.unpriced_models.join(', ')}`);
@@ -210,9 +204,10 @@ export async function buildTokens(t: Temporal, ref: string, opts: Pick<TokensOpt
     if (err instanceof UsageError) throw err;
     queryError = err as Error;
   }
-  // The config (state_dir) is not in the status view: it is in the run's start input, as for `steward log`.
-  const input = opts.tokenLog === undefined || !view ? await startInput(b).catch(() => null) : null;
-  const config = input?.state?.config ?? input?.config ?? null;
+  // The config (state_dir) is not in the status view: the config query has it. Without a worker
+  // (the status query did not answer) the run's start input is all there is, as for `steward log`.
+  const input = view ? null : await startInput(b).catch(() => null);
+  const config = opts.tokenLog !== undefined ? null : view ? await buildConfig(b) : startConfig(input);
   const log = await readTokenLog(opts.tokenLog ?? (config ? tokenLogFile(config) : null));
   if (!view && log.records === null) throw queryError ?? new Error(`no token figures for build ${b.name}`);
   const tokens: TokenView | null = view ? view.tokens : null;

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PaneProbe } from '../../core/doctor';
-import type { Tmux } from '../../activities/tmux';
+import type { Tmux } from '../../host/tmux';
 
 /** The variables a fresh pane reports (nothing else of its environment is read). */
 export const PANE_VARIABLES = ['STEWARD_BIN', 'IS_SANDBOX', 'CLAUDE_CONFIG_DIR', 'CLAUDE_CODE_BUBBLEWRAP', 'HOME'] as const;

@@ -3,16 +3,16 @@
  * program with an argument vector (never a shell string built from the config) and reports what
  * it saw; nothing here decides what is wrong.
  */
-import { launchPath, temporalEnv } from '../../activities/agent-env';
+import { launchPath, temporalEnv } from '../../host/agent-env';
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentConfig, BackendConfig, ServiceConfig, StewardConfig } from '../../core/config/types';
 import type { AgentFacts, BackendFacts, ClaudeFacts, DoctorFacts, OriginFacts, RepoFacts, ServiceFacts } from '../../core/doctor';
 import { hookArgs, isClaudeBackend } from '../../core/launch';
-import { findExecutable } from '../../activities/find-executable';
-import { runProgram } from '../../activities/run-program';
-import { Tmux } from '../../activities/tmux';
+import { findExecutable } from '../../host/find-executable';
+import { runProgram } from '../../host/run-program';
+import { Tmux } from '../../host/tmux';
 import { claudeConfigFile, isFolderTrusted } from '../../agent/claude-config-dir';
 import { claudeVersion } from '../claude-binary';
 import { probePane } from './pane-probe';

@@ -6,7 +6,8 @@
 import type { Connection } from '@temporalio/client';
 import type { PollerFacts, QueueFacts, TemporalFacts, TemporalReached } from '../../core/doctor';
 import { activityQueueFor, SEARCH_ATTRIBUTES, WORKFLOW_TASK_QUEUE } from '../../workflows/definitions';
-import { connect, settingsFromEnv } from '../connection';
+import { connect } from '../connection';
+import { settingsFromEnv } from '../../host/temporal-connection';
 
 const DEADLINE_MS = 4_000;
 

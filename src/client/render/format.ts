@@ -1,11 +1,12 @@
 /** Small, pure formatting helpers shared by the operator CLI's renderers. */
+import { isoSeconds } from '../../core/tokens/format';
 
 /** Epoch ms (or a Date) as `2025-10-01T10:00:05Z`: UTC, to the second, greppable. */
 export function formatTime(at: number | Date | null | undefined): string {
   if (at === null || at === undefined) return '-';
   const ms = at instanceof Date ? at.getTime() : at;
   if (!Number.isFinite(ms)) return '-';
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return isoSeconds(ms);
 }
 
 /** Seconds as `45s`, `12m05s`, `3h07m`, `2d04h`. */

@@ -1,5 +1,5 @@
 /** Pure renderers for `steward status`, `steward list`, `steward phase show` and `steward events`. */
-import type { AgentState } from '../../core/build-state';
+import type { AgentState } from '../../core/state/build';
 import { describeEvent, type StewardEvent } from '../../core/events';
 import type { BuildStatusView } from '../../workflows/definitions';
 import { formatSeconds, formatTime, int, table } from './format';

@@ -3,8 +3,11 @@
  * — from the status query (`tokens.records`, the last few; `tokens.totals`) and the state dir's
  * token-log.jsonl (every record). Pure: the command gathers the inputs, this shapes and prints.
  */
-import { isoSeconds, windowUsage, type PerAgentUsage, type TokenAccountingState, type TokenFigures, type TokenRecord } from '../../core/tokens/accounting';
-import { totalTokens } from '../../core/tokens/usage';
+import type { PerAgentUsage, TokenAccountingState, TokenFigures, TokenRecord } from '../../core/state/tokens';
+import { formatUsd, isoSeconds, roundUsd } from '../../core/tokens/format';
+import { windowRecord } from '../../core/tokens/token-log';
+import { tokenFigures } from '../../core/tokens/usage';
+import { int } from './format';
 
 export type TokensBy = 'phase' | 'gate' | 'agent';
 export const TOKENS_BY: readonly TokensBy[] = ['phase', 'gate', 'agent'];
@@ -23,7 +26,8 @@ export interface TokensTotals extends TokenFigures {
   source: 'status' | 'token-log';
 }
 
-export interface TokensReport {
+/** The build a report is about (from its workflow handle) and the rows asked for. */
+interface ReportedBuild {
   build: string;
   workflowId: string;
   runId: string;
@@ -31,6 +35,9 @@ export interface TokensReport {
   /** Steward's status (running, paused, completed, …); null when the status query did not answer. */
   status: string | null;
   by: TokensBy;
+}
+
+export interface TokensReport extends ReportedBuild {
   tokenLog: { file: string | null; found: boolean; records: number };
   /** `--by phase`/`gate`: the finished windows' records, exactly as in token-log.jsonl, oldest first. `--by agent`: one row per agent. */
   rows: TokenRecord[] | AgentTokensRow[];
@@ -106,24 +113,13 @@ function addFigures(into: TokenFigures, f: TokenFigures): void {
   into.total += f.total;
 }
 
-const roundUsd = (n: number) => Math.round(n * 1e6) / 1e6;
-
 /** Per-agent rows from the cumulative totals of the status query. */
 export function agentRowsFromTotals(totals: PerAgentUsage): AgentTokensRow[] {
   return Object.keys(totals)
     .sort()
     .map((agent) => {
       const t = totals[agent]!;
-      return {
-        agent,
-        input_tokens: t.usage.input_tokens,
-        output_tokens: t.usage.output_tokens,
-        cache_creation_input_tokens: t.usage.cache_creation_input_tokens,
-        cache_read_input_tokens: t.usage.cache_read_input_tokens,
-        total: totalTokens(t.usage),
-        cost_usd: roundUsd(t.costUsd),
-        unpriced_models: [...t.unpriced].sort(),
-      };
+      return { agent, ...tokenFigures(t.usage), cost_usd: roundUsd(t.costUsd), unpriced_models: [...t.unpriced].sort() };
     });
 }
 
@@ -167,32 +163,12 @@ export function totalsFromRecords(records: TokenRecord[]): TokensTotals | null {
 /** The windows still open at `now`: the current phase and the current gate, as records ending now. */
 export function openWindows(tokens: TokenView, now: number): TokenRecord[] {
   const out: TokenRecord[] = [];
-  const windows: [string, { at: number; baseline: PerAgentUsage }][] = [];
-  if (tokens.gate) windows.push([`${tokens.gate.phase}:${tokens.gate.label}`, tokens.gate]);
-  if (tokens.phaseStart) windows.push([tokens.phaseStart.phase, tokens.phaseStart]);
-  for (const [id, w] of windows) {
-    const u = windowUsage(tokens.totals, w.baseline);
-    out.push({
-      phase_id: id,
-      started: isoSeconds(w.at),
-      ended: isoSeconds(now),
-      duration_s: Math.round((now - w.at) / 100) / 10,
-      agents: u.agents,
-      total: u.total,
-      cost_usd: u.costUsd,
-      unpriced_models: u.unpriced,
-    });
-  }
+  if (tokens.gate) out.push(windowRecord(`${tokens.gate.phase}:${tokens.gate.label}`, tokens.gate, tokens.totals, now));
+  if (tokens.phaseStart) out.push(windowRecord(tokens.phaseStart.phase, tokens.phaseStart, tokens.totals, now));
   return out;
 }
 
-export interface TokensInputs {
-  build: string;
-  workflowId: string;
-  runId: string;
-  workflowStatus: string;
-  status: string | null;
-  by: TokensBy;
+export interface TokensInputs extends ReportedBuild {
   /** The status query's tokens, or null when it did not answer. */
   tokens: TokenView | null;
   /** token-log.jsonl: where it was looked for, and its records (null: not found or unreadable). */
@@ -237,16 +213,8 @@ export function tokensReport(i: TokensInputs): TokensReport {
 
 // ---- text ----
 
-const int = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-/** Dollars to 4 places under $100 (token windows are often cents), a `+` when unpriced models were left out. */
-export function formatUsd(usd: number | null, unpriced: readonly string[]): string {
-  const mark = unpriced.length > 0 ? '+' : '';
-  if (usd === null) return unpriced.length > 0 ? 'unpriced' : '-';
-  return `$${usd.toFixed(usd >= 100 ? 2 : 4)}${mark}`;
-}
-
-function rightTable(header: string[], rows: string[][], leftColumns = 1): string[] {
+/** A text table: the first `leftColumns` columns left-aligned (names), the rest right-aligned (figures). */
+export function rightTable(header: string[], rows: string[][], leftColumns = 1): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)];

@@ -92,24 +92,24 @@ function checkAgents(root: Table, ctx: ConfigContext, report: Report): Set<strin
   checkBackend(defaults.backend, ['defaults', 'backend']);
   checkKickoffFile(defaults.kickoff_file, ['defaults', 'kickoff_file']);
 
-  const firstIndex = new Map<string, number>();
+  const agentNames = checkUnique(root.agent, ['agent'], 'name', 'agent name', report);
   for (const [index, agent] of tablesIn(root.agent)) {
-    const name = asString(agent.name);
-    if (name !== undefined) {
-      const first = firstIndex.get(name);
-      if (first === undefined) firstIndex.set(name, index);
-      else report(['agent', index, 'name'], `duplicate agent name \`${name}\` (also agent[${first}])`);
-    }
     checkBackend(agent.backend, ['agent', index, 'backend']);
     checkKickoffFile(agent.kickoff_file, ['agent', index, 'kickoff_file']);
   }
-  const serviceIndex = new Map<string, number>();
-  for (const [index, service] of tablesIn(root.service)) {
-    const name = asString(service.name);
-    if (name === undefined) continue;
-    const first = serviceIndex.get(name);
-    if (first === undefined) serviceIndex.set(name, index);
-    else report(['service', index, 'name'], `duplicate service name \`${name}\` (also service[${first}])`);
+  checkUnique(root.service, ['service'], 'name', 'service name', report);
+  return agentNames;
+}
+
+/** Each table's `key` must differ from the others'; returns the values seen. */
+function checkUnique(tables: unknown, at: PathSegment[], key: string, what: string, report: Report): Set<string> {
+  const firstIndex = new Map<string, number>();
+  for (const [index, table] of tablesIn(tables)) {
+    const value = asString(table[key]);
+    if (value === undefined) continue;
+    const first = firstIndex.get(value);
+    if (first === undefined) firstIndex.set(value, index);
+    else report([...at, index, key], `duplicate ${what} \`${value}\` (also ${at.join('.')}[${first}])`);
   }
   return new Set(firstIndex.keys());
 }
@@ -152,14 +152,7 @@ function checkLoop(root: Table, ctx: ConfigContext, agentNames: Set<string>, rep
         'the config file is not inside a git repository that could stand in for it',
     );
   }
-  const firstIndex = new Map<string, number>();
-  for (const [index, phase] of tablesIn(loop.phases)) {
-    const id = asString(phase.id);
-    if (id === undefined) continue;
-    const first = firstIndex.get(id);
-    if (first === undefined) firstIndex.set(id, index);
-    else report(['loop', 'phases', index, 'id'], `duplicate phase id \`${id}\` (also loop.phases[${first}])`);
-  }
+  checkUnique(loop.phases, ['loop', 'phases'], 'id', 'phase id', report);
   const checkTargets = (value: unknown, at: PathSegment[]) => {
     const targets: Array<[unknown, PathSegment[]]> = Array.isArray(value) ? value.map((name, i) => [name, [...at, i]]) : [[value, at]];
     for (const [target, targetAt] of targets) {

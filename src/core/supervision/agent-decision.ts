@@ -1,17 +1,13 @@
-import type { AgentState } from '../build-state';
-import type { PlannedAction } from '../actions';
-import type { NewEvent } from '../events';
+import type { AgentState } from '../state/build';
 import type { PhaseConfig } from '../config/types';
+import type { Decision } from '../decision';
 
 /**
  * What one supervision rule decides for one agent on one tick: the agent's next state, the effects
  * to perform and the events to record. `verdict` names the branch taken, for tests and logs; it
  * carries no meaning the state and actions do not already have.
  */
-export interface AgentDecision<Verdict extends string = string> {
-  state: AgentState;
-  actions: PlannedAction[];
-  events: NewEvent[];
+export interface AgentDecision<Verdict extends string = string> extends Decision<AgentState> {
   verdict: Verdict;
 }
 

@@ -1,11 +1,10 @@
-import type { AgentState } from '../build-state';
+import type { AgentState } from '../state/build';
 import type { AgentConfig, LoopConfig, PhaseConfig } from '../config/types';
-import type { AgentObservation } from '../snapshot';
+import type { AgentObservation } from '../state/snapshot';
 import type { AgentDecision } from './agent-decision';
 import { unchanged } from './agent-decision';
 import type { RebootPolicy } from './reboot-policy';
-import { crashLoopEvent, rebootGate, withReboot } from './reboot-policy';
-import { freshLaunch, kickoffFor } from './relaunch';
+import { gatedReboot, kickoffFor } from './relaunch';
 
 export type HealVerdict =
   /** Not a heavy tick: healing runs on the heavy cadence only. */
@@ -57,23 +56,15 @@ export function healDecision(input: HealInput): AgentDecision<HealVerdict> {
   if (state.startedAt === null) return unchanged(state, 'not_started');
   if (observation.alive) return unchanged(state, 'alive');
 
-  const gate = rebootGate(state.reboots, state.startedAt, watchdog, now);
-  if (gate.kind === 'backoff') return unchanged(state, 'backing_off');
-  if (gate.kind === 'crash_loop') {
-    return {
-      state: { ...state, crashLooped: true },
-      actions: [],
-      events: [crashLoopEvent(agent.name, gate.reboots, watchdog, 'session died again')],
-      verdict: 'crash_loop',
-    };
-  }
-  const launch = freshLaunch(
+  return gatedReboot({
     agent,
-    { ...state, reboots: withReboot(state.reboots, watchdog, now) },
-    kickoffFor(agent, input.loop, input.phase),
-    { type: 'agent_healed', agent: agent.name, phase: agent.kind === 'loop' ? input.phase?.id : undefined, message: 'session was dead — restarted with its kickoff' },
+    state,
+    policy: watchdog,
     now,
-    input.newSessionId,
-  );
-  return { state: launch.state, actions: [launch.planned], events: [], verdict: 'healed' };
+    why: 'session died again',
+    prompt: kickoffFor(agent, input.loop, input.phase),
+    event: { type: 'agent_healed', agent: agent.name, phase: agent.kind === 'loop' ? input.phase?.id : undefined, message: 'session was dead — restarted with its kickoff' },
+    done: 'healed',
+    newSessionId: input.newSessionId,
+  });
 }

@@ -1,16 +1,11 @@
-import type { AgentState, BuildState } from '../build-state';
-import type { PlannedAction } from '../actions';
+import type { AgentState, BuildState } from '../state/build';
+import type { PlannedAction } from '../state/actions';
 import type { NewEvent } from '../events';
-import type { Snapshot } from '../snapshot';
+import type { Decision } from '../decision';
+import type { Snapshot } from '../state/snapshot';
 import { classifyPane } from '../pane';
 import { panePatternsOf } from './backend-patterns';
 import { waitsAtPermissionPrompt } from './permission-block';
-
-export interface HeldMessages {
-  agents: Record<string, AgentState>;
-  actions: PlannedAction[];
-  events: NewEvent[];
-}
 
 /**
  * Nothing is typed into a pane that waits at a permission prompt: the submit key would pick the
@@ -20,7 +15,7 @@ export interface HeldMessages {
  * after a (re)launch of it in that tick, so they reach the new session and not the one it replaces.
  * Launches pass: a fresh launch replaces the dialog with a new session.
  */
-export function holdMessagesForBlockedAgents(state: BuildState, snapshot: Snapshot, planned: PlannedAction[]): HeldMessages {
+export function holdMessagesForBlockedAgents(state: BuildState, snapshot: Snapshot, planned: PlannedAction[]): Decision<Record<string, AgentState>> {
   const agents = { ...state.agents };
   const events: NewEvent[] = [];
   const blocked = (name: string): boolean => {
@@ -49,7 +44,7 @@ export function holdMessagesForBlockedAgents(state: BuildState, snapshot: Snapsh
     events.push(held.event);
   }
   for (const [name, held] of released) actions.splice(afterLaunchOf(actions, name), 0, ...held);
-  return { agents, actions, events };
+  return { state: agents, actions, events };
 }
 
 /** The index just after the last launch of `agent` among `actions`; 0 when there is none. */

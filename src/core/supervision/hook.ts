@@ -1,12 +1,7 @@
-import type { AgentState } from '../build-state';
+import type { AgentState } from '../state/build';
 import type { AgentHookEvent } from '../hook-event';
-import type { NewEvent } from '../events';
+import { Decision, unchanged } from '../decision';
 import { describeReset, LimitTiming, limitEndsAt, limitTiming } from './rate-limit';
-
-export interface HookOutcome {
-  state: AgentState;
-  events: NewEvent[];
-}
 
 /**
  * Folds what an agent's Claude Code hook reported into its state. Hooks say sooner and more surely
@@ -24,34 +19,35 @@ export interface HookOutcome {
  *   supervisor should type (see `waitsAtPermissionPrompt`); an operator must.
  * - anything else: no change.
  */
-export function applyHookEvent(state: AgentState, event: AgentHookEvent, now: number, watchdog?: Partial<LimitTiming>): HookOutcome {
+export function applyHookEvent(state: AgentState, event: AgentHookEvent, now: number, watchdog?: Partial<LimitTiming>): Decision<AgentState> {
   const timing = limitTiming(watchdog);
   switch (event.kind) {
     case 'rate_limit': {
       const until = limitEndsAt(event.resetAt ?? null, event.at, timing);
-      if (!Number.isFinite(until) || until <= now) return { state, events: [] };
+      if (!Number.isFinite(until) || until <= now) return unchanged(state);
       const text = event.message?.trim() || 'rate limit reported by hook';
       const next: AgentState = { ...state, rateLimitedUntil: until, rateLimitText: text };
-      if (state.rateLimitedUntil !== null) return { state: next, events: [] };
+      if (state.rateLimitedUntil !== null) return unchanged(next);
       const resets = describeReset(event.resetAt ?? null, timing, 'given');
-      return { state: next, events: [{ type: 'agent_rate_limited', agent: event.agent, message: `${text} — ${resets} (hook)` }] };
+      return { state: next, actions: [], events: [{ type: 'agent_rate_limited', agent: event.agent, message: `${text} — ${resets} (hook)` }] };
     }
     case 'stop':
     case 'idle_prompt': {
-      if (!Number.isFinite(event.at)) return { state, events: [] };
+      if (!Number.isFinite(event.at)) return unchanged(state);
       const at = Math.min(event.at, now);
       const blockedSince = state.blockedSince !== null && state.blockedSince <= at ? null : state.blockedSince;
       // Claude Code sends idle_prompt about 60 s after the turn ended: the idle clock runs from the
       // Stop (or the pane's last change), never from this late reminder.
       const idleSince = event.kind === 'stop' ? Math.max(state.idleSince ?? at, at) : state.idleSince;
-      return { state: { ...state, idleSince, blockedSince }, events: [] };
+      return unchanged({ ...state, idleSince, blockedSince });
     }
     case 'permission_prompt':
       return {
         state: { ...state, blockedSince: Number.isFinite(event.at) ? Math.min(event.at, now) : now },
+        actions: [],
         events: [{ type: 'agent_blocked', agent: event.agent, message: event.message?.trim() || 'waiting at a permission prompt' }],
       };
     default:
-      return { state, events: [] };
+      return unchanged(state);
   }
 }

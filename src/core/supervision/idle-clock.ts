@@ -1,5 +1,5 @@
-import type { AgentState } from '../build-state';
-import type { AgentObservation } from '../snapshot';
+import type { AgentState } from '../state/build';
+import type { AgentObservation } from '../state/snapshot';
 import { idleSince } from '../pane';
 
 /**

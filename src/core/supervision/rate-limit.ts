@@ -1,7 +1,7 @@
-import type { AgentState } from '../build-state';
+import type { AgentState } from '../state/build';
 import type { AgentConfig, WatchdogConfig } from '../config/types';
 import { formatDuration } from '../config/durations';
-import type { AgentObservation } from '../snapshot';
+import type { AgentObservation } from '../state/snapshot';
 import type { PaneActivity, PanePatterns } from '../pane';
 import { classifyPane, findLastLimitMessage } from '../pane';
 import type { AgentDecision } from './agent-decision';

@@ -1,8 +1,11 @@
-import type { AgentState } from '../build-state';
-import type { PlannedAction } from '../actions';
+import type { AgentState } from '../state/build';
+import type { PlannedAction } from '../state/actions';
 import type { NewEvent } from '../events';
 import type { AgentConfig, LoopConfig, PhaseConfig } from '../config/types';
 import { launchPrompt, phaseKickoff } from '../prompts';
+import type { AgentDecision } from './agent-decision';
+import { unchanged } from './agent-decision';
+import { crashLoopEvent, rebootGate, RebootPolicy, withReboot } from './reboot-policy';
 
 /** What a freshly started agent is told: its kickoff, and for loop agents the current phase's. */
 export function kickoffFor(agent: AgentConfig, loop: LoopConfig | null, phase: PhaseConfig | null): string {
@@ -51,4 +54,29 @@ export function freshLaunch(
     },
     planned: { action: { type: 'launch', agent: agent.name, fresh: true, prompt }, event },
   };
+}
+
+/**
+ * A reboot (of a stalled agent, or healing a dead session) as `rebootGate` allows it: backing off,
+ * escalated as a crash loop (`why` says what keeps failing), or a fresh launch with `event`.
+ */
+export function gatedReboot<Done extends string>(args: {
+  agent: AgentConfig;
+  state: AgentState;
+  policy: RebootPolicy;
+  now: number;
+  why: string;
+  prompt: string;
+  event: NewEvent;
+  done: Done;
+  newSessionId: () => string;
+}): AgentDecision<'backing_off' | 'crash_loop' | Done> {
+  const { agent, state, policy, now } = args;
+  const gate = rebootGate(state.reboots, state.startedAt, policy, now);
+  if (gate.kind === 'backoff') return unchanged(state, 'backing_off');
+  if (gate.kind === 'crash_loop') {
+    return { state: { ...state, crashLooped: true }, actions: [], events: [crashLoopEvent(agent.name, gate.reboots, policy, args.why)], verdict: 'crash_loop' };
+  }
+  const launch = freshLaunch(agent, { ...state, reboots: withReboot(state.reboots, policy, now) }, args.prompt, args.event, now, args.newSessionId);
+  return { state: launch.state, actions: [launch.planned], events: [], verdict: args.done };
 }

@@ -1,14 +1,13 @@
-import type { AgentState } from '../build-state';
+import type { AgentState } from '../state/build';
 import type { AgentConfig, LoopConfig, WatchdogConfig } from '../config/types';
-import type { AgentObservation } from '../snapshot';
+import type { AgentObservation } from '../state/snapshot';
 import type { PanePatterns } from '../pane';
 import { classifyPane } from '../pane';
 import type { AgentDecision, CurrentPhase } from './agent-decision';
 import { unchanged } from './agent-decision';
 import { idleStartOf, lastOutputAt } from './idle-clock';
 import { latchWaitingMarker } from './waiting-marker-latch';
-import { crashLoopEvent, rebootGate, withReboot } from './reboot-policy';
-import { freshLaunch, kickoffFor } from './relaunch';
+import { gatedReboot, kickoffFor } from './relaunch';
 import { doneNudgeMessage } from './messages';
 import { waitsAtPermissionPrompt } from './permission-block';
 import type { LimitTiming } from './rate-limit';
@@ -123,23 +122,15 @@ export function stallDecision(input: StallInput): AgentDecision<StallVerdict> {
     };
   }
 
-  const gate = rebootGate(state.reboots, state.startedAt, watchdog, now);
-  if (gate.kind === 'backoff') return unchanged(seen, 'backing_off');
-  if (gate.kind === 'crash_loop') {
-    return {
-      state: { ...seen, crashLooped: true },
-      actions: [],
-      events: [crashLoopEvent(agent.name, gate.reboots, watchdog, reason)],
-      verdict: 'crash_loop',
-    };
-  }
-  const launch = freshLaunch(
+  return gatedReboot({
     agent,
-    { ...seen, reboots: withReboot(state.reboots, watchdog, now) },
-    kickoffFor(agent, loop, phase?.config ?? null),
-    { type: 'agent_rebooted', agent: agent.name, phase: agent.kind === 'loop' ? phase?.config.id : undefined, message: `${reason} — kill + reboot` },
+    state: seen,
+    policy: watchdog,
     now,
-    input.newSessionId,
-  );
-  return { state: launch.state, actions: [launch.planned], events: [], verdict: 'rebooted' };
+    why: reason,
+    prompt: kickoffFor(agent, loop, phase?.config ?? null),
+    event: { type: 'agent_rebooted', agent: agent.name, phase: agent.kind === 'loop' ? phase?.config.id : undefined, message: `${reason} — kill + reboot` },
+    done: 'rebooted',
+    newSessionId: input.newSessionId,
+  });
 }

@@ -1,6 +1,5 @@
-import type { AgentState } from '../build-state';
-import type { PlannedAction } from '../actions';
-import type { NewEvent } from '../events';
+import type { AgentState } from '../state/build';
+import { Decision, DecisionFold } from '../decision';
 import type { RateLimitVerdict } from './rate-limit';
 import { rateLimitDecision } from './rate-limit';
 import type { StallInput, StallVerdict } from './stall';
@@ -18,10 +17,7 @@ export interface AgentSupervisionInput extends StallInput {
   heavyTick: boolean;
 }
 
-export interface AgentSupervision {
-  state: AgentState;
-  actions: PlannedAction[];
-  events: NewEvent[];
+export interface AgentSupervision extends Decision<AgentState> {
   /** The branch each rule took; a rule not reached (an earlier one acted) is absent. */
   verdicts: { dialog?: DialogVerdict; rateLimit?: RateLimitVerdict; stall?: StallVerdict; wake?: WakeVerdict; heal?: HealVerdict };
 }
@@ -41,38 +37,33 @@ export interface AgentSupervision {
  * the action did (events without actions, such as `agent_rate_limited`, do not stop the chain).
  */
 export function superviseAgent(input: AgentSupervisionInput): AgentSupervision {
-  let state = input.state;
-  const events: NewEvent[] = [];
+  const fold = new DecisionFold();
   const verdicts: AgentSupervision['verdicts'] = {};
-  const done = (actions: PlannedAction[]): AgentSupervision => ({ state, actions, events, verdicts });
+  let state = input.state;
+  const done = (): AgentSupervision => ({ ...fold.result(state), verdicts });
 
   const activity = input.observation.alive ? classifyPane(input.observation.tail, input.patterns) : 'unknown';
   const dialog = dialogDecision({ agentName: input.agent.name, state, observation: input.observation, activity, now: input.now });
-  ({ state } = dialog);
-  events.push(...dialog.events);
+  state = fold.take(dialog);
   verdicts.dialog = dialog.verdict;
 
   const limit = rateLimitDecision({ ...input, state });
-  ({ state } = limit);
-  events.push(...limit.events);
+  state = fold.take(limit);
   verdicts.rateLimit = limit.verdict;
-  if (limit.actions.length) return done(limit.actions);
+  if (limit.actions.length) return done();
 
   const stall = stallDecision({ ...input, state });
-  ({ state } = stall);
-  events.push(...stall.events);
+  state = fold.take(stall);
   verdicts.stall = stall.verdict;
-  if (stall.actions.length) return done(stall.actions);
+  if (stall.actions.length) return done();
 
   const wake = wakeDecision({ ...input, state });
-  ({ state } = wake);
-  events.push(...wake.events);
+  state = fold.take(wake);
   verdicts.wake = wake.verdict;
-  if (wake.actions.length) return done(wake.actions);
+  if (wake.actions.length) return done();
 
   const heal = healDecision({ ...input, state, phase: input.phase?.config ?? null });
-  ({ state } = heal);
-  events.push(...heal.events);
+  state = fold.take(heal);
   verdicts.heal = heal.verdict;
-  return done(heal.actions);
+  return done();
 }

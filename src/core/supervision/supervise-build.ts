@@ -1,8 +1,7 @@
-import type { AgentState, BuildState } from '../build-state';
-import { phases, sequenceComplete } from '../build-state';
-import type { PlannedAction } from '../actions';
-import type { NewEvent } from '../events';
-import type { Snapshot } from '../snapshot';
+import type { AgentState, BuildState } from '../state/build';
+import { phases, sequenceComplete } from '../state/build';
+import { Decision, DecisionFold, unchanged } from '../decision';
+import type { Snapshot } from '../state/snapshot';
 import { panePatternsOf } from './backend-patterns';
 import { superviseAgent } from './supervise-agent';
 
@@ -22,22 +21,15 @@ export interface BuildSupervisionOptions {
   timeZone?: string;
 }
 
-export interface BuildSupervision {
-  agents: Record<string, AgentState>;
-  actions: PlannedAction[];
-  events: NewEvent[];
-}
-
 /**
  * `superviseAgent` for every configured agent the snapshot observed, with the inputs read off the
  * build state. Nothing happens unless the build is running (a paused build types nothing and
  * restarts nothing). Services are not agents: they are supervised separately.
  */
-export function superviseAgents(state: BuildState, snapshot: Snapshot, options: BuildSupervisionOptions): BuildSupervision {
+export function superviseAgents(state: BuildState, snapshot: Snapshot, options: BuildSupervisionOptions): Decision<Record<string, AgentState>> {
+  if (state.status !== 'running') return unchanged(state.agents);
   const agents = { ...state.agents };
-  const actions: PlannedAction[] = [];
-  const events: NewEvent[] = [];
-  if (state.status !== 'running') return { agents, actions, events };
+  const fold = new DecisionFold();
 
   const loop = state.config.loop ?? null;
   const phase = phases(state)[state.phaseIndex];
@@ -61,9 +53,7 @@ export function superviseAgents(state: BuildState, snapshot: Snapshot, options: 
       newSessionId: options.newSessionId,
       timeZone: options.timeZone,
     });
-    agents[agent.name] = outcome.state;
-    actions.push(...outcome.actions);
-    events.push(...outcome.events);
+    agents[agent.name] = fold.take(outcome);
   }
-  return { agents, actions, events };
+  return fold.result(agents);
 }

@@ -1,4 +1,4 @@
-import type { AgentState } from '../build-state';
+import type { AgentState } from '../state/build';
 import type { WaitingMarker } from '../pane';
 import { parseWaitingUntil } from '../pane';
 

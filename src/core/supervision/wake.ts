@@ -1,6 +1,6 @@
-import type { AgentState } from '../build-state';
+import type { AgentState } from '../state/build';
 import type { AgentConfig } from '../config/types';
-import type { AgentObservation } from '../snapshot';
+import type { AgentObservation } from '../state/snapshot';
 import type { PanePatterns } from '../pane';
 import { classifyPane } from '../pane';
 import type { AgentDecision } from './agent-decision';

@@ -8,8 +8,9 @@
  * writes several lines per message with growing usage; the ledger keeps the largest snapshot and,
  * when a larger one arrives, adds only the difference to the bucket that first counted the key.
  */
+import type { TokenUsage } from '../state/tokens';
 import type { TranscriptRecord, UsageRecord } from './transcript-line';
-import { totalTokens, zeroUsage, type TokenUsage } from './usage';
+import { addUsageInto, totalTokens, zeroUsage } from './usage';
 
 export interface LedgerBucket {
   source: string;
@@ -79,8 +80,6 @@ export function emptyLedger(): LedgerState {
   };
 }
 
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-
 /** Plain assignment would set the prototype for the key "__proto__"; a transcript may contain anything. */
 function setOwn<T>(o: Record<string, T>, k: string, v: T): void {
   if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
@@ -89,7 +88,7 @@ function setOwn<T>(o: Record<string, T>, k: string, v: T): void {
 
 function bucketFor(state: LedgerState, source: string, sessionId: string, model: string): number {
   const id = `${source}\u0000${sessionId}\u0000${model}`;
-  if (hasOwn(state.bucketIndex, id)) return state.bucketIndex[id];
+  if (Object.hasOwn(state.bucketIndex, id)) return state.bucketIndex[id];
   const index = state.buckets.push({ source, sessionId, model, usage: zeroUsage(), messages: 0 }) - 1;
   setOwn(state.bucketIndex, id, index);
   return index;
@@ -99,13 +98,7 @@ function countNew(state: LedgerState, rec: UsageRecord, origin: RecordOrigin): I
   const u = rec.usage;
   const index = bucketFor(state, origin.source, rec.sessionId || origin.sessionId || 'unknown', rec.model);
   const bucket = state.buckets[index];
-  const b = bucket.usage;
-  b.input_tokens += u.input_tokens;
-  b.output_tokens += u.output_tokens;
-  b.cache_creation_5m += u.cache_creation_5m;
-  b.cache_creation_1h += u.cache_creation_1h;
-  b.cache_creation_input_tokens += u.cache_creation_input_tokens;
-  b.cache_read_input_tokens += u.cache_read_input_tokens;
+  addUsageInto(bucket.usage, u);
   bucket.messages += 1;
   setOwn(state.keys, rec.key, state.entries.length / ENTRY_WIDTH);
   state.entries.push(u.input_tokens, u.output_tokens, u.cache_creation_5m, u.cache_creation_1h, u.cache_read_input_tokens, index);
@@ -152,7 +145,7 @@ function noteLimit(state: LedgerState, source: string, text: string, timestamp: 
 export function ingestRecord(state: LedgerState, rec: TranscriptRecord, origin: RecordOrigin): IngestOutcome {
   switch (rec.kind) {
     case 'usage': {
-      if (hasOwn(state.keys, rec.key)) return countSnapshot(state, state.keys[rec.key] * ENTRY_WIDTH, rec.usage);
+      if (Object.hasOwn(state.keys, rec.key)) return countSnapshot(state, state.keys[rec.key] * ENTRY_WIDTH, rec.usage);
       return countNew(state, rec, origin);
     }
     case 'limit':
@@ -160,27 +153,5 @@ export function ingestRecord(state: LedgerState, rec: TranscriptRecord, origin: 
     case 'skip':
       if (rec.reason !== 'blank') state.stats.skipped += 1;
       return 'skipped';
-  }
-}
-
-/**
- * Convenience wrapper for callers that like methods. It owns no data of its own: `toJSON()`
- * returns the plain state (by reference, so JSON.stringify(ledger) is the saved form) and
- * `fromJSON()` takes one back.
- */
-export class TokenLedger {
-  constructor(readonly state: LedgerState = emptyLedger()) {}
-
-  static fromJSON(state: LedgerState): TokenLedger {
-    if (state?.version !== 1) throw new Error(`unsupported ledger state version: ${String(state?.version)}`);
-    return new TokenLedger(state);
-  }
-
-  toJSON(): LedgerState {
-    return this.state;
-  }
-
-  ingest(rec: TranscriptRecord, origin: RecordOrigin): IngestOutcome {
-    return ingestRecord(this.state, rec, origin);
   }
 }

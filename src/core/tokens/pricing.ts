@@ -5,8 +5,8 @@
  * free in every report and budget check.
  */
 import type { PriceConfig } from '../config/types';
+import type { TokenUsage } from '../state/tokens';
 import table from './prices.json';
-import type { TokenUsage } from './usage';
 
 /** Dollars per million tokens. Cache prices default to multiples of `input`. */
 export interface ModelPrice {
@@ -28,8 +28,6 @@ export const CACHE_READ_MULTIPLIER = 0.1;
 
 const PRICES: PriceTable = table.models;
 
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-
 /** Claude Code's mark for a model's 1M-context variant, in its own settings: priced as the model. */
 const ONE_MILLION_CONTEXT = /\[1m\]$/i;
 
@@ -44,13 +42,8 @@ export function priceId(model: string): string {
  */
 export function modelPrice(model: string, prices: PriceTable = {}): ModelPrice | undefined {
   const id = priceId(model);
-  if (hasOwn(prices, id)) return prices[id];
-  return hasOwn(PRICES, id) ? PRICES[id] : undefined;
-}
-
-/** The ids of the built-in table. */
-export function pricedModels(): string[] {
-  return Object.keys(PRICES);
+  if (Object.hasOwn(prices, id)) return prices[id];
+  return Object.hasOwn(PRICES, id) ? PRICES[id] : undefined;
 }
 
 /** A config's `[prices]` (TOML key names) as a price table; undefined when it has none. */

@@ -2,16 +2,11 @@
  * A costed summary of a ledger: what `steward tokens scan --json` prints and what per-build
  * views can reuse. Pure. Field names are snake_case to match the transcripts' own usage fields.
  */
+import type { TokenUsage, UsageFigures } from '../state/tokens';
+import { roundUsd } from './format';
 import type { LedgerLimit, LedgerState } from './ledger';
 import { priceUsage, type PriceTable } from './pricing';
-import { addUsageInto, zeroUsage, type TokenUsage } from './usage';
-
-export interface UsageFigures {
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_input_tokens: number;
-  cache_read_input_tokens: number;
-}
+import { addUsageInto, usageFigures, zeroUsage } from './usage';
 
 /** cost_usd covers the priced models only; unpriced_models says what it leaves out. */
 export interface CostedFigures extends UsageFigures {
@@ -48,20 +43,6 @@ export interface LedgerReport {
   duplicates: number;
 }
 
-/** Micro-dollar precision: enough for any bill, and stable in JSON output. */
-function roundUsd(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
-}
-
-function figures(u: TokenUsage): UsageFigures {
-  return {
-    input_tokens: u.input_tokens,
-    output_tokens: u.output_tokens,
-    cache_creation_input_tokens: u.cache_creation_input_tokens,
-    cache_read_input_tokens: u.cache_read_input_tokens,
-  };
-}
-
 interface Acc {
   usage: TokenUsage;
   usd: number;
@@ -82,7 +63,7 @@ function accumulate(groups: Map<string, Acc>, name: string, model: string, usage
 }
 
 function costed(acc: Acc): CostedFigures {
-  return { ...figures(acc.usage), cost_usd: roundUsd(acc.usd), unpriced_models: [...acc.unpriced].sort(), messages: acc.messages };
+  return { ...usageFigures(acc.usage), cost_usd: roundUsd(acc.usd), unpriced_models: [...acc.unpriced].sort(), messages: acc.messages };
 }
 
 /** Most expensive first; ties by name, so the output is stable. */
@@ -106,7 +87,7 @@ export function reportLedger(state: LedgerState, prices: PriceTable = {}): Ledge
   }
   const all = total.get('') ?? { usage: zeroUsage(), usd: 0, messages: 0, models: new Set(), unpriced: new Set() };
   return {
-    total: { ...figures(all.usage), cost_usd: roundUsd(all.usd) },
+    total: { ...usageFigures(all.usage), cost_usd: roundUsd(all.usd) },
     unpriced_models: [...all.unpriced].sort(),
     sessions: [...bySession]
       .map(([id, acc]) => ({ session_id: id, source: sessionSource.get(id) ?? '', ...costed(acc), models: [...acc.models].sort() }))
@@ -114,7 +95,7 @@ export function reportLedger(state: LedgerState, prices: PriceTable = {}): Ledge
     models: [...byModel]
       .map(([model, acc]) => ({
         model,
-        ...figures(acc.usage),
+        ...usageFigures(acc.usage),
         messages: acc.messages,
         cost_usd: acc.unpriced.size > 0 ? null : roundUsd(acc.usd),
       }))

@@ -2,7 +2,7 @@
  * One line of a Claude Code JSONL transcript → one record. Pure and total: any string in, a
  * record out, never a throw (transcripts are written by another program, mid-stream, by hand).
  */
-import type { TokenUsage } from './usage';
+import type { TokenUsage } from '../state/tokens';
 
 export interface UsageRecord {
   kind: 'usage';

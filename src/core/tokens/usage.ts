@@ -1,19 +1,5 @@
-/**
- * Token counts of one API response (or a sum of many), as Claude Code's transcripts report them.
- * Pure: no I/O, safe in workflow code.
- *
- * Invariant kept by every producer here: cache_creation_input_tokens = cache_creation_5m +
- * cache_creation_1h. The split matters because a 1-hour cache write costs 2× input and a
- * 5-minute one 1.25×; the total is kept as well because that is what every report shows.
- */
-export interface TokenUsage {
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_input_tokens: number;
-  cache_creation_5m: number;
-  cache_creation_1h: number;
-  cache_read_input_tokens: number;
-}
+/** Arithmetic on token counts (the TokenUsage model is in ../state/tokens). Pure: no I/O, safe in workflow code. */
+import type { TokenFigures, TokenUsage, UsageFigures } from '../state/tokens';
 
 export function zeroUsage(): TokenUsage {
   return {
@@ -23,23 +9,6 @@ export function zeroUsage(): TokenUsage {
     cache_creation_5m: 0,
     cache_creation_1h: 0,
     cache_read_input_tokens: 0,
-  };
-}
-
-/** a + b, as a new object. */
-export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return addUsageInto({ ...a }, b);
-}
-
-/** a − b, as a new object (fields may go negative: a delta, not a count). */
-export function subtractUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return {
-    input_tokens: a.input_tokens - b.input_tokens,
-    output_tokens: a.output_tokens - b.output_tokens,
-    cache_creation_input_tokens: a.cache_creation_input_tokens - b.cache_creation_input_tokens,
-    cache_creation_5m: a.cache_creation_5m - b.cache_creation_5m,
-    cache_creation_1h: a.cache_creation_1h - b.cache_creation_1h,
-    cache_read_input_tokens: a.cache_read_input_tokens - b.cache_read_input_tokens,
   };
 }
 
@@ -54,17 +23,37 @@ export function addUsageInto(target: TokenUsage, b: TokenUsage): TokenUsage {
   return target;
 }
 
+const clamp0 = (n: number): number => (n > 0 ? n : 0);
+
+/** current − baseline per field, never negative (a rebuilt ledger may briefly report less). */
+export function usageSince(current: TokenUsage, baseline: TokenUsage | undefined): TokenUsage {
+  const b = baseline ?? zeroUsage();
+  return {
+    input_tokens: clamp0(current.input_tokens - b.input_tokens),
+    output_tokens: clamp0(current.output_tokens - b.output_tokens),
+    cache_creation_input_tokens: clamp0(current.cache_creation_input_tokens - b.cache_creation_input_tokens),
+    cache_creation_5m: clamp0(current.cache_creation_5m - b.cache_creation_5m),
+    cache_creation_1h: clamp0(current.cache_creation_1h - b.cache_creation_1h),
+    cache_read_input_tokens: clamp0(current.cache_read_input_tokens - b.cache_read_input_tokens),
+  };
+}
+
 /** Every token billed: input + output + cache writes + cache reads. */
 export function totalTokens(u: TokenUsage): number {
   return u.input_tokens + u.output_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens;
 }
 
-export function isZeroUsage(u: TokenUsage): boolean {
-  return (
-    u.input_tokens === 0 &&
-    u.output_tokens === 0 &&
-    u.cache_creation_5m === 0 &&
-    u.cache_creation_1h === 0 &&
-    u.cache_read_input_tokens === 0
-  );
+/** The counts a report shows, in the order its JSON has them. */
+export function usageFigures(u: TokenUsage): UsageFigures {
+  return {
+    input_tokens: u.input_tokens,
+    output_tokens: u.output_tokens,
+    cache_creation_input_tokens: u.cache_creation_input_tokens,
+    cache_read_input_tokens: u.cache_read_input_tokens,
+  };
+}
+
+/** The counts of a token record: a report's, and their total. */
+export function tokenFigures(u: TokenUsage): TokenFigures {
+  return { ...usageFigures(u), total: totalTokens(u) };
 }

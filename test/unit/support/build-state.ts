@@ -2,11 +2,11 @@
  * Builders for the core decision tests: a real resolved config from TOML text (so every default is
  * the one a user gets), the build state a fresh workflow starts with, and repo observations.
  */
-import type { BuildState } from '../../../src/core/build-state';
+import type { BuildState } from '../../../src/core/state/build';
 import type { StewardConfig } from '../../../src/core/config/types';
 import { parseConfigText } from '../../../src/core/config/schema';
 import { initialBuildState } from '../../../src/core/initial-state';
-import type { CommitSubject, RepoObservation, Snapshot } from '../../../src/core/snapshot';
+import type { CommitSubject, RepoObservation, Snapshot } from '../../../src/core/state/snapshot';
 
 export const CONFIG_DIR = '/srv/steward';
 export const CONFIG_SOURCE = `${CONFIG_DIR}/team.toml`;

@@ -1,5 +1,5 @@
 import { simpleGit, SimpleGit } from 'simple-git';
-import type { CommitSubject } from '../core/snapshot';
+import type { CommitSubject } from '../core/state/snapshot';
 
 /** Read-only views of a work repo's origin/main, for the supervisor's observe step. */
 export class WorkRepo {

@@ -1,9 +1,9 @@
 import type { PlannedAction } from './actions';
-import type { StewardConfig } from './config/types';
-import type { StewardEvent } from './events';
-import type { FetchHealth } from './fetch-backoff';
+import type { StewardConfig } from '../config/types';
+import type { StewardEvent } from '../events';
+import type { FetchHealth } from './fetch-health';
 import type { ServiceState } from './services';
-import type { TokenAccountingState } from './tokens/accounting';
+import type { TokenAccountingState } from './tokens';
 
 export type BuildStatus = 'running' | 'paused' | 'completed' | 'stopped';
 
@@ -46,6 +46,12 @@ export interface AgentState {
   held?: PlannedAction[];
 }
 
+/** The last handled commit and inbox versions: each is pinged once (see `handoffDecision`). */
+export interface HandoffState {
+  lastSha: string | null;
+  inboxHashes: Record<string, string | null>;
+}
+
 export interface PhaseRecord {
   id: string;
   startedAt: number;
@@ -67,7 +73,7 @@ export interface BuildState {
   completedPhases: PhaseRecord[];
   agents: Record<string, AgentState>;
   services: Record<string, ServiceState>;
-  handoff: { lastSha: string | null; inboxHashes: Record<string, string | null> };
+  handoff: HandoffState;
   fetchHealth: FetchHealth;
   launched: boolean;
   /** Epoch ms of the last heavy tick (healing). */

@@ -4,9 +4,11 @@
  *   <config dir>/projects/<project-slug>/<session-uuid>/subagents/<agent>.jsonl
  */
 import { existsSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { jsonlIn, subdirNames } from './dir-listing';
+
+const subdirsOf = async (dir: string) => (await subdirNames(dir)).map((name) => path.join(dir, name));
 
 export interface DiscoveredTranscript {
   path: string;
@@ -42,24 +44,6 @@ export function projectsRoot(dir: string): string {
   return existsSync(projects) ? projects : dir;
 }
 
-async function jsonlIn(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    return entries.filter((e) => e.isFile() && e.name.endsWith('.jsonl')).map((e) => path.join(dir, e.name));
-  } catch {
-    return [];
-  }
-}
-
-async function subdirs(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name));
-  } catch {
-    return [];
-  }
-}
-
 /** One project's transcripts: session files, and subagent files beside or below them. */
 async function scanProjectDir(project: string, projectDir: string): Promise<DiscoveredTranscript[]> {
   const found: DiscoveredTranscript[] = (await jsonlIn(projectDir)).map((p) => ({
@@ -68,7 +52,7 @@ async function scanProjectDir(project: string, projectDir: string): Promise<Disc
     sessionId: path.basename(p, '.jsonl'),
     isSubagent: false,
   }));
-  for (const sessionDir of await subdirs(projectDir)) {
+  for (const sessionDir of await subdirsOf(projectDir)) {
     // <session-uuid>/subagents/*.jsonl; older layouts put subagents/ straight in the project dir,
     // where the lines' own sessionId is the only session there is.
     const session = path.basename(sessionDir) === 'subagents' ? '' : path.basename(sessionDir);
@@ -89,6 +73,6 @@ export async function discoverTranscripts(dir: string): Promise<DiscoveredTransc
   const found =
     rootFiles.length > 0
       ? await scanProjectDir(path.basename(root), root)
-      : (await Promise.all((await subdirs(root)).map((d) => scanProjectDir(path.basename(d), d)))).flat();
+      : (await Promise.all((await subdirsOf(root)).map((d) => scanProjectDir(path.basename(d), d)))).flat();
   return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

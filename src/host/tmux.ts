@@ -1,12 +1,12 @@
 import { runProgram } from './run-program';
 import { sessionSafeNameError } from '../core/config/names';
-import { permanentFailure } from './failures';
+import { InvalidInputError } from './errors';
 import { TYPED_OPTION } from '../core/pane/delivery';
 
 /** Session names become tmux targets: refuse anything that could be read as target syntax. */
 function assertSafeName(name: string, what: string): void {
   const problem = sessionSafeNameError(name);
-  if (problem) throw permanentFailure('InvalidInput', `unsafe ${what} name: ${problem}`);
+  if (problem) throw new InvalidInputError(`unsafe ${what} name: ${problem}`);
 }
 
 export interface PaneSnapshot {

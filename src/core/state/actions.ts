@@ -1,4 +1,4 @@
-import type { NewEvent } from './events';
+import type { NewEvent } from '../events';
 
 /** Effects the supervisor asks the world for; each becomes one activity call and one event. */
 export type Action =

@@ -1,3 +1,6 @@
+import type { ConfigChange } from './config-change';
+import type { AgentTokenTotals } from '../tokens/host-contract';
+
 /** What one observe activity reports about the world: plain JSON, the input to every decision. */
 
 export interface CommitSubject {
@@ -40,9 +43,6 @@ export interface RepoObservation {
   inboxes: Record<string, string | null>;
 }
 
-import type { ConfigChange } from './config-reload';
-import type { AgentTokenTotals } from './tokens/accounting';
-
 export interface Snapshot {
   /** Epoch ms at which the activity observed. */
   at: number;
@@ -54,33 +54,4 @@ export interface Snapshot {
   config: ConfigChange | null;
   /** Cumulative per-agent token totals from the agents' transcripts; null when unreadable. */
   tokens: AgentTokenTotals | null;
-}
-
-/** Each agent's last full pane text and its digest, kept in workflow memory (rebuilt by replay). */
-export type KnownPanes = Record<string, { digest: string; tail: string }>;
-
-/** The digests to name in the next observe request: a pane still showing that text comes back without it. */
-export function paneDigests(known: KnownPanes): Record<string, string> {
-  return Object.fromEntries(Object.entries(known).map(([name, pane]) => [name, pane.digest]));
-}
-
-/**
- * The snapshot with every left-out pane put back from `known`, and what is known now. A pane
- * reported unchanged that is not known (cannot happen unless the request named a digest it had
- * not got) reads as empty, which no rule acts on.
- */
-export function restorePanes(observation: Observation, known: KnownPanes): { snapshot: Snapshot; known: KnownPanes } {
-  const agents: Snapshot['agents'] = {};
-  const next: KnownPanes = {};
-  for (const [name, seen] of Object.entries(observation.agents)) {
-    if ('unchanged' in seen) {
-      const pane = known[name];
-      agents[name] = { alive: seen.alive, windowActivity: seen.windowActivity, tail: pane?.tail ?? '', ...(pane ? { digest: pane.digest } : {}) };
-      if (pane) next[name] = pane;
-      continue;
-    }
-    agents[name] = seen;
-    if (seen.alive && seen.digest !== undefined) next[name] = { digest: seen.digest, tail: seen.tail };
-  }
-  return { snapshot: { ...observation, agents }, known: next };
 }

@@ -1,0 +1,58 @@
+import type { BuildState } from './state/build';
+import { phases } from './state/build';
+import { shouldFetch } from './fetch-backoff';
+import { agentTokenRequest } from './tokens/agent-token-request';
+import type { AgentTokenRequest } from './tokens/host-contract';
+
+/** What the observe activity is asked to look at: the contract between the workflow and the host. */
+export interface ObserveRequest {
+  /**
+   * Wait this long before looking, heartbeating so a cancel arrives: an idle tick is then one
+   * activity and no timer in the workflow's history. The workflow cancels it when a signal lands.
+   */
+  waitMs: number;
+  /** The config file and the hash of the config the build runs, to notice an edit. */
+  config: { file: string; knownHash: string } | null;
+  /** Where each agent's transcripts are, to count its tokens. */
+  tokens: AgentTokenRequest | null;
+  /** Agent name → tmux session. */
+  agents: Record<string, string>;
+  /** Agent name → digest of the pane text the workflow already has: unchanged, it is not sent again. */
+  paneDigests?: Record<string, string>;
+  /** Service name → tmux session. */
+  services?: Record<string, string>;
+  repo: null | {
+    dir: string;
+    sinceSha: string | null;
+    /** False while fetches back off: read the refs fetched last time. */
+    fetch: boolean;
+    /** Status file of the current phase, relative to the repo root; null once the sequence is done. */
+    statusPath: string | null;
+    doneMarker: string;
+    /** Inbox files, relative to the repo root. */
+    inboxes: string[];
+  };
+}
+
+/** What to observe for `state` now: its agents and services, its repo and phase status, its config file. */
+export function observeRequest(state: BuildState, waitMs: number, now: number): ObserveRequest {
+  const loop = state.config.loop;
+  const phase = phases(state)[state.phaseIndex];
+  return {
+    waitMs,
+    config: { file: state.config.source, knownHash: state.configHash },
+    tokens: agentTokenRequest(state.tokens, state.config, state.agents),
+    agents: Object.fromEntries(state.config.agents.map((a) => [a.name, a.session])),
+    services: Object.fromEntries(state.config.services.map((s) => [s.name, s.session])),
+    repo: loop
+      ? {
+          dir: loop.repo,
+          sinceSha: state.handoff.lastSha,
+          fetch: shouldFetch(state.fetchHealth, now),
+          statusPath: phase ? `${loop.state_subdir}/${phase.status}` : null,
+          doneMarker: loop.done_marker,
+          inboxes: (loop.handoff?.inboxes ?? []).map((i) => `${loop.state_subdir}/${i.file}`),
+        }
+      : null,
+  };
+}

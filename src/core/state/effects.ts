@@ -1,0 +1,16 @@
+import type { PlannedAction } from './actions';
+
+/**
+ * How an effect failed, as the workflow saw it: the innermost failure's type (an activity's
+ * `ApplicationFailure` type such as `AgentGone` or `ConfigError`; absent for a plain error, a
+ * timeout or a cancellation) and its message.
+ */
+export interface EffectFailure {
+  type?: string;
+  message: string;
+}
+
+/** One planned effect, performed: `at` is when it finished (workflow time). */
+export type EffectResult =
+  | { planned: PlannedAction; ok: true; at: number }
+  | { planned: PlannedAction; ok: false; failure: EffectFailure; at: number };

@@ -1,0 +1,34 @@
+import { statusView } from '../../src/core/status-view';
+import { MINUTE, SOLO_TOML, stateFor, T0, TEAM_TOML } from './support/build-state';
+
+const TEAM_PHASES = [
+  { id: 'p1', status: 'STATUS-p1.md' },
+  { id: 'p2', status: 'STATUS-p2.md' },
+  { id: 'p3', status: 'final/STATUS.md' },
+];
+
+describe('statusView', () => {
+  test('the state without its config, plus the current phase, the phase count and the phases', () => {
+    const state = stateFor(TEAM_TOML, { phaseIndex: 1 });
+    const view = statusView(state);
+    expect(view).not.toHaveProperty('config');
+    expect(view).toMatchObject({ buildId: 'build/team', status: 'running', phaseIndex: 1, startedAt: T0, phase: 'p2', phaseCount: 3, phases: TEAM_PHASES });
+    expect(view.agents).toBe(state.agents);
+    expect(Object.keys(view).sort()).toEqual([...Object.keys(state).filter((k) => k !== 'config'), 'phase', 'phaseCount', 'phases'].sort());
+  });
+
+  test.each([
+    ['a complete sequence', stateFor(TEAM_TOML, { phaseIndex: 3 }), 3, TEAM_PHASES],
+    ['no [loop]', stateFor(SOLO_TOML), 0, []],
+  ])('%s: no current phase', (_case, state, phaseCount, phases) => {
+    const view = statusView(state);
+    expect(view.phase).toBeNull();
+    expect(view.phaseCount).toBe(phaseCount);
+    expect(view.phases).toEqual(phases);
+  });
+
+  test('a state from before startedAt: the start is its first completed phase’s', () => {
+    const { startedAt: _startedAt, ...older } = stateFor(TEAM_TOML, { phaseIndex: 1, completedPhases: [{ id: 'p1', startedAt: T0 - MINUTE, endedAt: T0, durationMs: MINUTE }] });
+    expect(statusView(older).startedAt).toBe(T0 - MINUTE);
+  });
+});
