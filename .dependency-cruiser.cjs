@@ -9,7 +9,8 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'No import cycle, type-only imports included: split the shared part into its own module (often src/core/state).',
+      comment:
+        'No import cycle, type-only imports included: split the shared part into its own module (often src/core/state).',
       from: {},
       to: { circular: true },
     },
@@ -23,14 +24,19 @@ module.exports = {
     {
       name: 'workflows-sequence',
       severity: 'error',
-      comment: 'Workflow code imports src/core, the Temporal workflow API, and the activities only as types (for proxyActivities).',
+      comment:
+        'Workflow code imports src/core, the Temporal workflow API, and the activities only as types (for proxyActivities).',
       from: { path: '^src/workflows/' },
-      to: { pathNot: ['^src/(core|workflows)/', '^node_modules/@temporalio/(workflow|common)/'], dependencyTypesNot: ['type-only'] },
+      to: {
+        pathNot: ['^src/(core|workflows)/', '^node_modules/@temporalio/(workflow|common)/'],
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'host-is-plain-io',
       severity: 'error',
-      comment: 'src/host is plain host I/O: it may use src/core, never the layers that use it, nor Temporal (activities map its errors).',
+      comment:
+        'src/host is plain host I/O: it may use src/core, never the layers that use it, nor Temporal (activities map its errors).',
       from: { path: '^src/host/' },
       to: { path: [otherThan('host', 'core'), '^node_modules/@temporalio/'] },
     },

@@ -11,8 +11,22 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
-      'no-restricted-imports': ['error', { paths: [{ name: 'child_process', importNames: ['exec', 'execSync'], message: 'Use execFile/spawn with an argument vector.' }] }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'child_process',
+              importNames: ['exec', 'execSync'],
+              message: 'Use execFile/spawn with an argument vector.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -29,15 +43,26 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'src/core and src/workflows do no I/O: put it in src/host and call it from an activity.' })),
-          patterns: [{ group: ['**/host/*', '**/client/*', '**/workers/*', '**/agent/*'], message: 'src/core and src/workflows do not import the host, client, workers or stand-ins.' }],
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'src/core and src/workflows do no I/O: put it in src/host and call it from an activity.',
+          })),
+          patterns: [
+            {
+              group: ['**/host/*', '**/client/*', '**/workers/*', '**/agent/*'],
+              message: 'src/core and src/workflows do not import the host, client, workers or stand-ins.',
+            },
+          ],
         },
       ],
     },
   },
   {
     files: ['jest.config.js', 'scripts/**/*.js', '.dependency-cruiser.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

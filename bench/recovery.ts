@@ -68,7 +68,12 @@ async function nextCompletedTick(client: () => Client, handle: () => WorkflowHan
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'steward-recovery-'));
-  const options: DevServerOptions = { binary: await resolveTemporalBinary(), dbFile: join(dir, 'temporal.sqlite'), port: PORT, headless: true };
+  const options: DevServerOptions = {
+    binary: await resolveTemporalBinary(),
+    dbFile: join(dir, 'temporal.sqlite'),
+    port: PORT,
+    headless: true,
+  };
   let server = await startDevServer(options);
   let connection = await Connection.connect({ address: server.address });
   let client = new Client({ connection });
@@ -79,10 +84,17 @@ async function main(): Promise<void> {
   await createWorkspace(ws, ['builder', 'supervisor']);
   await writeFile(join(dir, 'inert.toml'), 'on = []\n');
   const file = join(ws, 'agents.toml');
-  await writeFile(file, `name = "recovery"\n[watchdog]\nsignal_interval = 1\n[backend.inert]\ncommand = "steward-scripted-agent"\nargs = ["--script", "${join(dir, 'inert.toml')}"]\n[[agent]]\nname = "builder"\nbackend = "inert"\ncwd = "builder"\n[loop]\nrepo = "supervisor"\nphases = [{ id = "p1" }]\n`);
+  await writeFile(
+    file,
+    `name = "recovery"\n[watchdog]\nsignal_interval = 1\n[backend.inert]\ncommand = "steward-scripted-agent"\nargs = ["--script", "${join(dir, 'inert.toml')}"]\n[[agent]]\nname = "builder"\nbackend = "inert"\ncwd = "builder"\n[loop]\nrepo = "supervisor"\nphases = [{ id = "p1" }]\n`,
+  );
   const { config, hash } = await loadConfigOrThrow(file);
   const { handle } = await startBuild(client, config, hash, 'recovery');
-  await nextCompletedTick(() => client, () => handle, 0);
+  await nextCompletedTick(
+    () => client,
+    () => handle,
+    0,
+  );
 
   const workerKills: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -90,7 +102,13 @@ async function main(): Promise<void> {
     const at = Date.now();
     await kill(child);
     child = worker(server.address, socket);
-    workerKills.push((await nextCompletedTick(() => client, () => handle, at)) - at);
+    workerKills.push(
+      (await nextCompletedTick(
+        () => client,
+        () => handle,
+        at,
+      )) - at,
+    );
   }
 
   const serverRestarts: number[] = [];
@@ -102,15 +120,27 @@ async function main(): Promise<void> {
     await connection.close().catch(() => undefined);
     connection = await Connection.connect({ address: server.address });
     client = new Client({ connection });
-    serverRestarts.push((await nextCompletedTick(() => client, () => handle, at)) - at);
+    serverRestarts.push(
+      (await nextCompletedTick(
+        () => client,
+        () => handle,
+        at,
+      )) - at,
+    );
   }
 
-  const fmt = (xs: number[]) => `${xs.map((x) => `${(x / 1000).toFixed(1)}s`).join(', ')} (median ${(([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0) / 1000).toFixed(1)}s)`;
-  console.log(`machine: ${(await import('node:os')).cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`);
+  const fmt = (xs: number[]) =>
+    `${xs.map((x) => `${(x / 1000).toFixed(1)}s`).join(', ')} (median ${(([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0) / 1000).toFixed(1)}s)`;
+  console.log(
+    `machine: ${(await import('node:os')).cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`,
+  );
   console.log(`worker SIGKILL → next completed tick (1 s interval): ${fmt(workerKills)}`);
   console.log(`dev server restart → next completed tick: ${fmt(serverRestarts)}`);
 
-  await client.workflow.getHandle(handle.workflowId).signal(stopSignal, 'bench done').catch(() => undefined);
+  await client.workflow
+    .getHandle(handle.workflowId)
+    .signal(stopSignal, 'bench done')
+    .catch(() => undefined);
   await kill(child);
   await new Tmux(socket).killServer();
   await connection.close();

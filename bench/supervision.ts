@@ -62,7 +62,9 @@ handoff = { claim_pings = ["adversary"], review_pings = [] }
 async function historyLength(handle: WorkflowHandle): Promise<{ events: number; observes: number; bytes: number }> {
   const history = await handle.fetchHistory();
   const events = history.events ?? [];
-  const observes = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'observe').length;
+  const observes = events.filter(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'observe',
+  ).length;
   // What the server stores: the history as its protobuf encoding.
   const bytes = proto.temporal.api.history.v1.History.encode(history).finish().byteLength;
   return { events: events.length, observes, bytes };
@@ -135,15 +137,25 @@ async function main(): Promise<void> {
   const withSignal = await latency('signal');
   const pollingOnly = await latency('polling');
 
-  console.log(`machine: ${(await import('node:os')).cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`);
+  console.log(
+    `machine: ${(await import('node:os')).cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`,
+  );
   console.log(`idle: ${ticks} ticks in ${IDLE_SECONDS}s at a 1 s interval, ${h1.events - h0.events} history events`);
   console.log(`history events per idle tick: ${perTick.toFixed(2)}`);
-  console.log(`history bytes per idle tick: ${Math.round((h1.bytes - h0.bytes) / ticks)} (2 agents whose panes did not change)`);
+  console.log(
+    `history bytes per idle tick: ${Math.round((h1.bytes - h0.bytes) / ticks)} (2 agents whose panes did not change)`,
+  );
   console.log(`history events per hour at a 15 s interval: ${Math.round(perTick * 240)}`);
-  console.log(`idle ticks per run before continue-as-new is suggested (${SUGGEST_CAN_EVENTS} events): ${Math.floor(SUGGEST_CAN_EVENTS / perTick)}` +
-    ` (${((SUGGEST_CAN_EVENTS / perTick) * 15 / 3600).toFixed(1)} h at 15 s)`);
-  console.log(`handoff latency with the pushed signal: median ${median(withSignal)} ms, max ${Math.max(...withSignal)} ms (n=${withSignal.length})`);
-  console.log(`handoff latency polling only (5 s interval): median ${median(pollingOnly)} ms, max ${Math.max(...pollingOnly)} ms (n=${pollingOnly.length})`);
+  console.log(
+    `idle ticks per run before continue-as-new is suggested (${SUGGEST_CAN_EVENTS} events): ${Math.floor(SUGGEST_CAN_EVENTS / perTick)}` +
+      ` (${(((SUGGEST_CAN_EVENTS / perTick) * 15) / 3600).toFixed(1)} h at 15 s)`,
+  );
+  console.log(
+    `handoff latency with the pushed signal: median ${median(withSignal)} ms, max ${Math.max(...withSignal)} ms (n=${withSignal.length})`,
+  );
+  console.log(
+    `handoff latency polling only (5 s interval): median ${median(pollingOnly)} ms, max ${Math.max(...pollingOnly)} ms (n=${pollingOnly.length})`,
+  );
   console.log(`ratio polling/signal (median): ${(median(pollingOnly) / Math.max(1, median(withSignal))).toFixed(1)}x`);
 
   workers.forEach((w) => w.shutdown());

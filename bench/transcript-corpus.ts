@@ -81,7 +81,8 @@ export function generateCorpus(dir: string, targetBytes: number, seed = 42): Cor
   let clock = Date.parse('2025-10-01T08:00:00.000Z');
   const ts = (): string => new Date((clock += int(1, 20) * 1000)).toISOString();
   let counter = 0;
-  const id = (prefix: string): string => `${prefix}_${(++counter).toString(36).padStart(10, '0')}${Math.floor(rand() * 1e9).toString(36)}`;
+  const id = (prefix: string): string =>
+    `${prefix}_${(++counter).toString(36).padStart(10, '0')}${Math.floor(rand() * 1e9).toString(36)}`;
   const uuid = (): string => {
     const h = (n: number): string => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
     return `${h(8)}-${h(4)}-4${h(3)}-8${h(3)}-${h(12)}`;
@@ -120,19 +121,51 @@ export function generateCorpus(dir: string, targetBytes: number, seed = 42): Cor
     gitBranch: 'main',
   });
 
-  const assistantLine = (sessionId: string, sidechain: boolean, m: { id: string; requestId: string | null; model: string }, u: Usage, content: unknown[]): string => {
-    const line: Record<string, unknown> = { ...base(sessionId, sidechain), type: 'assistant', uuid: uuid(), timestamp: ts() };
+  const assistantLine = (
+    sessionId: string,
+    sidechain: boolean,
+    m: { id: string; requestId: string | null; model: string },
+    u: Usage,
+    content: unknown[],
+  ): string => {
+    const line: Record<string, unknown> = {
+      ...base(sessionId, sidechain),
+      type: 'assistant',
+      uuid: uuid(),
+      timestamp: ts(),
+    };
     if (m.requestId !== null) line.requestId = m.requestId;
-    line.message = { id: m.id, type: 'message', role: 'assistant', model: m.model, content, stop_reason: null, stop_sequence: null, usage: { ...u, service_tier: 'standard' } };
+    line.message = {
+      id: m.id,
+      type: 'message',
+      role: 'assistant',
+      model: m.model,
+      content,
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { ...u, service_tier: 'standard' },
+    };
     return JSON.stringify(line);
   };
 
   const userLine = (sessionId: string, sidechain: boolean): string => {
     const toolResult = rand() < 0.7;
     const content = toolResult
-      ? [{ tool_use_id: id('toolu'), type: 'tool_result', content: filler(rand() < 0.05 ? int(5000, 20000) : int(100, 3000)) }]
+      ? [
+          {
+            tool_use_id: id('toolu'),
+            type: 'tool_result',
+            content: filler(rand() < 0.05 ? int(5000, 20000) : int(100, 3000)),
+          },
+        ]
       : filler(int(40, 600));
-    return JSON.stringify({ ...base(sessionId, sidechain), type: 'user', message: { role: 'user', content }, uuid: uuid(), timestamp: ts() });
+    return JSON.stringify({
+      ...base(sessionId, sidechain),
+      type: 'user',
+      message: { role: 'user', content },
+      uuid: uuid(),
+      timestamp: ts(),
+    });
   };
 
   /** One response: 1–3 lines with the same message.id and requestId, output growing. */
@@ -157,7 +190,12 @@ export function generateCorpus(dir: string, targetBytes: number, seed = 42): Cor
       const block =
         rand() < 0.5
           ? { type: 'text', text: filler(int(20, 800)) }
-          : { type: 'tool_use', id: id('toolu'), name: pick(['Bash', 'Read', 'Edit', 'Grep']), input: { command: filler(int(20, 300)) } };
+          : {
+              type: 'tool_use',
+              id: id('toolu'),
+              name: pick(['Bash', 'Read', 'Edit', 'Grep']),
+              input: { command: filler(int(20, 300)) },
+            };
       finalLine = assistantLine(sessionId, sidechain, m, u, [block]);
       out.push(finalLine);
       ccusageLine(m, u);
@@ -182,19 +220,55 @@ export function generateCorpus(dir: string, targetBytes: number, seed = 42): Cor
     lines += out.length;
   };
 
-  const conversation = (out: string[], sessionId: string, sidechain: boolean, turns: number, model: () => string, done: Message[]): void => {
+  const conversation = (
+    out: string[],
+    sessionId: string,
+    sidechain: boolean,
+    turns: number,
+    model: () => string,
+    done: Message[],
+  ): void => {
     let context = int(8000, 20000);
     for (let turn = 0; turn < turns; turn++) {
       out.push(userLine(sessionId, sidechain));
       done.push(respond(out, sessionId, sidechain, model(), context));
       context = Math.min(190_000, context + int(200, 3000)); // below ccusage's 200k tiered-price threshold
       if (rand() < 0.01) {
-        out.push(JSON.stringify({ ...base(sessionId, sidechain), type: 'system', subtype: 'informational', content: 'Conversation compacted', level: 'info', uuid: uuid(), timestamp: ts() }));
+        out.push(
+          JSON.stringify({
+            ...base(sessionId, sidechain),
+            type: 'system',
+            subtype: 'informational',
+            content: 'Conversation compacted',
+            level: 'info',
+            uuid: uuid(),
+            timestamp: ts(),
+          }),
+        );
       }
       if (rand() < 0.003) {
         // API errors: <synthetic>, zero usage; neither tool counts tokens for them.
-        const text = rand() < 0.5 ? `Claude AI usage limit reached|${Math.floor(clock / 1000) + 3600}` : 'API Error: 500 Internal server error';
-        out.push(JSON.stringify({ ...base(sessionId, sidechain), type: 'assistant', uuid: uuid(), timestamp: ts(), isApiErrorMessage: true, message: { id: uuid(), model: '<synthetic>', role: 'assistant', type: 'message', content: [{ type: 'text', text }], usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } }));
+        const text =
+          rand() < 0.5
+            ? `Claude AI usage limit reached|${Math.floor(clock / 1000) + 3600}`
+            : 'API Error: 500 Internal server error';
+        out.push(
+          JSON.stringify({
+            ...base(sessionId, sidechain),
+            type: 'assistant',
+            uuid: uuid(),
+            timestamp: ts(),
+            isApiErrorMessage: true,
+            message: {
+              id: uuid(),
+              model: '<synthetic>',
+              role: 'assistant',
+              type: 'message',
+              content: [{ type: 'text', text }],
+              usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+            },
+          }),
+        );
       }
     }
   };
@@ -213,7 +287,10 @@ export function generateCorpus(dir: string, targetBytes: number, seed = 42): Cor
       // A subagent first replays a parent message under a new requestId (same message.id).
       const parent = pick(done);
       const replay = { ...parent, requestId: id('req') };
-      const sub = [userLine(sessionId, true), assistantLine(sessionId, true, replay, parent.final, [{ type: 'text', text: filler(200) }])];
+      const sub = [
+        userLine(sessionId, true),
+        assistantLine(sessionId, true, replay, parent.final, [{ type: 'text', text: filler(200) }]),
+      ];
       ccusageLine(replay, parent.final);
       conversation(sub, sessionId, true, int(10, 80), () => SUBAGENT_MODEL, []);
       writeFile(path.join(project, sessionId, 'subagents', `agent-${uuid().slice(0, 8)}.jsonl`), sub);

@@ -37,7 +37,11 @@ function seconds(since: bigint): number {
   return Number(process.hrtime.bigint() - since) / 1e9;
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): { ok: boolean; stdout: string; stderr: string; wall: number } {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { ok: boolean; stdout: string; stderr: string; wall: number } {
   const start = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 256 * MB, timeout: 20 * 60 * 1000 });
   const wall = seconds(start);
@@ -50,9 +54,17 @@ const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${(((a - b) / 
 
 function table(rows: [string, Row][]): void {
   const head = ['', 'input', 'output', 'cache write', 'cache read', 'cost $'];
-  const body = rows.map(([name, r]) => [name, fmt(r.input), fmt(r.output), fmt(r.cacheWrite), fmt(r.cacheRead), r.cost === undefined ? '' : r.cost.toFixed(2)]);
+  const body = rows.map(([name, r]) => [
+    name,
+    fmt(r.input),
+    fmt(r.output),
+    fmt(r.cacheWrite),
+    fmt(r.cacheRead),
+    r.cost === undefined ? '' : r.cost.toFixed(2),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  for (const cells of [head, ...body]) console.log(cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+  for (const cells of [head, ...body])
+    console.log(cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
 }
 
 const same = (a: Totals, b: Totals): boolean =>
@@ -63,9 +75,24 @@ function ledgerMemory(n: number): { heapMb: number; jsonMb: number } {
   global.gc?.();
   const before = process.memoryUsage().heapUsed;
   const ledger = emptyLedger();
-  const usage = { input_tokens: 3, output_tokens: 120, cache_creation_input_tokens: 500, cache_creation_5m: 500, cache_creation_1h: 0, cache_read_input_tokens: 40000 };
+  const usage = {
+    input_tokens: 3,
+    output_tokens: 120,
+    cache_creation_input_tokens: 500,
+    cache_creation_5m: 500,
+    cache_creation_1h: 0,
+    cache_read_input_tokens: 40000,
+  };
   for (let i = 0; i < n; i++) {
-    const rec = { kind: 'usage' as const, key: `msg_01${i.toString(36).padStart(22, 'x')}`, model: 'claude-sonnet-4-5-20250929', usage, sessionId: `s${i % 500}`, isSidechain: false, timestamp: '' };
+    const rec = {
+      kind: 'usage' as const,
+      key: `msg_01${i.toString(36).padStart(22, 'x')}`,
+      model: 'claude-sonnet-4-5-20250929',
+      usage,
+      sessionId: `s${i % 500}`,
+      isSidechain: false,
+      timestamp: '',
+    };
     ingestRecord(ledger, rec, { source: `agent-${i % 5}` });
   }
   global.gc?.();
@@ -84,7 +111,9 @@ async function main(): Promise<void> {
   const root = mkdtempSync(path.join(tmpdir(), 'steward-bench-'));
   const dir = path.join(root, 'claude');
   console.log(`# Transcript scanning bench — ${new Date().toISOString()}`);
-  console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, node ${process.version}`);
+  console.log(
+    `machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, node ${process.version}`,
+  );
 
   let start = process.hrtime.bigint();
   const corpus = generateCorpus(dir, targetMb * MB);
@@ -119,7 +148,9 @@ async function main(): Promise<void> {
   // 2. Wall clock of a fresh process each, the fair comparison with ccusage (startup included).
   const self = [...process.execArgv, __filename, '--scan-only', dir];
   const child = run(process.execPath, self, process.env);
-  console.log(`steward process:    ${child.wall.toFixed(2)} s wall${child.ok ? '' : ` (failed: ${child.stderr.trim().split('\n').pop()})`}`);
+  console.log(
+    `steward process:    ${child.wall.toFixed(2)} s wall${child.ok ? '' : ` (failed: ${child.stderr.trim().split('\n').pop()})`}`,
+  );
 
   let ccusage: Row | undefined;
   let ccusageWall = 0;
@@ -127,16 +158,31 @@ async function main(): Promise<void> {
     const env = { ...process.env, CLAUDE_CONFIG_DIR: dir };
     const warm = run('npx', ['-y', CCUSAGE, '--version'], env);
     if (!warm.ok) {
-      console.log(`ccusage: could not run \`npx -y ${CCUSAGE}\`: ${warm.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      console.log(
+        `ccusage: could not run \`npx -y ${CCUSAGE}\`: ${warm.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+      );
     } else {
       const r = run('npx', ['-y', CCUSAGE, 'daily', '--json', '--offline'], env);
       ccusageWall = r.wall;
-      if (!r.ok) console.log(`ccusage failed after ${r.wall.toFixed(1)} s: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      if (!r.ok)
+        console.log(
+          `ccusage failed after ${r.wall.toFixed(1)} s: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+        );
       else {
         const t = JSON.parse(r.stdout).totals;
-        ccusage = { input: t.inputTokens, output: t.outputTokens, cacheWrite: t.cacheCreationTokens, cacheRead: t.cacheReadTokens, cost: t.totalCost };
-        console.log(`ccusage ${warm.stdout.trim()}:     ${r.wall.toFixed(2)} s wall (npx start-up ${warm.wall.toFixed(2)} s, measured on --version)`);
-        console.log(`ratio: steward is ${(r.wall / child.wall).toFixed(1)}x faster than ccusage (wall clock, fresh process each)`);
+        ccusage = {
+          input: t.inputTokens,
+          output: t.outputTokens,
+          cacheWrite: t.cacheCreationTokens,
+          cacheRead: t.cacheReadTokens,
+          cost: t.totalCost,
+        };
+        console.log(
+          `ccusage ${warm.stdout.trim()}:     ${r.wall.toFixed(2)} s wall (npx start-up ${warm.wall.toFixed(2)} s, measured on --version)`,
+        );
+        console.log(
+          `ratio: steward is ${(r.wall / child.wall).toFixed(1)}x faster than ccusage (wall clock, fresh process each)`,
+        );
       }
     }
   }
@@ -148,15 +194,23 @@ async function main(): Promise<void> {
   table(rows);
   console.log(`steward matches its expected totals: ${same(steward, corpus.expected.steward) ? 'yes' : 'NO'}`);
   if (ccusage) {
-    console.log(`ccusage matches the totals its own rules predict: ${same(ccusage, corpus.expected.ccusage) ? 'yes' : 'NO'}`);
-    console.log(`totals agree (steward vs ccusage): ${same(steward, ccusage) ? 'yes' : 'no'} — ` +
-      `ccusage vs steward: input ${pct(ccusage.input, steward.input)}, output ${pct(ccusage.output, steward.output)}, ` +
-      `cache write ${pct(ccusage.cacheWrite, steward.cacheWrite)}, cache read ${pct(ccusage.cacheRead, steward.cacheRead)}, ` +
-      `cost ${pct(ccusage.cost ?? 0, steward.cost ?? 0)}`);
+    console.log(
+      `ccusage matches the totals its own rules predict: ${same(ccusage, corpus.expected.ccusage) ? 'yes' : 'NO'}`,
+    );
+    console.log(
+      `totals agree (steward vs ccusage): ${same(steward, ccusage) ? 'yes' : 'no'} — ` +
+        `ccusage vs steward: input ${pct(ccusage.input, steward.input)}, output ${pct(ccusage.output, steward.output)}, ` +
+        `cache write ${pct(ccusage.cacheWrite, steward.cacheWrite)}, cache read ${pct(ccusage.cacheRead, steward.cacheRead)}, ` +
+        `cost ${pct(ccusage.cost ?? 0, steward.cost ?? 0)}`,
+    );
   }
 
   // 3. One incremental tick after appending ~1 MB to one session file, with every cursor in place.
-  const files = (await discoverTranscripts(dir)).map((f) => ({ path: f.path, source: f.project, sessionId: f.sessionId || undefined }));
+  const files = (await discoverTranscripts(dir)).map((f) => ({
+    path: f.path,
+    source: f.project,
+    sessionId: f.sessionId || undefined,
+  }));
   const target = files.find((f) => !f.path.includes('subagents'))!;
   const appended = appendLines(target.sessionId ?? 'bench', MB);
   appendFileSync(target.path, appended);
@@ -170,7 +224,9 @@ async function main(): Promise<void> {
   );
   const keys = 500_000;
   const mem = ledgerMemory(keys);
-  console.log(`ledger memory: ${fmt(keys)} keys hold ${mem.heapMb.toFixed(0)} MB of heap (${((mem.heapMb * MB) / keys).toFixed(0)} bytes/key), ${mem.jsonMb.toFixed(0)} MB as JSON`);
+  console.log(
+    `ledger memory: ${fmt(keys)} keys hold ${mem.heapMb.toFixed(0)} MB of heap (${((mem.heapMb * MB) / keys).toFixed(0)} bytes/key), ${mem.jsonMb.toFixed(0)} MB as JSON`,
+  );
   if (ccusage) console.log(`summary: steward ${child.wall.toFixed(2)} s vs ccusage ${ccusageWall.toFixed(2)} s`);
 
   if (flag('--keep')) console.log(`kept ${root}`);

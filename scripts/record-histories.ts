@@ -25,7 +25,12 @@ import { runProgram } from '../src/host/run-program';
 import { BuildHarness } from '../test/helpers/harness';
 import { freePort } from '../test/helpers/free-port';
 import { historyToJSON } from '../test/helpers/history-json';
-import { CONTINUE_AS_NEW_HISTORY_COUNT, HISTORY_SCENARIOS, HistoryScenario, RecordedRun } from '../test/helpers/history-scenarios';
+import {
+  CONTINUE_AS_NEW_HISTORY_COUNT,
+  HISTORY_SCENARIOS,
+  HistoryScenario,
+  RecordedRun,
+} from '../test/helpers/history-scenarios';
 
 const ROOT = resolve(__dirname, '..');
 const HISTORIES_DIR = join(ROOT, 'test', 'histories');
@@ -33,8 +38,12 @@ const HISTORIES_DIR = join(ROOT, 'test', 'histories');
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 const quietLogger = {
-  log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined,
-  warn: (m: string) => log(m), error: (m: string) => log(m),
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m: string) => log(m),
+  error: (m: string) => log(m),
 };
 
 interface Options {
@@ -49,7 +58,8 @@ function parseArgs(argv: string[]): Options {
     const arg = argv[i]!;
     if (arg === '--archive') {
       archive = argv[++i] ?? '';
-      if (!/^[A-Za-z0-9._-]+$/.test(archive)) throw new Error('--archive takes a label of letters, digits, dots, dashes and underscores');
+      if (!/^[A-Za-z0-9._-]+$/.test(archive))
+        throw new Error('--archive takes a label of letters, digits, dots, dashes and underscores');
     } else if (arg.startsWith('-')) {
       throw new Error(`unknown option ${arg} (usage: record-histories [--archive LABEL] [scenario…])`);
     } else names.push(arg);
@@ -64,7 +74,9 @@ async function gitDescription(): Promise<string> {
   const head = await runProgram('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT });
   const dirty = await runProgram('git', ['status', '--porcelain', '--', 'src/workflows', 'src/core'], { cwd: ROOT });
   const sha = head.code === 0 ? head.stdout.trim() : 'unknown';
-  return dirty.code === 0 && dirty.stdout.trim() !== '' ? `${sha} with uncommitted changes in src/workflows or src/core` : sha;
+  return dirty.code === 0 && dirty.stdout.trim() !== ''
+    ? `${sha} with uncommitted changes in src/workflows or src/core`
+    : sha;
 }
 
 /** Moves the top-level history files to archive/<label>/: they keep being replayed from there. */
@@ -78,13 +90,18 @@ async function archiveCurrent(label: string): Promise<void> {
   log(`archived ${files.length} histories to ${target}`);
 }
 
-async function writeReadme(recorded: { scenario: HistoryScenario; runs: { file: string; events: number; bytes: number }[] }[], commit: string): Promise<void> {
+async function writeReadme(
+  recorded: { scenario: HistoryScenario; runs: { file: string; events: number; bytes: number }[] }[],
+  commit: string,
+): Promise<void> {
   const existing = (await readdir(HISTORIES_DIR)).filter((f) => f.endsWith('.json')).sort();
   const byFile = new Map<string, { events: number; bytes: number; scenario: HistoryScenario }>();
   for (const r of recorded) for (const run of r.runs) byFile.set(`${run.file}.json`, { ...run, scenario: r.scenario });
   const rows = existing.map((f) => {
     const run = byFile.get(f);
-    return run ? `| ${f} | ${run.events} | ${Math.round(run.bytes / 1024)} KiB | ${run.scenario.covers} |` : `| ${f} | | | (not recorded in this run) |`;
+    return run
+      ? `| ${f} | ${run.events} | ${Math.round(run.bytes / 1024)} KiB | ${run.scenario.covers} |`
+      : `| ${f} | | | (not recorded in this run) |`;
   });
   const text = [
     '# Recorded workflow histories',
@@ -106,8 +123,11 @@ async function writeReadme(recorded: { scenario: HistoryScenario; runs: { file: 
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const scenarios = options.names.length ? HISTORY_SCENARIOS.filter((s) => options.names.includes(s.name)) : HISTORY_SCENARIOS;
-  if (!existsSync(join(ROOT, 'dist', 'agent', 'scripted-agent.js'))) throw new Error('dist/ is missing: run `npm run build` first (the scripted agents run from it)');
+  const scenarios = options.names.length
+    ? HISTORY_SCENARIOS.filter((s) => options.names.includes(s.name))
+    : HISTORY_SCENARIOS;
+  if (!existsSync(join(ROOT, 'dist', 'agent', 'scripted-agent.js')))
+    throw new Error('dist/ is missing: run `npm run build` first (the scripted agents run from it)');
 
   await mkdir(HISTORIES_DIR, { recursive: true });
   if (options.archive !== null) await archiveCurrent(options.archive);
@@ -117,7 +137,10 @@ async function main(): Promise<void> {
   try {
     const binary = await resolveTemporalBinary(log);
     log('bundling src/workflows');
-    const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: quietLogger });
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../src/workflows'),
+      logger: quietLogger,
+    });
     const bundlePath = join(dir, 'workflow-bundle.js');
     await writeFile(bundlePath, bundle.code);
     process.env.STEWARD_TEST_BUNDLE = bundlePath;
@@ -129,7 +152,9 @@ async function main(): Promise<void> {
         dbFile: join(dir, `${kind}.sqlite`),
         port: await freePort(),
         headless: true,
-        ...(kind === 'continueAsNew' ? { dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': CONTINUE_AS_NEW_HISTORY_COUNT } } : {}),
+        ...(kind === 'continueAsNew'
+          ? { dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': CONTINUE_AS_NEW_HISTORY_COUNT } }
+          : {}),
       });
       servers.push(server);
       serverFor.set(kind, server.address);
@@ -140,7 +165,10 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) {
       log(`— ${scenario.name}`);
       const started = Date.now();
-      const h = await BuildHarness.create(`hist-${scenario.name}`, { clones: ['builder', 'adversary', 'supervisor'], address: serverFor.get(scenario.server)! });
+      const h = await BuildHarness.create(`hist-${scenario.name}`, {
+        clones: ['builder', 'adversary', 'supervisor'],
+        address: serverFor.get(scenario.server)!,
+      });
       let runs: RecordedRun[];
       try {
         await h.startWorker();
@@ -155,7 +183,9 @@ async function main(): Promise<void> {
         const json = historyToJSON(run.history);
         await writeFile(join(HISTORIES_DIR, `${run.file}.json`), `${json}\n`);
         written.push({ file: run.file, events: run.history.events?.length ?? 0, bytes: Buffer.byteLength(json) });
-        log(`  wrote test/histories/${run.file}.json: ${run.history.events?.length ?? 0} events, ${Math.round(Buffer.byteLength(json) / 1024)} KiB`);
+        log(
+          `  wrote test/histories/${run.file}.json: ${run.history.events?.length ?? 0} events, ${Math.round(Buffer.byteLength(json) / 1024)} KiB`,
+        );
       }
       log(`  ${((Date.now() - started) / 1000).toFixed(1)} s`);
       recorded.push({ scenario, runs: written });

@@ -1,6 +1,12 @@
 import { stat } from 'node:fs/promises';
 import type { LaunchSpec } from '../core/launch';
-import { downPressesToAccept, lastNonEmptyLines, showsDialog, startupDialog, CLAUDE_DIALOG_PATTERNS } from '../core/pane';
+import {
+  downPressesToAccept,
+  lastNonEmptyLines,
+  showsDialog,
+  startupDialog,
+  CLAUDE_DIALOG_PATTERNS,
+} from '../core/pane';
 import { hookArgsForVersion } from '../core/hook-settings';
 import { runProgram } from '../host/run-program';
 import { launchPath, temporalEnv } from '../host/agent-env';
@@ -34,7 +40,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The launch outcome of a program that ended right after its start: healing and the crash-loop rule take it from here. */
 function exited(spec: LaunchSpec) {
-  return permanentFailure('AgentExited', `agent ${spec.agent}: ${spec.command} exited right after start${exitHint(spec)}`);
+  return permanentFailure(
+    'AgentExited',
+    `agent ${spec.agent}: ${spec.command} exited right after start${exitHint(spec)}`,
+  );
 }
 
 /** Why a program may exit at once; the pane is gone with it, so this is the only hint there is. */
@@ -73,10 +82,16 @@ async function waitForStart(tmux: Tmux, spec: LaunchSpec, heartbeat: () => void)
       const presses = downPressesToAccept(last, dialog);
       const { what, key } = DIALOG_NAMES[dialog];
       if (spec.answers?.[dialog] !== true) {
-        throw permanentFailure('StartupDialog', `agent ${spec.agent}: start-up dialog: ${what} waits in session ${spec.session}; nothing was typed. Answer it and \`steward restart\` the agent, or set [backend] ${key} = true`);
+        throw permanentFailure(
+          'StartupDialog',
+          `agent ${spec.agent}: start-up dialog: ${what} waits in session ${spec.session}; nothing was typed. Answer it and \`steward restart\` the agent, or set [backend] ${key} = true`,
+        );
       }
       if (presses === null) {
-        throw permanentFailure('StartupDialog', `agent ${spec.agent}: start-up dialog: ${what} in session ${spec.session} has no option Steward knows how to accept; nothing was typed: ${dialogText(last)}`);
+        throw permanentFailure(
+          'StartupDialog',
+          `agent ${spec.agent}: start-up dialog: ${what} in session ${spec.session} has no option Steward knows how to accept; nothing was typed: ${dialogText(last)}`,
+        );
       }
       // The highlight is read afresh each time, and Enter only goes to the accepting option once
       // the screen shows it highlighted: a lost key press is pressed again, never Enter on "No, exit".
@@ -88,7 +103,10 @@ async function waitForStart(tmux: Tmux, spec: LaunchSpec, heartbeat: () => void)
         answeredAt = Date.now();
       }
     } else if (settled && showsDialog(last, CLAUDE_DIALOG_PATTERNS)) {
-      throw permanentFailure('StartupDialog', `agent ${spec.agent}: start-up dialog in session ${spec.session}, nothing was typed: ${dialogText(last)}`);
+      throw permanentFailure(
+        'StartupDialog',
+        `agent ${spec.agent}: start-up dialog in session ${spec.session}, nothing was typed: ${dialogText(last)}`,
+      );
     } else if (settled) {
       return;
     }
@@ -98,7 +116,10 @@ async function waitForStart(tmux: Tmux, spec: LaunchSpec, heartbeat: () => void)
 
 /** The dialog's words for the event, in one line: what an operator must answer. */
 function dialogText(screen: string): string {
-  return lastNonEmptyLines(screen, 12).map((l) => l.trim()).join(' · ').slice(0, 400);
+  return lastNonEmptyLines(screen, 12)
+    .map((l) => l.trim())
+    .join(' · ')
+    .slice(0, 400);
 }
 
 const versions = new Map<string, string>();
@@ -112,7 +133,9 @@ async function programVersion(command: string, heartbeat: () => void): Promise<s
   const known = versions.get(command);
   if (known !== undefined) return known;
   const beat = setInterval(heartbeat, 2_000);
-  const r = await runProgram(command, ['--version'], { timeoutMs: 8_000, input: '' }).finally(() => clearInterval(beat));
+  const r = await runProgram(command, ['--version'], { timeoutMs: 8_000, input: '' }).finally(() =>
+    clearInterval(beat),
+  );
   if (r.code !== 0 || !r.stdout.trim()) return null;
   versions.set(command, r.stdout.trim());
   return r.stdout.trim();
@@ -120,8 +143,12 @@ async function programVersion(command: string, heartbeat: () => void): Promise<s
 
 /** A missing working directory would silently become the worker's own: refuse it, naming both. */
 async function assertWorkdir(spec: LaunchSpec): Promise<void> {
-  const isDir = await stat(spec.cwd).then((s) => s.isDirectory(), () => false);
-  if (!isDir) throw permanentFailure('ConfigError', `agent ${spec.agent}: cwd ${spec.cwd} is not a directory on this host`);
+  const isDir = await stat(spec.cwd).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isDir)
+    throw permanentFailure('ConfigError', `agent ${spec.agent}: cwd ${spec.cwd} is not a directory on this host`);
 }
 
 /**
@@ -129,7 +156,12 @@ async function assertWorkdir(spec: LaunchSpec): Promise<void> {
  * session is tagged with the launch's session id, so a retried activity (say, after its worker
  * died) finishes the launch it began instead of killing the agent it just started.
  */
-export async function launchAgent(tmux: Tmux, binDir: string, req: LaunchRequest, heartbeat: () => void = () => {}): Promise<void> {
+export async function launchAgent(
+  tmux: Tmux,
+  binDir: string,
+  req: LaunchRequest,
+  heartbeat: () => void = () => {},
+): Promise<void> {
   const { spec } = req;
   const launchId = spec.env.STEWARD_SESSION_ID ?? spec.session;
   if (await tmux.hasSession(spec.session)) {
@@ -148,8 +180,16 @@ export async function launchAgent(tmux: Tmux, binDir: string, req: LaunchRequest
   // program's PATH through env(1), since tmux 3.3a gives the session its client's PATH, not `-e PATH`.
   const command = await findExecutable(spec.command, path);
   if (!command) throw permanentFailure('ConfigError', `agent ${spec.agent}: command not found: ${spec.command}`);
-  const args = spec.args.includes('--settings') ? hookArgsForVersion(spec.args, await programVersion(command, heartbeat)) : spec.args;
-  await tmux.newSession({ session: spec.session, cwd: spec.cwd, command: '/usr/bin/env', args: [`PATH=${path}`, command, ...args], env });
+  const args = spec.args.includes('--settings')
+    ? hookArgsForVersion(spec.args, await programVersion(command, heartbeat))
+    : spec.args;
+  await tmux.newSession({
+    session: spec.session,
+    cwd: spec.cwd,
+    command: '/usr/bin/env',
+    args: [`PATH=${path}`, command, ...args],
+    env,
+  });
   // A program that exits at once takes its session with it, before the tag can be set.
   await tmux.setOption(spec.session, 'steward_launch', launchId).catch(async (err: unknown) => {
     throw (await tmux.hasSession(spec.session)) ? err : exited(spec);
@@ -157,14 +197,24 @@ export async function launchAgent(tmux: Tmux, binDir: string, req: LaunchRequest
   await typeFirstPrompt(tmux, spec, launchId, req, heartbeat);
 }
 
-async function typeFirstPrompt(tmux: Tmux, spec: LaunchSpec, launchId: string, req: LaunchRequest, heartbeat: () => void): Promise<void> {
+async function typeFirstPrompt(
+  tmux: Tmux,
+  spec: LaunchSpec,
+  launchId: string,
+  req: LaunchRequest,
+  heartbeat: () => void,
+): Promise<void> {
   // A service has no prompt: nothing to wait for.
   if (!req.prompt.trim()) return;
   // A retry of a launch whose prompt went out: the agent may be at a dialog of its own by now.
   if ((await tmux.getOption(spec.session, SENT_OPTION)) === `launch:${launchId}`) return;
   await waitForStart(tmux, spec, heartbeat);
   try {
-    await deliverOnce(tmux, { session: spec.session, text: req.prompt, submitKey: spec.submitKey }, `launch:${launchId}`);
+    await deliverOnce(
+      tmux,
+      { session: spec.session, text: req.prompt, submitKey: spec.submitKey },
+      `launch:${launchId}`,
+    );
   } catch (err) {
     // An agent that exits right after reading its prompt is not a failed launch (a retry would
     // start it again behind the crash-loop count's back): healing deals with the dead session.

@@ -91,7 +91,10 @@ function statKey(st: { dev: number; ino: number; size: number; mtimeMs: number }
 }
 
 async function loadFile(file: string): Promise<{ entry: CachedLedger; fresh: boolean }> {
-  const empty = (): { entry: CachedLedger; fresh: boolean } => ({ entry: { key: '', state: emptyFile(), savedAt: 0, dirty: true, dirtyBytes: 0 }, fresh: true });
+  const empty = (): { entry: CachedLedger; fresh: boolean } => ({
+    entry: { key: '', state: emptyFile(), savedAt: 0, dirty: true, dirtyBytes: 0 },
+    fresh: true,
+  });
   let st;
   try {
     st = await stat(file);
@@ -103,7 +106,8 @@ async function loadFile(file: string): Promise<{ entry: CachedLedger; fresh: boo
   if (cached && cached.key === key) return { entry: cached, fresh: false };
   try {
     const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
-    if (validFile(parsed)) return { entry: { key, state: parsed, savedAt: Date.now(), dirty: false, dirtyBytes: 0 }, fresh: false };
+    if (validFile(parsed))
+      return { entry: { key, state: parsed, savedAt: Date.now(), dirty: false, dirtyBytes: 0 }, fresh: false };
   } catch {
     // unreadable or torn: rebuilt from the transcripts, dedup keeps that exact
   }
@@ -217,7 +221,10 @@ export interface ReadAgentTokensOptions {
  * complete lines on disk now, whichever saved state the call starts from, so a retried call (or
  * another worker process on the same host) returns the same totals and they never go down.
  */
-export async function readAgentTokens(req: AgentTokenRequest, options: ReadAgentTokensOptions = {}): Promise<AgentTokenTotals> {
+export async function readAgentTokens(
+  req: AgentTokenRequest,
+  options: ReadAgentTokensOptions = {},
+): Promise<AgentTokenTotals> {
   const { entry, fresh } = await loadFile(req.ledgerFile);
   const { state } = entry;
   // The state is changed in place below: forget it until this call ends well.
@@ -247,7 +254,8 @@ export async function readAgentTokens(req: AgentTokenRequest, options: ReadAgent
     entry.dirtyBytes += bytesRead;
   }
   const interval = options.saveIntervalMs ?? 60_000;
-  const due = fresh || Date.now() - entry.savedAt >= interval || entry.dirtyBytes >= (options.saveAfterBytes ?? 16 << 20);
+  const due =
+    fresh || Date.now() - entry.savedAt >= interval || entry.dirtyBytes >= (options.saveAfterBytes ?? 16 << 20);
   let saved = false;
   if (entry.dirty && due) {
     await saveFile(req.ledgerFile, entry);

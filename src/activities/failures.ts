@@ -9,7 +9,8 @@ import { HostError, type HostErrorCode } from '../host/errors';
  * right after its start (`AgentExited`: healing and the crash-loop rule deal with it, not retries).
  * The workflow hears of it after one attempt.
  */
-export type PermanentFailureType = 'ConfigError' | 'InvalidInput' | 'AgentGone' | 'AgentBlocked' | 'AgentBlockedTyped' | 'StartupDialog' | 'AgentExited';
+export type PermanentFailureType =
+  'ConfigError' | 'InvalidInput' | 'AgentGone' | 'AgentBlocked' | 'AgentBlockedTyped' | 'StartupDialog' | 'AgentExited';
 
 export function permanentFailure(type: PermanentFailureType, message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, type);

@@ -12,7 +12,14 @@ import { textDigest } from '../core/pane/digest';
 
 async function observeRepo(req: NonNullable<ObserveRequest['repo']>): Promise<RepoObservation> {
   if (!existsSync(req.dir)) {
-    return { fetched: true, fetchError: `work repo ${req.dir} does not exist`, head: null, commits: [], phaseDone: false, inboxes: {} };
+    return {
+      fetched: true,
+      fetchError: `work repo ${req.dir} does not exist`,
+      head: null,
+      commits: [],
+      phaseDone: false,
+      inboxes: {},
+    };
   }
   const repo = new WorkRepo(req.dir);
   const fetchError = req.fetch ? await repo.fetch() : null;
@@ -24,7 +31,14 @@ async function observeRepo(req: NonNullable<ObserveRequest['repo']>): Promise<Re
     const content = await repo.show(file);
     inboxes[file] = content === null ? null : createHash('sha1').update(content).digest('hex');
   }
-  return { fetched: req.fetch, fetchError, head, commits, phaseDone: status !== null && status.includes(req.doneMarker), inboxes };
+  return {
+    fetched: req.fetch,
+    fetchError,
+    head,
+    commits,
+    phaseDone: status !== null && status.includes(req.doneMarker),
+    inboxes,
+  };
 }
 
 async function observeConfig(req: NonNullable<ObserveRequest['config']>): Promise<ConfigChange | null> {
@@ -62,10 +76,14 @@ export async function observe(
     const tail = maskTypedText(pane.tail, [typed ?? '']);
     const digest = textDigest(tail);
     // Unchanged: neither the text nor its digest (the workflow has both) goes into the history.
-    agents[name] = pane.alive && req.paneDigests?.[name] === digest ? { alive: true, windowActivity: pane.windowActivity, unchanged: true } : { ...pane, tail, digest };
+    agents[name] =
+      pane.alive && req.paneDigests?.[name] === digest
+        ? { alive: true, windowActivity: pane.windowActivity, unchanged: true }
+        : { ...pane, tail, digest };
   }
   const services: NonNullable<Snapshot['services']> = {};
-  for (const [name, session] of Object.entries(req.services ?? {})) services[name] = { alive: await tmux.hasSession(session) };
+  for (const [name, session] of Object.entries(req.services ?? {}))
+    services[name] = { alive: await tmux.hasSession(session) };
   const repo = req.repo ? await observeRepo(req.repo) : null;
   const config = req.config ? await observeConfig(req.config) : null;
   // Unreadable transcripts must not stop supervision: the tick keeps the last totals.

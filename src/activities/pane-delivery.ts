@@ -1,6 +1,15 @@
 import type { Tmux } from '../host/tmux';
 import { permanentFailure } from './failures';
-import { deliveryStep, DeliveryStep, parseTypingMark, pasteTraceCount, SENT_OPTION, TYPED_OPTION, TYPING_OPTION, typingMark } from '../core/pane/delivery';
+import {
+  deliveryStep,
+  DeliveryStep,
+  parseTypingMark,
+  pasteTraceCount,
+  SENT_OPTION,
+  TYPED_OPTION,
+  TYPING_OPTION,
+  typingMark,
+} from '../core/pane/delivery';
 import { CLAUDE_DIALOG_PATTERNS, showsDialog } from '../core/pane/dialog';
 import { typeableText } from '../core/pane/typeable-text';
 import { maskTypedText } from '../core/pane/typed-echo';
@@ -21,7 +30,11 @@ export interface Delivery {
 async function refuseDialog(tmux: Tmux, session: string, text: string, typed: boolean): Promise<void> {
   const screen = await tmux.snapshot(session);
   if (!screen.alive || !showsDialog(maskTypedText(screen.tail, [text]), CLAUDE_DIALOG_PATTERNS)) return;
-  if (typed) throw permanentFailure('AgentBlockedTyped', `session ${session} shows a dialog: the text was typed but not submitted; it waits in the input box`);
+  if (typed)
+    throw permanentFailure(
+      'AgentBlockedTyped',
+      `session ${session} shows a dialog: the text was typed but not submitted; it waits in the input box`,
+    );
   throw permanentFailure('AgentBlocked', `session ${session} shows a dialog: nothing typed`);
 }
 
@@ -34,14 +47,26 @@ async function refuseDialog(tmux: Tmux, session: string, text: string, typed: bo
 export async function deliverOnce(tmux: Tmux, d: Delivery, deliveryId: string): Promise<DeliveryStep> {
   if (!(await tmux.hasSession(d.session))) throw permanentFailure('AgentGone', `session ${d.session} is not running`);
   const text = typeableText(d.text);
-  const marks = { sent: await tmux.getOption(d.session, SENT_OPTION), typing: await tmux.getOption(d.session, TYPING_OPTION) };
+  const marks = {
+    sent: await tmux.getOption(d.session, SENT_OPTION),
+    typing: await tmux.getOption(d.session, TYPING_OPTION),
+  };
   const mark = parseTypingMark(marks.typing);
-  const screen = mark?.deliveryId !== deliveryId ? null : 'line' in mark ? await tmux.captureSince(d.session, mark.line) : await tmux.captureAll(d.session);
+  const screen =
+    mark?.deliveryId !== deliveryId
+      ? null
+      : 'line' in mark
+        ? await tmux.captureSince(d.session, mark.line)
+        : await tmux.captureAll(d.session);
   const step = deliveryStep(deliveryId, marks, text, screen);
   if (step === 'done') return step;
   await refuseDialog(tmux, d.session, text, step === 'submit');
   if (step === 'type') {
-    await tmux.setOption(d.session, TYPING_OPTION, typingMark(deliveryId, pasteTraceCount(text, await tmux.captureAll(d.session))));
+    await tmux.setOption(
+      d.session,
+      TYPING_OPTION,
+      typingMark(deliveryId, pasteTraceCount(text, await tmux.captureAll(d.session))),
+    );
     // Observe masks the echo of what was typed, so its words never pass for the agent's own.
     await tmux.setOption(d.session, TYPED_OPTION, text.replace(/\s+/g, ' ').slice(0, 2000));
     await tmux.paste(d.session, text);

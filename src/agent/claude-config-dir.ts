@@ -39,7 +39,9 @@ async function readConfig(file: string): Promise<Json> {
  * their subfolders): any other folder still gets the trust dialog. Claude Code's own state in an existing file is kept.
  * Returns the environment to start the agent with.
  */
-export async function prepareClaudeConfigDir(opts: ClaudeConfigDirOptions): Promise<{ configFile: string; env: { CLAUDE_CONFIG_DIR: string } }> {
+export async function prepareClaudeConfigDir(
+  opts: ClaudeConfigDirOptions,
+): Promise<{ configFile: string; env: { CLAUDE_CONFIG_DIR: string } }> {
   const file = claudeConfigFile(opts.dir);
   await mkdir(opts.dir, { recursive: true });
   const config = await readConfig(file);
@@ -48,10 +50,13 @@ export async function prepareClaudeConfigDir(opts: ClaudeConfigDirOptions): Prom
   for (const [folder, entry] of Object.entries(projects)) {
     if (!trusted.has(folder) && isObject(entry)) projects[folder] = { ...entry, hasTrustDialogAccepted: false };
   }
-  for (const folder of trusted) projects[folder] = { ...(isObject(projects[folder]) ? projects[folder] : {}), hasTrustDialogAccepted: true };
+  for (const folder of trusted)
+    projects[folder] = { ...(isObject(projects[folder]) ? projects[folder] : {}), hasTrustDialogAccepted: true };
 
   const responses = isObject(config.customApiKeyResponses) ? config.customApiKeyResponses : {};
-  const approved = Array.isArray(responses.approved) ? responses.approved.filter((k): k is string => typeof k === 'string') : [];
+  const approved = Array.isArray(responses.approved)
+    ? responses.approved.filter((k): k is string => typeof k === 'string')
+    : [];
   // Claude Code remembers an approved key by its last 20 characters.
   const key = opts.apiKey?.slice(-20);
   const customApiKeyResponses = {
@@ -65,7 +70,10 @@ export async function prepareClaudeConfigDir(opts: ClaudeConfigDirOptions): Prom
 }
 
 async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**

@@ -20,7 +20,9 @@ const Rule = z.strictObject({
   do: z.array(Step).default([]),
   /** Fire at most once per distinct value of this rendered text (e.g. "{gate}"); default: every match. */
   once: z.string().optional(),
-  tokens: z.strictObject({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() }).default({ input: 100, output: 20 }),
+  tokens: z
+    .strictObject({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() })
+    .default({ input: 100, output: 20 }),
   model: z.string().default('claude-sonnet-4-5-20250929'),
 });
 

@@ -18,8 +18,16 @@ export function standinEnv(opts: { configDir: string; standinUrl: string; apiKey
   };
 }
 
-export function claudeBackendTable(opts: { bin: string; args: string[]; configDir: string; env: Record<string, string>; extra?: string }): string {
-  const env = Object.entries(opts.env).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ');
+export function claudeBackendTable(opts: {
+  bin: string;
+  args: string[];
+  configDir: string;
+  env: Record<string, string>;
+  extra?: string;
+}): string {
+  const env = Object.entries(opts.env)
+    .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+    .join(', ');
   return `
 [backend.claude]
 command = ${JSON.stringify(opts.bin)}

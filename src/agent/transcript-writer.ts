@@ -15,7 +15,11 @@ export class TranscriptWriter {
   private readonly file: string;
   private turn = 0;
 
-  constructor(dir: string, readonly sessionId: string, readonly cwd: string) {
+  constructor(
+    dir: string,
+    readonly sessionId: string,
+    readonly cwd: string,
+  ) {
     const projectDir = join(dir, projectSlug(cwd));
     mkdirSync(projectDir, { recursive: true });
     this.file = join(projectDir, `${sessionId}.jsonl`);
@@ -26,7 +30,14 @@ export class TranscriptWriter {
   }
 
   user(text: string): void {
-    this.write({ type: 'user', uuid: randomUUID(), sessionId: this.sessionId, cwd: this.cwd, timestamp: new Date().toISOString(), message: { role: 'user', content: text } });
+    this.write({
+      type: 'user',
+      uuid: randomUUID(),
+      sessionId: this.sessionId,
+      cwd: this.cwd,
+      timestamp: new Date().toISOString(),
+      message: { role: 'user', content: text },
+    });
   }
 
   assistant(text: string, model: string, tokens: { input: number; output: number }): void {
@@ -34,9 +45,25 @@ export class TranscriptWriter {
     const id = `msg_${this.sessionId.slice(0, 8)}_${this.turn}`;
     const requestId = `req_${this.sessionId.slice(0, 8)}_${this.turn}`;
     const snapshot = (output: number) => ({
-      type: 'assistant', uuid: randomUUID(), requestId, sessionId: this.sessionId, cwd: this.cwd, isSidechain: false,
+      type: 'assistant',
+      uuid: randomUUID(),
+      requestId,
+      sessionId: this.sessionId,
+      cwd: this.cwd,
+      isSidechain: false,
       timestamp: new Date().toISOString(),
-      message: { id, model, role: 'assistant', content: [{ type: 'text', text }], usage: { input_tokens: tokens.input, output_tokens: output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } },
+      message: {
+        id,
+        model,
+        role: 'assistant',
+        content: [{ type: 'text', text }],
+        usage: {
+          input_tokens: tokens.input,
+          output_tokens: output,
+          cache_creation_input_tokens: 0,
+          cache_read_input_tokens: 0,
+        },
+      },
     });
     this.write(snapshot(1));
     this.write(snapshot(tokens.output));

@@ -92,7 +92,13 @@ export function parseBuildRef(ref: string): BuildRef {
  * Runs one or more RPCs under a deadline and turns failures into one-line errors. `what` names
  * the call for the message; `hint` is added when nothing answered in time.
  */
-export async function rpc<T>(t: Temporal, what: string, fn: () => Promise<T>, ms = RPC_DEADLINE_MS, hint = ''): Promise<T> {
+export async function rpc<T>(
+  t: Temporal,
+  what: string,
+  fn: () => Promise<T>,
+  ms = RPC_DEADLINE_MS,
+  hint = '',
+): Promise<T> {
   try {
     return await t.connection.withDeadline(Date.now() + ms, fn);
   } catch (err) {
@@ -112,7 +118,11 @@ function grpcError(err: unknown): (Error & { code: number }) | undefined {
 export function cliError(t: Temporal, err: unknown, what: string, ms: number, hint = ''): Error {
   if (err instanceof UsageError) return err;
   // An accepted command whose effect failed (the nudge could not be typed) is a runtime failure.
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === OPERATOR_ACTION_FAILED) {
+  if (
+    err instanceof WorkflowUpdateFailedError &&
+    err.cause instanceof ApplicationFailure &&
+    err.cause.type === OPERATOR_ACTION_FAILED
+  ) {
     return new Error(firstLine(err.cause.message));
   }
   if (err instanceof WorkflowUpdateFailedError) return new UsageError(firstLine(err.cause?.message ?? err.message));
@@ -137,7 +147,7 @@ export interface OpenBuild extends BuildRef {
   info: ExecutionInfo;
 }
 
-export const NO_WORKER_HINT = 'is a worker running for the build\'s host? `steward worker`';
+export const NO_WORKER_HINT = "is a worker running for the build's host? `steward worker`";
 
 /**
  * Resolves a build name to its latest run. An unknown build is a UsageError; with `running`, so
@@ -170,7 +180,13 @@ export async function openBuild(t: Temporal, ref: string, options: { running?: b
 
 /** The `status` query (needs a worker: a closed build is replayed to answer it). */
 export function queryStatus(b: OpenBuild): Promise<BuildStatusView> {
-  return rpc(b.t, `status query to ${b.workflowId}`, () => b.handle.query(statusQuery), RPC_DEADLINE_MS, NO_WORKER_HINT);
+  return rpc(
+    b.t,
+    `status query to ${b.workflowId}`,
+    () => b.handle.query(statusQuery),
+    RPC_DEADLINE_MS,
+    NO_WORKER_HINT,
+  );
 }
 
 /** A fresh update id: `steward-<update>-<uuid>`, so the Web UI tells the CLI's updates apart. */
@@ -180,7 +196,9 @@ export function newUpdateId(update: string): string {
 
 /** Why an update id is unusable (Temporal takes any string; this keeps ids one short line), or null. */
 export function updateIdError(id: string): string | null {
-  return /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}$/.test(id) ? null : `\`${id}\` is not a usable update id (letters, digits and . _ : / @ -, at most 200)`;
+  return /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}$/.test(id)
+    ? null
+    : `\`${id}\` is not a usable update id (letters, digits and . _ : / @ -, at most 200)`;
 }
 
 /**
@@ -205,7 +223,11 @@ export function runUpdate<Args extends unknown[]>(
   );
 }
 
-export function sendSignal<Args extends unknown[]>(b: OpenBuild, signal: SignalDefinition<Args>, args: Args): Promise<void> {
+export function sendSignal<Args extends unknown[]>(
+  b: OpenBuild,
+  signal: SignalDefinition<Args>,
+  args: Args,
+): Promise<void> {
   return rpc(b.t, `signal ${signal.name} to ${b.workflowId}`, () => b.handle.signal(signal, ...args));
 }
 
@@ -216,7 +238,13 @@ export function sendSignal<Args extends unknown[]>(b: OpenBuild, signal: SignalD
  */
 export async function buildConfig(b: OpenBuild): Promise<StewardConfig | null> {
   try {
-    return await rpc(b.t, `config query to ${b.workflowId}`, () => b.handle.query(configQuery), RPC_DEADLINE_MS, NO_WORKER_HINT);
+    return await rpc(
+      b.t,
+      `config query to ${b.workflowId}`,
+      () => b.handle.query(configQuery),
+      RPC_DEADLINE_MS,
+      NO_WORKER_HINT,
+    );
   } catch {
     // no worker to answer, or one that predates the query: the start input is all there is
   }

@@ -39,7 +39,10 @@ export function claudeCacheDir(version: string, env: NodeJS.ProcessEnv = process
  */
 async function installedBinary(dir: string, version: string, env: NodeJS.ProcessEnv): Promise<string | null> {
   const modules = join(dir, 'node_modules', '@anthropic-ai');
-  const candidates = [join(dir, 'node_modules', '.bin', 'claude'), join(modules, `claude-code-${process.platform}-${process.arch}`, 'claude')];
+  const candidates = [
+    join(dir, 'node_modules', '.bin', 'claude'),
+    join(modules, `claude-code-${process.platform}-${process.arch}`, 'claude'),
+  ];
   for (const bin of candidates) {
     if ((await isExecutable(bin)) && (await claudeVersion(bin, env)) === version) return bin;
   }
@@ -75,8 +78,15 @@ export async function resolveClaudeBinary(opts: ResolveClaudeOptions = {}): Prom
   const staging = `${dir}.installing-${process.pid}`;
   await mkdir(staging, { recursive: true });
   try {
-    const r = await runProgram('npm', ['install', '--prefix', staging, '--no-save', '--no-audit', '--no-fund', `${PACKAGE}@${version}`], { env, timeoutMs: 10 * 60_000 });
-    if (r.code !== 0) throw new ClaudeBinaryError(`npm install ${PACKAGE}@${version} failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    const r = await runProgram(
+      'npm',
+      ['install', '--prefix', staging, '--no-save', '--no-audit', '--no-fund', `${PACKAGE}@${version}`],
+      { env, timeoutMs: 10 * 60_000 },
+    );
+    if (r.code !== 0)
+      throw new ClaudeBinaryError(
+        `npm install ${PACKAGE}@${version} failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+      );
     await rename(staging, dir).catch(async (err: NodeJS.ErrnoException) => {
       // Another resolver finished first: its install is as good as this one.
       if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
@@ -86,5 +96,7 @@ export async function resolveClaudeBinary(opts: ResolveClaudeOptions = {}): Prom
   }
   const installed = await installedBinary(dir, version, env);
   if (installed) return installed;
-  throw new ClaudeBinaryError(`${PACKAGE}@${version} is installed in ${dir} but no executable there reports version ${version}`);
+  throw new ClaudeBinaryError(
+    `${PACKAGE}@${version} is installed in ${dir} but no executable there reports version ${version}`,
+  );
 }

@@ -21,7 +21,11 @@ const STANDIN_KEY = 'sk-ant-api03-steward-demo-standin-key-0000';
  * (config/demo-claude.toml, the real Claude Code against the model stand-in), in a fresh sandbox
  * with a bare origin, run to completion.
  */
-export async function runDemo(print: (line: string) => void, root = '.steward', agent: DemoAgent = 'scripted'): Promise<BuildResult> {
+export async function runDemo(
+  print: (line: string) => void,
+  root = '.steward',
+  agent: DemoAgent = 'scripted',
+): Promise<BuildResult> {
   const name = agent === 'claude' ? 'demo-claude' : 'demo';
   const sandbox = resolve(root, `${name}-sandbox`);
   await rm(sandbox, { recursive: true, force: true });
@@ -48,11 +52,26 @@ export async function runDemo(print: (line: string) => void, root = '.steward', 
 async function addClaudeBackend(configFile: string, sandbox: string, print: (line: string) => void) {
   const bin = await resolveClaudeBinary({ report: print });
   const configDir = join(sandbox, 'claude-config');
-  await prepareClaudeConfigDir({ dir: configDir, apiKey: STANDIN_KEY, trustedFolders: ['builder', 'adversary'].map((c) => join(sandbox, c)) });
+  await prepareClaudeConfigDir({
+    dir: configDir,
+    apiKey: STANDIN_KEY,
+    trustedFolders: ['builder', 'adversary'].map((c) => join(sandbox, c)),
+  });
   const script = await readFile(join(sandbox, 'demo-claude', 'model.script.toml'), 'utf8');
   const standin = await startModelStandin({ script, logFile: join(sandbox, 'model-standin.jsonl') });
-  print(`model stand-in: ${standin.url} (requests logged to ${join(sandbox, 'model-standin.jsonl')}); Claude Code: ${bin}`);
+  print(
+    `model stand-in: ${standin.url} (requests logged to ${join(sandbox, 'model-standin.jsonl')}); Claude Code: ${bin}`,
+  );
   const env = standinEnv({ configDir, standinUrl: standin.url, apiKey: STANDIN_KEY });
-  await appendFile(configFile, claudeBackendTable({ bin, args: ['--dangerously-skip-permissions'], configDir, env, extra: 'accept_bypass_mode = true' }));
+  await appendFile(
+    configFile,
+    claudeBackendTable({
+      bin,
+      args: ['--dangerously-skip-permissions'],
+      configDir,
+      env,
+      extra: 'accept_bypass_mode = true',
+    }),
+  );
   return standin;
 }

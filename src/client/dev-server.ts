@@ -27,8 +27,18 @@ export interface DevServer {
 
 export function devServerArgs(opts: DevServerOptions): string[] {
   const args = [
-    'server', 'start-dev', '--db-filename', opts.dbFile, '--ip', '127.0.0.1', '--log-level', 'warn',
-    '--port', String(opts.port), '--http-port', String(opts.port + 1),
+    'server',
+    'start-dev',
+    '--db-filename',
+    opts.dbFile,
+    '--ip',
+    '127.0.0.1',
+    '--log-level',
+    'warn',
+    '--port',
+    String(opts.port),
+    '--http-port',
+    String(opts.port + 1),
   ];
   if (opts.headless) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort ?? 8233));

@@ -47,7 +47,10 @@ export function stewardProgram(): Command {
  * `steward … | head`: once the reader of stdout has gone, there is nobody left to tell anything,
  * so the command ends quietly (exit 0) instead of dying on an EPIPE stack trace.
  */
-export function exitQuietlyOnClosedPipe(stream: NodeJS.WritableStream = process.stdout, exit: (code: number) => void = (code) => process.exit(code)): void {
+export function exitQuietlyOnClosedPipe(
+  stream: NodeJS.WritableStream = process.stdout,
+  exit: (code: number) => void = (code) => process.exit(code),
+): void {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
     exit(0);

@@ -17,7 +17,12 @@ export interface StartedBuild {
 }
 
 /** Starts the build for a config, or attaches to the one already running under its id. */
-export async function startBuild(client: Client, config: StewardConfig, configHash: string, hostId: string): Promise<StartedBuild> {
+export async function startBuild(
+  client: Client,
+  config: StewardConfig,
+  configHash: string,
+  hostId: string,
+): Promise<StartedBuild> {
   const workflowId = buildWorkflowId(config.name);
   const phases = config.loop?.phases.map((p) => p.id) ?? [];
   try {

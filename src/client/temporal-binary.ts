@@ -32,7 +32,9 @@ export async function resolveTemporalBinary(
   const binDir = await goBinDir(env);
   if (binDir && (await isExecutable(join(binDir, 'temporal')))) return join(binDir, 'temporal');
   if (binDir) {
-    report(`building the Temporal CLI from source (go install ${TEMPORAL_CLI_MODULE}); the first time takes about 4 minutes…`);
+    report(
+      `building the Temporal CLI from source (go install ${TEMPORAL_CLI_MODULE}); the first time takes about 4 minutes…`,
+    );
     const started = Date.now();
     const r = await runProgram('go', ['install', TEMPORAL_CLI_MODULE], {
       env: { ...env, CGO_ENABLED: '0' },

@@ -45,9 +45,15 @@ export async function findSessionTranscripts(sessionId: string, dirs: readonly s
  * config (Claude Code: ~/.claude/projects; others: <state_dir>/transcripts), then this host's
  * Claude config dirs ($CLAUDE_CONFIG_DIR, else ~/.claude and ~/.config/claude). Only existing dirs.
  */
-export function transcriptSearchDirs(config: StewardConfig | null, agent: string, env: NodeJS.ProcessEnv = process.env): string[] {
+export function transcriptSearchDirs(
+  config: StewardConfig | null,
+  agent: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
   const fromConfig: string[] = [];
   const agentConfig = config?.agents.find((a) => a.name === agent);
   if (config && agentConfig) fromConfig.push(transcriptsDir(config, agentConfig));
-  return [...new Set([...fromConfig, ...discoverClaudeDirs(env)].map((d) => path.resolve(d)))].filter((d) => existsSync(d));
+  return [...new Set([...fromConfig, ...discoverClaudeDirs(env)].map((d) => path.resolve(d)))].filter((d) =>
+    existsSync(d),
+  );
 }

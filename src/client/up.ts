@@ -17,7 +17,10 @@ import { buildWorkflowId, BuildResult } from '../workflows/definitions';
 /** A throwaway build (the demo) replaces one left running by an interrupted run. */
 async function terminateRunning(client: Client, workflowId: string): Promise<void> {
   const handle = client.workflow.getHandle(workflowId);
-  const running = await handle.describe().then((d) => d.status.name === 'RUNNING', () => false);
+  const running = await handle.describe().then(
+    (d) => d.status.name === 'RUNNING',
+    () => false,
+  );
   if (running) await handle.terminate('replaced by a new run');
 }
 
@@ -38,7 +41,11 @@ async function serving(address: string): Promise<boolean> {
  * The main job in one command: a server (the embedded dev server unless TEMPORAL_ADDRESS names one),
  * a worker in this process, the build, followed to its end.
  */
-export async function up(configFile: string, print: (line: string) => void, opts: { stateDir?: string; replaceRunning?: boolean } = {}): Promise<BuildResult> {
+export async function up(
+  configFile: string,
+  print: (line: string) => void,
+  opts: { stateDir?: string; replaceRunning?: boolean } = {},
+): Promise<BuildResult> {
   const { config, hash } = await loadConfigOrThrow(configFile);
   let server: DevServer | null = null;
   let uiUrl: string | null = null;
@@ -48,7 +55,12 @@ export async function up(configFile: string, print: (line: string) => void, opts
       print(`using the Temporal server already running at ${address}`);
     } else {
       print('starting the embedded Temporal dev server…');
-      server = await startDevServer({ dbFile: join(opts.stateDir ?? '.steward', 'temporal.sqlite'), port: DEV_PORT, uiPort: UI_PORT, log: print });
+      server = await startDevServer({
+        dbFile: join(opts.stateDir ?? '.steward', 'temporal.sqlite'),
+        port: DEV_PORT,
+        uiPort: UI_PORT,
+        log: print,
+      });
       print(`Temporal dev server at ${server.address}, Web UI ${server.uiUrl}`);
     }
     process.env.TEMPORAL_ADDRESS = address;
@@ -59,20 +71,31 @@ export async function up(configFile: string, print: (line: string) => void, opts
   installRuntime(pino({ name: 'steward-worker' }, pino.destination({ dest: logFile, sync: false })));
   print(`worker log: ${logFile}`);
   const settings = settingsFromEnv();
-  const native = await NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey }).catch((err: unknown) => {
+  const native = await NativeConnection.connect({
+    address: settings.address,
+    tls: settings.tls,
+    apiKey: settings.apiKey,
+  }).catch((err: unknown) => {
     throw unreachableError(settings.address, err);
   });
-  const workers = await createStewardWorkers({ connection: native, namespace: settings.namespace, hostId: hostId(), tmuxSocket: process.env.STEWARD_TMUX_SOCKET || undefined });
+  const workers = await createStewardWorkers({
+    connection: native,
+    namespace: settings.namespace,
+    hostId: hostId(),
+    tmuxSocket: process.env.STEWARD_TMUX_SOCKET || undefined,
+  });
   const running = runWorkers(workers);
   const { client, connection } = await connect(settings);
   try {
     if (opts.replaceRunning) await terminateRunning(client, buildWorkflowId(config.name));
     const { handle, attached } = await startBuild(client, config, hash, hostId());
     print(`${attached ? 'attached to' : 'started'} build ${handle.workflowId}`);
-    if (uiUrl) print(`Web UI: ${uiUrl}/namespaces/${settings.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`);
+    if (uiUrl)
+      print(`Web UI: ${uiUrl}/namespaces/${settings.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`);
     const result = await followBuild(handle, print);
     print(describeResult(result));
-    if (uiUrl) print(`Web UI: ${uiUrl}/namespaces/${settings.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`);
+    if (uiUrl)
+      print(`Web UI: ${uiUrl}/namespaces/${settings.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`);
     return result;
   } finally {
     workers.forEach((w) => w.shutdown());

@@ -16,7 +16,9 @@ export interface SearchAttributeValues {
 
 /** What needs an operator: crash-looped agents, a budget pause, a host nobody serves. */
 export function escalations(state: BuildState): string[] {
-  const escalated = Object.entries(state.agents).filter(([, a]) => a.crashLooped).map(([n]) => `crash-loop:${n}`);
+  const escalated = Object.entries(state.agents)
+    .filter(([, a]) => a.crashLooped)
+    .map(([n]) => `crash-loop:${n}`);
   if (state.budgetPaused) escalated.push('budget');
   if (state.hostLost) escalated.push(`host-lost:${state.hostId}`);
   return escalated;
@@ -38,7 +40,13 @@ export function searchAttributeValues(state: BuildState): SearchAttributeValues 
  * builds to replay (docs/versioning.md): a change to it needs a patch.
  */
 export function searchAttributesKey(state: BuildState): string {
-  return JSON.stringify([state.status, state.phaseIndex, state.budgetPaused, state.hostLost, Object.values(state.agents).map((a) => a.crashLooped)]);
+  return JSON.stringify([
+    state.status,
+    state.phaseIndex,
+    state.budgetPaused,
+    state.hostLost,
+    Object.values(state.agents).map((a) => a.crashLooped),
+  ]);
 }
 
 function agentSummary(name: string, a: BuildState['agents'][string]): string {

@@ -21,7 +21,12 @@ export function configReloadDecision(
     return {
       state: { ...state, rejectedConfigHash: change.hash },
       actions: [],
-      events: [{ type: 'config_rejected', message: `config edit refused; the build keeps its last good config:\n${change.problems}` }],
+      events: [
+        {
+          type: 'config_rejected',
+          message: `config edit refused; the build keeps its last good config:\n${change.problems}`,
+        },
+      ],
     };
   }
   const config = change.config;
@@ -29,7 +34,9 @@ export function configReloadDecision(
   const phaseIds = config.loop?.phases.map((p) => p.id) ?? [];
   const found = currentId === undefined ? -1 : phaseIds.indexOf(currentId);
   const phaseIndex = found >= 0 ? found : Math.min(state.phaseIndex, phaseIds.length);
-  const agents = Object.fromEntries(config.agents.map((a) => [a.name, state.agents[a.name] ?? newAgentState(newSessionId())]));
+  const agents = Object.fromEntries(
+    config.agents.map((a) => [a.name, state.agents[a.name] ?? newAgentState(newSessionId())]),
+  );
   const reloaded = { ...state, config, configHash: change.hash, rejectedConfigHash: null, phaseIndex, agents };
   const resumed = sequenceResumeDecision(sequenceComplete(state), reloaded, now);
   return {

@@ -228,16 +228,40 @@ function tmuxLines(facts: DoctorFacts): DoctorLine[] {
   const { tmux } = facts;
   const on = tmux.socket ? ` (socket ${tmux.socket}, STEWARD_TMUX_SOCKET)` : '';
   if (tmux.version === null) {
-    return [line('tmux', 'tmux', 'fail', `tmux does not run: ${tmux.error ?? 'no output from tmux -V'}`, 'install tmux 3.2 or later on this host')];
+    return [
+      line(
+        'tmux',
+        'tmux',
+        'fail',
+        `tmux does not run: ${tmux.error ?? 'no output from tmux -V'}`,
+        'install tmux 3.2 or later on this host',
+      ),
+    ];
   }
   const parsed = parseTmuxVersion(tmux.version);
   const min = `${TMUX_MINIMUM.major}.${TMUX_MINIMUM.minor}`;
   if (parsed === null) {
-    return [line('tmux', 'tmux', 'warn', `${tmux.version}: cannot tell whether it is ${min} or later${on}`, `make sure it is tmux ${min} or later (Steward starts sessions with new-session -e)`)];
+    return [
+      line(
+        'tmux',
+        'tmux',
+        'warn',
+        `${tmux.version}: cannot tell whether it is ${min} or later${on}`,
+        `make sure it is tmux ${min} or later (Steward starts sessions with new-session -e)`,
+      ),
+    ];
   }
   const [major, minor] = parsed;
   if (major < TMUX_MINIMUM.major || (major === TMUX_MINIMUM.major && minor < TMUX_MINIMUM.minor)) {
-    return [line('tmux', 'tmux', 'fail', `${tmux.version} is older than ${min}${on}`, `install tmux ${min} or later (Steward starts sessions with new-session -e, new in 3.2)`)];
+    return [
+      line(
+        'tmux',
+        'tmux',
+        'fail',
+        `${tmux.version} is older than ${min}${on}`,
+        `install tmux ${min} or later (Steward starts sessions with new-session -e, new in 3.2)`,
+      ),
+    ];
   }
   return [line('tmux', 'tmux', 'ok', `${tmux.version} (${min} or later needed)${on}`)];
 }
@@ -246,26 +270,59 @@ function cliLine(b: BackendFacts, configFile: string, tested: string): DoctorLin
   const subject = `backend ${b.name}`;
   if (b.found === null) {
     const install = b.isClaude ? `install Claude Code (npm install -g @anthropic-ai/claude-code@${tested}), or ` : '';
-    return line('agent-cli', subject, 'fail', `command not found: ${b.command} (looked up on Steward's bin dir and PATH, as a launch does)`, `${install}set [backend.${b.name}] command in ${configFile} to the program's path`);
+    return line(
+      'agent-cli',
+      subject,
+      'fail',
+      `command not found: ${b.command} (looked up on Steward's bin dir and PATH, as a launch does)`,
+      `${install}set [backend.${b.name}] command in ${configFile} to the program's path`,
+    );
   }
   if (!b.claude) return line('agent-cli', subject, 'ok', `${b.command} found at ${b.found}`);
   const { version } = b.claude;
   if (version === null) {
-    return line('agent-cli', subject, 'fail', `${b.found} does not answer --version like Claude Code`, `check that ${b.found} is Claude Code and runs as this user`);
+    return line(
+      'agent-cli',
+      subject,
+      'fail',
+      `${b.found} does not answer --version like Claude Code`,
+      `check that ${b.found} is Claude Code and runs as this user`,
+    );
   }
-  if (version === tested) return line('agent-cli', subject, 'ok', `Claude Code ${version} at ${b.found} (the release Steward is tested against)`);
-  const old = compareVersions(version, CLAUDE_ASYNC_HOOKS_SINCE) < 0 ? `; before ${CLAUDE_ASYNC_HOOKS_SINCE} hooks do not run in the background, so each one holds the agent up` : '';
-  return line('agent-cli', subject, 'warn', `Claude Code ${version} at ${b.found}: Steward is tested against ${tested}${old}`, `install ${tested} (npm install -g @anthropic-ai/claude-code@${tested}) or point [backend.${b.name}] command at it; another release may draw its screens differently`);
+  if (version === tested)
+    return line(
+      'agent-cli',
+      subject,
+      'ok',
+      `Claude Code ${version} at ${b.found} (the release Steward is tested against)`,
+    );
+  const old =
+    compareVersions(version, CLAUDE_ASYNC_HOOKS_SINCE) < 0
+      ? `; before ${CLAUDE_ASYNC_HOOKS_SINCE} hooks do not run in the background, so each one holds the agent up`
+      : '';
+  return line(
+    'agent-cli',
+    subject,
+    'warn',
+    `Claude Code ${version} at ${b.found}: Steward is tested against ${tested}${old}`,
+    `install ${tested} (npm install -g @anthropic-ai/claude-code@${tested}) or point [backend.${b.name}] command at it; another release may draw its screens differently`,
+  );
 }
 
 function claudeConfigLine(b: BackendFacts, c: ClaudeFacts): DoctorLine {
   const subject = `backend ${b.name}`;
-  if (c.onboarded === true) return line('claude-config', subject, 'ok', `Claude config ${c.configFile}: first-run setup done`);
-  const why = c.onboarded === null ? `Claude config ${c.configFile} is missing or unreadable` : `Claude config ${c.configFile}: first-run setup not done`;
+  if (c.onboarded === true)
+    return line('claude-config', subject, 'ok', `Claude config ${c.configFile}: first-run setup done`);
+  const why =
+    c.onboarded === null
+      ? `Claude config ${c.configFile} is missing or unreadable`
+      : `Claude config ${c.configFile}: first-run setup not done`;
   // The config file sits in CLAUDE_CONFIG_DIR when that is set, else in the home directory beside ~/.claude.
   const withDir = c.configFile === `${c.configDir}/.claude.json` ? ` with CLAUDE_CONFIG_DIR=${c.configDir}` : '';
   return line(
-    'claude-config', subject, 'fail',
+    'claude-config',
+    subject,
+    'fail',
     `${why}: Claude Code would open its first-run screens, which Steward does not answer`,
     `run \`claude\` once as this user${withDir} and finish the setup (sign in or approve the API key)`,
   );
@@ -275,23 +332,58 @@ function hookLine(b: BackendFacts, c: ClaudeFacts, binDir: string): DoctorLine {
   const subject = `backend ${b.name}`;
   const { pane } = c;
   if (pane.error !== undefined) {
-    return line('hook', subject, 'fail', `could not run the hook command in a fresh tmux pane: ${pane.error}`, 'fix tmux first (see the tmux line), then run steward doctor again');
+    return line(
+      'hook',
+      subject,
+      'fail',
+      `could not run the hook command in a fresh tmux pane: ${pane.error}`,
+      'fix tmux first (see the tmux line), then run steward doctor again',
+    );
   }
   const seen = pane.env.STEWARD_BIN;
   if (seen !== binDir) {
-    return line('hook', subject, 'fail', `a fresh tmux pane has STEWARD_BIN=${seen ?? '(unset)'}, not ${binDir}: hooks would run "${seen ?? ''}/steward"`, 'use tmux 3.2 or later, and do not reset STEWARD_BIN in a shell profile or the tmux configuration');
+    return line(
+      'hook',
+      subject,
+      'fail',
+      `a fresh tmux pane has STEWARD_BIN=${seen ?? '(unset)'}, not ${binDir}: hooks would run "${seen ?? ''}/steward"`,
+      'use tmux 3.2 or later, and do not reset STEWARD_BIN in a shell profile or the tmux configuration',
+    );
   }
   if (pane.resolved === null) {
-    return line('hook', subject, 'fail', `"$STEWARD_BIN/steward" (${binDir}/steward) is not an executable file in a fresh tmux pane`, `run \`npm ci\` in Steward's checkout (it builds dist/), and keep ${binDir}/steward executable for the worker's user`);
+    return line(
+      'hook',
+      subject,
+      'fail',
+      `"$STEWARD_BIN/steward" (${binDir}/steward) is not an executable file in a fresh tmux pane`,
+      `run \`npm ci\` in Steward's checkout (it builds dist/), and keep ${binDir}/steward executable for the worker's user`,
+    );
   }
   if (pane.runs !== 0) {
     const err = pane.runError ? `: ${pane.runError}` : '';
-    return line('hook', subject, 'fail', `"$STEWARD_BIN/steward" hook exits ${pane.runs ?? '?'} in a fresh tmux pane${err}`, `put \`node\` (20 or later) on the worker's PATH (bin/steward runs \`/usr/bin/env node\`) and run \`npm ci\` in Steward's checkout`);
+    return line(
+      'hook',
+      subject,
+      'fail',
+      `"$STEWARD_BIN/steward" hook exits ${pane.runs ?? '?'} in a fresh tmux pane${err}`,
+      `put \`node\` (20 or later) on the worker's PATH (bin/steward runs \`/usr/bin/env node\`) and run \`npm ci\` in Steward's checkout`,
+    );
   }
   if (!c.stewardHooks) {
-    return line('hook', subject, 'warn', `"$STEWARD_BIN/steward" runs in a fresh tmux pane, but the backend passes its own --settings, so Steward adds no hooks`, '`steward hook --print-settings` prints the hooks to put in that settings file');
+    return line(
+      'hook',
+      subject,
+      'warn',
+      `"$STEWARD_BIN/steward" runs in a fresh tmux pane, but the backend passes its own --settings, so Steward adds no hooks`,
+      '`steward hook --print-settings` prints the hooks to put in that settings file',
+    );
   }
-  return line('hook', subject, 'ok', `hook command "$STEWARD_BIN/steward" hook resolves in a fresh tmux pane (${pane.resolved})`);
+  return line(
+    'hook',
+    subject,
+    'ok',
+    `hook command "$STEWARD_BIN/steward" hook resolves in a fresh tmux pane (${pane.resolved})`,
+  );
 }
 
 function bypassLines(b: BackendFacts, c: ClaudeFacts): DoctorLine[] {
@@ -305,23 +397,39 @@ function bypassLines(b: BackendFacts, c: ClaudeFacts): DoctorLine[] {
       lines.push(line('bypass', subject, 'ok', `root with ${c.bypass}: CLAUDE_CODE_BUBBLEWRAP is set`));
     } else {
       const now = c.isSandbox === null ? 'IS_SANDBOX is unset' : `IS_SANDBOX=${c.isSandbox} (only "1" counts)`;
-      lines.push(line(
-        'bypass', subject, 'fail',
-        `agents run as root with ${c.bypass} and ${now}: Claude Code exits with "cannot be used with root/sudo privileges"`,
-        `add IS_SANDBOX = "1" to [backend.${b.name}] env (on a machine that is a sandbox), or run the worker as another user`,
-      ));
+      lines.push(
+        line(
+          'bypass',
+          subject,
+          'fail',
+          `agents run as root with ${c.bypass} and ${now}: Claude Code exits with "cannot be used with root/sudo privileges"`,
+          `add IS_SANDBOX = "1" to [backend.${b.name}] env (on a machine that is a sandbox), or run the worker as another user`,
+        ),
+      );
     }
   }
   if (c.bypassConsentIn !== null) {
     lines.push(line('bypass', subject, 'ok', `${c.bypass}: the bypass warning is accepted in ${c.bypassConsentIn}`));
   } else if (c.acceptBypassMode) {
-    lines.push(line('bypass', subject, 'warn', `${c.bypass}: Claude Code shows its bypass warning at every start; accept_bypass_mode answers it`, `add "skipDangerousModePermissionPrompt": true to ${c.configDir}/settings.json to skip it`));
+    lines.push(
+      line(
+        'bypass',
+        subject,
+        'warn',
+        `${c.bypass}: Claude Code shows its bypass warning at every start; accept_bypass_mode answers it`,
+        `add "skipDangerousModePermissionPrompt": true to ${c.configDir}/settings.json to skip it`,
+      ),
+    );
   } else {
-    lines.push(line(
-      'bypass', subject, 'fail',
-      `${c.bypass}: Claude Code shows its bypass warning at start, and nothing answers it`,
-      `add "skipDangerousModePermissionPrompt": true to ${c.configDir}/settings.json, or set [backend.${b.name}] accept_bypass_mode = true`,
-    ));
+    lines.push(
+      line(
+        'bypass',
+        subject,
+        'fail',
+        `${c.bypass}: Claude Code shows its bypass warning at start, and nothing answers it`,
+        `add "skipDangerousModePermissionPrompt": true to ${c.configDir}/settings.json, or set [backend.${b.name}] accept_bypass_mode = true`,
+      ),
+    );
   }
   return lines;
 }
@@ -329,15 +437,39 @@ function bypassLines(b: BackendFacts, c: ClaudeFacts): DoctorLine[] {
 function agentLines(a: AgentFacts, backends: Map<string, BackendFacts>, configFile: string): DoctorLine[] {
   const subject = `agent ${a.name}`;
   if (!a.cwdIsDir) {
-    return [line('cwd', subject, 'fail', `cwd ${a.cwd} is not a directory`, `clone the work repo there (git clone <origin> ${a.cwd}), or fix the agent's cwd in ${configFile}`)];
+    return [
+      line(
+        'cwd',
+        subject,
+        'fail',
+        `cwd ${a.cwd} is not a directory`,
+        `clone the work repo there (git clone <origin> ${a.cwd}), or fix the agent's cwd in ${configFile}`,
+      ),
+    ];
   }
   const lines = [line('cwd', subject, 'ok', `cwd ${a.cwd} is a directory`)];
   // Loop agents claim and review through commits pushed to origin; other kinds may work anywhere.
   const needsGit = a.kind === 'loop';
   if (a.gitRoot === null) {
-    lines.push(line('git', subject, needsGit ? 'fail' : 'warn', `${a.cwd} is not in a git work tree${needsGit ? ': a loop agent claims and reviews through commits' : ''}`, `clone the work repo there: git clone <origin> ${a.cwd}`));
+    lines.push(
+      line(
+        'git',
+        subject,
+        needsGit ? 'fail' : 'warn',
+        `${a.cwd} is not in a git work tree${needsGit ? ': a loop agent claims and reviews through commits' : ''}`,
+        `clone the work repo there: git clone <origin> ${a.cwd}`,
+      ),
+    );
   } else if (a.origin === null) {
-    lines.push(line('git', subject, needsGit ? 'fail' : 'warn', `git repo ${a.gitRoot} has no origin remote`, `git -C ${a.cwd} remote add origin <url of the work repo>`));
+    lines.push(
+      line(
+        'git',
+        subject,
+        needsGit ? 'fail' : 'warn',
+        `git repo ${a.gitRoot} has no origin remote`,
+        `git -C ${a.cwd} remote add origin <url of the work repo>`,
+      ),
+    );
   } else {
     lines.push(line('git', subject, 'ok', `git repo ${a.gitRoot}, origin ${a.origin}`));
   }
@@ -347,13 +479,25 @@ function agentLines(a: AgentFacts, backends: Map<string, BackendFacts>, configFi
     if (a.trusted) {
       lines.push(line('trust', subject, 'ok', `${a.cwd} is trusted in ${file}`));
     } else if (backend.claude.trustWorkdir) {
-      lines.push(line('trust', subject, 'warn', `${a.cwd} is not trusted in ${file}; trust_workdir answers the trust dialog at each start`, `start \`claude\` in ${a.cwd} once (with the backend's CLAUDE_CONFIG_DIR) and trust the folder, to skip the dialog`));
+      lines.push(
+        line(
+          'trust',
+          subject,
+          'warn',
+          `${a.cwd} is not trusted in ${file}; trust_workdir answers the trust dialog at each start`,
+          `start \`claude\` in ${a.cwd} once (with the backend's CLAUDE_CONFIG_DIR) and trust the folder, to skip the dialog`,
+        ),
+      );
     } else {
-      lines.push(line(
-        'trust', subject, 'fail',
-        `${a.cwd} is not trusted in ${file}: Claude Code would open its trust dialog, and nothing answers it`,
-        `start \`claude\` in ${a.cwd} once (with the backend's CLAUDE_CONFIG_DIR) and trust the folder, or set [backend.${a.backend}] trust_workdir = true`,
-      ));
+      lines.push(
+        line(
+          'trust',
+          subject,
+          'fail',
+          `${a.cwd} is not trusted in ${file}: Claude Code would open its trust dialog, and nothing answers it`,
+          `start \`claude\` in ${a.cwd} once (with the backend's CLAUDE_CONFIG_DIR) and trust the folder, or set [backend.${a.backend}] trust_workdir = true`,
+        ),
+      );
     }
   }
   return lines;
@@ -362,17 +506,56 @@ function agentLines(a: AgentFacts, backends: Map<string, BackendFacts>, configFi
 function serviceLines(s: ServiceFacts, configFile: string): DoctorLine[] {
   const subject = `service ${s.name}`;
   const lines: DoctorLine[] = [];
-  if (!s.cwdIsDir) lines.push(line('service', subject, 'fail', `cwd ${s.cwd} is not a directory`, `create it, or fix the service's cwd in ${configFile}`));
-  if (s.found === null) lines.push(line('service', subject, 'fail', `command not found: ${s.command}`, `install it, or set the service's command in ${configFile} to its path`));
+  if (!s.cwdIsDir)
+    lines.push(
+      line(
+        'service',
+        subject,
+        'fail',
+        `cwd ${s.cwd} is not a directory`,
+        `create it, or fix the service's cwd in ${configFile}`,
+      ),
+    );
+  if (s.found === null)
+    lines.push(
+      line(
+        'service',
+        subject,
+        'fail',
+        `command not found: ${s.command}`,
+        `install it, or set the service's command in ${configFile} to its path`,
+      ),
+    );
   if (lines.length === 0) lines.push(line('service', subject, 'ok', `${s.command} found at ${s.found}, cwd ${s.cwd}`));
   return lines;
 }
 
 function loopRepoLine(r: RepoFacts, configFile: string): DoctorLine {
   const subject = 'loop repo';
-  if (!r.isDir) return line('loop-repo', subject, 'fail', `${r.dir} is not a directory`, `clone the work repo there (git clone <origin> ${r.dir}), or fix [loop] repo in ${configFile}`);
-  if (r.gitRoot === null) return line('loop-repo', subject, 'fail', `${r.dir} is not in a git work tree`, `clone the work repo there: git clone <origin> ${r.dir}`);
-  if (r.origin === null) return line('loop-repo', subject, 'fail', `${r.dir} has no origin remote: Steward watches origin/main`, `git -C ${r.dir} remote add origin <url of the work repo>`);
+  if (!r.isDir)
+    return line(
+      'loop-repo',
+      subject,
+      'fail',
+      `${r.dir} is not a directory`,
+      `clone the work repo there (git clone <origin> ${r.dir}), or fix [loop] repo in ${configFile}`,
+    );
+  if (r.gitRoot === null)
+    return line(
+      'loop-repo',
+      subject,
+      'fail',
+      `${r.dir} is not in a git work tree`,
+      `clone the work repo there: git clone <origin> ${r.dir}`,
+    );
+  if (r.origin === null)
+    return line(
+      'loop-repo',
+      subject,
+      'fail',
+      `${r.dir} has no origin remote: Steward watches origin/main`,
+      `git -C ${r.dir} remote add origin <url of the work repo>`,
+    );
   return line('loop-repo', subject, 'ok', `${r.dir}: git clone of ${r.origin}`);
 }
 
@@ -380,15 +563,33 @@ function originLine(o: OriginFacts): DoctorLine {
   const subject = `origin ${o.url}`;
   const users = o.users.join(', ');
   if (o.error !== null) {
-    return line('origin', subject, 'fail', `not reachable from ${o.dir} (${users}): ${o.error}`, `check the URL and this user's credentials: GIT_TERMINAL_PROMPT=0 git -C ${o.dir} ls-remote --heads origin`);
+    return line(
+      'origin',
+      subject,
+      'fail',
+      `not reachable from ${o.dir} (${users}): ${o.error}`,
+      `check the URL and this user's credentials: GIT_TERMINAL_PROMPT=0 git -C ${o.dir} ls-remote --heads origin`,
+    );
   }
   if (o.watched && !o.heads.includes('main')) {
-    return line('origin', subject, 'warn', `reachable, but it has no main branch yet (${o.heads.length ? o.heads.join(', ') : 'no branches'}); Steward watches origin/main`, `push a first commit to main: git -C ${o.dir} push origin HEAD:main`);
+    return line(
+      'origin',
+      subject,
+      'warn',
+      `reachable, but it has no main branch yet (${o.heads.length ? o.heads.join(', ') : 'no branches'}); Steward watches origin/main`,
+      `push a first commit to main: git -C ${o.dir} push origin HEAD:main`,
+    );
   }
-  return line('origin', subject, 'ok', `reachable (${o.heads.length} branch${o.heads.length === 1 ? '' : 'es'}${o.heads.includes('main') ? ', main' : ''}; used by ${users})`);
+  return line(
+    'origin',
+    subject,
+    'ok',
+    `reachable (${o.heads.length} branch${o.heads.length === 1 ? '' : 'es'}${o.heads.includes('main') ? ', main' : ''}; used by ${users})`,
+  );
 }
 
-const WORKER_FIX = (host: string) => `start \`steward worker\` with STEWARD_HOST_ID=${host} and the same TEMPORAL_ADDRESS/TEMPORAL_NAMESPACE, or run the build with \`steward up\` (then check with \`steward doctor --for-up\`)`;
+const WORKER_FIX = (host: string) =>
+  `start \`steward worker\` with STEWARD_HOST_ID=${host} and the same TEMPORAL_ADDRESS/TEMPORAL_NAMESPACE, or run the build with \`steward up\` (then check with \`steward doctor --for-up\`)`;
 
 function queueLine(q: QueueFacts): DoctorLine {
   const subject = `worker ${q.queue}`;
@@ -403,7 +604,13 @@ function queueLine(q: QueueFacts): DoctorLine {
   }
   if (q.pollers.length > 0) {
     const last = Math.min(...q.pollers.map((p) => p.ageSeconds));
-    return line('worker', subject, 'fail', `no worker polls it for ${what}: the last poll was ${Math.round(last)} s ago`, fix);
+    return line(
+      'worker',
+      subject,
+      'fail',
+      `no worker polls it for ${what}: the last poll was ${Math.round(last)} s ago`,
+      fix,
+    );
   }
   return line('worker', subject, 'fail', `no worker polls it for ${what}`, fix);
 }
@@ -412,15 +619,39 @@ function temporalLines(t: TemporalFacts): DoctorLine[] {
   if ('skipped' in t) return [line('temporal', `Temporal ${t.address}`, 'skip', t.skipped)];
   const subject = `Temporal ${t.address}`;
   if (t.error !== undefined) {
-    return [line('temporal', subject, 'fail', `not reachable (namespace ${t.namespace}): ${t.error}`, 'start `steward dev-server` (or the compose stack), or set TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE to the server the workers use')];
+    return [
+      line(
+        'temporal',
+        subject,
+        'fail',
+        `not reachable (namespace ${t.namespace}): ${t.error}`,
+        'start `steward dev-server` (or the compose stack), or set TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE to the server the workers use',
+      ),
+    ];
   }
   const lines = [line('temporal', subject, 'ok', `reachable, namespace ${t.namespace}`)];
   const sa = t.searchAttributes;
   if (sa && 'error' in sa) {
-    lines.push(line('search-attributes', subject, 'warn', `could not list the namespace's search attributes: ${sa.error}`, 'make sure StewardPhase, StewardStatus, StewardProject and StewardEscalation are registered as Keyword'));
+    lines.push(
+      line(
+        'search-attributes',
+        subject,
+        'warn',
+        `could not list the namespace's search attributes: ${sa.error}`,
+        'make sure StewardPhase, StewardStatus, StewardProject and StewardEscalation are registered as Keyword',
+      ),
+    );
   } else if (sa && sa.missing.length > 0) {
     const create = sa.missing.map((n) => `--name ${n}`).join(' ');
-    lines.push(line('search-attributes', subject, 'fail', `search attributes missing in ${t.namespace}: ${sa.missing.join(', ')} (a build cannot start without them)`, `temporal operator search-attribute create --namespace ${t.namespace} ${create} --type Keyword`));
+    lines.push(
+      line(
+        'search-attributes',
+        subject,
+        'fail',
+        `search attributes missing in ${t.namespace}: ${sa.missing.join(', ')} (a build cannot start without them)`,
+        `temporal operator search-attribute create --namespace ${t.namespace} ${create} --type Keyword`,
+      ),
+    );
   } else if (sa) {
     lines.push(line('search-attributes', subject, 'ok', "Steward's search attributes are registered"));
   }
@@ -451,7 +682,15 @@ export function doctorChecks(facts: DoctorFacts, opts: { binDir: string; testedC
   for (const host of [...new Set(remote.map((x) => x.host))]) {
     const there = remote.filter((x) => x.host === host);
     const names = there.map((x) => x.name).join(', ');
-    lines.push(line('remote', `host ${host}`, 'skip', `${names} run${there.length === 1 ? 's' : ''} there: not checked from ${facts.host}`, `run \`steward doctor\` on ${host} (STEWARD_HOST_ID=${host})`));
+    lines.push(
+      line(
+        'remote',
+        `host ${host}`,
+        'skip',
+        `${names} run${there.length === 1 ? 's' : ''} there: not checked from ${facts.host}`,
+        `run \`steward doctor\` on ${host} (STEWARD_HOST_ID=${host})`,
+      ),
+    );
   }
   return lines;
 }
@@ -474,14 +713,18 @@ export function renderDoctorLine(l: DoctorLine): string {
   return `${LABEL[l.level]} ${l.subject}: ${l.message}${l.fix !== undefined && l.level !== 'ok' ? ` — fix: ${l.fix}` : ''}`;
 }
 
-export function renderDoctor(facts: Pick<DoctorFacts, 'build' | 'configFile' | 'host'>, lines: readonly DoctorLine[]): string[] {
+export function renderDoctor(
+  facts: Pick<DoctorFacts, 'build' | 'configFile' | 'host'>,
+  lines: readonly DoctorLine[],
+): string[] {
   const s = doctorSummary(lines);
-  const counts = [`${s.ok} ok`, `${s.warn} warning${s.warn === 1 ? '' : 's'}`, `${s.fail} failed`, ...(s.skip ? [`${s.skip} skipped`] : [])].join(', ');
+  const counts = [
+    `${s.ok} ok`,
+    `${s.warn} warning${s.warn === 1 ? '' : 's'}`,
+    `${s.fail} failed`,
+    ...(s.skip ? [`${s.skip} skipped`] : []),
+  ].join(', ');
   const verdict = s.fail > 0 ? `not ready: fix the FAIL line${s.fail === 1 ? '' : 's'} above` : 'ready for a build';
   const what = facts.build === null ? 'no config, the host alone' : `build ${facts.build} (${facts.configFile})`;
-  return [
-    `steward doctor: ${what} on host ${facts.host}`,
-    ...lines.map(renderDoctorLine),
-    `${counts}: ${verdict}`,
-  ];
+  return [`steward doctor: ${what} on host ${facts.host}`, ...lines.map(renderDoctorLine), `${counts}: ${verdict}`];
 }

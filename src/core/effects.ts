@@ -18,7 +18,10 @@ export function effectFailureEvent(action: Action, failure: EffectFailure): NewE
 
 /** The tmux session an effect touches: an agent's or a service's, by name. */
 export function effectSession(config: StewardConfig, action: Action): string {
-  const owner = action.type === 'start-service' ? config.services.find((s) => s.name === action.agent) : config.agents.find((a) => a.name === action.agent);
+  const owner =
+    action.type === 'start-service'
+      ? config.services.find((s) => s.name === action.agent)
+      : config.agents.find((a) => a.name === action.agent);
   return owner?.session ?? action.agent;
 }
 
@@ -44,7 +47,11 @@ export function effectChains(config: StewardConfig, planned: readonly PlannedAct
  * agent's session was gone stays pending (`keptPendingAfterFailure`, with `holdPending`): it is
  * held for the agent and typed once the agent is back (see `parkHeldForUnreachable`).
  */
-export function effectOutcomes(state: BuildState, results: readonly EffectResult[], options: { holdPending: boolean }): Decision<BuildState> {
+export function effectOutcomes(
+  state: BuildState,
+  results: readonly EffectResult[],
+  options: { holdPending: boolean },
+): Decision<BuildState> {
   let agents = state.agents;
   const events: NewEvent[] = [];
   // Stable: effects that finished in the same workflow activation keep their planned order.
@@ -82,7 +89,8 @@ export function effectCall(state: BuildState, action: Action): EffectCall {
   const agent = state.config.agents.find((a) => a.name === action.agent);
   if (!agent) throw new Error(`no agent ${action.agent}`);
   const spec = launchSpec(state.config, agent, state.agents[agent.name]?.sessionId ?? agent.name);
-  if (action.type === 'launch') return { activity: 'launchAgent', request: { spec, fresh: action.fresh, prompt: action.prompt } };
+  if (action.type === 'launch')
+    return { activity: 'launchAgent', request: { spec, fresh: action.fresh, prompt: action.prompt } };
   return { activity: 'sendToAgent', request: { session: spec.session, text: action.text, submitKey: spec.submitKey } };
 }
 

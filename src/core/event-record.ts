@@ -7,7 +7,18 @@ import type { NewEvent, StewardEvent } from './events';
  * (for `status` and `--follow`; the log file has them all). An event that does not say when it
  * happened is stamped `now`.
  */
-export function recordEvents(state: BuildState, events: readonly NewEvent[], now: number): { state: BuildState; recorded: StewardEvent[] } {
+export function recordEvents(
+  state: BuildState,
+  events: readonly NewEvent[],
+  now: number,
+): { state: BuildState; recorded: StewardEvent[] } {
   const recorded = events.map((e, i) => ({ ...e, seq: state.eventSeq + i + 1, at: e.at ?? now }));
-  return { state: { ...state, eventSeq: state.eventSeq + events.length, events: [...state.events, ...recorded].slice(-RECENT_EVENTS) }, recorded };
+  return {
+    state: {
+      ...state,
+      eventSeq: state.eventSeq + events.length,
+      events: [...state.events, ...recorded].slice(-RECENT_EVENTS),
+    },
+    recorded,
+  };
 }

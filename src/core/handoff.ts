@@ -27,12 +27,24 @@ export function handoffDecision(state: BuildState, repo: RepoObservation): Decis
       const short = commit.sha.slice(0, 7);
       if (claim.test(commit.subject)) {
         for (const agent of handoff.claim_pings) {
-          actions.push(ping(agent, `watchdog ping: the other loop pushed a gate CLAIM commit: "${commit.subject}" (${short}) on origin/main. Pull and verify the claimed gate now.`, `claim ${commit.subject} (${short})`));
+          actions.push(
+            ping(
+              agent,
+              `watchdog ping: the other loop pushed a gate CLAIM commit: "${commit.subject}" (${short}) on origin/main. Pull and verify the claimed gate now.`,
+              `claim ${commit.subject} (${short})`,
+            ),
+          );
         }
       }
       if (review.test(commit.subject)) {
         for (const agent of handoff.review_pings) {
-          actions.push(ping(agent, `watchdog ping: the other loop pushed a verdict/finding commit: "${commit.subject}" (${short}) on origin/main. Pull the review and act.`, `review ${commit.subject} (${short})`));
+          actions.push(
+            ping(
+              agent,
+              `watchdog ping: the other loop pushed a verdict/finding commit: "${commit.subject}" (${short}) on origin/main. Pull the review and act.`,
+              `review ${commit.subject} (${short})`,
+            ),
+          );
         }
       }
     }
@@ -46,7 +58,13 @@ export function handoffDecision(state: BuildState, repo: RepoObservation): Decis
     const hash = repo.inboxes[path] ?? null;
     const known = Object.prototype.hasOwnProperty.call(before, path);
     if (hash !== null && known && hash !== before[path]) {
-      actions.push(ping(inbox.agent, `watchdog ping: the other loop pushed ${path} on origin/main — pull, read it, act, then delete the file (commit + push) to mark it consumed.`, `inbox ${path} changed (${hash.slice(0, 7)})`));
+      actions.push(
+        ping(
+          inbox.agent,
+          `watchdog ping: the other loop pushed ${path} on origin/main — pull, read it, act, then delete the file (commit + push) to mark it consumed.`,
+          `inbox ${path} changed (${hash.slice(0, 7)})`,
+        ),
+      );
     }
     inboxHashes[path] = hash;
   }

@@ -60,7 +60,12 @@ const IDLE_TEXT = /\bwaiting for your (?:input|response)\b/i;
  * Reads one hook payload. `agent` is the Steward agent the hook ran for (from STEWARD_AGENT);
  * `now` is when the hook ran, epoch ms. Errors are one line, naming what was wrong.
  */
-export function parseHookPayload(text: string, agent: string, now: number, options: HookParseOptions = {}): HookParseResult {
+export function parseHookPayload(
+  text: string,
+  agent: string,
+  now: number,
+  options: HookParseOptions = {},
+): HookParseResult {
   const nameError = agent === '' ? 'no agent name (set STEWARD_AGENT or pass --agent)' : sessionSafeNameError(agent);
   if (nameError) return fail(`agent: ${nameError}`);
   if (!Number.isFinite(now)) return fail('hook time is not a number');
@@ -151,7 +156,8 @@ export function parseHookPayload(text: string, agent: string, now: number, optio
       // build's history and event log: only the tool and the agent's own one-line description go.
       const tool = str('tool_name') ?? 'a tool';
       const input = fields.tool_input as Record<string, unknown> | undefined;
-      const description = input && typeof input.description === 'string' ? oneLine(input.description).slice(0, 120) : '';
+      const description =
+        input && typeof input.description === 'string' ? oneLine(input.description).slice(0, 120) : '';
       return event('permission_prompt', `permission dialog for ${tool}${description ? `: ${description}` : ''}`);
     }
     case 'SessionStart': {

@@ -96,7 +96,8 @@ export function hookCommand(stewardCommand: string, env: Record<string, string> 
   if (command === '') throw new Error('hookCommand: the steward command is empty');
   if (/[\n\r]/.test(command)) throw new Error('hookCommand: the steward command spans lines');
   const assignments = Object.entries(env).map(([name, value]) => {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`hookCommand: \`${name}\` is not an environment variable name`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new Error(`hookCommand: \`${name}\` is not an environment variable name`);
     return `${name}=${shellQuote(value)} `;
   });
   return `${assignments.join('')}${command} hook || exit 1`;
@@ -105,7 +106,8 @@ export function hookCommand(stewardCommand: string, env: Record<string, string> 
 /** The settings object for `claude --settings`: every hooked event runs `steward hook`. */
 export function hookSettings(stewardCommand: string, options: HookSettingsOptions = {}): ClaudeHookSettings {
   const timeout = options.timeoutSeconds ?? DEFAULT_HOOK_TIMEOUT_SECONDS;
-  if (!Number.isInteger(timeout) || timeout < 1) throw new Error(`hookSettings: timeout must be a whole number of seconds ≥ 1, not ${timeout}`);
+  if (!Number.isInteger(timeout) || timeout < 1)
+    throw new Error(`hookSettings: timeout must be a whole number of seconds ≥ 1, not ${timeout}`);
   const handler: ClaudeCommandHook = {
     type: 'command',
     command: hookCommand(stewardCommand, options.env),
@@ -168,7 +170,9 @@ export function hookArgsForVersion(args: readonly string[], version: string | nu
   }
   if (typeof settings?.hooks !== 'object' || settings.hooks === null) return [...args];
   const hooks = Object.fromEntries(
-    Object.entries(settings.hooks).filter(([event]) => !(event in SINCE) || atLeast(v, SINCE[event as StewardHookEvent])),
+    Object.entries(settings.hooks).filter(
+      ([event]) => !(event in SINCE) || atLeast(v, SINCE[event as StewardHookEvent]),
+    ),
   );
   return [...args.slice(0, at + 1), JSON.stringify({ ...settings, hooks }), ...args.slice(at + 2)];
 }

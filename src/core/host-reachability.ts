@@ -23,11 +23,20 @@ export function hostReachabilityDecision(state: BuildState, contact: HostContact
     return {
       state: { ...state, hostLost: true },
       actions: [],
-      events: [{ type: 'host_unreachable', message: `no worker served ${queue} within ${contact.timeoutMs / 1000}s: its agents are unsupervised (${contact.observeError})` }],
+      events: [
+        {
+          type: 'host_unreachable',
+          message: `no worker served ${queue} within ${contact.timeoutMs / 1000}s: its agents are unsupervised (${contact.observeError})`,
+        },
+      ],
     };
   }
   if (contact.observed && state.hostLost) {
-    return { state: { ...state, hostLost: false }, actions: [], events: [{ type: 'host_recovered', message: `a worker serves ${queue} again` }] };
+    return {
+      state: { ...state, hostLost: false },
+      actions: [],
+      events: [{ type: 'host_recovered', message: `a worker serves ${queue} again` }],
+    };
   }
   return unchanged(state);
 }

@@ -36,7 +36,12 @@ export interface InboxDecision extends Decision<BuildState> {
  * checked again (the build may have changed since their validator ran) and applied, a stop is
  * noted for the caller. `newId` names an agent an operator restarts (the workflow's uuid4).
  */
-export function inboxDecision(state: BuildState, items: readonly InboxItem[], now: number, newId: () => string): InboxDecision {
+export function inboxDecision(
+  state: BuildState,
+  items: readonly InboxItem[],
+  now: number,
+  newId: () => string,
+): InboxDecision {
   const fold = new DecisionFold();
   const refused: InboxDecision['refused'] = [];
   const applied: AppliedCommand[] = [];
@@ -46,8 +51,20 @@ export function inboxDecision(state: BuildState, items: readonly InboxItem[], no
     if (item.type === 'stop') stopReason = item.reason;
     else if (item.type === 'hook') {
       const agent = next.agents[item.event.agent];
-      if (!agent) fold.events.push({ type: 'action_failed', agent: item.event.agent, message: `hook from unknown agent ${item.event.agent}` });
-      else next = { ...next, agents: { ...next.agents, [item.event.agent]: fold.take(applyHookEvent(agent, item.event, now, next.config.watchdog)) } };
+      if (!agent)
+        fold.events.push({
+          type: 'action_failed',
+          agent: item.event.agent,
+          message: `hook from unknown agent ${item.event.agent}`,
+        });
+      else
+        next = {
+          ...next,
+          agents: {
+            ...next.agents,
+            [item.event.agent]: fold.take(applyHookEvent(agent, item.event, now, next.config.watchdog)),
+          },
+        };
     } else if (item.type === 'operator') {
       const problem = operatorCommandProblem(next, item.cmd);
       if (problem) {
@@ -66,6 +83,12 @@ export function inboxDecision(state: BuildState, items: readonly InboxItem[], no
  * The replies to the inbox's commands once the turn's effects are done, so each follows what
  * really happened; `results` is empty when the build stopped before performing any.
  */
-export function commandReplies(inbox: InboxDecision, results: readonly EffectResult[]): [id: number, reply: OperatorReply][] {
-  return [...inbox.refused, ...inbox.applied.map((c): [number, OperatorReply] => [c.id, operatorReply(c.cmd, c.reply, c.actions, results)])];
+export function commandReplies(
+  inbox: InboxDecision,
+  results: readonly EffectResult[],
+): [id: number, reply: OperatorReply][] {
+  return [
+    ...inbox.refused,
+    ...inbox.applied.map((c): [number, OperatorReply] => [c.id, operatorReply(c.cmd, c.reply, c.actions, results)]),
+  ];
 }

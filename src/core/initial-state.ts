@@ -41,7 +41,9 @@ export function initialBuildState(args: {
     phaseIndex: 0,
     phaseStartedAt: args.now,
     completedPhases: [],
-    agents: Object.fromEntries(args.config.agents.map((a) => [a.name, newAgentState(args.sessionIds[a.name] ?? a.name)])),
+    agents: Object.fromEntries(
+      args.config.agents.map((a) => [a.name, newAgentState(args.sessionIds[a.name] ?? a.name)]),
+    ),
     services: {},
     handoff: { lastSha: null, inboxHashes: {} },
     fetchHealth: { failures: 0, retryAt: 0 },

@@ -19,7 +19,12 @@ export function restorePanes(observation: Observation, known: KnownPanes): { sna
   for (const [name, seen] of Object.entries(observation.agents)) {
     if ('unchanged' in seen) {
       const pane = known[name];
-      agents[name] = { alive: seen.alive, windowActivity: seen.windowActivity, tail: pane?.tail ?? '', ...(pane ? { digest: pane.digest } : {}) };
+      agents[name] = {
+        alive: seen.alive,
+        windowActivity: seen.windowActivity,
+        tail: pane?.tail ?? '',
+        ...(pane ? { digest: pane.digest } : {}),
+      };
       if (pane) next[name] = pane;
       continue;
     }

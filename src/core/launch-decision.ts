@@ -12,7 +12,12 @@ export function initialLaunchDecision(state: BuildState): PlannedAction[] {
     const phaseText = agent.kind === 'loop' && loop && phase ? phaseKickoff(loop, phase) : null;
     return {
       action: { type: 'launch', agent: agent.name, fresh: true, prompt: launchPrompt(agent.kickoff, phaseText) },
-      event: { type: 'agent_started', agent: agent.name, phase: phase?.id, message: `started in session ${agent.session}` },
+      event: {
+        type: 'agent_started',
+        agent: agent.name,
+        phase: phase?.id,
+        message: `started in session ${agent.session}`,
+      },
     };
   });
 }

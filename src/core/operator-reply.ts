@@ -18,7 +18,12 @@ export const STOPPED_BEFORE_DONE: EffectFailure = { message: 'not done: the buil
  * a notice that could not be typed is named in the reply. `actions` are the command's planned
  * effects; one without a result in `results` was never performed.
  */
-export function operatorReply(cmd: OperatorCommand, reply: string, actions: readonly PlannedAction[], results: readonly EffectResult[]): OperatorReply {
+export function operatorReply(
+  cmd: OperatorCommand,
+  reply: string,
+  actions: readonly PlannedAction[],
+  results: readonly EffectResult[],
+): OperatorReply {
   const failures = actions.flatMap((p) => {
     const result = results.find((r) => r.planned === p);
     if (!result) return [{ p, failure: STOPPED_BEFORE_DONE }];

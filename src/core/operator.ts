@@ -25,7 +25,8 @@ export interface OperatorOutcome extends Decision<BuildState> {
   reply: string;
 }
 
-export const DEFAULT_NUDGE = 'watchdog nudge from the operator: resume now — pull any pending review or inbox file and continue. Do not stay idle.';
+export const DEFAULT_NUDGE =
+  'watchdog nudge from the operator: resume now — pull any pending review or inbox file and continue. Do not stay idle.';
 
 function unknownAgent(state: BuildState, name: string): string | null {
   if (state.config.agents.some((a) => a.name === name)) return null;
@@ -42,7 +43,8 @@ function phaseProblems(state: BuildState, added: PhaseConfig[]): string | null {
     if (seen.has(p.id)) return `phase "${p.id}" already exists`;
     seen.add(p.id);
     // The same rule as a phase's `status` in the config file.
-    if (!staysInside(p.status) || normalizePath(p.status) === '.') return `phase "${p.id}": status file must stay inside the state dir`;
+    if (!staysInside(p.status) || normalizePath(p.status) === '.')
+      return `phase "${p.id}": status file must stay inside the state dir`;
   }
   return null;
 }
@@ -51,7 +53,11 @@ function phaseProblems(state: BuildState, added: PhaseConfig[]): string | null {
 export function operatorCommandProblem(state: BuildState, cmd: OperatorCommand): string | null {
   switch (cmd.type) {
     case 'pause':
-      return state.status === 'paused' ? 'already paused' : state.status !== 'running' ? `build is ${state.status}` : null;
+      return state.status === 'paused'
+        ? 'already paused'
+        : state.status !== 'running'
+          ? `build is ${state.status}`
+          : null;
     case 'resume':
       return state.status === 'paused' ? null : `build is ${state.status}, not paused`;
     case 'advance':
@@ -62,7 +68,8 @@ export function operatorCommandProblem(state: BuildState, cmd: OperatorCommand):
     case 'nudge': {
       // Refused here, an oversized text never enters the build's history.
       const bytes = utf8Bytes(cmd.message ?? '');
-      const tooLong = bytes > MAX_TYPED_TEXT_BYTES ? `the message is ${overByteLimit(bytes, MAX_TYPED_TEXT_BYTES)}` : null;
+      const tooLong =
+        bytes > MAX_TYPED_TEXT_BYTES ? `the message is ${overByteLimit(bytes, MAX_TYPED_TEXT_BYTES)}` : null;
       return sessionSafeNameError(cmd.agent) ?? unknownAgent(state, cmd.agent) ?? tooLong;
     }
     case 'restart':
@@ -77,12 +84,21 @@ export function operatorCommandProblem(state: BuildState, cmd: OperatorCommand):
 }
 
 /** Applies a validated operator command. `newSessionId` is a fresh id for a restarted agent. */
-export function operatorDecision(state: BuildState, cmd: OperatorCommand, now: number, newSessionId: string): OperatorOutcome {
+export function operatorDecision(
+  state: BuildState,
+  cmd: OperatorCommand,
+  now: number,
+  newSessionId: string,
+): OperatorOutcome {
   switch (cmd.type) {
     case 'pause': {
       // The reason is kept in the build's events (and every status query and continue-as-new): cut a long one.
       const reason = capText(cmd.reason, MAX_REASON_BYTES);
-      return { ...unchanged<BuildState>({ ...state, status: 'paused', operatorPaused: true }), events: [{ type: 'paused', message: reason }], reply: `paused: ${reason}` };
+      return {
+        ...unchanged<BuildState>({ ...state, status: 'paused', operatorPaused: true }),
+        events: [{ type: 'paused', message: reason }],
+        reply: `paused: ${reason}`,
+      };
     }
     case 'resume':
       return resume(state);
@@ -90,7 +106,10 @@ export function operatorDecision(state: BuildState, cmd: OperatorCommand, now: n
       const from = phases(state)[state.phaseIndex]?.id;
       const advanced = phaseAdvanceDecision(state, false, now, true);
       const to = phases(advanced.state)[advanced.state.phaseIndex]?.id;
-      return { ...advanced, reply: to ? `advanced from ${from} to ${to}` : `advanced past ${from}: the sequence is complete` };
+      return {
+        ...advanced,
+        reply: to ? `advanced from ${from} to ${to}` : `advanced past ${from}: the sequence is complete`,
+      };
     }
     case 'appendPhases':
       return appendPhases(state, cmd.phases, now);
@@ -99,7 +118,11 @@ export function operatorDecision(state: BuildState, cmd: OperatorCommand, now: n
     case 'restart':
       return restartAgent(state, cmd.agent, now, newSessionId);
     case 'setBudget':
-      return { ...unchanged({ ...state, config: { ...state.config, budget: cmd.budget } }), events: [{ type: 'budget_updated', message: JSON.stringify(cmd.budget) }], reply: 'budget updated' };
+      return {
+        ...unchanged({ ...state, config: { ...state.config, budget: cmd.budget } }),
+        events: [{ type: 'budget_updated', message: JSON.stringify(cmd.budget) }],
+        reply: 'budget updated',
+      };
   }
 }
 
@@ -114,7 +137,8 @@ function resume(state: BuildState): OperatorOutcome {
       state: { ...state, operatorPaused: false },
       actions: [],
       events: [{ type: 'paused', message: 'operator pause lifted; still paused: the budget was exceeded during it' }],
-      reply: 'still paused: the build went over its token budget while paused. Raise the budget to resume, or resume again to override it',
+      reply:
+        'still paused: the build went over its token budget while paused. Raise the budget to resume, or resume again to override it',
     };
   }
   const overBudget = state.budgetPaused ? ' over budget: the budget is overridden until it is raised' : '';
@@ -131,7 +155,10 @@ function resume(state: BuildState): OperatorOutcome {
  * the submit key would answer the dialog (see `holdMessagesForBlockedAgents`, which releases it).
  */
 function nudge(state: BuildState, name: string, text: string): OperatorOutcome {
-  const planned: PlannedAction = { action: { type: 'send', agent: name, text }, event: { type: 'agent_nudged', agent: name, message: `operator nudge: ${text.slice(0, 80)}` } };
+  const planned: PlannedAction = {
+    action: { type: 'send', agent: name, text },
+    event: { type: 'agent_nudged', agent: name, message: `operator nudge: ${text.slice(0, 80)}` },
+  };
   const agent = state.agents[name];
   if (!agent || agent.blockedSince === null) return { state, actions: [planned], events: [], reply: `nudged ${name}` };
   const held = holdMessage(agent, planned);
@@ -147,7 +174,10 @@ function appendPhases(state: BuildState, added: PhaseConfig[], now: number): Ope
   const loop = state.config.loop!;
   const wasComplete = sequenceComplete(state);
   const normalized = added.map((p) => ({ ...p, status: normalizePath(p.status) }));
-  const next: BuildState = { ...state, config: { ...state.config, loop: { ...loop, phases: [...loop.phases, ...normalized] } } };
+  const next: BuildState = {
+    ...state,
+    config: { ...state.config, loop: { ...loop, phases: [...loop.phases, ...normalized] } },
+  };
   const resumed = sequenceResumeDecision(wasComplete, next, now);
   return {
     state: resumed.state,
@@ -165,8 +195,19 @@ function restartAgent(state: BuildState, name: string, now: number, sessionId: s
   return {
     // A clean slate: no crash loop, no stale limit, wait marker or permission block. Messages held
     // at the old session's permission prompt (a claim still to review) go to the new one.
-    state: { ...state, agents: { ...state.agents, [name]: { ...newAgentState(sessionId), startedAt: now, lastWakeAt: now, held: state.agents[name]?.held ?? [] } } },
-    actions: [{ action: { type: 'launch', agent: name, fresh: true, prompt: launchPrompt(agent.kickoff, phaseText) }, event: { type: 'agent_restarted', agent: name, message: 'restarted by operator' } }],
+    state: {
+      ...state,
+      agents: {
+        ...state.agents,
+        [name]: { ...newAgentState(sessionId), startedAt: now, lastWakeAt: now, held: state.agents[name]?.held ?? [] },
+      },
+    },
+    actions: [
+      {
+        action: { type: 'launch', agent: name, fresh: true, prompt: launchPrompt(agent.kickoff, phaseText) },
+        event: { type: 'agent_restarted', agent: name, message: 'restarted by operator' },
+      },
+    ],
     events: [],
     reply: `restarted ${name}`,
   };

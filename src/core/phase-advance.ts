@@ -11,15 +11,29 @@ import type { PhaseConfig } from './config/types';
  * the next phase (kickoff to the loop agents, per-phase flags reset) or complete the sequence.
  * `force` is the operator's `advance`, which needs no marker.
  */
-export function phaseAdvanceDecision(state: BuildState, phaseDone: boolean, now: number, force = false): Decision<BuildState> {
+export function phaseAdvanceDecision(
+  state: BuildState,
+  phaseDone: boolean,
+  now: number,
+  force = false,
+): Decision<BuildState> {
   const all = phases(state);
   const phase = all[state.phaseIndex];
   const loop = state.config.loop;
   if (!phase || !loop || !(phaseDone || force)) return unchanged(state);
 
-  const record = { id: phase.id, startedAt: state.phaseStartedAt, endedAt: now, durationMs: now - state.phaseStartedAt };
+  const record = {
+    id: phase.id,
+    startedAt: state.phaseStartedAt,
+    endedAt: now,
+    durationMs: now - state.phaseStartedAt,
+  };
   const events: NewEvent[] = [
-    { type: 'phase_completed', phase: phase.id, message: `phase ${phase.id} done in ${Math.round(record.durationMs / 1000)}s${force && !phaseDone ? ' (advanced by operator)' : ''}` },
+    {
+      type: 'phase_completed',
+      phase: phase.id,
+      message: `phase ${phase.id} done in ${Math.round(record.durationMs / 1000)}s${force && !phaseDone ? ' (advanced by operator)' : ''}`,
+    },
   ];
   const agents = Object.fromEntries(
     Object.entries(state.agents).map(([name, a]) => [name, { ...a, doneNudgedPhase: null }]),

@@ -35,10 +35,25 @@ export function serviceDecision(
     const alive = snap.services?.[service.name]?.alive ?? false;
     if (opts.firstTick) {
       services[service.name] = { ...prev, startedAt: opts.now, alive };
-      actions.push({ action: { type: 'start-service', agent: service.name }, event: { type: 'service_started', agent: service.name, message: `started in session ${service.session}` } });
+      actions.push({
+        action: { type: 'start-service', agent: service.name },
+        event: { type: 'service_started', agent: service.name, message: `started in session ${service.session}` },
+      });
     } else if (!alive && opts.heavyTick && service.watch !== 'none') {
-      services[service.name] = { launchId: opts.newLaunchId(), startedAt: opts.now, alive: false, restarts: prev.restarts + 1 };
-      actions.push({ action: { type: 'start-service', agent: service.name }, event: { type: 'service_healed', agent: service.name, message: `session ${service.session} was dead: restarted` } });
+      services[service.name] = {
+        launchId: opts.newLaunchId(),
+        startedAt: opts.now,
+        alive: false,
+        restarts: prev.restarts + 1,
+      };
+      actions.push({
+        action: { type: 'start-service', agent: service.name },
+        event: {
+          type: 'service_healed',
+          agent: service.name,
+          message: `session ${service.session} was dead: restarted`,
+        },
+      });
     } else {
       services[service.name] = { ...prev, alive };
     }

@@ -22,7 +22,8 @@ function withObservedAgents(state: BuildState, snap: Snapshot): BuildState {
   for (const [name, obs] of Object.entries(snap.agents)) {
     const prev = agents[name];
     if (!prev) continue;
-    const idleSeconds = obs.alive && obs.windowActivity ? Math.max(0, Math.round(snap.at / 1000 - obs.windowActivity)) : 0;
+    const idleSeconds =
+      obs.alive && obs.windowActivity ? Math.max(0, Math.round(snap.at / 1000 - obs.windowActivity)) : 0;
     agents[name] = { ...prev, alive: obs.alive, idleSeconds };
   }
   return { ...state, agents };
@@ -42,7 +43,13 @@ export interface TickOptions {
  * One supervision tick: (state, snapshot, now) → next state, effects and events. Pure.
  * `newSessionId` names a relaunched agent's fresh transcript session (the workflow's uuid4).
  */
-export function decideTick(state: BuildState, snap: Snapshot, now: number, newSessionId: () => string, options: TickOptions = {}): TickDecision {
+export function decideTick(
+  state: BuildState,
+  snap: Snapshot,
+  now: number,
+  newSessionId: () => string,
+  options: TickOptions = {},
+): TickDecision {
   let next = withObservedAgents(state, snap);
   const fold = new DecisionFold();
   const firstTick = !next.launched;
@@ -52,11 +59,14 @@ export function decideTick(state: BuildState, snap: Snapshot, now: number, newSe
     next = {
       ...next,
       launched: true,
-      agents: Object.fromEntries(Object.entries(next.agents).map(([n, a]) => [n, { ...a, startedAt: now, lastWakeAt: now }])),
+      agents: Object.fromEntries(
+        Object.entries(next.agents).map(([n, a]) => [n, { ...a, startedAt: now, lastWakeAt: now }]),
+      ),
     };
   }
 
-  if (snap.repo) next = { ...next, fetchHealth: fold.take(fetchHealthDecision(next, snap.repo, snap.repo.fetched, now)) };
+  if (snap.repo)
+    next = { ...next, fetchHealth: fold.take(fetchHealthDecision(next, snap.repo, snap.repo.fetched, now)) };
 
   const handoffRuns = next.status === 'running' && snap.repo !== null && !sequenceComplete(next);
   if (handoffRuns && snap.repo) {
@@ -75,7 +85,10 @@ export function decideTick(state: BuildState, snap: Snapshot, now: number, newSe
 
   // Agents just launched this tick are left alone until the next one.
   const heavyTick = !firstTick && now - next.lastHeavyAt >= next.config.watchdog.heavy_interval;
-  next = { ...next, services: fold.take(serviceDecision(next, snap, { firstTick, heavyTick, now, newLaunchId: newSessionId })) };
+  next = {
+    ...next,
+    services: fold.take(serviceDecision(next, snap, { firstTick, heavyTick, now, newLaunchId: newSessionId })),
+  };
 
   if (!firstTick) {
     const agents = fold.take(
@@ -94,7 +107,9 @@ export function decideTick(state: BuildState, snap: Snapshot, now: number, newSe
   next = fold.take(tokens);
 
   // Messages for agents that cannot take them now are held, not planned (see held-messages.ts).
-  const parked = options.heldWaitForLiveAgent ? parkHeldForUnreachable(next, snap, fold.actions) : { state: next, parked: {} };
+  const parked = options.heldWaitForLiveAgent
+    ? parkHeldForUnreachable(next, snap, fold.actions)
+    : { state: next, parked: {} };
   const held = holdMessagesForBlockedAgents(parked.state, snap, fold.actions);
   next = { ...next, agents: restoreParked(held.state, parked.parked) };
   return { state: next, actions: held.actions, events: [...fold.events, ...held.events], tokenRecords: tokens.records };

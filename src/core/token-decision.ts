@@ -14,7 +14,10 @@ export const OPERATOR_CONTINUE_MESSAGE = 'watchdog: the operator resumed the bui
 function tellAll(state: BuildState, text: string, why: string): PlannedAction[] {
   return state.config.agents
     .filter((a) => state.agents[a.name]?.alive)
-    .map((a) => ({ action: { type: 'send', agent: a.name, text }, event: { type: 'agent_nudged', agent: a.name, message: why } }));
+    .map((a) => ({
+      action: { type: 'send', agent: a.name, text },
+      event: { type: 'agent_nudged', agent: a.name, message: why },
+    }));
 }
 
 export interface TokenDecision extends Decision<BuildState> {
@@ -55,18 +58,27 @@ export function tokenDecision(
   // 'budget' escalation, and a stale one would let a budget raise lift a later operator pause).
   if (next.budgetPaused && next.status === 'running') {
     next = { ...next, budgetPaused: false };
-    actions.push(...tellAll(next, OPERATOR_CONTINUE_MESSAGE, 'told to continue: the operator resumed the build over budget'));
+    actions.push(
+      ...tellAll(next, OPERATOR_CONTINUE_MESSAGE, 'told to continue: the operator resumed the build over budget'),
+    );
   }
   // The agents keep working through an operator's pause, so crossing the budget then stops them too.
   if (budget.exceeded && (next.status === 'running' || (next.status === 'paused' && !next.budgetPaused))) {
-    const during = next.status === 'paused' ? ' during the operator\'s pause (it holds after their resume)' : '';
+    const during = next.status === 'paused' ? " during the operator's pause (it holds after their resume)" : '';
     next = { ...next, status: 'paused', budgetPaused: true };
-    events.push({ type: 'paused', message: `over budget${during}: the agents were told to stop and wait; raise the budget to resume` });
+    events.push({
+      type: 'paused',
+      message: `over budget${during}: the agents were told to stop and wait; raise the budget to resume`,
+    });
     actions.push(...tellAll(next, BUDGET_STOP_MESSAGE, 'told to stop: over budget'));
   } else if (budget.resumeOk && next.status === 'paused' && next.budgetPaused) {
     const operatorPause = next.operatorPaused === true;
     next = { ...next, status: operatorPause ? 'paused' : 'running', budgetPaused: false };
-    events.push(operatorPause ? { type: 'paused', message: 'back under budget; still paused by the operator' } : { type: 'resumed', message: 'back under budget' });
+    events.push(
+      operatorPause
+        ? { type: 'paused', message: 'back under budget; still paused by the operator' }
+        : { type: 'resumed', message: 'back under budget' },
+    );
     actions.push(...tellAll(next, BUDGET_CONTINUE_MESSAGE, 'told to continue: back under budget'));
   }
   return { state: next, actions, events, records: tick.records };

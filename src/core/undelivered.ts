@@ -41,11 +41,19 @@ export function keptPendingAfterFailure(p: PlannedAction, failure: EffectFailure
 }
 
 /** Puts an undelivered message on its agent's held list, with the `message_held` event that says why. */
-export function holdUndelivered(agent: AgentState, p: PlannedAction, failure: EffectFailure): { state: AgentState; event: NewEvent } {
+export function holdUndelivered(
+  agent: AgentState,
+  p: PlannedAction,
+  failure: EffectFailure,
+): { state: AgentState; event: NewEvent } {
   const until = failure.type === 'AgentBlocked' ? 'its dialog is answered' : 'its session is back';
   return {
     state: { ...agent, held: [...(agent.held ?? []), p] },
-    event: { type: 'message_held', agent: p.action.agent, message: `not delivered (${failure.message}); pending until ${until}: ${p.event.message}` },
+    event: {
+      type: 'message_held',
+      agent: p.action.agent,
+      message: `not delivered (${failure.message}); pending until ${until}: ${p.event.message}`,
+    },
   };
 }
 
@@ -61,7 +69,11 @@ export interface ParkedMessages {
  * released (so none is typed into a session that is not there), and put back after with
  * `restoreParked`, ahead of anything held later.
  */
-export function parkHeldForUnreachable(state: BuildState, snapshot: Snapshot, actions: readonly PlannedAction[]): ParkedMessages {
+export function parkHeldForUnreachable(
+  state: BuildState,
+  snapshot: Snapshot,
+  actions: readonly PlannedAction[],
+): ParkedMessages {
   const parked: Record<string, PlannedAction[]> = {};
   let agents = state.agents;
   for (const [name, agent] of Object.entries(state.agents)) {
@@ -76,7 +88,10 @@ export function parkHeldForUnreachable(state: BuildState, snapshot: Snapshot, ac
 }
 
 /** The agents with their parked messages back in front of their held lists. */
-export function restoreParked(agents: Record<string, AgentState>, parked: Record<string, PlannedAction[]>): Record<string, AgentState> {
+export function restoreParked(
+  agents: Record<string, AgentState>,
+  parked: Record<string, PlannedAction[]>,
+): Record<string, AgentState> {
   const out = { ...agents };
   for (const [name, messages] of Object.entries(parked)) {
     const agent = out[name];

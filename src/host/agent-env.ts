@@ -5,7 +5,11 @@
 
 /** The Temporal settings agents' hooks need to reach the server (never the API key: the agent could read it). */
 export function temporalEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  return Object.fromEntries(['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'].flatMap((k) => (env[k] ? [[k, env[k]!]] : [])));
+  return Object.fromEntries(
+    ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'].flatMap((k) =>
+      env[k] ? [[k, env[k]!]] : [],
+    ),
+  );
 }
 
 /** The PATH a launched program gets: Steward's bin dir first, then the backend's PATH or the worker's. */

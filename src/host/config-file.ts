@@ -54,7 +54,12 @@ export async function loadConfigFile(path: string): Promise<LoadResult> {
   } catch (error) {
     return { ok: false, issues: [{ path: '', message: readProblem(source, error) }], warnings: [] };
   }
-  const ctx: ConfigContext = { source, baseDir: dirname(source), homeDir: homedir(), gitRoot: gitRootOf(dirname(source)) };
+  const ctx: ConfigContext = {
+    source,
+    baseDir: dirname(source),
+    homeDir: homedir(),
+    gitRoot: gitRootOf(dirname(source)),
+  };
   // A kickoff file that cannot be read is left out; validation reports it at the key that names it.
   const read = await Promise.all(kickoffFilesToRead(text, ctx).map(readKickoffFile));
   const kickoffFiles: Record<string, string> = {};

@@ -5,7 +5,10 @@ import type { CommitSubject } from '../core/state/snapshot';
 export class WorkRepo {
   private readonly git: SimpleGit;
 
-  constructor(readonly dir: string, readonly branch = 'main') {
+  constructor(
+    readonly dir: string,
+    readonly branch = 'main',
+  ) {
     this.git = simpleGit({ baseDir: dir, timeout: { block: 60_000 } });
   }
 

@@ -27,7 +27,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Connectio
   return {
     address: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
     namespace: env.TEMPORAL_NAMESPACE || 'default',
-    tls: cert && key ? { clientCertPair: { crt: readFileSync(cert), key: readFileSync(key) } } : apiKey ? true : undefined,
+    tls:
+      cert && key ? { clientCertPair: { crt: readFileSync(cert), key: readFileSync(key) } } : apiKey ? true : undefined,
     apiKey,
   };
 }

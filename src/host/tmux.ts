@@ -48,8 +48,20 @@ export class Tmux {
     const envArgs = Object.entries(opts.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     // Several trailing arguments make tmux exec the command directly, with no shell in between.
     const r = await this.run([
-      'new-session', '-d', '-s', opts.session, '-c', opts.cwd, '-x', '200', '-y', '50',
-      ...envArgs, '--', opts.command, ...opts.args,
+      'new-session',
+      '-d',
+      '-s',
+      opts.session,
+      '-c',
+      opts.cwd,
+      '-x',
+      '200',
+      '-y',
+      '50',
+      ...envArgs,
+      '--',
+      opts.command,
+      ...opts.args,
     ]);
     if (r.code !== 0) throw new Error(`tmux new-session ${opts.session}: ${r.stderr.trim()}`);
   }
@@ -122,7 +134,13 @@ export class Tmux {
   async snapshot(session: string, lines = 40): Promise<PaneSnapshot> {
     assertSafeName(session, 'session');
     // One call for the activity time and the last typed text (user options expand in formats, once).
-    const info = await this.run(['display-message', '-p', '-t', `=${session}:`, `#{window_activity} #{@${TYPED_OPTION}}`]);
+    const info = await this.run([
+      'display-message',
+      '-p',
+      '-t',
+      `=${session}:`,
+      `#{window_activity} #{@${TYPED_OPTION}}`,
+    ]);
     const [activity = '', ...typed] = info.stdout.replace(/\n$/, '').split(' ');
     // display-message exits 0 with empty formats when its target session is gone (tmux 3.3a): empty output is dead too.
     if (info.code !== 0 || !activity.trim()) return { alive: false, tail: '', windowActivity: null };

@@ -33,7 +33,10 @@ function isDir(p: string): boolean {
  * directories are returned, each once.
  */
 export function discoverClaudeDirs(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string[] {
-  const fromEnv = (env.CLAUDE_CONFIG_DIR ?? '').split(',').map((d) => d.trim()).filter((d) => d !== '');
+  const fromEnv = (env.CLAUDE_CONFIG_DIR ?? '')
+    .split(',')
+    .map((d) => d.trim())
+    .filter((d) => d !== '');
   const candidates = fromEnv.length > 0 ? fromEnv : [path.join(home, '.claude'), path.join(home, '.config', 'claude')];
   return [...new Set(candidates.map((d) => path.resolve(d)))].filter(isDir);
 }

@@ -191,7 +191,13 @@ async function scanLines(
   return { consumed, bytesRead: position - start, lines, longLines, rest: Buffer.concat(carry), restTooLong: skipping };
 }
 
-async function readOne(state: ReaderState, file: TranscriptSource, ledger: LedgerState, options: ReadOptions, report: ReadReport): Promise<void> {
+async function readOne(
+  state: ReaderState,
+  file: TranscriptSource,
+  ledger: LedgerState,
+  options: ReadOptions,
+  report: ReadReport,
+): Promise<void> {
   const origin: RecordOrigin = { source: file.source, sessionId: file.sessionId };
   let st;
   try {
@@ -274,7 +280,17 @@ export async function readTranscripts(
   ledger: LedgerState,
   options: ReadOptions = {},
 ): Promise<ReadReport> {
-  const report: ReadReport = { files: files.length, filesRead: 0, bytesRead: 0, lines: 0, resets: 0, missing: 0, held: 0, longLines: 0, unreadable: [] };
+  const report: ReadReport = {
+    files: files.length,
+    filesRead: 0,
+    bytesRead: 0,
+    lines: 0,
+    resets: 0,
+    missing: 0,
+    held: 0,
+    longLines: 0,
+    unreadable: [],
+  };
   for (const file of files) await readOne(state, file, ledger, options, report);
   return report;
 }

@@ -30,7 +30,9 @@ async function transcriptsAt(target: string): Promise<DiscoveredTranscript[]> {
   );
   if (!isFile) return discoverTranscripts(target);
   // Its session comes from its lines (a subagent file's name is not its session's).
-  return [{ path: target, project: path.basename(path.dirname(path.resolve(target))), sessionId: '', isSubagent: false }];
+  return [
+    { path: target, project: path.basename(path.dirname(path.resolve(target))), sessionId: '', isSubagent: false },
+  ];
 }
 
 /** Several dirs share one ledger, so a message found in two of them counts once. */
@@ -40,6 +42,10 @@ export async function scanTranscriptDirs(dirs: readonly string[], options: ScanO
   const ledger = emptyLedger();
   const reader = emptyReaderState();
   // Finished transcripts: a last line without its newline is complete enough to count.
-  const read = await readTranscripts(reader, files, ledger, { ...options, includeUnterminated: true, skipUnreadable: true });
+  const read = await readTranscripts(reader, files, ledger, {
+    ...options,
+    includeUnterminated: true,
+    skipUnreadable: true,
+  });
   return { ledger, reader, read };
 }

@@ -11,7 +11,11 @@ export async function runWorkerProcess(): Promise<void> {
   const settings = settingsFromEnv();
   const id = hostId();
   installRuntime(logger);
-  const connection = await NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey }).catch((err: unknown) => {
+  const connection = await NativeConnection.connect({
+    address: settings.address,
+    tls: settings.tls,
+    apiKey: settings.apiKey,
+  }).catch((err: unknown) => {
     throw unreachableError(settings.address, err);
   });
   const workers = await createStewardWorkers({

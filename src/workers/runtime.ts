@@ -7,8 +7,9 @@ let installed = false;
 export function installRuntime(logger: PinoLogger): void {
   if (installed) return;
   installed = true;
-  const at = (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (message: string, meta?: Record<string, unknown>) =>
-    logger[level](meta ?? {}, message);
+  const at =
+    (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (message: string, meta?: Record<string, unknown>) =>
+      logger[level](meta ?? {}, message);
   Runtime.install({
     logger: {
       log: (level, message, meta) => at(level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info'))(message, meta),

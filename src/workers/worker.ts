@@ -24,7 +24,12 @@ export async function createStewardWorkers(opts: StewardWorkerOptions): Promise<
   const namespace = opts.namespace ?? 'default';
   const activities = createActivities({ tmux: new Tmux(opts.tmuxSocket), binDir: STEWARD_BIN_DIR });
   const workers = [
-    await Worker.create({ connection: opts.connection, namespace, taskQueue: activityQueueFor(opts.hostId), activities }),
+    await Worker.create({
+      connection: opts.connection,
+      namespace,
+      taskQueue: activityQueueFor(opts.hostId),
+      activities,
+    }),
   ];
   if (opts.serveWorkflows ?? true) {
     workers.push(

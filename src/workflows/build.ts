@@ -70,7 +70,9 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
 
   // ---- handlers: registered first, they only enqueue ----
   setHandler(statusQuery, () => statusView(state), { description: 'Phase, per-agent state, recent events.' });
-  setHandler(configQuery, () => state.config, { description: 'The config the build runs now: reloads, appended phases and budget changes included.' });
+  setHandler(configQuery, () => state.config, {
+    description: 'The config the build runs now: reloads, appended phases and budget changes included.',
+  });
   setHandler(stopSignal, (reason) => void inbox.push({ type: 'stop', reason: reason ?? 'operator stop' }), {
     description: 'Stop supervising; the agents are left running in tmux.',
   });
@@ -83,7 +85,11 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
 
   // An operator's update: validated before it enters history, applied by the loop, answered once
   // the loop performed its effects.
-  const operator = <A extends unknown[]>(update: UpdateDefinition<string, A>, toCommand: (...args: A) => OperatorCommand, description: string) => {
+  const operator = <A extends unknown[]>(
+    update: UpdateDefinition<string, A>,
+    toCommand: (...args: A) => OperatorCommand,
+    description: string,
+  ) => {
     const validator = (...args: A) => {
       const problem = operatorCommandProblem(state, toCommand(...args));
       if (problem) throw new Error(problem);
@@ -99,13 +105,33 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     };
     setHandler(update, handler, { validator, description });
   };
-  operator(pauseUpdate, (reason) => ({ type: 'pause', reason: reason || 'paused by operator' }), 'Pause supervision: no pings, nudges, reboots or phase advance until resumed.');
+  operator(
+    pauseUpdate,
+    (reason) => ({ type: 'pause', reason: reason || 'paused by operator' }),
+    'Pause supervision: no pings, nudges, reboots or phase advance until resumed.',
+  );
   operator(resumeUpdate, () => ({ type: 'resume' }), 'Resume a paused build.');
   operator(advanceUpdate, () => ({ type: 'advance' }), 'Advance to the next phase now, without the done marker.');
-  operator(appendPhasesUpdate, (added) => ({ type: 'appendPhases', phases: added }), 'Append phases; a completed sequence resumes with the first.');
-  operator(nudgeUpdate, (req) => ({ type: 'nudge', agent: req.agent, message: req.message }), "Type a message into an agent's pane.");
-  operator(restartUpdate, (req) => ({ type: 'restart', agent: req.agent }), 'Kill and restart an agent with its kickoff (a fresh session).');
-  operator(setBudgetUpdate, (budget) => ({ type: 'setBudget', budget }), 'Replace the token/USD budget; a build paused by its budget resumes when under it.');
+  operator(
+    appendPhasesUpdate,
+    (added) => ({ type: 'appendPhases', phases: added }),
+    'Append phases; a completed sequence resumes with the first.',
+  );
+  operator(
+    nudgeUpdate,
+    (req) => ({ type: 'nudge', agent: req.agent, message: req.message }),
+    "Type a message into an agent's pane.",
+  );
+  operator(
+    restartUpdate,
+    (req) => ({ type: 'restart', agent: req.agent }),
+    'Kill and restart an agent with its kickoff (a fresh session).',
+  );
+  operator(
+    setBudgetUpdate,
+    (budget) => ({ type: 'setBudget', budget }),
+    'Replace the token/USD budget; a build paused by its budget resumes when under it.',
+  );
 
   // ---- the agents' host, and the Web UI ----
   const hostTimeout = hostTimeoutMs(state.config.watchdog);
@@ -127,13 +153,16 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
   };
   const release = (answers: [number, OperatorReply][]) => answers.forEach(([id, reply]) => replies.set(id, reply));
 
-  if (!input.state) await record([{ type: 'build_started', message: `build ${state.config.name} started on host ${state.hostId}` }]);
+  if (!input.state)
+    await record([{ type: 'build_started', message: `build ${state.config.name} started on host ${state.hostId}` }]);
   publish(state);
 
   // ---- the supervision loop ----
   for (;;) {
     // Signals wake the loop at once: an observe waiting out the interval is cancelled and redone now.
-    const snapshot = (inbox.length ? null : await world.look(state, state.config.watchdog.signal_interval)) ?? (await world.look(state, 0));
+    const snapshot =
+      (inbox.length ? null : await world.look(state, state.config.watchdog.signal_interval)) ??
+      (await world.look(state, 0));
     // The turn's decisions are made now: their events are stamped with this time.
     const decidedAt = Date.now();
     const holdPending = patched(UNDELIVERED_PENDING_PATCH);
@@ -154,10 +183,16 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
 
     const failedWrites: NewEvent[] = [];
     if (turn.tokenRecords.length) {
-      await host.appendTokenLog({ file: tokenLogFile(state.config), records: turn.tokenRecords }).catch((err: Error) => {
-        // The records stay in state (status, `steward tokens`); only the file misses them.
-        failedWrites.push({ type: 'action_failed', message: `token log not written: ${rootMessage(err)}`, at: Date.now() });
-      });
+      await host
+        .appendTokenLog({ file: tokenLogFile(state.config), records: turn.tokenRecords })
+        .catch((err: Error) => {
+          // The records stay in state (status, `steward tokens`); only the file misses them.
+          failedWrites.push({
+            type: 'action_failed',
+            message: `token log not written: ${rootMessage(err)}`,
+            at: Date.now(),
+          });
+        });
     }
     const results = await host.perform(state, turn.actions);
     const effects = effectOutcomes(state, results, { holdPending });
@@ -179,7 +214,12 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     if (workflowInfo().continueAsNewSuggested && inbox.length === 0 && allHandlersFinished()) {
       // The memo carries the build's start to the next run, for `steward list`.
       const memo = { startedAt: buildStartedAt(state) } satisfies BuildMemo;
-      await makeContinueAsNewFunc<typeof buildWorkflow>({ memo })({ ...input, config: state.config, configHash: state.configHash, state });
+      await makeContinueAsNewFunc<typeof buildWorkflow>({ memo })({
+        ...input,
+        config: state.config,
+        configHash: state.configHash,
+        state,
+      });
     }
   }
 

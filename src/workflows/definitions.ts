@@ -22,7 +22,12 @@ export const ProjectSearchAttribute = defineSearchAttributeKey('StewardProject',
 export const EscalationSearchAttribute = defineSearchAttributeKey('StewardEscalation', SearchAttributeType.KEYWORD);
 
 /** Registered on the dev server with `--search-attribute NAME=Keyword`. */
-export const SEARCH_ATTRIBUTES = [PhaseSearchAttribute, StatusSearchAttribute, ProjectSearchAttribute, EscalationSearchAttribute];
+export const SEARCH_ATTRIBUTES = [
+  PhaseSearchAttribute,
+  StatusSearchAttribute,
+  ProjectSearchAttribute,
+  EscalationSearchAttribute,
+];
 
 export interface BuildInput {
   config: StewardConfig;

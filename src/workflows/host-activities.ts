@@ -18,7 +18,11 @@ const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maxim
 export function hostActivities(hostId: string, timeoutMs: number) {
   const queue = { taskQueue: activityQueueFor(hostId), scheduleToStartTimeout: timeoutMs, retry };
   const host = proxyActivities<StewardActivities>({ ...queue, startToCloseTimeout: '15 seconds' });
-  const { launchAgent } = proxyActivities<StewardActivities>({ ...queue, startToCloseTimeout: '1 minute', heartbeatTimeout: '10 seconds' });
+  const { launchAgent } = proxyActivities<StewardActivities>({
+    ...queue,
+    startToCloseTimeout: '1 minute',
+    heartbeatTimeout: '10 seconds',
+  });
   /** Observe waits `waitMs` on the host, heartbeating, so a signal can cancel it. */
   const observer = (waitMs: number) =>
     proxyActivities<StewardActivities>({

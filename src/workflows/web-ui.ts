@@ -1,7 +1,12 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { BuildState } from '../core/state/build';
 import { webUiUpdate, WebUiView } from '../core/build-details';
-import { EscalationSearchAttribute, PhaseSearchAttribute, ProjectSearchAttribute, StatusSearchAttribute } from './definitions';
+import {
+  EscalationSearchAttribute,
+  PhaseSearchAttribute,
+  ProjectSearchAttribute,
+  StatusSearchAttribute,
+} from './definitions';
 
 /**
  * Publishes the build to the Web UI: search attributes when status, phase or an escalation

@@ -28,7 +28,13 @@ export class WorldObserver {
     const pending = scope.run(() => this.observer(waitMs)(request));
     pending.catch(() => undefined);
     if (waitMs > 0) {
-      await Promise.race([pending.then(() => undefined, () => undefined), condition(this.wakeUp)]);
+      await Promise.race([
+        pending.then(
+          () => undefined,
+          () => undefined,
+        ),
+        condition(this.wakeUp),
+      ]);
       if (this.wakeUp()) scope.cancel();
     }
     try {

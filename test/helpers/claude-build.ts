@@ -19,7 +19,16 @@ const OAUTH = { ANTHROPIC_API_KEY: '', CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-st
  */
 export async function claudeBuild(
   h: BuildHarness,
-  opts: { script?: string; watchdog?: string; args?: string[]; extra?: string; agents?: string; version?: string; auth?: 'api-key' | 'oauth'; env?: Record<string, string> } = {},
+  opts: {
+    script?: string;
+    watchdog?: string;
+    args?: string[];
+    extra?: string;
+    agents?: string;
+    version?: string;
+    auth?: 'api-key' | 'oauth';
+    env?: Record<string, string>;
+  } = {},
 ): Promise<{ bed: ClaudeTestbed; config: string }> {
   const { readFile } = await import('node:fs/promises');
   const bed = await claudeTestbed({

@@ -35,21 +35,45 @@ export interface ClaudeTestbed {
   close(): Promise<void>;
 }
 
-export async function claudeTestbed(opts: { dir: string; version: string; script: StandinScriptInput | string; trusted: string[]; skipBypassWarning?: boolean }): Promise<ClaudeTestbed> {
+export async function claudeTestbed(opts: {
+  dir: string;
+  version: string;
+  script: StandinScriptInput | string;
+  trusted: string[];
+  skipBypassWarning?: boolean;
+}): Promise<ClaudeTestbed> {
   const bin = await claudeBinary(opts.version);
   const configDir = join(opts.dir, 'claude-config');
   // The bypass warning accepted ahead: 2.1.x reads settings.json, 2.0.x its .claude.json.
   const accepted = opts.skipBypassWarning ? { bypassPermissionsModeAccepted: true } : undefined;
-  await prepareClaudeConfigDir({ dir: configDir, apiKey: STANDIN_API_KEY, trustedFolders: opts.trusted, extra: accepted });
-  if (opts.skipBypassWarning) await writeFile(join(configDir, 'settings.json'), JSON.stringify({ skipDangerousModePermissionPrompt: true }));
+  await prepareClaudeConfigDir({
+    dir: configDir,
+    apiKey: STANDIN_API_KEY,
+    trustedFolders: opts.trusted,
+    extra: accepted,
+  });
+  if (opts.skipBypassWarning)
+    await writeFile(join(configDir, 'settings.json'), JSON.stringify({ skipDangerousModePermissionPrompt: true }));
   const standin = await startModelStandin({ script: opts.script, logFile: join(opts.dir, 'standin.jsonl') });
-  const env = { ...standinEnv({ configDir, standinUrl: standin.url, apiKey: STANDIN_API_KEY }), HOME: join(opts.dir, 'home') };
+  const env = {
+    ...standinEnv({ configDir, standinUrl: standin.url, apiKey: STANDIN_API_KEY }),
+    HOME: join(opts.dir, 'home'),
+  };
   return { bin, standin, configDir, env, close: () => standin.close() };
 }
 
 /** A `[backend.claude]` table running the testbed's binary (so the built-in Claude patterns apply). */
-export function claudeBackendToml(bed: ClaudeTestbed, opts: { args?: string[]; extra?: string; env?: Record<string, string> } = {}): string {
-  return claudeBackendTable({ bin: bed.bin, args: opts.args ?? [], configDir: bed.configDir, env: { ...bed.env, ...opts.env }, extra: opts.extra });
+export function claudeBackendToml(
+  bed: ClaudeTestbed,
+  opts: { args?: string[]; extra?: string; env?: Record<string, string> } = {},
+): string {
+  return claudeBackendTable({
+    bin: bed.bin,
+    args: opts.args ?? [],
+    configDir: bed.configDir,
+    env: { ...bed.env, ...opts.env },
+    extra: opts.extra,
+  });
 }
 
 /** The newest user texts the stand-in was sent in main turns (what the agent was told), oldest first. */
@@ -66,7 +90,13 @@ export async function launchSite(prefix: string): Promise<{ dir: string; work: s
 }
 
 /** Writes a config of one agent on the testbed's `claude` backend into `dir`, and returns the agent's launch spec (a fresh session). */
-export async function claudeAgentSpec(dir: string, bed: ClaudeTestbed, build: string, agent: AgentTable, backend: { args?: string[]; extra?: string } = {}): Promise<LaunchSpec> {
+export async function claudeAgentSpec(
+  dir: string,
+  bed: ClaudeTestbed,
+  build: string,
+  agent: AgentTable,
+  backend: { args?: string[]; extra?: string } = {},
+): Promise<LaunchSpec> {
   const file = join(dir, 'agents.toml');
   await writeFile(file, `name = "${build}"\n${claudeBackendToml(bed, backend)}\n${agentTable(agent)}\n`);
   const { config } = await loadConfigOrThrow(file);

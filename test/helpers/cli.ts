@@ -21,8 +21,12 @@ export interface CliRun {
  * against the test server, with an argument vector. Kills it after `timeoutMs` (the run then has
  * code null), so a hang fails the test instead of stalling it.
  */
-export function steward(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CliRun> {
-  if (!existsSync(resolve(ROOT, 'dist', 'client', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
+export function steward(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+): Promise<CliRun> {
+  if (!existsSync(resolve(ROOT, 'dist', 'client', 'cli.js')))
+    throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
   const started = Date.now();
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -38,15 +42,25 @@ export function steward(args: string[], options: { env?: NodeJS.ProcessEnv; time
     child.on('error', fail);
     child.on('close', (code) => {
       clearTimeout(timer);
-      done({ code, stdout, stderr, errLines: stderr.split('\n').filter((l) => l.trim() !== ''), ms: Date.now() - started });
+      done({
+        code,
+        stdout,
+        stderr,
+        errLines: stderr.split('\n').filter((l) => l.trim() !== ''),
+        ms: Date.now() - started,
+      });
     });
   });
 }
 
 /** A background `steward` run (e.g. `events --follow`): its output so far, and its end. */
-export function stewardInBackground(args: string[], env: NodeJS.ProcessEnv = {}): { output: () => string; done: Promise<CliRun> } {
+export function stewardInBackground(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { output: () => string; done: Promise<CliRun> } {
   let seen = '';
-  if (!existsSync(resolve(ROOT, 'dist', 'client', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
+  if (!existsSync(resolve(ROOT, 'dist', 'client', 'cli.js')))
+    throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
   const started = Date.now();
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
@@ -61,7 +75,13 @@ export function stewardInBackground(args: string[], env: NodeJS.ProcessEnv = {})
     child.on('error', fail);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolveRun({ code, stdout: seen, stderr, errLines: stderr.split('\n').filter((l) => l.trim() !== ''), ms: Date.now() - started });
+      resolveRun({
+        code,
+        stdout: seen,
+        stderr,
+        errLines: stderr.split('\n').filter((l) => l.trim() !== ''),
+        ms: Date.now() - started,
+      });
     });
   });
   return { output: () => seen, done };

@@ -10,7 +10,9 @@ export const DEMO_PATTERNS = { busy_patterns: ['esc to interrupt'], idle_pattern
 export type TomlKeys = Record<string, string | number | boolean | string[]>;
 
 function tomlKeys(keys: TomlKeys, separator = '\n'): string {
-  return Object.entries(keys).map(([key, value]) => `${key} = ${JSON.stringify(value)}`).join(separator);
+  return Object.entries(keys)
+    .map(([key, value]) => `${key} = ${JSON.stringify(value)}`)
+    .join(separator);
 }
 
 /** `name`, `session_prefix` and the `[watchdog]` table (its body as given, or its keys). */
@@ -66,7 +68,9 @@ export interface Phase {
 
 /** The `[loop]` table on the supervisor clone: its phases, and any more of its keys (TOML lines). */
 export function loopTable(phases: Phase[], extra = ''): string {
-  const list = phases.map(({ id, kickoff }) => `{ id = "${id}"${kickoff !== undefined ? `, kickoff = ${JSON.stringify(kickoff)}` : ''} }`);
+  const list = phases.map(
+    ({ id, kickoff }) => `{ id = "${id}"${kickoff !== undefined ? `, kickoff = ${JSON.stringify(kickoff)}` : ''} }`,
+  );
   return `
 [loop]
 repo = "supervisor"
@@ -76,10 +80,17 @@ ${extra}
 }
 
 /** The demo's state dir and handoff: claims ping the adversary, reviews ping the builder. */
-export const DEMO_HANDOFF = 'state_subdir = ".steward-state"\nhandoff = { claim_pings = ["adversary"], review_pings = ["builder"] }';
+export const DEMO_HANDOFF =
+  'state_subdir = ".steward-state"\nhandoff = { claim_pings = ["adversary"], review_pings = ["builder"] }';
 
 /** The demo's loop: two phases with their kickoffs, and its handoff. */
-export const DEMO_LOOP = loopTable([{ id: 'p1', kickoff: 'Write the greeting.' }, { id: 'p2', kickoff: 'Write the farewell.' }], DEMO_HANDOFF);
+export const DEMO_LOOP = loopTable(
+  [
+    { id: 'p1', kickoff: 'Write the greeting.' },
+    { id: 'p2', kickoff: 'Write the farewell.' },
+  ],
+  DEMO_HANDOFF,
+);
 
 /** The demo's builder/adversary pair, with millisecond intervals and a unique build name. */
 export function twoPhaseConfig(name: string, extra = ''): string {

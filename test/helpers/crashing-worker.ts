@@ -9,7 +9,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Context } from '@temporalio/activity';
-import { ActivityExecuteInput, ActivityInboundCallsInterceptor, DefaultLogger, NativeConnection, Next, Runtime, Worker } from '@temporalio/worker';
+import {
+  ActivityExecuteInput,
+  ActivityInboundCallsInterceptor,
+  DefaultLogger,
+  NativeConnection,
+  Next,
+  Runtime,
+  Worker,
+} from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { Tmux } from '../../src/host/tmux';
 import { STEWARD_BIN_DIR } from '../../src/workers/worker';
@@ -22,7 +30,10 @@ export interface CrashTarget {
 }
 
 class CrashAfter implements ActivityInboundCallsInterceptor {
-  constructor(private readonly targets: CrashTarget[], private readonly report: string) {}
+  constructor(
+    private readonly targets: CrashTarget[],
+    private readonly report: string,
+  ) {}
 
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const result = await next(input);

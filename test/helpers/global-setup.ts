@@ -16,7 +16,10 @@ export default async function globalSetup(): Promise<void> {
   const binary = await resolveTemporalBinary((line) => process.stderr.write(`${line}\n`));
   const port = await freePort();
   const server = await startDevServer({ binary, dbFile: join(dir, 'temporal.sqlite'), port, headless: true });
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    logger: quietLogger,
+  });
   const bundlePath = join(dir, 'workflow-bundle.js');
   await writeFile(bundlePath, bundle.code);
   process.env.STEWARD_TEST_TEMPORAL_ADDRESS = server.address;
@@ -27,6 +30,10 @@ export default async function globalSetup(): Promise<void> {
 }
 
 const quietLogger = {
-  log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined,
-  warn: (m: string) => process.stderr.write(`${m}\n`), error: (m: string) => process.stderr.write(`${m}\n`),
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m: string) => process.stderr.write(`${m}\n`),
+  error: (m: string) => process.stderr.write(`${m}\n`),
 };

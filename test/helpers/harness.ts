@@ -99,7 +99,8 @@ export class BuildHarness {
   /** Ends what the test started: a build it left running is terminated first, so it does not outlive the test. */
   async cleanup(): Promise<void> {
     // Bounded: the test may have left its server down.
-    const bounded = <T>(call: () => Promise<T>) => this.connection.withDeadline(Date.now() + 10_000, call).catch(() => null);
+    const bounded = <T>(call: () => Promise<T>) =>
+      this.connection.withDeadline(Date.now() + 10_000, call).catch(() => null);
     for (const handle of this.builds) {
       const description = await bounded(() => handle.describe());
       if (description?.status.name === 'RUNNING') await bounded(() => handle.terminate('test cleanup'));
@@ -114,7 +115,11 @@ export class BuildHarness {
 }
 
 /** Polls until `check` returns a truthy value or the time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check().catch(() => undefined);

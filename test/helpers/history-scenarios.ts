@@ -60,8 +60,15 @@ export const CONTINUE_AS_NEW_HISTORY_COUNT = 40;
  * builder and adversary with the demo's handoff, and a persistent watcher so the build outlives
  * its phase sequence.
  */
-export function scenarioConfig(name: string, script: string, watchdog: string, opts: { watcher?: boolean } = {}): string {
-  const watcher = opts.watcher ? agentTable({ name: 'watcher', kind: 'persistent', backend: 'inert', cwd: 'supervisor', kickoff: 'You watch.' }) : '';
+export function scenarioConfig(
+  name: string,
+  script: string,
+  watchdog: string,
+  opts: { watcher?: boolean } = {},
+): string {
+  const watcher = opts.watcher
+    ? agentTable({ name: 'watcher', kind: 'persistent', backend: 'inert', cwd: 'supervisor', kickoff: 'You watch.' })
+    : '';
   return `${buildHeader(name, watchdog)}
 ${scriptedAgentBackend('inert', script, DEMO_PATTERNS)}
 ${agentTable({ name: 'builder', backend: 'inert', cwd: 'builder', kickoff: 'You are the builder.' })}
@@ -70,25 +77,46 @@ ${watcher}
 ${DEMO_LOOP}`;
 }
 
-async function startScenario(h: BuildHarness, watchdog: string, opts: { watcher?: boolean } = {}): Promise<{ handle: BuildHandle; file: string; script: string }> {
+async function startScenario(
+  h: BuildHarness,
+  watchdog: string,
+  opts: { watcher?: boolean } = {},
+): Promise<{ handle: BuildHandle; file: string; script: string }> {
   const script = join(h.dir, 'inert.toml');
   await writeFile(script, INERT_SCRIPT);
   const file = await h.writeConfig(scenarioConfig(h.name, script, watchdog, opts));
   const { handle } = await h.start(file);
-  await eventually(async () => {
-    const view = await handle.query(statusQuery);
-    return Object.values(view.agents).every((a) => a.alive) && view.handoff.lastSha;
-  }, 60_000, 'agents alive and a baseline sha');
+  await eventually(
+    async () => {
+      const view = await handle.query(statusQuery);
+      return Object.values(view.agents).every((a) => a.alive) && view.handoff.lastSha;
+    },
+    60_000,
+    'agents alive and a baseline sha',
+  );
   return { handle, file, script };
 }
 
 const status = (handle: BuildHandle): Promise<BuildStatusView> => handle.query(statusQuery);
 
 /** Waits for an event of `type` (for `agent`, whose message matches `message`) after `afterSeq`. */
-async function eventOf(handle: BuildHandle, type: string, opts: { agent?: string; message?: RegExp; afterSeq?: number; timeoutMs?: number } = {}): Promise<StewardEvent> {
-  return eventually(async () => (await status(handle)).events.find((e) =>
-    e.type === type && (opts.agent === undefined || e.agent === opts.agent) && (opts.message === undefined || opts.message.test(e.message)) && e.seq > (opts.afterSeq ?? 0)),
-  opts.timeoutMs ?? 30_000, `${type}${opts.agent ? ` ${opts.agent}` : ''}`);
+async function eventOf(
+  handle: BuildHandle,
+  type: string,
+  opts: { agent?: string; message?: RegExp; afterSeq?: number; timeoutMs?: number } = {},
+): Promise<StewardEvent> {
+  return eventually(
+    async () =>
+      (await status(handle)).events.find(
+        (e) =>
+          e.type === type &&
+          (opts.agent === undefined || e.agent === opts.agent) &&
+          (opts.message === undefined || opts.message.test(e.message)) &&
+          e.seq > (opts.afterSeq ?? 0),
+      ),
+    opts.timeoutMs ?? 30_000,
+    `${type}${opts.agent ? ` ${opts.agent}` : ''}`,
+  );
 }
 
 async function stopAndFetch(handle: BuildHandle, file: string): Promise<RecordedRun[]> {
@@ -112,17 +140,22 @@ const now = (): number => Date.now();
 export const HISTORY_SCENARIOS: HistoryScenario[] = [
   {
     name: 'operator-updates',
-    covers: 'every update — nudge, pause, resume, advance, appendPhases, restart, setBudget (over budget: paused, raised: resumed; over budget during an operator pause: held past the resume, then overridden) — a rejected update, and the stop signal',
+    covers:
+      'every update — nudge, pause, resume, advance, appendPhases, restart, setBudget (over budget: paused, raised: resumed; over budget during an operator pause: held past the resume, then overridden) — a rejected update, and the stop signal',
     server: 'default',
     async run(h, log) {
       const { handle } = await startScenario(h, 'signal_interval = "2s"', { watcher: true });
       log('nudge');
       await handle.executeUpdate(nudgeUpdate, { args: [{ agent: 'builder', message: 'operator says hello' }] });
       // The answer's usage (11 in + 7 out) lands in the token accounts.
-      await eventually(async () => {
-        const usage = (await status(handle)).tokens.totals.builder?.usage;
-        return usage && totalTokens(usage) > 0;
-      }, 30_000, 'tokens counted');
+      await eventually(
+        async () => {
+          const usage = (await status(handle)).tokens.totals.builder?.usage;
+          return usage && totalTokens(usage) > 0;
+        },
+        30_000,
+        'tokens counted',
+      );
       log('setBudget below the usage, then above it');
       await handle.executeUpdate(setBudgetUpdate, { args: [{ build: { tokens: 5 }, warn_ratio: 0.8 }] });
       await eventOf(handle, 'budget_exceeded');
@@ -137,13 +170,16 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
       await handle.executeUpdate(pauseUpdate, { args: ['tea'] });
       await handle.executeUpdate(setBudgetUpdate, { args: [{ build: { tokens: 5 }, warn_ratio: 0.8 }] });
       await eventOf(handle, 'paused', { message: /during the operator's pause/ });
-      if (!/^still paused/.test(await handle.executeUpdate(resumeUpdate))) throw new Error('the first resume lifted a budget pause');
+      if (!/^still paused/.test(await handle.executeUpdate(resumeUpdate)))
+        throw new Error('the first resume lifted a budget pause');
       await handle.executeUpdate(resumeUpdate);
       await handle.executeUpdate(setBudgetUpdate, { args: [{ build: { tokens: 1_000_000 }, warn_ratio: 0.8 }] });
       log('advance, appendPhases');
       await handle.executeUpdate(advanceUpdate);
       await handle.executeUpdate(advanceUpdate);
-      await handle.executeUpdate(appendPhasesUpdate, { args: [[{ id: 'p3', status: 'STATUS-p3.md', kickoff: 'Polish.' }]] });
+      await handle.executeUpdate(appendPhasesUpdate, {
+        args: [[{ id: 'p3', status: 'STATUS-p3.md', kickoff: 'Polish.' }]],
+      });
       if ((await status(handle)).phase !== 'p3') throw new Error('appendPhases did not resume the sequence with p3');
       log('restart');
       const before = (await status(handle)).agents.builder!.sessionId;
@@ -154,7 +190,8 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
   },
   {
     name: 'handoff-advance',
-    covers: 'pushed signals; claim and review pings (handoff); phase advance on the done marker; the sequence completes and the workflow returns by itself',
+    covers:
+      'pushed signals; claim and review pings (handoff); phase advance on the done marker; the sequence completes and the workflow returns by itself',
     server: 'default',
     async run(h, log) {
       const { handle } = await startScenario(h, 'signal_interval = "3s"');
@@ -175,13 +212,15 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
       log('done marker → complete');
       await pushed('builder', 'status(p2): done', { path: '.steward-state/STATUS-p2.md', text: '## DONE\n' });
       const result = await handle.result();
-      if (result.status !== 'completed' || result.phases.length !== 2) throw new Error(`unexpected result ${JSON.stringify(result)}`);
+      if (result.status !== 'completed' || result.phases.length !== 2)
+        throw new Error(`unexpected result ${JSON.stringify(result)}`);
       return [{ file: 'handoff-advance', history: await handle.fetchHistory() }];
     },
   },
   {
     name: 'hooks',
-    covers: "hook signals of every kind: rate_limit (with and without a reset), permission_prompt (a review ping held meanwhile), stop (releasing it), idle_prompt, session_start, other, and one from an unknown agent",
+    covers:
+      'hook signals of every kind: rate_limit (with and without a reset), permission_prompt (a review ping held meanwhile), stop (releasing it), idle_prompt, session_start, other, and one from an unknown agent',
     server: 'default',
     async run(h, log) {
       const { handle } = await startScenario(h, 'signal_interval = "3s"');
@@ -189,7 +228,10 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
         handle.signal(hookSignal, { agent, kind, at: now(), sessionId: 'recorded-session', ...extra });
       log('rate limits');
       await hook('builder', 'rate_limit', { message: 'API Error: Rate limit reached' });
-      await hook('adversary', 'rate_limit', { message: "You've hit your limit · resets 8pm", resetAt: now() + 3_600_000 });
+      await hook('adversary', 'rate_limit', {
+        message: "You've hit your limit · resets 8pm",
+        resetAt: now() + 3_600_000,
+      });
       await eventOf(handle, 'agent_rate_limited', { agent: 'builder' });
       await eventOf(handle, 'agent_rate_limited', { agent: 'adversary' });
       log('permission prompt, then the turn ends');
@@ -199,7 +241,11 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
       await handle.signal(pushedSignal, 'recorded');
       await eventOf(handle, 'message_held', { agent: 'builder' });
       await hook('builder', 'stop', { message: 'Done.' });
-      await eventually(async () => (await status(handle)).agents.builder!.blockedSince === null, 30_000, 'block cleared');
+      await eventually(
+        async () => (await status(handle)).agents.builder!.blockedSince === null,
+        30_000,
+        'block cleared',
+      );
       await eventOf(handle, 'ping_sent', { agent: 'builder', message: /^review / });
       log('idle, session start, other, unknown agent');
       await hook('adversary', 'idle_prompt', { message: 'Claude is waiting for your input' });
@@ -212,12 +258,16 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
   },
   {
     name: 'config-reload',
-    covers: 'the running config edited: an invalid edit is rejected (config_rejected) and the build goes on; a valid one is applied (config_reloaded); one that adds a phase to the complete sequence resumes it with a kickoff',
+    covers:
+      'the running config edited: an invalid edit is rejected (config_rejected) and the build goes on; a valid one is applied (config_reloaded); one that adds a phase to the complete sequence resumes it with a kickoff',
     server: 'default',
     async run(h, log) {
       const { handle, file, script } = await startScenario(h, 'signal_interval = "1s"', { watcher: true });
       log('invalid edit');
-      await writeFile(file, scenarioConfig(h.name, script, 'signal_interval = "1s"\nstall_idel = 5', { watcher: true }));
+      await writeFile(
+        file,
+        scenarioConfig(h.name, script, 'signal_interval = "1s"\nstall_idel = 5', { watcher: true }),
+      );
       await eventOf(handle, 'config_rejected', { message: /stall_idel/ });
       log('valid edit');
       await writeFile(file, scenarioConfig(h.name, script, 'signal_interval = "2s"', { watcher: true }));
@@ -225,7 +275,10 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
       log('complete the sequence, then add a phase by editing the file');
       await handle.executeUpdate(advanceUpdate);
       await handle.executeUpdate(advanceUpdate);
-      const withP3 = scenarioConfig(h.name, script, 'signal_interval = "2s"', { watcher: true }).replace('{ id = "p2", kickoff = "Write the farewell." }]', '{ id = "p2", kickoff = "Write the farewell." }, { id = "p3", kickoff = "Polish." }]');
+      const withP3 = scenarioConfig(h.name, script, 'signal_interval = "2s"', { watcher: true }).replace(
+        '{ id = "p2", kickoff = "Write the farewell." }]',
+        '{ id = "p2", kickoff = "Write the farewell." }, { id = "p3", kickoff = "Polish." }]',
+      );
       await writeFile(file, withP3);
       await eventOf(handle, 'config_reloaded', { afterSeq: reloaded.seq });
       await eventOf(handle, 'phase_started', { message: /p3 started \(the sequence resumes\)/ });
@@ -235,7 +288,8 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
   },
   {
     name: 'heal',
-    covers: "an agent's tmux session killed: healed on a heavy tick (agent_healed, a fresh launch); then the whole tmux server killed: both agents healed",
+    covers:
+      "an agent's tmux session killed: healed on a heavy tick (agent_healed, a fresh launch); then the whole tmux server killed: both agents healed",
     server: 'default',
     async run(h, log) {
       const { handle } = await startScenario(h, 'signal_interval = "1s"\nheavy_interval = "1s"\nreboot_backoff = "1s"');
@@ -247,20 +301,27 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
       await h.tmux.killServer();
       await eventOf(handle, 'agent_healed', { agent: 'adversary' });
       await eventOf(handle, 'agent_healed', { agent: 'builder', afterSeq: healed.seq });
-      await eventually(async () => Object.values((await status(handle)).agents).every((a) => a.alive), 30_000, 'both alive again');
+      await eventually(
+        async () => Object.values((await status(handle)).agents).every((a) => a.alive),
+        30_000,
+        'both alive again',
+      );
       return stopAndFetch(handle, 'heal');
     },
   },
   {
     name: 'undelivered',
-    covers: "an agent's session gone: an operator's nudge to it fails (OperatorActionFailed); a claim ping to it stays pending (message_held) and is typed once after the heal that a config edit turns on",
+    covers:
+      "an agent's session gone: an operator's nudge to it fails (OperatorActionFailed); a claim ping to it stays pending (message_held) and is typed once after the heal that a config edit turns on",
     server: 'default',
     async run(h, log) {
       const watchdog = (heavy: string) => `signal_interval = "1s"\nheavy_interval = "${heavy}"\nreboot_backoff = "1s"`;
       const { handle, file, script } = await startScenario(h, watchdog('1h'));
       log('kill the adversary session; a nudge to it fails');
       await h.tmux.killSession(`${h.name}-adversary`);
-      await updateRejected(handle.executeUpdate(nudgeUpdate, { args: [{ agent: 'adversary', message: 'operator says hi' }] }));
+      await updateRejected(
+        handle.executeUpdate(nudgeUpdate, { args: [{ agent: 'adversary', message: 'operator says hi' }] }),
+      );
       log('claim → the ping to the missing adversary is held');
       await pushCommit(h, 'builder', 'claim(p1-gate): work/p1.txt', { path: 'work/p1.txt', text: 'x' });
       await handle.signal(pushedSignal, 'recorded');
@@ -277,7 +338,10 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
     covers: 'a loop agent idle past stall_idle: one DONE-nudge, then a reboot (agent_rebooted) with a fresh session',
     server: 'default',
     async run(h, log) {
-      const { handle } = await startScenario(h, 'signal_interval = "1s"\nstall_grace = "1s"\nstall_idle = "2s"\nreboot_backoff = "1s"');
+      const { handle } = await startScenario(
+        h,
+        'signal_interval = "1s"\nstall_grace = "1s"\nstall_idle = "2s"\nreboot_backoff = "1s"',
+      );
       log('wait for the DONE-nudge and the reboot');
       await eventOf(handle, 'agent_nudged', { agent: 'builder' });
       await eventOf(handle, 'agent_rebooted', { agent: 'builder' });
@@ -292,7 +356,11 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
       const { handle } = await startScenario(h, 'signal_interval = "0.5s"');
       const first = await h.client.workflow.getHandle(handle.workflowId, (await handle.describe()).runId);
       log('wait for a continue-as-new');
-      await eventually(async () => (await first.describe()).status.name === 'CONTINUED_AS_NEW', 60_000, 'continued as new');
+      await eventually(
+        async () => (await first.describe()).status.name === 'CONTINUED_AS_NEW',
+        60_000,
+        'continued as new',
+      );
       // A pushed signal and an update in the carried-over run.
       const latest = h.client.workflow.getHandle<typeof buildWorkflow>(handle.workflowId);
       await latest.signal(pushedSignal);

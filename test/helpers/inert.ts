@@ -18,7 +18,12 @@ export async function inertScript(h: BuildHarness): Promise<string> {
  * Builder and adversary that never act, the handoff wired as in the demo. `builder`: the builder
  * on a backend of its own (`backends`, its tables), and any other keys of its agent table.
  */
-export function inertPairConfig(name: string, script: string, watchdog = 'signal_interval = 0.2', builder?: { backends: string; agent: Partial<AgentTable> }): string {
+export function inertPairConfig(
+  name: string,
+  script: string,
+  watchdog = 'signal_interval = 0.2',
+  builder?: { backends: string; agent: Partial<AgentTable> },
+): string {
   return `${buildHeader(name, watchdog)}
 ${scriptedAgentBackend('inert', script)}
 ${builder?.backends ?? ''}
@@ -28,7 +33,12 @@ ${loopTable([{ id: 'p1' }, { id: 'p2' }], DEMO_HANDOFF)}`;
 }
 
 /** Commits (optionally writing a file) in one of the workspace's clones and pushes to origin/main. */
-export async function pushCommit(h: BuildHarness, clone: string, subject: string, file?: { path: string; text: string }): Promise<void> {
+export async function pushCommit(
+  h: BuildHarness,
+  clone: string,
+  subject: string,
+  file?: { path: string; text: string },
+): Promise<void> {
   const cwd = join(h.dir, clone);
   const git = async (args: string[]) => {
     const r = await runProgram('git', args, { cwd });

@@ -19,7 +19,11 @@ const claude = BUILTIN_BACKENDS.scripted;
 
 /** A `[backend.<name>]` table running the scripted agent with `script`, and Claude Code's pane patterns. */
 export function scriptedBackend(name: string, script: string): string {
-  return scriptedAgentBackend(name, script, { busy_patterns: claude.busy_patterns, idle_patterns: claude.idle_patterns, limit_patterns: claude.limit_patterns });
+  return scriptedAgentBackend(name, script, {
+    busy_patterns: claude.busy_patterns,
+    idle_patterns: claude.idle_patterns,
+    limit_patterns: claude.limit_patterns,
+  });
 }
 
 /** Writes a scripted agent's script (TOML) into the harness dir and returns its path. */
@@ -44,7 +48,9 @@ export interface SupervisedBuild {
 
 /** Writes the scripts and the config of the build into the harness dir, and starts it. */
 export async function startSupervised(h: BuildHarness, build: SupervisedBuild): Promise<Build> {
-  const backends = await Promise.all(Object.entries(build.scripts).map(async ([name, toml]) => scriptedBackend(name, await writeScript(h, name, toml))));
+  const backends = await Promise.all(
+    Object.entries(build.scripts).map(async ([name, toml]) => scriptedBackend(name, await writeScript(h, name, toml))),
+  );
   const config = `${buildHeader(h.name, build.watchdog)}
 ${backends.join('\n')}
 ${build.agents.map(agentTable).join('\n')}
@@ -62,7 +68,15 @@ export async function paneText(h: BuildHarness, agent: string): Promise<string> 
 
 /** The pid of the program in the agent's pane, or null when the session is gone. */
 export async function panePid(h: BuildHarness, agent: string): Promise<string | null> {
-  const r = await runProgram('tmux', ['-L', h.socket, 'display-message', '-p', '-t', `=${sessionOf(h, agent)}:`, '#{pane_pid}']);
+  const r = await runProgram('tmux', [
+    '-L',
+    h.socket,
+    'display-message',
+    '-p',
+    '-t',
+    `=${sessionOf(h, agent)}:`,
+    '#{pane_pid}',
+  ]);
   return r.code === 0 && r.stdout.trim() ? r.stdout.trim() : null;
 }
 
@@ -77,7 +91,12 @@ export function eventsOf(view: BuildStatusView, type: EventType, agent?: string)
 }
 
 /** Waits until the build's status passes `test`; returns the view then. */
-export async function untilStatus(handle: Build, test: (view: BuildStatusView) => unknown, timeoutMs: number, what: string): Promise<BuildStatusView> {
+export async function untilStatus(
+  handle: Build,
+  test: (view: BuildStatusView) => unknown,
+  timeoutMs: number,
+  what: string,
+): Promise<BuildStatusView> {
   return eventually(
     async () => {
       const view = await status(handle);
@@ -89,13 +108,34 @@ export async function untilStatus(handle: Build, test: (view: BuildStatusView) =
 }
 
 /** Waits until the build has recorded `count` events of `type` (for `agent`); returns the view then. */
-export async function untilEvents(handle: Build, type: EventType, agent: string | undefined, count = 1, timeoutMs = 30_000): Promise<BuildStatusView> {
-  return untilStatus(handle, (view) => eventsOf(view, type, agent).length >= count, timeoutMs, `${count} × ${type}${agent ? ` for ${agent}` : ''}`);
+export async function untilEvents(
+  handle: Build,
+  type: EventType,
+  agent: string | undefined,
+  count = 1,
+  timeoutMs = 30_000,
+): Promise<BuildStatusView> {
+  return untilStatus(
+    handle,
+    (view) => eventsOf(view, type, agent).length >= count,
+    timeoutMs,
+    `${count} × ${type}${agent ? ` for ${agent}` : ''}`,
+  );
 }
 
 /** Waits until every one of `agents` is alive (with `'startedAt'`: has started); returns the view then. */
-export async function untilAgents(handle: Build, agents: string[], key: 'alive' | 'startedAt' = 'alive', timeoutMs = 30_000): Promise<BuildStatusView> {
-  return untilStatus(handle, (view) => agents.every((agent) => view.agents[agent]?.[key]), timeoutMs, `${agents.join(', ')}: ${key}`);
+export async function untilAgents(
+  handle: Build,
+  agents: string[],
+  key: 'alive' | 'startedAt' = 'alive',
+  timeoutMs = 30_000,
+): Promise<BuildStatusView> {
+  return untilStatus(
+    handle,
+    (view) => agents.every((agent) => view.agents[agent]?.[key]),
+    timeoutMs,
+    `${agents.join(', ')}: ${key}`,
+  );
 }
 
 /** Stops the build (agents are left in tmux for the harness to kill) and waits for the workflow to end. */

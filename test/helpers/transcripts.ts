@@ -19,9 +19,16 @@ export async function sessionsRead(h: BuildHarness): Promise<SessionRead[]> {
   for (const project of await readdir(root)) {
     for (const file of await readdir(join(root, project))) {
       if (!file.endsWith('.jsonl')) continue;
-      const records = (await readFile(join(root, project, file), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; cwd: string; message: { content: unknown } });
+      const records = (await readFile(join(root, project, file), 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { type: string; cwd: string; message: { content: unknown } });
       const users = records.filter((r) => r.type === 'user');
-      sessions.push({ session: basename(file, '.jsonl'), cwd: users[0]?.cwd ?? '', prompts: users.map((r) => String(r.message.content)) });
+      sessions.push({
+        session: basename(file, '.jsonl'),
+        cwd: users[0]?.cwd ?? '',
+        prompts: users.map((r) => String(r.message.content)),
+      });
     }
   }
   return sessions;

@@ -7,7 +7,13 @@ const root = resolve(__dirname, '..', '..');
 
 function spawnWith(args: string[], hostId: string, tmuxSocket: string, env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, args, {
-    env: { ...process.env, TEMPORAL_ADDRESS: testServerAddress(), STEWARD_HOST_ID: hostId, STEWARD_TMUX_SOCKET: tmuxSocket, ...env },
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: testServerAddress(),
+      STEWARD_HOST_ID: hostId,
+      STEWARD_TMUX_SOCKET: tmuxSocket,
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
@@ -21,9 +27,17 @@ export function spawnWorkerProcess(hostId: string, tmuxSocket: string): ChildPro
  * The host's activity worker, killing itself right after the first activity matching one of
  * `targets` did its work (see crashing-worker.ts); `report` receives the index of that target.
  */
-export function spawnCrashingWorker(hostId: string, tmuxSocket: string, targets: CrashTarget[], report: string): ChildProcess {
+export function spawnCrashingWorker(
+  hostId: string,
+  tmuxSocket: string,
+  targets: CrashTarget[],
+  report: string,
+): ChildProcess {
   const args = ['-r', join(root, 'bench', 'ts-register.cjs'), join(__dirname, 'crashing-worker.ts')];
-  return spawnWith(args, hostId, tmuxSocket, { STEWARD_CRASH_AFTER: JSON.stringify(targets), STEWARD_CRASH_REPORT: report });
+  return spawnWith(args, hostId, tmuxSocket, {
+    STEWARD_CRASH_AFTER: JSON.stringify(targets),
+    STEWARD_CRASH_REPORT: report,
+  });
 }
 
 /** Resolves with the signal that ended the process (null for a normal exit). */

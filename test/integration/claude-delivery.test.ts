@@ -19,7 +19,8 @@ describe.each([CLAUDE_CODE_VERSION, CLAUDE_CODE_PREVIOUS_LINE])('a retried deliv
   let tmux: Tmux;
   let bed: ClaudeTestbed;
   let session: string;
-  const PING = 'watchdog ping: the other loop pushed a gate CLAIM commit: "claim(p1-gate): work/p1.txt" (abc1234) on origin/main. Pull and verify the claimed gate now.';
+  const PING =
+    'watchdog ping: the other loop pushed a gate CLAIM commit: "claim(p1-gate): work/p1.txt" (abc1234) on origin/main. Pull and verify the claimed gate now.';
 
   beforeEach(async () => {
     let work: string;
@@ -29,7 +30,11 @@ describe.each([CLAUDE_CODE_VERSION, CLAUDE_CODE_PREVIOUS_LINE])('a retried deliv
     session = spec.session;
     await launchAgent(tmux, resolve('bin'), { spec, fresh: true, prompt: 'You are the adversary. Wait for pings.' });
     await eventually(async () => promptsReceived(bed.standin).length === 1, 60_000, 'kickoff read');
-    await eventually(async () => ((await tmux.snapshot(session)).tail.includes('Noted.') ? true : null), 30_000, 'turn over');
+    await eventually(
+      async () => ((await tmux.snapshot(session)).tail.includes('Noted.') ? true : null),
+      30_000,
+      'turn over',
+    );
   }, 120_000);
   afterEach(async () => {
     await tmux.killServer();
@@ -41,7 +46,11 @@ describe.each([CLAUDE_CODE_VERSION, CLAUDE_CODE_PREVIOUS_LINE])('a retried deliv
 
   it('the worker died after the submit key: the retry presses nothing new, and the ping is read once', async () => {
     // What the dead attempt left: its typing mark, the paste, the submit key, but no sent mark.
-    await tmux.setOption(session, TYPING_OPTION, typingMark('d1', pasteTraceCount(PING, await tmux.captureAll(session))));
+    await tmux.setOption(
+      session,
+      TYPING_OPTION,
+      typingMark('d1', pasteTraceCount(PING, await tmux.captureAll(session))),
+    );
     await tmux.paste(session, PING);
     await new Promise((r) => setTimeout(r, 300));
     await tmux.pressKey(session, 'Enter');

@@ -46,7 +46,10 @@ let bin: string;
 const standins: ModelStandin[] = [];
 
 beforeAll(async () => {
-  bin = await resolveClaudeBinary({ version: CLAUDE_CODE_VERSION, report: (line) => process.stderr.write(`${line}\n`) });
+  bin = await resolveClaudeBinary({
+    version: CLAUDE_CODE_VERSION,
+    report: (line) => process.stderr.write(`${line}\n`),
+  });
   expect(await claudeVersion(bin)).toBe(CLAUDE_CODE_VERSION);
 }, 600_000);
 
@@ -88,7 +91,12 @@ async function setup(auth: 'api-key' | 'subscription' = 'api-key') {
   };
   const ask = async (prompt: string): Promise<PrintResult> => {
     // stdin is closed at once: with an open pipe `claude -p` waits about 3 s for more prompt text.
-    const r = await runProgram(bin, ['-p', prompt, '--output-format', 'json', '--dangerously-skip-permissions'], { cwd: repo, env, timeoutMs: 60_000, input: '' });
+    const r = await runProgram(bin, ['-p', prompt, '--output-format', 'json', '--dangerously-skip-permissions'], {
+      cwd: repo,
+      env,
+      timeoutMs: 60_000,
+      input: '',
+    });
     try {
       return JSON.parse(r.stdout) as PrintResult;
     } catch {
@@ -97,13 +105,19 @@ async function setup(auth: 'api-key' | 'subscription' = 'api-key') {
   };
   const transcript = async (sessionId: string): Promise<TranscriptLine[]> => {
     const file = join(configDir, 'projects', projectSlug(repo), `${sessionId}.jsonl`);
-    return (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as TranscriptLine);
+    return (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as TranscriptLine);
   };
   return { repo, standin, ask, transcript };
 }
 
 const usageFields = (u: Record<string, unknown> | undefined) => ({
-  input_tokens: u?.input_tokens, output_tokens: u?.output_tokens, cache_read_input_tokens: u?.cache_read_input_tokens, cache_creation_input_tokens: u?.cache_creation_input_tokens,
+  input_tokens: u?.input_tokens,
+  output_tokens: u?.output_tokens,
+  cache_read_input_tokens: u?.cache_read_input_tokens,
+  cache_creation_input_tokens: u?.cache_creation_input_tokens,
 });
 
 describe(`Claude Code ${CLAUDE_CODE_VERSION} against the model stand-in`, () => {
@@ -114,10 +128,21 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} against the model stand-in`, () => 
     expect(await git(repo, 'log', '--format=%s')).toBe('claim(p1-gate)\ninit\n');
 
     const main = standin.requests().filter((r) => r.main);
-    expect(main.map((r) => [r.rule, r.status])).toEqual([[0, 200], [1, 200]]);
-    const logged = Object.fromEntries(main.map((r) => [r.id, {
-      input_tokens: r.usage?.input, output_tokens: r.usage?.output, cache_read_input_tokens: r.usage?.cache_read, cache_creation_input_tokens: r.usage?.cache_creation,
-    }]));
+    expect(main.map((r) => [r.rule, r.status])).toEqual([
+      [0, 200],
+      [1, 200],
+    ]);
+    const logged = Object.fromEntries(
+      main.map((r) => [
+        r.id,
+        {
+          input_tokens: r.usage?.input,
+          output_tokens: r.usage?.output,
+          cache_read_input_tokens: r.usage?.cache_read,
+          cache_creation_input_tokens: r.usage?.cache_creation,
+        },
+      ]),
+    );
     // Claude Code writes one assistant line per content block, each with the message's final usage.
     const assistant = (await transcript(result.session_id)).filter((l) => l.type === 'assistant');
     expect(assistant).toHaveLength(3);
@@ -134,7 +159,12 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} against the model stand-in`, () => 
     const result = await ask('Please claim p1-gate now.');
     expect(result).toMatchObject({ is_error: true, api_error_status: status });
     expect(result.result).toMatch(text);
-    expect(standin.requests().filter((r) => r.main).map((r) => r.status)).toEqual([status]);
+    expect(
+      standin
+        .requests()
+        .filter((r) => r.main)
+        .map((r) => r.status),
+    ).toEqual([status]);
     const errors = (await transcript(result.session_id)).filter((l) => l.isApiErrorMessage);
     expect(errors.map((l) => [l.apiErrorStatus, l.message?.model])).toEqual([[status, '<synthetic>']]);
   });
@@ -156,6 +186,14 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} against the model stand-in`, () => 
     expect(result.result).toMatch(/^API Error: Connection to the API was lost \(ECONNRESET\)/);
     expect(Date.now() - started).toBeLessThan(30_000);
     // Even with no retries, a stream that dies mid-message is tried once more without streaming.
-    expect(standin.requests().filter((r) => r.main).map((r) => [r.stream, r.fail])).toEqual([[true, 'broken'], [false, 'broken']]);
+    expect(
+      standin
+        .requests()
+        .filter((r) => r.main)
+        .map((r) => [r.stream, r.fail]),
+    ).toEqual([
+      [true, 'broken'],
+      [false, 'broken'],
+    ]);
   });
 });

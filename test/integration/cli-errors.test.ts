@@ -34,8 +34,14 @@ describe('steward CLI: errors are one line with the right exit code', () => {
   });
 
   it('an unreachable server is exit 1 with one line, for every command that needs one', async () => {
-    const argvs = [['list'], ['start-build', 'config/demo.toml'], ...BUILD_COMMANDS.map(([, argv]) => withBuild(argv, 'demo'))];
-    const runs = await Promise.all(argvs.map((argv) => steward(argv, { env: { TEMPORAL_ADDRESS: '127.0.0.1:1' }, timeoutMs: 30_000 })));
+    const argvs = [
+      ['list'],
+      ['start-build', 'config/demo.toml'],
+      ...BUILD_COMMANDS.map(([, argv]) => withBuild(argv, 'demo')),
+    ];
+    const runs = await Promise.all(
+      argvs.map((argv) => steward(argv, { env: { TEMPORAL_ADDRESS: '127.0.0.1:1' }, timeoutMs: 30_000 })),
+    );
     runs.forEach((r, i) => {
       expect({ argv: argvs[i], code: r.code, err: r.errLines }).toEqual({
         argv: argvs[i],
@@ -52,25 +58,41 @@ describe('steward CLI: errors are one line with the right exit code', () => {
       [['status', 'bad name!'], /^steward: build name: `bad name!` is not a safe id/],
       [['status', 'build/../x'], /^steward: build name: `\.\.\/x` is not a safe id/],
       [['nudge', 'demo', 'no:colon'], /^steward: agent name: `no:colon` is not a safe name/],
-      [['list', '--limit', 'lots'], /^error: option '--limit <n>' argument 'lots' is invalid\. expected a whole number/],
+      [
+        ['list', '--limit', 'lots'],
+        /^error: option '--limit <n>' argument 'lots' is invalid\. expected a whole number/,
+      ],
       [['status', 'demo', '--events', '-1'], /^error: option '--events <n>' argument '-1' is invalid/],
       [['pause', 'demo', '--wait', '0'], /^error: option '--wait <seconds>' argument '0' is invalid/],
       [['phase', 'append', 'demo'], /^steward: no phase given: pass --id ID \(repeatable\) or --phases JSON$/],
       [['phase', 'append', 'demo', '--phases', '{"id":"p3","extra":1}'], /^steward: phase 1: unknown field extra/],
       [['phase', 'append', 'demo', '--id', 'a..b'], /^steward: phase 1: `a\.\.b` is not a safe id/],
-      [['phase', 'append', 'demo', '--phases', '@/no/such/file.json'], /^steward: --phases @\/no\/such\/file\.json: ENOENT/],
+      [
+        ['phase', 'append', 'demo', '--phases', '@/no/such/file.json'],
+        /^steward: --phases @\/no\/such\/file\.json: ENOENT/,
+      ],
       [['ci', 'pushed'], /^steward: no build: pass --build B or set STEWARD_BUILD$/],
       [['ci', 'pushed', '--build', 'demo', '--sha', 'not-a-sha'], /^steward: --sha "not-a-sha" is not a commit sha/],
-      [['log', '/no/such/file.jsonl'], /^steward: no transcript file \/no\/such\/file\.jsonl \(for an agent of a build, pass --build B\)$/],
+      [
+        ['log', '/no/such/file.jsonl'],
+        /^steward: no transcript file \/no\/such\/file\.jsonl \(for an agent of a build, pass --build B\)$/,
+      ],
       [['log', 'builder', '--build', 'demo', '--width', '3'], /^error: option '--width <n>' argument '3' is invalid/],
       [['frobnicate'], /^error: unknown command 'frobnicate'/],
       [['status', 'demo', '--colour'], /^error: unknown option '--colour'/],
     ];
     // An unreachable server proves that nothing connects: these fail fast with exit 2 regardless.
-    const runs = await Promise.all(cases.map(([argv]) => steward(argv, { env: { TEMPORAL_ADDRESS: '127.0.0.1:1', STEWARD_BUILD: '' } })));
+    const runs = await Promise.all(
+      cases.map(([argv]) => steward(argv, { env: { TEMPORAL_ADDRESS: '127.0.0.1:1', STEWARD_BUILD: '' } })),
+    );
     runs.forEach((r, i) => {
       const [argv, pattern] = cases[i]!;
-      expect({ argv, code: r.code, lines: r.errLines.length, stdout: r.stdout }).toEqual({ argv, code: 2, lines: 1, stdout: '' });
+      expect({ argv, code: r.code, lines: r.errLines.length, stdout: r.stdout }).toEqual({
+        argv,
+        code: 2,
+        lines: 1,
+        stdout: '',
+      });
       expect(r.errLines[0]).toMatch(pattern);
     });
   });
@@ -93,8 +115,20 @@ describe('steward CLI: errors are one line with the right exit code', () => {
 
   it('every operator command has --help with an example, exit 0', async () => {
     const commands = [
-      ['list'], ['status'], ['phase', 'show'], ['phase', 'advance'], ['phase', 'append'], ['pause'], ['resume'], ['stop'],
-      ['nudge'], ['restart'], ['events'], ['log'], ['ci', 'pushed'], ['hook'],
+      ['list'],
+      ['status'],
+      ['phase', 'show'],
+      ['phase', 'advance'],
+      ['phase', 'append'],
+      ['pause'],
+      ['resume'],
+      ['stop'],
+      ['nudge'],
+      ['restart'],
+      ['events'],
+      ['log'],
+      ['ci', 'pushed'],
+      ['hook'],
     ];
     const runs = await Promise.all(commands.map((c) => steward([...c, '--help'])));
     runs.forEach((r, i) => {

@@ -13,7 +13,8 @@ describe('operator walkthrough', () => {
 
   async function step(args: string[]): Promise<CliRun> {
     const run = await steward(args);
-    if (process.env.STEWARD_SHOW_CLI) process.stderr.write(`$ steward ${args.join(' ')}   # exit ${run.code}\n${run.stdout}${run.stderr}\n`);
+    if (process.env.STEWARD_SHOW_CLI)
+      process.stderr.write(`$ steward ${args.join(' ')}   # exit ${run.code}\n${run.stdout}${run.stderr}\n`);
     return run;
   }
 
@@ -26,13 +27,20 @@ describe('operator walkthrough', () => {
     const started = await step(['start-build', config, '--host', h.hostId]);
     expect(started).toMatchObject({ code: 0, stdout: `started build build/${h.name}\n` });
     // Starting it again attaches to the running build instead of starting a second one.
-    expect(await step(['start-build', config, '--host', h.hostId])).toMatchObject({ code: 0, stdout: `attached to build build/${h.name}\n` });
+    expect(await step(['start-build', config, '--host', h.hostId])).toMatchObject({
+      code: 0,
+      stdout: `attached to build build/${h.name}\n`,
+    });
 
     // 2. Status: wait for both agents to be up.
-    const status = await eventually(async () => {
-      const r = await step(['status', h.name]);
-      return /^builder\s+yes\s/m.test(r.stdout) && /^watcher\s+yes\s/m.test(r.stdout) ? r : undefined;
-    }, 30_000, 'agents up in status');
+    const status = await eventually(
+      async () => {
+        const r = await step(['status', h.name]);
+        return /^builder\s+yes\s/m.test(r.stdout) && /^watcher\s+yes\s/m.test(r.stdout) ? r : undefined;
+      },
+      30_000,
+      'agents up in status',
+    );
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(new RegExp(`^build ${h.name} \\(build/${h.name}\\): running$`, 'm'));
     expect(status.stdout).toMatch(/^phase:\s+p1 \(1\/2\)/m);
@@ -40,12 +48,24 @@ describe('operator walkthrough', () => {
     expect(status.stdout).toMatch(/agent_started builder/);
 
     // 3. Nudge the builder; the reply shows in its pane.
-    expect(await step(['nudge', h.name, 'builder', 'operator says: pull main'])).toMatchObject({ code: 0, stdout: 'nudged builder\n' });
-    await eventually(async () => (await h.tmux.snapshot(`${h.name}-builder`)).tail.includes('heard the operator'), 15_000, 'builder heard');
+    expect(await step(['nudge', h.name, 'builder', 'operator says: pull main'])).toMatchObject({
+      code: 0,
+      stdout: 'nudged builder\n',
+    });
+    await eventually(
+      async () => (await h.tmux.snapshot(`${h.name}-builder`)).tail.includes('heard the operator'),
+      15_000,
+      'builder heard',
+    );
 
     // 4. Pause: supervision stops, status says so; 5. resume.
-    expect(await step(['pause', h.name, '--reason', 'rebasing by hand'])).toMatchObject({ code: 0, stdout: 'paused: rebasing by hand\n' });
-    expect((await step(['status', h.name])).stdout).toMatch(new RegExp(`^build ${h.name} \\(build/${h.name}\\): paused$`, 'm'));
+    expect(await step(['pause', h.name, '--reason', 'rebasing by hand'])).toMatchObject({
+      code: 0,
+      stdout: 'paused: rebasing by hand\n',
+    });
+    expect((await step(['status', h.name])).stdout).toMatch(
+      new RegExp(`^build ${h.name} \\(build/${h.name}\\): paused$`, 'm'),
+    );
     expect(await step(['resume', h.name])).toMatchObject({ code: 0, stdout: 'resumed\n' });
 
     // 6. Advance to the next phase by hand.
@@ -73,7 +93,11 @@ describe('operator walkthrough', () => {
     // 9. Stop: waits for the build to close and reports its phases.
     const stopped = await step(['stop', h.name, '--reason', 'walkthrough over']);
     expect(stopped.code).toBe(0);
-    expect(stopped.stdout).toMatch(new RegExp(`^build ${h.name} stopped: 1 phase\\(s\\) \\[p1 [\\d.]+s\\] in [\\d.]+s\\n$`));
-    expect((await step(['status', h.name])).stdout).toMatch(new RegExp(`^build ${h.name} \\(build/${h.name}\\): stopped \\(workflow completed at `, 'm'));
+    expect(stopped.stdout).toMatch(
+      new RegExp(`^build ${h.name} stopped: 1 phase\\(s\\) \\[p1 [\\d.]+s\\] in [\\d.]+s\\n$`),
+    );
+    expect((await step(['status', h.name])).stdout).toMatch(
+      new RegExp(`^build ${h.name} \\(build/${h.name}\\): stopped \\(workflow completed at `, 'm'),
+    );
   });
 });

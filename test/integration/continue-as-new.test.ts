@@ -19,7 +19,8 @@ describe('continue-as-new', () => {
     const first = await h.client.workflow.getHandle(handle.workflowId, firstRunId).describe();
     expect(first.status.name).toBe('CONTINUED_AS_NEW');
     const runs = [];
-    for await (const run of h.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(run.runId);
+    for await (const run of h.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` }))
+      runs.push(run.runId);
     expect(runs.length).toBeGreaterThan(2);
 
     const events = (await handle.query(statusQuery)).events;
@@ -27,8 +28,15 @@ describe('continue-as-new', () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type === 'agent_started')).toHaveLength(2);
     expect(events.filter((e) => e.type === 'phase_completed').map((e) => e.phase)).toEqual(['p1', 'p2']);
-    const pings = events.filter((e) => e.type === 'ping_sent' && /^(claim|review)/.test(e.message)).map((e) => e.message.split(' (')[0]);
-    expect(pings.sort()).toEqual(['claim claim(p1-gate): work/p1.txt', 'claim claim(p2-gate): work/p2.txt', 'review review(p1-gate): PASS', 'review review(p2-gate): PASS']);
+    const pings = events
+      .filter((e) => e.type === 'ping_sent' && /^(claim|review)/.test(e.message))
+      .map((e) => e.message.split(' (')[0]);
+    expect(pings.sort()).toEqual([
+      'claim claim(p1-gate): work/p1.txt',
+      'claim claim(p2-gate): work/p2.txt',
+      'review review(p1-gate): PASS',
+      'review review(p2-gate): PASS',
+    ]);
 
     // The build's start is its first run's, in the result, the status view and `steward list`; the
     // result's time is the wall time from there.
@@ -41,7 +49,9 @@ describe('continue-as-new', () => {
     expect((await handle.query(statusQuery)).startedAt).toBe(result.startedAt);
     const list = await steward(['list', '--json'], { env: { TEMPORAL_ADDRESS: server.address } });
     expect(list.code).toBe(0);
-    const row = (JSON.parse(list.stdout) as { workflowId: string; startTime: string }[]).find((b) => b.workflowId === handle.workflowId);
+    const row = (JSON.parse(list.stdout) as { workflowId: string; startTime: string }[]).find(
+      (b) => b.workflowId === handle.workflowId,
+    );
     expect(row?.startTime).toBe(formatTime(result.startedAt!));
   });
 });

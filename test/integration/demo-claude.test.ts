@@ -23,13 +23,19 @@ describe('steward demo --agent claude', () => {
   });
 
   it('runs both phases on the real CLI and leaves the stand-in log of every turn', async () => {
-    const run = await steward(['demo', '--agent', 'claude'], { cwd: dir, env: { STEWARD_TMUX_SOCKET: socket }, timeoutMs: 300_000 });
+    const run = await steward(['demo', '--agent', 'claude'], {
+      cwd: dir,
+      env: { STEWARD_TMUX_SOCKET: socket },
+      timeoutMs: 300_000,
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/model stand-in: http:\/\/127\.0\.0\.1:\d+/);
     expect(run.stdout).toMatch(/build demo-claude completed: 2 phase\(s\) \[p1 [\d.]+s, p2 [\d.]+s\]/);
 
     const log = (await readFile(join(dir, '.steward', 'demo-claude-sandbox', 'model-standin.jsonl'), 'utf8'))
-      .trim().split('\n').map((l) => JSON.parse(l) as StandinRequest);
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as StandinRequest);
     const roles = new Set(log.filter((r) => r.main).map((r) => r.cwd?.split('/').pop()));
     expect([...roles].sort()).toEqual(['adversary', 'builder']);
     // The agents' sessions are closed at the end.

@@ -32,10 +32,18 @@ beforeAll(async () => {
   await prepareClaudeConfigDir({ dir: configDir, trustedFolders: [join(h.dir, 'builder'), join(h.dir, 'reviewer')] });
   await writeFile(join(configDir, 'settings.json'), JSON.stringify({ skipDangerousModePermissionPrompt: true }));
   // The worker's first polls have reached the server.
-  await eventually(async () => {
-    const queue = await h.client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: activityQueueFor(h.hostId), kind: 1 }, taskQueueType: 2 });
-    return (queue.pollers ?? []).length > 0;
-  }, 30_000, 'the worker polling');
+  await eventually(
+    async () => {
+      const queue = await h.client.workflowService.describeTaskQueue({
+        namespace: 'default',
+        taskQueue: { name: activityQueueFor(h.hostId), kind: 1 },
+        taskQueueType: 2,
+      });
+      return (queue.pollers ?? []).length > 0;
+    },
+    30_000,
+    'the worker polling',
+  );
 }, 600_000);
 
 interface Agent {
@@ -44,26 +52,39 @@ interface Agent {
 }
 
 /** Writes a config: a `claude` backend on the real binary, in bypass mode, and the agents given. */
-async function writeConfig(opts: { agents?: Agent[]; env?: Record<string, string>; extra?: string; file?: string } = {}): Promise<string> {
-  const agents = opts.agents ?? [{ name: 'builder', cwd: 'builder' }, { name: 'reviewer', cwd: 'reviewer' }];
+async function writeConfig(
+  opts: { agents?: Agent[]; env?: Record<string, string>; extra?: string; file?: string } = {},
+): Promise<string> {
+  const agents = opts.agents ?? [
+    { name: 'builder', cwd: 'builder' },
+    { name: 'reviewer', cwd: 'reviewer' },
+  ];
   const env = opts.env ?? { CLAUDE_CONFIG_DIR: configDir, IS_SANDBOX: '1' };
   const file = opts.file ?? `agents-${randomBytes(3).toString('hex')}.toml`;
-  return h.writeConfig(`
+  return h.writeConfig(
+    `
 name = "${h.name}"
 session_prefix = "${h.name}-"
 
 [backend.claude]
 command = ${JSON.stringify(bin)}
 args = ["--dangerously-skip-permissions"]
-env = { ${Object.entries(env).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')} }
+env = { ${Object.entries(env)
+      .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+      .join(', ')} }
 ${opts.extra ?? ''}
 ${agents.map((a) => agentTable({ ...a, kickoff: `You are ${a.name}.` })).join('\n')}
-${loopTable([{ id: 'p1' }])}`, file);
+${loopTable([{ id: 'p1' }])}`,
+    file,
+  );
 }
 
 /** Runs `steward doctor` as the host's worker would see things: its host id and tmux socket. */
 function doctor(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  return steward(['doctor', ...args], { env: { STEWARD_HOST_ID: h.hostId, STEWARD_TMUX_SOCKET: h.socket, ...env }, timeoutMs: 120_000 });
+  return steward(['doctor', ...args], {
+    env: { STEWARD_HOST_ID: h.hostId, STEWARD_TMUX_SOCKET: h.socket, ...env },
+    timeoutMs: 120_000,
+  });
 }
 
 const lines = (r: CliRun) => r.stdout.split('\n').filter((l) => l !== '');
@@ -77,36 +98,66 @@ describe('steward doctor', () => {
     const out = lines(r);
     expect(out[0]).toBe(`steward doctor: build ${h.name} (${config}) on host ${h.hostId}`);
     expect(out.slice(1, -1).filter((l) => !l.startsWith('ok   '))).toEqual([]);
-    expect(out).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^ok {3}tmux: tmux \d+\.\d+\S* \(3\.2 or later needed\) \(socket steward-test-/),
-      `ok   backend claude: Claude Code ${CLAUDE_CODE_VERSION} at ${bin} (the release Steward is tested against)`,
-      `ok   backend claude: Claude config ${configDir}/.claude.json: first-run setup done`,
-      `ok   backend claude: hook command "$STEWARD_BIN/steward" hook resolves in a fresh tmux pane (${STEWARD_BIN}/steward)`,
-      `ok   backend claude: --dangerously-skip-permissions: the bypass warning is accepted in ${configDir}/settings.json`,
-      `ok   agent builder: cwd ${h.dir}/builder is a directory`,
-      `ok   agent builder: git repo ${h.dir}/builder, origin ${h.dir}/origin.git`,
-      `ok   agent builder: ${h.dir}/builder is trusted in ${configDir}/.claude.json`,
-      `ok   agent reviewer: ${h.dir}/reviewer is trusted in ${configDir}/.claude.json`,
-      `ok   loop repo: ${h.dir}/supervisor: git clone of ${h.dir}/origin.git`,
-      `ok   origin ${h.dir}/origin.git: reachable (1 branch, main; used by loop repo, agent builder, agent reviewer)`,
-      expect.stringMatching(/^ok {3}Temporal 127\.0\.0\.1:\d+: reachable, namespace default$/),
-      expect.stringMatching(/^ok {3}Temporal 127\.0\.0\.1:\d+: Steward's search attributes are registered$/),
-      expect.stringMatching(/^ok {3}worker steward: polled by \S+ \(for the build workflows \(any host\)\)$/),
-      expect.stringMatching(new RegExp(`^ok {3}worker steward@${h.hostId}: polled by \\S+ \\(for host ${h.hostId}'s agents\\)$`)),
-    ]));
-    if (IS_ROOT) expect(out).toContain('ok   backend claude: root with --dangerously-skip-permissions: IS_SANDBOX=1 (from the backend env)');
+    expect(out).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ok {3}tmux: tmux \d+\.\d+\S* \(3\.2 or later needed\) \(socket steward-test-/),
+        `ok   backend claude: Claude Code ${CLAUDE_CODE_VERSION} at ${bin} (the release Steward is tested against)`,
+        `ok   backend claude: Claude config ${configDir}/.claude.json: first-run setup done`,
+        `ok   backend claude: hook command "$STEWARD_BIN/steward" hook resolves in a fresh tmux pane (${STEWARD_BIN}/steward)`,
+        `ok   backend claude: --dangerously-skip-permissions: the bypass warning is accepted in ${configDir}/settings.json`,
+        `ok   agent builder: cwd ${h.dir}/builder is a directory`,
+        `ok   agent builder: git repo ${h.dir}/builder, origin ${h.dir}/origin.git`,
+        `ok   agent builder: ${h.dir}/builder is trusted in ${configDir}/.claude.json`,
+        `ok   agent reviewer: ${h.dir}/reviewer is trusted in ${configDir}/.claude.json`,
+        `ok   loop repo: ${h.dir}/supervisor: git clone of ${h.dir}/origin.git`,
+        `ok   origin ${h.dir}/origin.git: reachable (1 branch, main; used by loop repo, agent builder, agent reviewer)`,
+        expect.stringMatching(/^ok {3}Temporal 127\.0\.0\.1:\d+: reachable, namespace default$/),
+        expect.stringMatching(/^ok {3}Temporal 127\.0\.0\.1:\d+: Steward's search attributes are registered$/),
+        expect.stringMatching(/^ok {3}worker steward: polled by \S+ \(for the build workflows \(any host\)\)$/),
+        expect.stringMatching(
+          new RegExp(`^ok {3}worker steward@${h.hostId}: polled by \\S+ \\(for host ${h.hostId}'s agents\\)$`),
+        ),
+      ]),
+    );
+    if (IS_ROOT)
+      expect(out).toContain(
+        'ok   backend claude: root with --dangerously-skip-permissions: IS_SANDBOX=1 (from the backend env)',
+      );
     expect(out.at(-1)).toMatch(/^\d+ ok, 0 warnings, 0 failed: ready for a build$/);
 
     const json = await doctor([config, '--json']);
     expect(json.code).toBe(0);
-    const parsed = JSON.parse(json.stdout) as { ok: boolean; host: string; summary: { fail: number; warn: number }; checks: DoctorLine[] };
+    const parsed = JSON.parse(json.stdout) as {
+      ok: boolean;
+      host: string;
+      summary: { fail: number; warn: number };
+      checks: DoctorLine[];
+    };
     expect(parsed).toMatchObject({ ok: true, host: h.hostId, summary: { fail: 0, warn: 0 } });
     expect(parsed.checks.map((c) => c.level)).toEqual(parsed.checks.map(() => 'ok'));
-    expect(parsed.checks.map((c) => c.check)).toEqual(expect.arrayContaining(['tmux', 'agent-cli', 'hook', 'bypass', 'cwd', 'git', 'trust', 'origin', 'temporal', 'worker']));
+    expect(parsed.checks.map((c) => c.check)).toEqual(
+      expect.arrayContaining([
+        'tmux',
+        'agent-cli',
+        'hook',
+        'bypass',
+        'cwd',
+        'git',
+        'trust',
+        'origin',
+        'temporal',
+        'worker',
+      ]),
+    );
   });
 
   it("an agent's cwd missing: exit 1, naming the agent and the path", async () => {
-    const config = await writeConfig({ agents: [{ name: 'builder', cwd: 'builder' }, { name: 'reviewer', cwd: 'gone' }] });
+    const config = await writeConfig({
+      agents: [
+        { name: 'builder', cwd: 'builder' },
+        { name: 'reviewer', cwd: 'gone' },
+      ],
+    });
     const r = await doctor([config]);
     expect(r.code).toBe(1);
     expect(failures(r)).toEqual([
@@ -116,7 +167,10 @@ describe('steward doctor', () => {
   });
 
   it('an untrusted cwd: exit 1 naming trust_workdir; with trust_workdir = true only a warning, exit 0', async () => {
-    const agents = [{ name: 'builder', cwd: 'builder' }, { name: 'outsider', cwd: 'stranger' }];
+    const agents = [
+      { name: 'builder', cwd: 'builder' },
+      { name: 'outsider', cwd: 'stranger' },
+    ];
     const r = await doctor([await writeConfig({ agents })]);
     expect(r.code).toBe(1);
     expect(failures(r)).toEqual([
@@ -126,7 +180,11 @@ describe('steward doctor', () => {
     const answered = await doctor([await writeConfig({ agents, extra: 'trust_workdir = true' })]);
     expect(answered.code).toBe(0);
     expect(lines(answered).filter((l) => l.startsWith('warn '))).toEqual([
-      expect.stringMatching(new RegExp(`^warn agent outsider: ${h.dir}/stranger is not trusted in .*; trust_workdir answers the trust dialog at each start — fix: `)),
+      expect.stringMatching(
+        new RegExp(
+          `^warn agent outsider: ${h.dir}/stranger is not trusted in .*; trust_workdir answers the trust dialog at each start — fix: `,
+        ),
+      ),
     ]);
     expect(failures(answered)).toEqual([]);
   });
@@ -135,7 +193,13 @@ describe('steward doctor', () => {
     const port = await freePort();
     const r = await doctor([await writeConfig()], { TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
     expect(r.code).toBe(1);
-    expect(failures(r)).toEqual([expect.stringMatching(new RegExp(`^FAIL Temporal 127\\.0\\.0\\.1:${port}: not reachable \\(namespace default\\): .* — fix: start \`steward dev-server\``))]);
+    expect(failures(r)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^FAIL Temporal 127\\.0\\.0\\.1:${port}: not reachable \\(namespace default\\): .* — fix: start \`steward dev-server\``,
+        ),
+      ),
+    ]);
     expect(lines(r).filter((l) => l.includes(' worker '))).toEqual([]);
     expect(r.ms).toBeLessThan(30_000);
   });
@@ -155,27 +219,36 @@ describe('steward doctor', () => {
     expect(lines(forUp)).toContain(`skip worker steward@${lonely}: \`steward up\` runs its own worker for it`);
   });
 
-  it(IS_ROOT ? 'as root, bypass mode without IS_SANDBOX=1 in the agent\'s environment: exit 1' : 'not root: no IS_SANDBOX check', async () => {
-    // A pane gets the tmux server's environment: a server started now, by this doctor run, has IS_SANDBOX=yes.
-    await h.tmux.killServer();
-    const r = await doctor([await writeConfig({ env: { CLAUDE_CONFIG_DIR: configDir } })], { IS_SANDBOX: 'yes' });
-    if (IS_ROOT) {
-      expect(r.code).toBe(1);
-      expect(failures(r)).toEqual([
-        'FAIL backend claude: agents run as root with --dangerously-skip-permissions and IS_SANDBOX=yes (only "1" counts): Claude Code exits with "cannot be used with root/sudo privileges" — fix: add IS_SANDBOX = "1" to [backend.claude] env (on a machine that is a sandbox), or run the worker as another user',
-      ]);
-    } else {
-      expect(r.code).toBe(0);
-      expect(lines(r).filter((l) => l.includes('IS_SANDBOX'))).toEqual([]);
-    }
-  });
+  it(
+    IS_ROOT
+      ? "as root, bypass mode without IS_SANDBOX=1 in the agent's environment: exit 1"
+      : 'not root: no IS_SANDBOX check',
+    async () => {
+      // A pane gets the tmux server's environment: a server started now, by this doctor run, has IS_SANDBOX=yes.
+      await h.tmux.killServer();
+      const r = await doctor([await writeConfig({ env: { CLAUDE_CONFIG_DIR: configDir } })], { IS_SANDBOX: 'yes' });
+      if (IS_ROOT) {
+        expect(r.code).toBe(1);
+        expect(failures(r)).toEqual([
+          'FAIL backend claude: agents run as root with --dangerously-skip-permissions and IS_SANDBOX=yes (only "1" counts): Claude Code exits with "cannot be used with root/sudo privileges" — fix: add IS_SANDBOX = "1" to [backend.claude] env (on a machine that is a sandbox), or run the worker as another user',
+        ]);
+      } else {
+        expect(r.code).toBe(0);
+        expect(lines(r).filter((l) => l.includes('IS_SANDBOX'))).toEqual([]);
+      }
+    },
+  );
 
   it("the hook command does not run in the agent's pane (no node on its PATH): exit 1 naming node", async () => {
-    const r = await doctor([await writeConfig({ env: { CLAUDE_CONFIG_DIR: configDir, IS_SANDBOX: '1', PATH: '/nonexistent-doctor' } })]);
+    const r = await doctor([
+      await writeConfig({ env: { CLAUDE_CONFIG_DIR: configDir, IS_SANDBOX: '1', PATH: '/nonexistent-doctor' } }),
+    ]);
     expect(r.code).toBe(1);
     // env(1) quotes the name by locale ('node' or ‘node’).
     expect(failures(r)).toEqual([
-      expect.stringMatching(/^FAIL backend claude: "\$STEWARD_BIN\/steward" hook exits 127 in a fresh tmux pane: \/usr\/bin\/env: .node.: No such file or directory — fix: put `node` \(20 or later\) on the worker's PATH/),
+      expect.stringMatching(
+        /^FAIL backend claude: "\$STEWARD_BIN\/steward" hook exits 127 in a fresh tmux pane: \/usr\/bin\/env: .node.: No such file or directory — fix: put `node` \(20 or later\) on the worker's PATH/,
+      ),
     ]);
   });
 

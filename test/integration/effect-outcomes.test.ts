@@ -76,12 +76,20 @@ ${DEMO_LOOP}`;
     expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
 
     // Each agent read its launch prompt (with p1's kickoff), then the p2 kickoff, once each.
-    const read = await eventually(async () => {
-      const sessions = await sessionsRead(h);
-      return sessions.length === 2 && sessions.every((s) => s.prompts.some((p) => p.includes('Phase p2 begins'))) ? sessions : null;
-    }, 20_000, 'both agents read the p2 kickoff');
+    const read = await eventually(
+      async () => {
+        const sessions = await sessionsRead(h);
+        return sessions.length === 2 && sessions.every((s) => s.prompts.some((p) => p.includes('Phase p2 begins')))
+          ? sessions
+          : null;
+      },
+      20_000,
+      'both agents read the p2 kickoff',
+    );
     for (const s of read) {
-      const lines = s.prompts.map((p) => (p.includes('Phase p1 begins') ? 'p1' : p.includes('Phase p2 begins') ? 'p2' : null)).filter(Boolean);
+      const lines = s.prompts
+        .map((p) => (p.includes('Phase p1 begins') ? 'p1' : p.includes('Phase p2 begins') ? 'p2' : null))
+        .filter(Boolean);
       expect(lines).toEqual(['p1', 'p2']);
     }
     await stopBuild(handle);
@@ -89,7 +97,9 @@ ${DEMO_LOOP}`;
 
   it('keeps an undelivered handoff pending until its agent is back, fails an update whose effect failed, and keeps the Web UI details current', async () => {
     const script = await inertScript(h);
-    const config = (heavy: string) => `${buildHeader(h.name, `signal_interval = 0.2\nheavy_interval = "${heavy}"\nreboot_backoff = "200ms"`)}
+    const config = (
+      heavy: string,
+    ) => `${buildHeader(h.name, `signal_interval = 0.2\nheavy_interval = "${heavy}"\nreboot_backoff = "200ms"`)}
 ${scriptedAgentBackend('inert', script, DEMO_PATTERNS)}
 ${agentTable({ name: 'builder', backend: 'inert', cwd: 'builder', kickoff: 'You are the builder.' })}
 ${agentTable({ name: 'adversary', backend: 'inert', cwd: 'adversary', kickoff: 'You are the adversary.' })}
@@ -99,43 +109,67 @@ ${DEMO_LOOP}`;
     // No healing until the test turns it on by editing the config.
     const file = await h.writeConfig(config('1h'));
     const { handle } = await h.start(file);
-    await eventually(async () => {
-      const v = await status(handle!);
-      return v.agents.builder?.alive && v.agents.adversary?.alive && v.agents.dier?.alive;
-    }, 30_000, 'agents alive');
+    await eventually(
+      async () => {
+        const v = await status(handle!);
+        return v.agents.builder?.alive && v.agents.adversary?.alive && v.agents.dier?.alive;
+      },
+      30_000,
+      'agents alive',
+    );
 
     // The Web UI's details follow the agents, not only status and phase changes.
-    await eventually(async () => {
-      const details = await currentDetails(handle!);
-      return details.includes('builder: alive') && details.includes('adversary: alive') ? details : null;
-    }, 10_000, 'details showing the agents alive');
+    await eventually(
+      async () => {
+        const details = await currentDetails(handle!);
+        return details.includes('builder: alive') && details.includes('adversary: alive') ? details : null;
+      },
+      10_000,
+      'details showing the agents alive',
+    );
 
     // An operator's nudge to an agent whose session is gone fails, with the cause.
     await killSession(h, 'dier');
     let failure: unknown;
-    await handle.executeUpdate(nudgeUpdate, { args: [{ agent: 'dier', message: 'operator says hi' }] }).catch((err: unknown) => (failure = err));
+    await handle
+      .executeUpdate(nudgeUpdate, { args: [{ agent: 'dier', message: 'operator says hi' }] })
+      .catch((err: unknown) => (failure = err));
     expect(failure).toBeInstanceOf(WorkflowUpdateFailedError);
     const cause = (failure as WorkflowUpdateFailedError).cause;
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect((cause as ApplicationFailure).type).toBe(OPERATOR_ACTION_FAILED);
-    expect(cause!.message).toMatch(new RegExp(`^nudge dier failed: send dier: session ${sessionOf(h, 'dier')} is not running`));
+    expect(cause!.message).toMatch(
+      new RegExp(`^nudge dier failed: send dier: session ${sessionOf(h, 'dier')} is not running`),
+    );
     // So does the CLI: exit 1 (a failed effect, not bad input), the cause on stderr.
     const cli = await steward(['nudge', h.name, 'dier']);
     expect(cli.code).toBe(1);
     expect(cli.stdout).toBe('');
-    expect(cli.errLines).toEqual([`steward: nudge dier failed: send dier: session ${sessionOf(h, 'dier')} is not running`]);
+    expect(cli.errLines).toEqual([
+      `steward: nudge dier failed: send dier: session ${sessionOf(h, 'dier')} is not running`,
+    ]);
 
     // The adversary's session dies; the builder claims a gate. The ping cannot be typed: it stays pending.
     await killSession(h, 'adversary');
     await pushCommit(h, 'builder', 'claim: gate 1');
     await handle.signal(pushedSignal);
     const held = await untilEvents(handle, 'message_held', 'adversary', 1, 20_000);
-    expect(eventsOf(held, 'message_held', 'adversary')[0]!.message).toMatch(/^not delivered \(session .* is not running\); pending until its session is back: claim claim: gate 1 \(/);
+    expect(eventsOf(held, 'message_held', 'adversary')[0]!.message).toMatch(
+      /^not delivered \(session .* is not running\); pending until its session is back: claim claim: gate 1 \(/,
+    );
     expect(eventsOf(held, 'action_failed', 'adversary')).toEqual([]);
     expect(held.agents.adversary!.held).toHaveLength(1);
-    const row = renderStatus(held, { workflowId: handle.workflowId, runId: '', workflowStatus: 'RUNNING', startTime: null, closeTime: null }, Date.now()).find((l) => l.startsWith('adversary'));
+    const row = renderStatus(
+      held,
+      { workflowId: handle.workflowId, runId: '', workflowStatus: 'RUNNING', startTime: null, closeTime: null },
+      Date.now(),
+    ).find((l) => l.startsWith('adversary'));
     expect(row).toContain('1 message(s) pending');
-    await eventually(async () => ((await currentDetails(handle!)).includes('adversary: down 1 message(s) pending') ? true : null), 10_000, 'details showing the pending message');
+    await eventually(
+      async () => ((await currentDetails(handle!)).includes('adversary: down 1 message(s) pending') ? true : null),
+      10_000,
+      'details showing the pending message',
+    );
 
     // While the agent is down nothing is tried again and again.
     await ticks(1_500);
@@ -153,10 +187,14 @@ ${DEMO_LOOP}`;
     await ticks(1_500);
     const after = await status(handle);
     expect(eventsOf(after, 'ping_sent', 'adversary')).toHaveLength(1);
-    const adversaryRead = await eventually(async () => {
-      const sessions = (await sessionsRead(h)).filter((s) => s.session === after.agents.adversary!.sessionId);
-      return sessions[0]?.prompts.some((p) => p.includes('CLAIM commit')) ? sessions[0] : null;
-    }, 10_000, 'the healed adversary reading the claim ping');
+    const adversaryRead = await eventually(
+      async () => {
+        const sessions = (await sessionsRead(h)).filter((s) => s.session === after.agents.adversary!.sessionId);
+        return sessions[0]?.prompts.some((p) => p.includes('CLAIM commit')) ? sessions[0] : null;
+      },
+      10_000,
+      'the healed adversary reading the claim ping',
+    );
     expect(adversaryRead.prompts.filter((p) => p.includes('"claim: gate 1"'))).toHaveLength(1);
     // After the launch's kickoff, in the new session.
     expect(adversaryRead.prompts[0]).toContain('You are the adversary.');

@@ -13,10 +13,14 @@ describe('git remote unreachable for a while', () => {
 
     const origin = join(h.dir, 'origin.git');
     await rename(origin, `${origin}.away`);
-    const failed = await eventually(async () => {
-      const events = (await handle.query(statusQuery)).events.filter((e) => e.type === 'git_fetch_failed');
-      return events.length >= 2 ? events : null;
-    }, 30_000, 'two fetch failures');
+    const failed = await eventually(
+      async () => {
+        const events = (await handle.query(statusQuery)).events.filter((e) => e.type === 'git_fetch_failed');
+        return events.length >= 2 ? events : null;
+      },
+      30_000,
+      'two fetch failures',
+    );
     expect(failed[0]!.message).toMatch(/attempt 1; next in/);
     expect(failed[1]!.message).toMatch(/attempt 2; next in/);
     // Backoff: attempts are spaced out, not made on every 200 ms tick.
@@ -27,15 +31,28 @@ describe('git remote unreachable for a while', () => {
     // A claim lands while the supervisor cannot see the remote.
     await rename(`${origin}.away`, origin);
     await pushCommit(h, 'builder', 'claim(p1-gate): built while the remote was away');
-    const recovered = await eventually(async () => (await handle.query(statusQuery)).events.find((e) => e.type === 'git_fetch_recovered'), 60_000, 'recovery');
+    const recovered = await eventually(
+      async () => (await handle.query(statusQuery)).events.find((e) => e.type === 'git_fetch_recovered'),
+      60_000,
+      'recovery',
+    );
     expect(recovered.message).toMatch(/after \d+ failed attempt/);
-    await eventually(async () => (await handle.query(statusQuery)).events.find((e) => e.type === 'ping_sent' && e.agent === 'adversary' && e.message.includes('claim(p1-gate)')), 30_000, 'catch-up ping');
+    await eventually(
+      async () =>
+        (await handle.query(statusQuery)).events.find(
+          (e) => e.type === 'ping_sent' && e.agent === 'adversary' && e.message.includes('claim(p1-gate)'),
+        ),
+      30_000,
+      'catch-up ping',
+    );
 
     await pushCommit(h, 'builder', 'status(p1): done', { path: '.steward-state/STATUS-p1.md', text: '## DONE\n' });
     await pushCommit(h, 'builder', 'status(p2): done', { path: '.steward-state/STATUS-p2.md', text: '## DONE\n' });
     const result = await handle.result();
     expect(result.phases.map((p) => p.id)).toEqual(['p1', 'p2']);
-    const pings = (await handle.query(statusQuery)).events.filter((e) => e.type === 'ping_sent' && e.message.startsWith('claim'));
+    const pings = (await handle.query(statusQuery)).events.filter(
+      (e) => e.type === 'ping_sent' && e.message.startsWith('claim'),
+    );
     expect(pings).toHaveLength(1);
   });
 });

@@ -26,12 +26,19 @@ interface HookRun {
  * agent in STEWARD_BUILD / STEWARD_AGENT, Temporal in TEMPORAL_ADDRESS.
  */
 function runHook(payload: string, env: Record<string, string>): Promise<HookRun> {
-  if (!existsSync(resolve(ROOT, 'dist', 'client', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
+  if (!existsSync(resolve(ROOT, 'dist', 'client', 'cli.js')))
+    throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
   const startedAt = Date.now();
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, 'hook'], {
       cwd: ROOT,
-      env: { ...process.env, TEMPORAL_ADDRESS: testServerAddress(), TEMPORAL_NAMESPACE: 'default', STEWARD_SESSION_ID: '', ...env },
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: testServerAddress(),
+        TEMPORAL_NAMESPACE: 'default',
+        STEWARD_SESSION_ID: '',
+        ...env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -61,15 +68,20 @@ describe('steward hook: recorded Claude Code payloads reach a running build', ()
   let handle: WorkflowHandle;
   let env: Record<string, string>;
   const status = (): Promise<BuildStatusView> => handle.query(statusQuery);
-  const eventsOf = async (type: string, agent: string): Promise<StewardEvent[]> => (await status()).events.filter((e) => e.type === type && e.agent === agent);
+  const eventsOf = async (type: string, agent: string): Promise<StewardEvent[]> =>
+    (await status()).events.filter((e) => e.type === type && e.agent === agent);
   const h = useHarness('hook', { per: 'block' });
 
   beforeAll(async () => {
     ({ handle } = await h.start(await h.writeConfig(inertPairConfig(h.name, await inertScript(h)))));
-    await eventually(async () => {
-      const view = await status();
-      return view.agents.builder?.alive && view.agents.adversary?.alive;
-    }, 30_000, 'agents alive');
+    await eventually(
+      async () => {
+        const view = await status();
+        return view.agents.builder?.alive && view.agents.adversary?.alive;
+      },
+      30_000,
+      'agents alive',
+    );
     env = { STEWARD_BUILD: h.name, STEWARD_AGENT: 'builder' };
   });
 
@@ -78,8 +90,14 @@ describe('steward hook: recorded Claude Code payloads reach a running build', ()
     const run = await runHook(fixture('stop-failure-rate-limit.json'), env);
     expect(run).toMatchObject({ code: 0, stdout: '', errLines: [] });
 
-    const limited = await eventually(async () => (await eventsOf('agent_rate_limited', 'builder'))[0], 15_000, 'agent_rate_limited');
-    expect(limited.message).toBe(`API Error: Rate limit reached — no reset time given; probing in ${LIMIT_PROBE_INTERVAL_MS / 60_000}m (hook)`);
+    const limited = await eventually(
+      async () => (await eventsOf('agent_rate_limited', 'builder'))[0],
+      15_000,
+      'agent_rate_limited',
+    );
+    expect(limited.message).toBe(
+      `API Error: Rate limit reached — no reset time given; probing in ${LIMIT_PROBE_INTERVAL_MS / 60_000}m (hook)`,
+    );
     const builder = (await status()).agents.builder!;
     // No reset time in the payload: probed LIMIT_PROBE_INTERVAL_MS after the hook ran.
     expect(builder.rateLimitedUntil).toBeGreaterThanOrEqual(run.startedAt + LIMIT_PROBE_INTERVAL_MS);
@@ -97,8 +115,14 @@ describe('steward hook: recorded Claude Code payloads reach a running build', ()
   it('StopFailure with a reset time (usage limit): rate-limited until that reset plus the slack', async () => {
     const run = await runHook(fixture('stop-failure-usage-limit.json'), { ...env, STEWARD_AGENT: 'adversary' });
     expect(run).toMatchObject({ code: 0, errLines: [] });
-    const limited = await eventually(async () => (await eventsOf('agent_rate_limited', 'adversary'))[0], 15_000, 'agent_rate_limited (adversary)');
-    expect(limited.message).toMatch(/^You've hit your session limit · resets 12:50am \(America\/Los_Angeles\) — resets \d{4}-\d\d-\d\dT\d\d:50:00\.000Z \(hook\)$/);
+    const limited = await eventually(
+      async () => (await eventsOf('agent_rate_limited', 'adversary'))[0],
+      15_000,
+      'agent_rate_limited (adversary)',
+    );
+    expect(limited.message).toMatch(
+      /^You've hit your session limit · resets 12:50am \(America\/Los_Angeles\) — resets \d{4}-\d\d-\d\dT\d\d:50:00\.000Z \(hook\)$/,
+    );
     const until = (await status()).agents.adversary!.rateLimitedUntil!;
     const signalled = (await hookSignals(handle)).find((e) => e.agent === 'adversary')!;
     expect(signalled).toMatchObject({ kind: 'rate_limit', sessionId: '3f6c2a9e-8d41-4b7a-9c2e-5a1d7e0b4c93' });
@@ -111,7 +135,11 @@ describe('steward hook: recorded Claude Code payloads reach a running build', ()
   it('Notification permission_prompt: agent_blocked with the prompt text, and blockedSince set', async () => {
     const run = await runHook(fixture('notification-permission-prompt.json'), env);
     expect(run).toMatchObject({ code: 0, stdout: '', errLines: [] });
-    const blocked = await eventually(async () => (await eventsOf('agent_blocked', 'builder'))[0], 15_000, 'agent_blocked');
+    const blocked = await eventually(
+      async () => (await eventsOf('agent_blocked', 'builder'))[0],
+      15_000,
+      'agent_blocked',
+    );
     expect(blocked.message).toBe('Claude needs your permission to use Bash');
     const since = (await status()).agents.builder!.blockedSince;
     expect(since).toBeGreaterThanOrEqual(run.startedAt);
@@ -121,7 +149,11 @@ describe('steward hook: recorded Claude Code payloads reach a running build', ()
   it('an untyped permission notification (older Claude Code) is read from its text', async () => {
     const run = await runHook(fixture('notification-permission-untyped.json'), { ...env, STEWARD_AGENT: 'adversary' });
     expect(run.code).toBe(0);
-    const blocked = await eventually(async () => (await eventsOf('agent_blocked', 'adversary'))[0], 15_000, 'agent_blocked (adversary)');
+    const blocked = await eventually(
+      async () => (await eventsOf('agent_blocked', 'adversary'))[0],
+      15_000,
+      'agent_blocked (adversary)',
+    );
     expect(blocked.message).toBe('Claude needs your permission to use Write');
   });
 
@@ -129,9 +161,13 @@ describe('steward hook: recorded Claude Code payloads reach a running build', ()
     const pane = async () => (await h.tmux.snapshot(`${h.name}-adversary`, 200)).tail;
     await pushCommit(h, 'builder', 'claim(p1-gate): held while blocked');
     const held = await eventually(async () => (await eventsOf('message_held', 'adversary'))[0], 15_000, 'message_held');
-    expect(held.message).toMatch(/^held until its permission prompt is answered: claim claim\(p1-gate\): held while blocked/);
+    expect(held.message).toMatch(
+      /^held until its permission prompt is answered: claim claim\(p1-gate\): held while blocked/,
+    );
     // The operator's nudge waits its turn too.
-    expect(await handle.executeUpdate(nudgeUpdate, { args: [{ agent: 'adversary', message: 'nudge held while blocked' }] })).toMatch(/^held for adversary: it waits at a permission prompt/);
+    expect(
+      await handle.executeUpdate(nudgeUpdate, { args: [{ agent: 'adversary', message: 'nudge held while blocked' }] }),
+    ).toMatch(/^held for adversary: it waits at a permission prompt/);
     await new Promise((r) => setTimeout(r, 1000));
     expect(await pane()).not.toContain('held while blocked');
     expect(await eventsOf('ping_sent', 'adversary')).toEqual([]);
@@ -139,9 +175,15 @@ describe('steward hook: recorded Claude Code payloads reach a running build', ()
     expect((await runHook(fixture('stop.json'), { ...env, STEWARD_AGENT: 'adversary' })).code).toBe(0);
     const sent = await eventually(async () => (await eventsOf('ping_sent', 'adversary'))[0], 15_000, 'held ping sent');
     expect(sent.message).toMatch(/^claim claim\(p1-gate\): held while blocked/);
-    await eventually(async () => (await pane()).includes('nudge held while blocked'), 10_000, 'ping and nudge in the pane');
+    await eventually(
+      async () => (await pane()).includes('nudge held while blocked'),
+      10_000,
+      'ping and nudge in the pane',
+    );
     const screen = await pane();
-    expect(screen.indexOf('claim(p1-gate): held while blocked')).toBeLessThan(screen.indexOf('nudge held while blocked'));
+    expect(screen.indexOf('claim(p1-gate): held while blocked')).toBeLessThan(
+      screen.indexOf('nudge held while blocked'),
+    );
     expect((await status()).agents.adversary!.held).toEqual([]);
   });
 
@@ -150,21 +192,37 @@ describe('steward hook: recorded Claude Code payloads reach a running build', ()
     expect(before.blockedSince).not.toBeNull();
     const run = await runHook(fixture('stop.json'), env);
     expect(run).toMatchObject({ code: 0, stdout: '', errLines: [] });
-    const after = await eventually(async () => {
-      const a = (await status()).agents.builder!;
-      return a.blockedSince === null ? a : undefined;
-    }, 15_000, 'block cleared by Stop');
+    const after = await eventually(
+      async () => {
+        const a = (await status()).agents.builder!;
+        return a.blockedSince === null ? a : undefined;
+      },
+      15_000,
+      'block cleared by Stop',
+    );
     expect(after.idleSince).toBeGreaterThanOrEqual(run.startedAt);
     expect(after.idleSince).toBeLessThanOrEqual(Date.now());
     const signalled = (await hookSignals(handle)).at(-1)!;
-    expect(signalled).toMatchObject({ agent: 'builder', kind: 'stop', message: "I've pushed the parser fix (a1b2c3d) and updated the inbox. All 42 unit tests pass." });
+    expect(signalled).toMatchObject({
+      agent: 'builder',
+      kind: 'stop',
+      message: "I've pushed the parser fix (a1b2c3d) and updated the inbox. All 42 unit tests pass.",
+    });
   });
 
   it('Notification idle_prompt: delivered, and the idle clock stays where the turn ended (it comes ~60 s late)', async () => {
     const run = await runHook(fixture('notification-idle-prompt.json'), env);
     expect(run).toMatchObject({ code: 0, errLines: [] });
-    await eventually(async () => ((await hookSignals(handle)).at(-1)?.kind === 'idle_prompt' ? true : undefined), 15_000, 'idle_prompt signal');
-    expect((await hookSignals(handle)).at(-1)).toMatchObject({ agent: 'builder', kind: 'idle_prompt', message: 'Claude is waiting for your input' });
+    await eventually(
+      async () => ((await hookSignals(handle)).at(-1)?.kind === 'idle_prompt' ? true : undefined),
+      15_000,
+      'idle_prompt signal',
+    );
+    expect((await hookSignals(handle)).at(-1)).toMatchObject({
+      agent: 'builder',
+      kind: 'idle_prompt',
+      message: 'Claude is waiting for your input',
+    });
     // The signal wakes the loop at once; a few ticks later the idle clock has not moved to the reminder's time.
     await new Promise((r) => setTimeout(r, 2000));
     expect((await status()).agents.builder!.idleSince ?? 0).toBeLessThan(run.startedAt);
@@ -174,11 +232,19 @@ describe('steward hook: recorded Claude Code payloads reach a running build', ()
     const before = await status();
     const run = await runHook(fixture('session-start.json'), env);
     expect(run).toMatchObject({ code: 0, stdout: '', errLines: [] });
-    const signalled = await eventually(async () => {
-      const last = (await hookSignals(handle)).at(-1);
-      return last?.kind === 'session_start' ? last : undefined;
-    }, 15_000, 'session_start signal');
-    expect(signalled).toMatchObject({ agent: 'builder', message: 'startup (claude-sonnet-4-6)', sessionId: '3f6c2a9e-8d41-4b7a-9c2e-5a1d7e0b4c93' });
+    const signalled = await eventually(
+      async () => {
+        const last = (await hookSignals(handle)).at(-1);
+        return last?.kind === 'session_start' ? last : undefined;
+      },
+      15_000,
+      'session_start signal',
+    );
+    expect(signalled).toMatchObject({
+      agent: 'builder',
+      message: 'startup (claude-sonnet-4-6)',
+      sessionId: '3f6c2a9e-8d41-4b7a-9c2e-5a1d7e0b4c93',
+    });
     await new Promise((r) => setTimeout(r, 1000));
     const after = await status();
     expect(after.status).toBe('running');
@@ -205,18 +271,28 @@ describe('steward hook: recorded Claude Code payloads reach a running build', ()
 
     // And it still takes hooks.
     expect((await runHook(fixture('notification-idle-prompt.json'), env)).code).toBe(0);
-    await eventually(async () => (await hookSignals(handle)).length === signalsBefore + 1, 15_000, 'a hook after the malformed one');
+    await eventually(
+      async () => (await hookSignals(handle)).length === signalsBefore + 1,
+      15_000,
+      'a hook after the malformed one',
+    );
   });
 
   it('an agent the build does not have becomes an action_failed event; a build that does not exist is exit 1', async () => {
     const ghost = await runHook(fixture('stop.json'), { ...env, STEWARD_AGENT: 'ghost' });
     expect(ghost.code).toBe(0);
-    const failed = await eventually(async () => (await eventsOf('action_failed', 'ghost'))[0], 15_000, 'action_failed for ghost');
+    const failed = await eventually(
+      async () => (await eventsOf('action_failed', 'ghost'))[0],
+      15_000,
+      'action_failed for ghost',
+    );
     expect(failed.message).toBe('hook from unknown agent ghost');
     expect((await status()).status).toBe('running');
 
     const nowhere = await runHook(fixture('stop.json'), { ...env, STEWARD_BUILD: 'no-such-build-hook' });
     expect(nowhere.code).toBe(1);
-    expect(nowhere.errLines).toEqual(['steward hook: no running build no-such-build-hook (workflow build/no-such-build-hook)']);
+    expect(nowhere.errLines).toEqual([
+      'steward hook: no running build no-such-build-hook (workflow build/no-such-build-hook)',
+    ]);
   });
 });

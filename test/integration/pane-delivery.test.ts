@@ -26,10 +26,20 @@ describe('deliverOnce: a retried delivery types its text once', () => {
       session,
       cwd: dir,
       command: process.execPath,
-      args: [resolve('bin', 'steward-scripted-agent'), '--script', join(dir, 'empty.script.toml'), '--session-id', 's1'],
+      args: [
+        resolve('bin', 'steward-scripted-agent'),
+        '--script',
+        join(dir, 'empty.script.toml'),
+        '--session-id',
+        's1',
+      ],
       env: { STEWARD_TRANSCRIPTS: join(dir, 'transcripts') },
     });
-    await eventually(async () => ((await tmux.snapshot(session)).tail.includes('ready') ? true : null), 10_000, 'agent ready');
+    await eventually(
+      async () => ((await tmux.snapshot(session)).tail.includes('ready') ? true : null),
+      10_000,
+      'agent ready',
+    );
   });
   afterEach(async () => {
     await tmux.killServer();
@@ -38,13 +48,20 @@ describe('deliverOnce: a retried delivery types its text once', () => {
 
   /** Every line the agent has read, once it has read `count` of them. */
   async function linesRead(count: number): Promise<string[]> {
-    return eventually(async () => {
-      const project = (await readdir(join(dir, 'transcripts')).catch(() => []))[0];
-      if (!project) return null;
-      const records = (await readFile(join(dir, 'transcripts', project, 's1.jsonl'), 'utf8')).trim().split('\n');
-      const lines = records.map((l) => JSON.parse(l) as { type: string; message: { content: string } }).filter((r) => r.type === 'user').map((r) => r.message.content);
-      return lines.length >= count ? lines : null;
-    }, 10_000, `${count} lines read`);
+    return eventually(
+      async () => {
+        const project = (await readdir(join(dir, 'transcripts')).catch(() => []))[0];
+        if (!project) return null;
+        const records = (await readFile(join(dir, 'transcripts', project, 's1.jsonl'), 'utf8')).trim().split('\n');
+        const lines = records
+          .map((l) => JSON.parse(l) as { type: string; message: { content: string } })
+          .filter((r) => r.type === 'user')
+          .map((r) => r.message.content);
+        return lines.length >= count ? lines : null;
+      },
+      10_000,
+      `${count} lines read`,
+    );
   }
 
   /** The typing mark a delivery `id` beginning now would leave. */
@@ -75,7 +92,11 @@ describe('deliverOnce: a retried delivery types its text once', () => {
   it('a retry after the paste, before the submit key, only submits', async () => {
     await markNow('d1');
     await tmux.paste(session, text);
-    await eventually(async () => ((await tmux.snapshot(session)).tail.includes('abc1234') ? true : null), 5_000, 'paste on screen');
+    await eventually(
+      async () => ((await tmux.snapshot(session)).tail.includes('abc1234') ? true : null),
+      5_000,
+      'paste on screen',
+    );
     expect(await deliverOnce(tmux, { session, text, submitKey: 'Enter' }, 'd1')).toBe('submit');
     await settle();
     expect(await linesRead(1)).toEqual([text]);
@@ -113,6 +134,8 @@ describe('deliverOnce: a retried delivery types its text once', () => {
 
   it('a session that is gone is an error, not a silent success', async () => {
     await tmux.killSession(session);
-    await expect(deliverOnce(tmux, { session, text, submitKey: 'Enter' }, 'd1')).rejects.toThrow('session agent is not running');
+    await expect(deliverOnce(tmux, { session, text, submitKey: 'Enter' }, 'd1')).rejects.toThrow(
+      'session agent is not running',
+    );
   });
 });

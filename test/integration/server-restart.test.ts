@@ -10,18 +10,37 @@ describe('Temporal server restart mid-build', () => {
     const { handle } = await h.start(await h.writeConfig(inertPairConfig(h.name, await inertScript(h))));
     await eventually(async () => (await handle.query(statusQuery)).handoff.lastSha, 30_000, 'baseline sha');
     await pushCommit(h, 'builder', 'claim(p1-gate): before the restart');
-    await eventually(async () => (await handle.query(statusQuery)).events.find((e) => e.type === 'ping_sent' && e.message.includes('claim(p1-gate)')), 30_000, 'first ping');
+    await eventually(
+      async () =>
+        (await handle.query(statusQuery)).events.find(
+          (e) => e.type === 'ping_sent' && e.message.includes('claim(p1-gate)'),
+        ),
+      30_000,
+      'first ping',
+    );
 
     await server.stop();
     await pushCommit(h, 'builder', 'claim(p1-more): while the server is down');
     await server.start();
 
-    await eventually(async () => (await handle.query(statusQuery)).events.find((e) => e.type === 'ping_sent' && e.message.includes('claim(p1-more)')), 60_000, 'ping after restart');
+    await eventually(
+      async () =>
+        (await handle.query(statusQuery)).events.find(
+          (e) => e.type === 'ping_sent' && e.message.includes('claim(p1-more)'),
+        ),
+      60_000,
+      'ping after restart',
+    );
     await pushCommit(h, 'builder', 'status(p1): done', { path: '.steward-state/STATUS-p1.md', text: '## DONE\n' });
     await pushCommit(h, 'builder', 'status(p2): done', { path: '.steward-state/STATUS-p2.md', text: '## DONE\n' });
     const result = await handle.result();
     expect(result.phases.map((p) => p.id)).toEqual(['p1', 'p2']);
-    const claims = (await handle.query(statusQuery)).events.filter((e) => e.type === 'ping_sent' && e.message.startsWith('claim')).map((e) => e.message.split(' (')[0]);
-    expect(claims).toEqual(['claim claim(p1-gate): before the restart', 'claim claim(p1-more): while the server is down']);
+    const claims = (await handle.query(statusQuery)).events
+      .filter((e) => e.type === 'ping_sent' && e.message.startsWith('claim'))
+      .map((e) => e.message.split(' (')[0]);
+    expect(claims).toEqual([
+      'claim claim(p1-gate): before the restart',
+      'claim claim(p1-more): while the server is down',
+    ]);
   });
 });

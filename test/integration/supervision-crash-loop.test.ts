@@ -66,7 +66,11 @@ describe('crash loops on a real build', () => {
       expect(restarts).toHaveLength(CRASH_LOOP_REBOOTS);
       for (const e of restarts) expect(e.message).toMatch(why);
       const [loop] = eventsOf(view, 'crash_loop', agent);
-      expect(loop!.message).toMatch(new RegExp(`^${CRASH_LOOP_REBOOTS} reboots within 10m and still failing .*not rebooting again until an operator restarts it`));
+      expect(loop!.message).toMatch(
+        new RegExp(
+          `^${CRASH_LOOP_REBOOTS} reboots within 10m and still failing .*not rebooting again until an operator restarts it`,
+        ),
+      );
       expect(loop!.seq).toBeGreaterThan(restarts[restarts.length - 1]!.seq);
       // Backoff: the k-th restart waits reboot_backoff × 2^(k-1) after the previous (re)start.
       const state = view.agents[agent]!;
@@ -77,7 +81,11 @@ describe('crash loops on a real build', () => {
     }
 
     // The Web UI / `temporal workflow list` can find the build by its escalation.
-    await eventually(async () => (await escalation(handle!)) === 'crash-loop:staller,crash-loop:crasher', 10_000, 'StewardEscalation');
+    await eventually(
+      async () => (await escalation(handle!)) === 'crash-loop:staller,crash-loop:crasher',
+      10_000,
+      'StewardEscalation',
+    );
     expect((await handle.describe()).typedSearchAttributes.get(StatusSearchAttribute)).toBe('running');
 
     // No more restarts, well past when the next one's backoff (×4) would have allowed it.
@@ -96,7 +104,11 @@ describe('crash loops on a real build', () => {
     // An operator restart clears the agent's escalation.
     await handle.executeUpdate(restartUpdate, { args: [{ agent: 'staller' }] });
     expect((await status(handle)).agents.staller!.crashLooped).toBe(false);
-    await eventually(async () => (await escalation(handle!)) === 'crash-loop:crasher', 10_000, 'StewardEscalation after restart');
+    await eventually(
+      async () => (await escalation(handle!)) === 'crash-loop:crasher',
+      10_000,
+      'StewardEscalation after restart',
+    );
 
     await stopBuild(handle);
   });

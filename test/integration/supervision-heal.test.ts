@@ -56,14 +56,22 @@ describe('healing on a real build', () => {
     }
 
     // New processes in a new tmux server, each told its kickoff again (the loop agent: and the phase's).
-    await eventually(async () => {
-      const [b, w] = [await panePid(h, 'builder'), await panePid(h, 'watcher')];
-      return b && w && b !== pids.builder && w !== pids.watcher;
-    }, 10_000, 'new pane pids');
-    const builderPane = await eventually(async () => {
-      const text = await paneText(h, 'builder');
-      return text.includes('Phase p1 begins. Write the greeting.') ? text : null;
-    }, 10_000, 'builder kickoff');
+    await eventually(
+      async () => {
+        const [b, w] = [await panePid(h, 'builder'), await panePid(h, 'watcher')];
+        return b && w && b !== pids.builder && w !== pids.watcher;
+      },
+      10_000,
+      'new pane pids',
+    );
+    const builderPane = await eventually(
+      async () => {
+        const text = await paneText(h, 'builder');
+        return text.includes('Phase p1 begins. Write the greeting.') ? text : null;
+      },
+      10_000,
+      'builder kickoff',
+    );
     expect(builderPane).toContain('You are the builder.');
     expect(builderPane).toContain(`(session ${view.agents.builder!.sessionId})`);
     await eventually(async () => (await paneText(h, 'watcher')).includes('You watch.'), 10_000, 'watcher kickoff');
@@ -74,7 +82,11 @@ describe('healing on a real build', () => {
     expect((await runProgram('tmux', ['-L', h.socket, 'kill-session', '-t', `=${h.name}-watcher`])).code).toBe(0);
     const again = await untilEvents(handle, 'agent_healed', 'watcher', 2, 30_000);
     expect(eventsOf(again, 'agent_healed', 'builder')).toHaveLength(1);
-    await eventually(async () => (await paneText(h, 'watcher')).includes('You watch.'), 10_000, 'watcher kickoff after its session died');
+    await eventually(
+      async () => (await paneText(h, 'watcher')).includes('You watch.'),
+      10_000,
+      'watcher kickoff after its session died',
+    );
     expect(await panePid(h, 'builder')).toBe(survivor);
 
     await stopBuild(handle);

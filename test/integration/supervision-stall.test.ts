@@ -44,7 +44,10 @@ describe('stall detection on a real build', () => {
     // The waiter says, as its first answer, that it waits on purpose until a few seconds from now.
     const waitUntil = Math.ceil((Date.now() + 8_000) / 1000) * 1000;
     const marker = `WAITING-UNTIL: ${new Date(waitUntil).toISOString().replace('.000Z', 'Z')} adversary review`;
-    const handle = await startSupervised(h, stallBuild(`[[on]]\nmatch = "You are the waiter"\ndo = [{ say = "${marker}" }]\n`));
+    const handle = await startSupervised(
+      h,
+      stallBuild(`[[on]]\nmatch = "You are the waiter"\ndo = [{ say = "${marker}" }]\n`),
+    );
 
     const started = await untilAgents(handle, ['builder', 'waiter']);
     const firstStart = started.agents.builder!.startedAt!;
@@ -63,7 +66,14 @@ describe('stall detection on a real build', () => {
     expect(nudged.agents.builder!.doneNudgedPhase).toBe('p1');
     // No verdict inside the grace after the start, though the agent was idle long before it ended.
     expect(nudgedAt - firstStart).toBeGreaterThanOrEqual(STALL_GRACE_MS);
-    await eventually(async () => (await paneText(h, 'builder')).includes("watchdog nudge: you've stalled in phase 'p1', which is NOT yet marked '## DONE'"), 10_000, 'nudge in the pane');
+    await eventually(
+      async () =>
+        (await paneText(h, 'builder')).includes(
+          "watchdog nudge: you've stalled in phase 'p1', which is NOT yet marked '## DONE'",
+        ),
+      10_000,
+      'nudge in the pane',
+    );
     expect(await panePid(h, 'builder')).toBe(firstPid);
 
     // 2. Still idle a whole fresh window later: kill + reboot, with its kickoff and the phase's.
@@ -76,14 +86,22 @@ describe('stall detection on a real build', () => {
     expect(firstReboot - nudgedAt).toBeGreaterThanOrEqual(STALL_IDLE_MS);
     expect(rebooted.agents.builder!.sessionId).not.toBe(firstSession);
     expect(rebooted.agents.builder!.startedAt).toBe(firstReboot);
-    const secondPid = await eventually(async () => {
-      const pid = await panePid(h, 'builder');
-      return pid && pid !== firstPid ? pid : null;
-    }, 10_000, 'a new pane pid');
-    const relaunched = await eventually(async () => {
-      const text = await paneText(h, 'builder');
-      return text.includes('Phase p1 begins. Write the greeting.') ? text : null;
-    }, 10_000, 'kickoff in the relaunched pane');
+    const secondPid = await eventually(
+      async () => {
+        const pid = await panePid(h, 'builder');
+        return pid && pid !== firstPid ? pid : null;
+      },
+      10_000,
+      'a new pane pid',
+    );
+    const relaunched = await eventually(
+      async () => {
+        const text = await paneText(h, 'builder');
+        return text.includes('Phase p1 begins. Write the greeting.') ? text : null;
+      },
+      10_000,
+      'kickoff in the relaunched pane',
+    );
     expect(relaunched).toContain('You are the builder.');
     expect(relaunched).not.toContain('watchdog nudge'); // a fresh pane, not the old one
     expect(relaunched).toContain(`(session ${rebooted.agents.builder!.sessionId})`);
@@ -95,10 +113,14 @@ describe('stall detection on a real build', () => {
     expect(r1).toBe(firstReboot);
     expect(r2! - r1!).toBeGreaterThanOrEqual(STALL_GRACE_MS);
     expect(eventsOf(again, 'agent_nudged', 'builder')).toHaveLength(1);
-    await eventually(async () => {
-      const pid = await panePid(h, 'builder');
-      return pid && pid !== secondPid;
-    }, 10_000, 'a third pane pid');
+    await eventually(
+      async () => {
+        const pid = await panePid(h, 'builder');
+        return pid && pid !== secondPid;
+      },
+      10_000,
+      'a third pane pid',
+    );
 
     // 4. The waiter: its marker was latched with the time it names, and kept it from any verdict
     //    until then; after that it stalls like anyone else (its DONE-nudge), a stall_idle later.

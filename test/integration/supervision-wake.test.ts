@@ -19,12 +19,33 @@ const WAKE_BUILD: SupervisedBuild = {
   scripts: {
     inert: IDLE_SCRIPT,
     // One run of the task: note it, then exit (a task ends after its run).
-    auditor: '[[on]]\nmatch = "Audit the coverage"\ndo = [{ append = "audit.log", text = "audited\\n" }, { sleep = 300 }, { exit = 0 }]\n',
+    auditor:
+      '[[on]]\nmatch = "Audit the coverage"\ndo = [{ append = "audit.log", text = "audited\\n" }, { sleep = 300 }, { exit = 0 }]\n',
   },
   agents: [
-    { name: 'builder', backend: 'inert', cwd: 'builder', kickoff: 'You are the builder.', wake: { interval: 1, message: 'builder, wake up' } },
-    { name: 'watcher', kind: 'persistent', backend: 'inert', cwd: 'supervisor', kickoff: 'You watch.', wake: { interval: 1, message: 'wake up' } },
-    { name: 'auditor', kind: 'task', backend: 'auditor', cwd: 'adversary', kickoff: 'Audit the coverage.', wake: { interval: 1 } },
+    {
+      name: 'builder',
+      backend: 'inert',
+      cwd: 'builder',
+      kickoff: 'You are the builder.',
+      wake: { interval: 1, message: 'builder, wake up' },
+    },
+    {
+      name: 'watcher',
+      kind: 'persistent',
+      backend: 'inert',
+      cwd: 'supervisor',
+      kickoff: 'You watch.',
+      wake: { interval: 1, message: 'wake up' },
+    },
+    {
+      name: 'auditor',
+      kind: 'task',
+      backend: 'auditor',
+      cwd: 'adversary',
+      kickoff: 'Audit the coverage.',
+      wake: { interval: 1 },
+    },
   ],
 };
 
@@ -38,21 +59,45 @@ describe('scheduled wakes on a real build', () => {
 
     // While the phase runs: every agent wakes on its interval.
     const woken = (view: BuildStatusView, agent: string) => eventsOf(view, 'agent_woken', agent).length;
-    const running = await untilStatus(handle, (view) => ['builder', 'watcher', 'auditor'].every((agent) => woken(view, agent) >= 2), 30_000, 'two wakes of every agent');
+    const running = await untilStatus(
+      handle,
+      (view) => ['builder', 'watcher', 'auditor'].every((agent) => woken(view, agent) >= 2),
+      30_000,
+      'two wakes of every agent',
+    );
     for (const agent of ['builder', 'watcher']) {
       for (const e of eventsOf(running, 'agent_woken', agent)) expect(e.message).toBe('scheduled wake (every 1s)');
     }
-    for (const e of eventsOf(running, 'agent_woken', 'auditor')) expect(e.message).toBe('scheduled re-run of task (every 1s)');
-    await eventually(async () => count(await paneText(h, 'watcher'), 'wake up') >= 2, 10_000, 'two wakes in the watcher pane');
-    await eventually(async () => count(await paneText(h, 'builder'), 'builder, wake up') >= 2, 10_000, 'two wakes in the builder pane');
+    for (const e of eventsOf(running, 'agent_woken', 'auditor'))
+      expect(e.message).toBe('scheduled re-run of task (every 1s)');
+    await eventually(
+      async () => count(await paneText(h, 'watcher'), 'wake up') >= 2,
+      10_000,
+      'two wakes in the watcher pane',
+    );
+    await eventually(
+      async () => count(await paneText(h, 'builder'), 'builder, wake up') >= 2,
+      10_000,
+      'two wakes in the builder pane',
+    );
 
     // Each run of the task was a fresh process with a fresh session: its own transcript, its own line in the log.
     const auditLog = join(h.dir, 'adversary', 'audit.log');
-    const runs = await eventually(async () => {
-      const lines = (await readFile(auditLog, 'utf8')).trim().split('\n');
-      return lines.length >= 3 ? lines.length : null;
-    }, 10_000, 'three audit runs');
-    const transcripts = join(h.dir, '.steward', h.name, 'transcripts', join(h.dir, 'adversary').replace(/[^A-Za-z0-9]/g, '-'));
+    const runs = await eventually(
+      async () => {
+        const lines = (await readFile(auditLog, 'utf8')).trim().split('\n');
+        return lines.length >= 3 ? lines.length : null;
+      },
+      10_000,
+      'three audit runs',
+    );
+    const transcripts = join(
+      h.dir,
+      '.steward',
+      h.name,
+      'transcripts',
+      join(h.dir, 'adversary').replace(/[^A-Za-z0-9]/g, '-'),
+    );
     const sessions = (await readdir(transcripts)).filter((f) => f.endsWith('.jsonl'));
     expect(sessions.length).toBeGreaterThanOrEqual(3);
     expect(sessions.length).toBeGreaterThanOrEqual(runs - 1); // the newest run may not have written yet
@@ -61,10 +106,16 @@ describe('scheduled wakes on a real build', () => {
     await pushCommit(h, 'builder', 'status(p1): done', { path: '.steward-state/STATUS-p1.md', text: '## DONE\n' });
     const done = await untilEvents(handle, 'sequence_completed', undefined);
     const completedAt = eventsOf(done, 'sequence_completed')[0]!.seq;
-    const after = (events: StewardEvent[], agent: string) => events.filter((e) => e.type === 'agent_woken' && e.agent === agent && e.seq > completedAt);
+    const after = (events: StewardEvent[], agent: string) =>
+      events.filter((e) => e.type === 'agent_woken' && e.agent === agent && e.seq > completedAt);
 
     // The persistent watcher keeps waking; the loop agent's and the task's wakes went quiet.
-    const later = await untilStatus(handle, (view) => after(view.events, 'watcher').length >= 3, 15_000, 'three wakes of the watcher after completion');
+    const later = await untilStatus(
+      handle,
+      (view) => after(view.events, 'watcher').length >= 3,
+      15_000,
+      'three wakes of the watcher after completion',
+    );
     expect(after(later.events, 'builder')).toEqual([]);
     expect(after(later.events, 'auditor')).toEqual([]);
     expect(later.status).toBe('running'); // a build with a persistent agent outlives its sequence

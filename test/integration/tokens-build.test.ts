@@ -55,9 +55,15 @@ const figures = (s: Spend): TokenFigures => ({
 
 const micro = (usd: number) => Math.round(usd * 1e6) / 1e6;
 
-function expectedWindow(agents: Record<string, Spend>): Pick<TokenRecord, 'agents' | 'total' | 'cost_usd' | 'unpriced_models'> {
+function expectedWindow(
+  agents: Record<string, Spend>,
+): Pick<TokenRecord, 'agents' | 'total' | 'cost_usd' | 'unpriced_models'> {
   const all = Object.values(agents);
-  const sum = { input: all.reduce((n, s) => n + s.input, 0), output: all.reduce((n, s) => n + s.output, 0), usd: all.reduce((n, s) => n + s.usd, 0) };
+  const sum = {
+    input: all.reduce((n, s) => n + s.input, 0),
+    output: all.reduce((n, s) => n + s.output, 0),
+    usd: all.reduce((n, s) => n + s.usd, 0),
+  };
   return {
     agents: Object.fromEntries(Object.entries(agents).map(([name, s]) => [name, figures(s)])),
     total: figures(sum),
@@ -104,7 +110,8 @@ describe('token accounting over a real two-phase build of scripted agents', () =
     // The scripted agents wrote Claude-style transcripts: each reply is two snapshots of one message id.
     const transcripts = join(h.dir, '.steward', h.name, 'transcripts');
     const files: string[] = [];
-    for (const project of await readdir(transcripts)) for (const f of await readdir(join(transcripts, project))) files.push(join(transcripts, project, f));
+    for (const project of await readdir(transcripts))
+      for (const f of await readdir(join(transcripts, project))) files.push(join(transcripts, project, f));
     expect(files).toHaveLength(2);
     const ids = (await Promise.all(files.map((f) => readFile(f, 'utf8'))))
       .flatMap((t) => t.split('\n'))
@@ -122,10 +129,28 @@ describe('token accounting over a real two-phase build of scripted agents', () =
       expect(records.find((r) => r.phase_id === phase)).toMatchObject(want.phase);
     }
     // Exact figures, spelled out once (builder: 1500/400 claim + 800/120 done; adversary: 1100/250).
-    expect(records[0]!.total).toEqual({ input_tokens: 1900, output_tokens: 370, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, total: 2270 });
+    expect(records[0]!.total).toEqual({
+      input_tokens: 1900,
+      output_tokens: 370,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      total: 2270,
+    });
     expect(records[1]!.agents).toEqual({
-      adversary: { input_tokens: 1100, output_tokens: 250, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, total: 1350 },
-      builder: { input_tokens: 2300, output_tokens: 520, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, total: 2820 },
+      adversary: {
+        input_tokens: 1100,
+        output_tokens: 250,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        total: 1350,
+      },
+      builder: {
+        input_tokens: 2300,
+        output_tokens: 520,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        total: 2820,
+      },
     });
     expect(records[1]!.cost_usd).toBe(0.02175);
     // A gate ends where its phase ends: its record is written in the same tick, just before.
@@ -154,30 +179,63 @@ describe('token accounting over a real two-phase build of scripted agents', () =
       by: 'phase',
       tokenLog: { file: join(h.dir, '.steward', h.name, 'token-log.jsonl'), found: true, records: 4 },
       open: [],
-      totals: { input_tokens: 6800, output_tokens: 1540, total: 8340, cost_usd: view.tokens.costUsd, unpriced_models: [], source: 'status' },
+      totals: {
+        input_tokens: 6800,
+        output_tokens: 1540,
+        total: 8340,
+        cost_usd: view.tokens.costUsd,
+        unpriced_models: [],
+        source: 'status',
+      },
       notes: [],
     });
-    const byGate = JSON.parse((await steward(['tokens', '--build', `build/${h.name}`, '--by', 'gate', '--json'])).stdout);
+    const byGate = JSON.parse(
+      (await steward(['tokens', '--build', `build/${h.name}`, '--by', 'gate', '--json'])).stdout,
+    );
     expect(byGate.rows).toEqual([records[0], records[2]]);
     const byAgent = JSON.parse((await steward(['tokens', '--build', h.name, '--by', 'agent', '--json'])).stdout);
     expect(byAgent.rows).toEqual([
-      { agent: 'adversary', input_tokens: 2200, output_tokens: 500, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, total: 2700, cost_usd: 0.0141, unpriced_models: [] },
-      { agent: 'builder', input_tokens: 4600, output_tokens: 1040, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, total: 5640, cost_usd: 0.0294, unpriced_models: [] },
+      {
+        agent: 'adversary',
+        input_tokens: 2200,
+        output_tokens: 500,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        total: 2700,
+        cost_usd: 0.0141,
+        unpriced_models: [],
+      },
+      {
+        agent: 'builder',
+        input_tokens: 4600,
+        output_tokens: 1040,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        total: 5640,
+        cost_usd: 0.0294,
+        unpriced_models: [],
+      },
     ]);
 
     const table = await steward(['tokens', '--build', h.name, '--by', 'gate']);
     expect(table.code).toBe(0);
     const lines = table.stdout.split('\n');
     expect(lines[0]).toBe(`build ${h.name} (build/${h.name}): completed — tokens by gate`);
-    expect(lines).toContainEqual(expect.stringMatching(/^GATE\s+INPUT\s+OUTPUT\s+CACHE WRITE\s+CACHE READ\s+TOTAL\s+USD\s+STARTED\s+DURATION$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^p1:p1-gate\s+1,900\s+370\s+0\s+0\s+2,270\s+\$0\.011[23]\s+\d{4}-/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^GATE\s+INPUT\s+OUTPUT\s+CACHE WRITE\s+CACHE READ\s+TOTAL\s+USD\s+STARTED\s+DURATION$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^p1:p1-gate\s+1,900\s+370\s+0\s+0\s+2,270\s+\$0\.011[23]\s+\d{4}-/),
+    );
     expect(lines).toContainEqual(expect.stringMatching(/^TOTAL\s+6,800\s+1,540\s+0\s+0\s+8,340\s+\$0\.0435$/));
     expect(table.stdout).toContain(`token log: ${join(h.dir, '.steward', h.name, 'token-log.jsonl')} (4 records)`);
 
     // Usage errors: exit 2, one line.
     const unknown = await steward(['tokens', '--build', `${h.name}-nope`]);
     expect(unknown.code).toBe(2);
-    expect(unknown.errLines).toEqual([`steward: no build named ${h.name}-nope (no workflow build/${h.name}-nope in namespace default)`]);
+    expect(unknown.errLines).toEqual([
+      `steward: no build named ${h.name}-nope (no workflow build/${h.name}-nope in namespace default)`,
+    ]);
   });
 
   it('phase granularity: only the phase rollups, with the same figures', async () => {

@@ -15,17 +15,26 @@ describe('transcripts truncated and corrupted under the ledger', () => {
 
   it('recovers without crashing or counting twice', async () => {
     const { handle } = await h.start(await h.writeConfig(twoPhaseConfig(h.name)));
-    await eventually(async () => (await handle.query(statusQuery)).events.find((e) => e.type === 'phase_completed' && e.phase === 'p1'), 60_000, 'p1 done');
+    await eventually(
+      async () =>
+        (await handle.query(statusQuery)).events.find((e) => e.type === 'phase_completed' && e.phase === 'p1'),
+      60_000,
+      'p1 done',
+    );
 
     const view = await handle.query(statusQuery);
     const transcripts = join(h.dir, '.steward', h.name, 'transcripts');
     const files: string[] = [];
-    for (const project of await readdir(transcripts)) for (const f of await readdir(join(transcripts, project))) files.push(join(transcripts, project, f));
+    for (const project of await readdir(transcripts))
+      for (const f of await readdir(join(transcripts, project))) files.push(join(transcripts, project, f));
     const builderFile = files.find((f) => f.endsWith(`${view.agents.builder!.sessionId}.jsonl`));
     expect(builderFile).toBeDefined();
     const content = await readFile(builderFile!, 'utf8');
     await truncate(builderFile!, 0);
-    await appendFile(builderFile!, '{"type":"assistant","message":{"id":"msg_torn", this is not json\n\u0000\u0001garbage\n' + content);
+    await appendFile(
+      builderFile!,
+      '{"type":"assistant","message":{"id":"msg_torn", this is not json\n\u0000\u0001garbage\n' + content,
+    );
     await appendFile(builderFile!, 'not json either\n');
 
     const result = await handle.result();

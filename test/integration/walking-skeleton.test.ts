@@ -12,10 +12,14 @@ describe('a two-phase build on a real Temporal server, tmux and git', () => {
     expect(attached).toBe(false);
 
     // The agents' sessions exist while the build runs.
-    const sessions = await eventually(async () => {
-      const s = await h.tmux.listSessions();
-      return s.length === 2 ? s : null;
-    }, 30_000, 'agent sessions');
+    const sessions = await eventually(
+      async () => {
+        const s = await h.tmux.listSessions();
+        return s.length === 2 ? s : null;
+      },
+      30_000,
+      'agent sessions',
+    );
     expect(sessions.sort()).toEqual([`${h.name}-adversary`, `${h.name}-builder`]);
 
     // Starting again attaches to the running build instead of starting a second one.
@@ -34,7 +38,9 @@ describe('a two-phase build on a real Temporal server, tmux and git', () => {
     expect(types).toEqual(expect.arrayContaining(['phase_completed:p1', 'phase_started:p2', 'phase_completed:p2']));
     expect(types.indexOf('phase_completed:p1')).toBeLessThan(types.indexOf('phase_completed:p2'));
     // Each claim pinged the adversary once, each review pinged the builder once.
-    const pings = view.events.filter((e) => e.type === 'ping_sent' && /^(claim|review)/.test(e.message)).map((e) => `${e.agent} ${e.message.split(' ')[0]}`);
+    const pings = view.events
+      .filter((e) => e.type === 'ping_sent' && /^(claim|review)/.test(e.message))
+      .map((e) => `${e.agent} ${e.message.split(' ')[0]}`);
     expect(pings.sort()).toEqual(['adversary claim', 'adversary claim', 'builder review', 'builder review']);
 
     // The Web UI's timeline names each effect: the summaries of the scheduled activities.
@@ -43,7 +49,12 @@ describe('a two-phase build on a real Temporal server, tmux and git', () => {
       .map((e) => e.userMetadata?.summary?.data)
       .filter((d): d is Uint8Array => !!d)
       .map((d) => JSON.parse(Buffer.from(d).toString('utf8')) as string);
-    expect(summaries).toEqual(expect.arrayContaining([expect.stringMatching(/^ping adversary: claim claim\(p1-gate\): work\/p1\.txt \([0-9a-f]{7}\)$/), 'started builder: started in session ' + `${h.name}-builder`]));
+    expect(summaries).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ping adversary: claim claim\(p1-gate\): work\/p1\.txt \([0-9a-f]{7}\)$/),
+        'started builder: started in session ' + `${h.name}-builder`,
+      ]),
+    );
 
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(PhaseSearchAttribute)).toBe('complete');

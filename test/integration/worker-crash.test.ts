@@ -30,7 +30,10 @@ describe('worker crash', () => {
   it('a SIGKILLed worker is replaced, the build finishes, and the agents were never restarted', async () => {
     const script = join(h.dir, 'slow-builder.toml');
     await writeFile(script, slowBuilder);
-    const config = twoPhaseConfig(h.name).replace(/args = \["--script", "[^"]*builder.script.toml"\]/, `args = ["--script", "${script}"]`);
+    const config = twoPhaseConfig(h.name).replace(
+      /args = \["--script", "[^"]*builder.script.toml"\]/,
+      `args = ["--script", "${script}"]`,
+    );
     let worker = spawnWorkerProcess(h.hostId, h.socket);
     const { handle } = await h.start(await h.writeConfig(config));
 

@@ -58,7 +58,12 @@ describe('worker SIGKILL right after each kind of effect', () => {
       expect(r.phases.map((p) => p.id)).toEqual(['p1', 'p2']);
 
       const events = (await handle.query(statusQuery)).events;
-      expect(events.filter((e) => e.type === 'agent_started').map((e) => e.agent).sort()).toEqual(['adversary', 'builder']);
+      expect(
+        events
+          .filter((e) => e.type === 'agent_started')
+          .map((e) => e.agent)
+          .sort(),
+      ).toEqual(['adversary', 'builder']);
       expect(events.filter((e) => e.type === 'agent_restarted').map((e) => e.agent)).toEqual(['adversary']);
       expect(events.filter((e) => e.type === 'phase_completed').map((e) => e.phase)).toEqual(['p1', 'p2']);
 
@@ -70,15 +75,28 @@ describe('worker SIGKILL right after each kind of effect', () => {
       expect(of('adversary')).toHaveLength(2);
       for (const s of sessions) expect(s.prompts).toEqual([...new Set(s.prompts)]);
       const pings = sessions.flatMap((s) => s.prompts).filter((p) => /(claim|review)\(p\d-gate\)/.test(p));
-      expect(pings.map((p) => /(claim|review)\(p\d-gate\)/.exec(p)![0]).sort()).toEqual(['claim(p1-gate)', 'claim(p2-gate)', 'review(p1-gate)', 'review(p2-gate)']);
+      expect(pings.map((p) => /(claim|review)\(p\d-gate\)/.exec(p)![0]).sort()).toEqual([
+        'claim(p1-gate)',
+        'claim(p2-gate)',
+        'review(p1-gate)',
+        'review(p2-gate)',
+      ]);
       expect(of('builder')[0]!.prompts.filter((p) => p.includes('Write the farewell.'))).toHaveLength(1);
 
       // The event log: every event once, in order, however often its append was retried.
-      const logged = (await readFile(join(h.dir, '.steward', h.name, 'events.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq);
+      const logged = (await readFile(join(h.dir, '.steward', h.name, 'events.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { seq: number }).seq);
       expect(logged).toEqual(logged.map((_, i) => i + 1));
 
       const log = await readFile(join(h.dir, '.steward', h.name, 'token-log.jsonl'), 'utf8');
-      expect(log.trim().split('\n').map((l) => (JSON.parse(l) as { phase_id: string }).phase_id)).toEqual(['p1:p1-gate', 'p1', 'p2:p2-gate', 'p2']);
+      expect(
+        log
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { phase_id: string }).phase_id),
+      ).toEqual(['p1:p1-gate', 'p1', 'p2:p2-gate', 'p2']);
     } finally {
       await killHard(worker);
     }

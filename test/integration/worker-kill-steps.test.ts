@@ -34,7 +34,8 @@ describe('worker SIGKILL at each kind of step', () => {
     let done = false;
     const result = handle.result().finally(() => (done = true));
     while (!done && targets.length) {
-      if (targets[0]!.summary === 'restarted adversary') restart ??= handle.executeUpdate(restartUpdate, { args: [{ agent: 'adversary' }] });
+      if (targets[0]!.summary === 'restarted adversary')
+        restart ??= handle.executeUpdate(restartUpdate, { args: [{ agent: 'adversary' }] });
       const events = (await handle.fetchHistory()).events ?? [];
       const scheduled = events.slice(seen).filter((e) => e.activityTaskScheduledEventAttributes);
       seen = events.length;
@@ -62,8 +63,15 @@ describe('worker SIGKILL at each kind of step', () => {
       expect(events.filter((e) => e.type === 'agent_started')).toHaveLength(2);
       expect(events.filter((e) => e.type === 'agent_restarted').map((e) => e.agent)).toEqual(['adversary']);
       expect(events.filter((e) => e.type === 'phase_completed').map((e) => e.phase)).toEqual(['p1', 'p2']);
-      const pings = events.filter((e) => e.type === 'ping_sent' && /^(claim|review)/.test(e.message)).map((e) => e.message.split(' (')[0]);
-      expect(pings.sort()).toEqual(['claim claim(p1-gate): work/p1.txt', 'claim claim(p2-gate): work/p2.txt', 'review review(p1-gate): PASS', 'review review(p2-gate): PASS']);
+      const pings = events
+        .filter((e) => e.type === 'ping_sent' && /^(claim|review)/.test(e.message))
+        .map((e) => e.message.split(' (')[0]);
+      expect(pings.sort()).toEqual([
+        'claim claim(p1-gate): work/p1.txt',
+        'claim claim(p2-gate): work/p2.txt',
+        'review review(p1-gate): PASS',
+        'review review(p2-gate): PASS',
+      ]);
 
       // The agents' transcripts: the adversary's restart gave it a second session; no session read a line twice.
       const sessions = await sessionsRead(h);
@@ -71,7 +79,10 @@ describe('worker SIGKILL at each kind of step', () => {
       for (const x of sessions) expect(x.prompts).toEqual([...new Set(x.prompts)]);
 
       const log = await readFile(join(h.dir, '.steward', h.name, 'token-log.jsonl'), 'utf8');
-      const ids = log.trim().split('\n').map((l) => (JSON.parse(l) as { phase_id: string }).phase_id);
+      const ids = log
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { phase_id: string }).phase_id);
       expect(ids).toEqual(['p1:p1-gate', 'p1', 'p2:p2-gate', 'p2']);
     } finally {
       await killHard(worker);

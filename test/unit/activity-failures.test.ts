@@ -12,7 +12,10 @@ describe('host errors at the activity boundary', () => {
     expect(err).toBeInstanceOf(InvalidInputError);
     expect(err).toBeInstanceOf(HostError);
     expect(err).not.toBeInstanceOf(ApplicationFailure);
-    expect(err).toMatchObject({ code: 'InvalidInput', message: expect.stringMatching(/^unsafe session name: `a:b` is not a safe name/) });
+    expect(err).toMatchObject({
+      code: 'InvalidInput',
+      message: expect.stringMatching(/^unsafe session name: `a:b` is not a safe name/),
+    });
   });
 
   it('a host error becomes a non-retryable ApplicationFailure of its code, message and stack kept', () => {
@@ -43,17 +46,32 @@ describe('host errors at the activity boundary', () => {
     });
     expect(Object.keys(wrapped)).toEqual(['ok', 'unsafe', 'plain']);
     await expect(wrapped.ok(1)).resolves.toBe(2);
-    await expect(wrapped.unsafe()).rejects.toMatchObject({ type: 'InvalidInput', nonRetryable: true, message: 'unsafe' });
+    await expect(wrapped.unsafe()).rejects.toMatchObject({
+      type: 'InvalidInput',
+      nonRetryable: true,
+      message: 'unsafe',
+    });
     await expect(wrapped.plain()).rejects.toThrow(new Error('flaky'));
   });
 
   it('a real activity fails with the same failure as before the move: InvalidInput, not retried', async () => {
     const activities = createActivities({ tmux: new Tmux('steward-never-started'), binDir: '/nonexistent' });
-    const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+    const quiet = {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    };
     const failure = await new MockActivityEnvironment(undefined, { logger: quiet })
       .run(activities.sendToAgent, { session: 'no:colons', text: 'hello', submitKey: 'Enter' })
       .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ApplicationFailure);
-    expect(failure).toMatchObject({ type: 'InvalidInput', nonRetryable: true, message: expect.stringMatching(/^unsafe session name: /) });
+    expect(failure).toMatchObject({
+      type: 'InvalidInput',
+      nonRetryable: true,
+      message: expect.stringMatching(/^unsafe session name: /),
+    });
   });
 });

@@ -1,7 +1,22 @@
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { appendTokenLog, forgetCachedLedgers, readAgentTokens, type AgentTokenFile } from '../../src/activities/agent-tokens';
+import {
+  appendTokenLog,
+  forgetCachedLedgers,
+  readAgentTokens,
+  type AgentTokenFile,
+} from '../../src/activities/agent-tokens';
 import { projectSlug, TranscriptWriter } from '../../src/agent/transcript-writer';
 import type { TokenRecord } from '../../src/core/state/tokens';
 import type { AgentTokenRequest } from '../../src/core/tokens/host-contract';
@@ -28,7 +43,12 @@ const BUILDER_CWD = '/work/builder';
 const REVIEWER_CWD = '/work/reviewer';
 
 function request(agents: Record<string, string[]>): AgentTokenRequest {
-  return { ledgerFile, agents: Object.fromEntries(Object.entries(agents).map(([name, ids]) => [name, { dir: transcripts, sessionIds: ids }])) };
+  return {
+    ledgerFile,
+    agents: Object.fromEntries(
+      Object.entries(agents).map(([name, ids]) => [name, { dir: transcripts, sessionIds: ids }]),
+    ),
+  };
 }
 
 const usd = (input: number, output: number) => (input * 3 + output * 15) / 1e6;
@@ -46,7 +66,18 @@ function subagentLine(id: string, input: number, output: number, sessionId: stri
       sessionId,
       isSidechain: true,
       timestamp: '2026-03-01T10:00:00.000Z',
-      message: { id, model: MODEL, role: 'assistant', content: [{ type: 'text', text: 'x' }], usage: { input_tokens: input, output_tokens: output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } },
+      message: {
+        id,
+        model: MODEL,
+        role: 'assistant',
+        content: [{ type: 'text', text: 'x' }],
+        usage: {
+          input_tokens: input,
+          output_tokens: output,
+          cache_creation_input_tokens: 0,
+          cache_read_input_tokens: 0,
+        },
+      },
     }) + '\n'
   );
 }
@@ -65,17 +96,38 @@ describe('readAgentTokens', () => {
     const got = await readAgentTokens(request({ builder: [S1], reviewer: [R1], idle: [] }));
     expect(got.agents).toEqual({
       builder: {
-        usage: { input_tokens: 300, output_tokens: 120, cache_creation_input_tokens: 0, cache_creation_5m: 0, cache_creation_1h: 0, cache_read_input_tokens: 0 },
+        usage: {
+          input_tokens: 300,
+          output_tokens: 120,
+          cache_creation_input_tokens: 0,
+          cache_creation_5m: 0,
+          cache_creation_1h: 0,
+          cache_read_input_tokens: 0,
+        },
         costUsd: usd(300, 120),
         unpriced: [],
       },
       reviewer: {
-        usage: { input_tokens: 1000, output_tokens: 10, cache_creation_input_tokens: 0, cache_creation_5m: 0, cache_creation_1h: 0, cache_read_input_tokens: 0 },
+        usage: {
+          input_tokens: 1000,
+          output_tokens: 10,
+          cache_creation_input_tokens: 0,
+          cache_creation_5m: 0,
+          cache_creation_1h: 0,
+          cache_read_input_tokens: 0,
+        },
         costUsd: usd(1000, 10),
         unpriced: [],
       },
       idle: {
-        usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_creation_5m: 0, cache_creation_1h: 0, cache_read_input_tokens: 0 },
+        usage: {
+          input_tokens: 0,
+          output_tokens: 0,
+          cache_creation_input_tokens: 0,
+          cache_creation_5m: 0,
+          cache_creation_1h: 0,
+          cache_read_input_tokens: 0,
+        },
         costUsd: 0,
         unpriced: [],
       },
@@ -85,7 +137,9 @@ describe('readAgentTokens', () => {
     expect(got.limits).toEqual([]);
     // The ledger file is plain JSON, cursors and ledger together.
     const saved = JSON.parse(readFileSync(ledgerFile, 'utf8')) as AgentTokenFile;
-    expect(Object.keys(saved.reader.files).sort()).toEqual([sessionFile(BUILDER_CWD, S1), sessionFile(REVIEWER_CWD, R1)].sort());
+    expect(Object.keys(saved.reader.files).sort()).toEqual(
+      [sessionFile(BUILDER_CWD, S1), sessionFile(REVIEWER_CWD, R1)].sort(),
+    );
     expect(saved.located).toEqual({ [S1]: projectSlug(BUILDER_CWD), [R1]: projectSlug(REVIEWER_CWD) });
     expect(readdirSync(path.dirname(ledgerFile))).toEqual(['token-ledger.json']); // no temp files left
   });
@@ -97,7 +151,10 @@ describe('readAgentTokens', () => {
     const before = await readAgentTokens(request({ builder: [S1] }));
     expect(before.agents.builder).toMatchObject({ costUsd: usd(1000, 100), unpriced: ['claude-foo-1'] });
     // The same ledger, priced afresh: the table applies to all usage read so far.
-    const priced = await readAgentTokens({ ...request({ builder: [S1] }), prices: { 'claude-foo-1': { input: 2, output: 10 }, [MODEL]: { input: 0, output: 0 } } });
+    const priced = await readAgentTokens({
+      ...request({ builder: [S1] }),
+      prices: { 'claude-foo-1': { input: 2, output: 10 }, [MODEL]: { input: 0, output: 0 } },
+    });
     expect(priced.agents.builder).toMatchObject({ costUsd: (1000 * 2 + 100 * 10) / 1e6, unpriced: [] });
   });
 
@@ -232,7 +289,10 @@ describe('readAgentTokens', () => {
     const subdir = path.join(transcripts, projectSlug(BUILDER_CWD), S1, 'subagents');
     mkdirSync(subdir, { recursive: true });
     const parentId = `msg_${S1.slice(0, 8)}_1`;
-    writeFileSync(path.join(subdir, 'agent-a1.jsonl'), subagentLine(parentId, 100, 50, S1) + subagentLine('msg_sub_1', 40, 4, S1));
+    writeFileSync(
+      path.join(subdir, 'agent-a1.jsonl'),
+      subagentLine(parentId, 100, 50, S1) + subagentLine('msg_sub_1', 40, 4, S1),
+    );
     let got = await readAgentTokens(req);
     expect(got.agents.builder.usage).toMatchObject({ input_tokens: 140, output_tokens: 54 });
     expect(got.read.files).toBe(2);
@@ -257,18 +317,40 @@ describe('readAgentTokens', () => {
     const builder = new TranscriptWriter(transcripts, S1, BUILDER_CWD);
     builder.assistant('one', MODEL, { input: 1, output: 1 });
     const limit = (text: string, timestamp: string) =>
-      JSON.stringify({ type: 'assistant', isApiErrorMessage: true, sessionId: S1, timestamp, message: { id: 'x', model: '<synthetic>', content: [{ type: 'text', text }], usage: { input_tokens: 0, output_tokens: 0 } } }) + '\n';
-    appendFileSync(sessionFile(BUILDER_CWD, S1), limit('Claude AI usage limit reached|1760000000', '2026-03-01T10:00:00.000Z'));
-    appendFileSync(sessionFile(BUILDER_CWD, S1), limit("You've hit your limit · resets 3pm", '2026-03-01T11:00:00.000Z'));
+      JSON.stringify({
+        type: 'assistant',
+        isApiErrorMessage: true,
+        sessionId: S1,
+        timestamp,
+        message: {
+          id: 'x',
+          model: '<synthetic>',
+          content: [{ type: 'text', text }],
+          usage: { input_tokens: 0, output_tokens: 0 },
+        },
+      }) + '\n';
+    appendFileSync(
+      sessionFile(BUILDER_CWD, S1),
+      limit('Claude AI usage limit reached|1760000000', '2026-03-01T10:00:00.000Z'),
+    );
+    appendFileSync(
+      sessionFile(BUILDER_CWD, S1),
+      limit("You've hit your limit · resets 3pm", '2026-03-01T11:00:00.000Z'),
+    );
     const got = await readAgentTokens(request({ builder: [S1] }));
-    expect(got.limits).toEqual([{ agent: 'builder', text: "You've hit your limit · resets 3pm", at: Date.parse('2026-03-01T11:00:00.000Z') }]);
+    expect(got.limits).toEqual([
+      { agent: 'builder', text: "You've hit your limit · resets 3pm", at: Date.parse('2026-03-01T11:00:00.000Z') },
+    ]);
   });
 
   it('ignores session ids that are not plain file names, and dirs that do not exist', async () => {
     new TranscriptWriter(transcripts, S1, BUILDER_CWD).assistant('one', MODEL, { input: 1, output: 1 });
     const got = await readAgentTokens({
       ledgerFile,
-      agents: { a: { dir: transcripts, sessionIds: ['../x', '', `${projectSlug(BUILDER_CWD)}/${S1}`] }, b: { dir: path.join(dir, 'nope'), sessionIds: [S1] } },
+      agents: {
+        a: { dir: transcripts, sessionIds: ['../x', '', `${projectSlug(BUILDER_CWD)}/${S1}`] },
+        b: { dir: path.join(dir, 'nope'), sessionIds: [S1] },
+      },
     });
     expect(got.read.files).toBe(0);
     expect(got.agents.a.usage.input_tokens).toBe(0);
@@ -294,7 +376,10 @@ describe('appendTokenLog', () => {
     expect(await appendTokenLog(file, [rec('P1:D1'), rec('P1')])).toBe(0);
     expect(await appendTokenLog(file, [rec('P1'), rec('P2')])).toBe(1);
     expect(await appendTokenLog(file, [])).toBe(0);
-    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as TokenRecord);
+    const lines = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as TokenRecord);
     expect(lines.map((l) => l.phase_id)).toEqual(['P1:D1', 'P1', 'P2']);
   });
 });

@@ -30,6 +30,8 @@ describe('resolveClaudeBinary', () => {
   });
 
   it('rejects a $STEWARD_CLAUDE_BIN that is not executable', async () => {
-    await expect(resolveClaudeBinary({ env: { STEWARD_CLAUDE_BIN: '/nonexistent/claude' } })).rejects.toThrow('STEWARD_CLAUDE_BIN=/nonexistent/claude is not an executable file');
+    await expect(resolveClaudeBinary({ env: { STEWARD_CLAUDE_BIN: '/nonexistent/claude' } })).rejects.toThrow(
+      'STEWARD_CLAUDE_BIN=/nonexistent/claude is not an executable file',
+    );
   });
 });

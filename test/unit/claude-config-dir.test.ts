@@ -4,16 +4,24 @@ import { join } from 'node:path';
 import { claudeConfigFile, isFolderTrusted, prepareClaudeConfigDir } from '../../src/agent/claude-config-dir';
 
 describe('prepareClaudeConfigDir', () => {
-  it('skips onboarding, approves the key and trusts exactly the folders given, keeping Claude Code\'s state', async () => {
+  it("skips onboarding, approves the key and trusts exactly the folders given, keeping Claude Code's state", async () => {
     const root = await mkdtemp(join(tmpdir(), 'claude-cfg-'));
     const dir = join(root, 'cfg');
     await mkdir(dir);
-    await writeFile(claudeConfigFile(dir), JSON.stringify({
-      numStartups: 3,
-      customApiKeyResponses: { approved: ['kept-key-suffix'], rejected: ['rejected-suffix'] },
-      projects: { '/old/work': { hasTrustDialogAccepted: true, allowedTools: ['Bash'] } },
-    }));
-    const result = await prepareClaudeConfigDir({ dir, apiKey: 'sk-ant-api03-standin-0123456789abcdefghij', trustedFolders: [join(root, 'work')], extra: { theme: 'light' } });
+    await writeFile(
+      claudeConfigFile(dir),
+      JSON.stringify({
+        numStartups: 3,
+        customApiKeyResponses: { approved: ['kept-key-suffix'], rejected: ['rejected-suffix'] },
+        projects: { '/old/work': { hasTrustDialogAccepted: true, allowedTools: ['Bash'] } },
+      }),
+    );
+    const result = await prepareClaudeConfigDir({
+      dir,
+      apiKey: 'sk-ant-api03-standin-0123456789abcdefghij',
+      trustedFolders: [join(root, 'work')],
+      extra: { theme: 'light' },
+    });
     expect(result).toEqual({ configFile: join(dir, '.claude.json'), env: { CLAUDE_CONFIG_DIR: dir } });
     expect(JSON.parse(await readFile(result.configFile, 'utf8'))).toEqual({
       numStartups: 3,

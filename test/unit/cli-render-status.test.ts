@@ -18,7 +18,10 @@ import {
 } from '../../src/client/render/status';
 
 const T0 = Date.UTC(2025, 9, 1, 10, 0, 0);
-const HELD_PING = { action: { type: 'send' as const, agent: 'adversary', text: 'claim' }, event: { type: 'ping_sent' as const, agent: 'adversary', message: 'claim' } };
+const HELD_PING = {
+  action: { type: 'send' as const, agent: 'adversary', text: 'claim' },
+  event: { type: 'ping_sent' as const, agent: 'adversary', message: 'claim' },
+};
 
 function agent(over: Partial<AgentView> = {}): AgentView {
   return {
@@ -45,16 +48,34 @@ function view(over: Partial<StatusView> = {}): StatusView {
     completedPhases: [{ id: 'p1', startedAt: T0, endedAt: T0 + 60_000, durationMs: 60_000 }],
     agents: {
       builder: agent({ doneNudgedPhase: 'p1', reboots: [T0, T0 + 1000] }),
-      adversary: agent({ alive: false, crashLooped: true, rateLimitedUntil: T0 + 3_600_000, blockedSince: T0 + 100_000, held: [HELD_PING, HELD_PING] }),
+      adversary: agent({
+        alive: false,
+        crashLooped: true,
+        rateLimitedUntil: T0 + 3_600_000,
+        blockedSince: T0 + 100_000,
+        held: [HELD_PING, HELD_PING],
+      }),
     },
-    events: Array.from({ length: 12 }, (_, i) => ({ seq: i + 1, at: T0 + i * 1000, type: 'ping_sent' as const, agent: 'builder', message: `ping ${i + 1}` })),
+    events: Array.from({ length: 12 }, (_, i) => ({
+      seq: i + 1,
+      at: T0 + i * 1000,
+      type: 'ping_sent' as const,
+      agent: 'builder',
+      message: `ping ${i + 1}`,
+    })),
     phase: 'p2',
     phaseCount: 3,
     ...over,
   };
 }
 
-const INFO: ExecutionInfo = { workflowId: 'build/demo', runId: 'r1', workflowStatus: 'RUNNING', startTime: T0, closeTime: null };
+const INFO: ExecutionInfo = {
+  workflowId: 'build/demo',
+  runId: 'r1',
+  workflowStatus: 'RUNNING',
+  startTime: T0,
+  closeTime: null,
+};
 
 describe('status rendering', () => {
   it('renders the build, its agents and its last 10 events', () => {
@@ -66,9 +87,13 @@ describe('status rendering', () => {
       'host:      box-1 · started 2025-10-01T10:00:00Z · config abcdef012345',
       '',
     ]);
-    expect(lines[5]).toMatch(/^AGENT\s+ALIVE\s+IDLE\s+NUDGED\s+REBOOTS\s+RATE-LIMITED UNTIL\s+CRASH LOOP\s+NOTE\s+SESSION$/);
+    expect(lines[5]).toMatch(
+      /^AGENT\s+ALIVE\s+IDLE\s+NUDGED\s+REBOOTS\s+RATE-LIMITED UNTIL\s+CRASH LOOP\s+NOTE\s+SESSION$/,
+    );
     expect(lines[6]).toMatch(/^builder\s+yes\s+42s\s+p1\s+2\s+-\s+no\s+-\s+1111/);
-    expect(lines[7]).toMatch(/^adversary\s+no\s+-\s+-\s+0\s+2025-10-01T11:00:00Z\s+YES\s+blocked at a prompt for 1m00s; 2 message\(s\) pending\s+1111/);
+    expect(lines[7]).toMatch(
+      /^adversary\s+no\s+-\s+-\s+0\s+2025-10-01T11:00:00Z\s+YES\s+blocked at a prompt for 1m00s; 2 message\(s\) pending\s+1111/,
+    );
     expect(lines).toContain('last 10 events:');
     expect(lines.at(-1)).toBe('  2025-10-01T10:00:11.000Z #12 ping_sent builder: ping 12');
     expect(lines.filter((l) => l.startsWith('  2025-'))).toHaveLength(10);
@@ -76,15 +101,34 @@ describe('status rendering', () => {
   });
 
   it('keeps one line per event when a message has newlines or control characters', () => {
-    const rejected = { seq: 13, at: T0, type: 'config_rejected' as const, message: 'config edit refused:\nagents.toml:3: a\r\nagents.toml:5: b\x1b[2J\u2028end' };
-    const expected = '2025-10-01T10:00:00.000Z #13 config_rejected: config edit refused:\\nagents.toml:3: a\\nagents.toml:5: b\\x1b[2J\\u2028end';
+    const rejected = {
+      seq: 13,
+      at: T0,
+      type: 'config_rejected' as const,
+      message: 'config edit refused:\nagents.toml:3: a\r\nagents.toml:5: b\x1b[2J\u2028end',
+    };
+    const expected =
+      '2025-10-01T10:00:00.000Z #13 config_rejected: config edit refused:\\nagents.toml:3: a\\nagents.toml:5: b\\x1b[2J\\u2028end';
     expect(renderEvents([rejected])).toEqual([expected]);
     expect(renderStatus(view({ events: [rejected] }), INFO, T0).at(-1)).toBe(`  ${expected}`);
-    expect(describeEvent({ ...rejected, message: 'tab\tkept' })).toBe('2025-10-01T10:00:00.000Z #13 config_rejected: tab\tkept');
+    expect(describeEvent({ ...rejected, message: 'tab\tkept' })).toBe(
+      '2025-10-01T10:00:00.000Z #13 config_rejected: tab\tkept',
+    );
   });
 
   it('shows a closed workflow, a complete sequence and token figures when the view has them', () => {
-    const v = { ...view({ status: 'stopped', phase: null, phaseIndex: 3 }), tokens: { total: { input_tokens: 1234, output_tokens: 56, cache_creation_input_tokens: 7, cache_read_input_tokens: 89000, cost_usd: 1.5 } } };
+    const v = {
+      ...view({ status: 'stopped', phase: null, phaseIndex: 3 }),
+      tokens: {
+        total: {
+          input_tokens: 1234,
+          output_tokens: 56,
+          cache_creation_input_tokens: 7,
+          cache_read_input_tokens: 89000,
+          cost_usd: 1.5,
+        },
+      },
+    };
     const lines = renderStatus(v, { ...INFO, workflowStatus: 'COMPLETED', closeTime: T0 + 200_000 }, T0 + 300_000, 2);
     expect(lines[0]).toBe('build demo (build/demo): stopped (workflow completed at 2025-10-01T10:03:20Z)');
     expect(lines[1]).toBe('phase:     complete (3/3)');
@@ -94,19 +138,39 @@ describe('status rendering', () => {
 
   it('finds token figures in the view in the shapes it may take', () => {
     const f = { input_tokens: 1, output_tokens: 2 };
-    expect(tokenFigures({ tokens: f })).toMatchObject({ input_tokens: 1, output_tokens: 2, cache_read_input_tokens: 0, cost_usd: null });
+    expect(tokenFigures({ tokens: f })).toMatchObject({
+      input_tokens: 1,
+      output_tokens: 2,
+      cache_read_input_tokens: 0,
+      cost_usd: null,
+    });
     expect(tokenFigures({ tokens: { total: f } })).toMatchObject({ output_tokens: 2 });
     // The token accounting state's shape: per-agent cumulative totals and the summed cost.
     const accounting = {
       tokens: {
         totals: {
-          builder: { usage: { ...f, cache_creation_input_tokens: 3, cache_read_input_tokens: 4 }, costUsd: 0.25, unpriced: [] },
-          adversary: { usage: { input_tokens: 10, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, costUsd: 0.5, unpriced: [] },
+          builder: {
+            usage: { ...f, cache_creation_input_tokens: 3, cache_read_input_tokens: 4 },
+            costUsd: 0.25,
+            unpriced: [],
+          },
+          adversary: {
+            usage: { input_tokens: 10, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+            costUsd: 0.5,
+            unpriced: [],
+          },
         },
         costUsd: 0.75,
       },
     };
-    expect(tokenFigures(accounting)).toEqual({ input_tokens: 11, output_tokens: 22, cache_creation_input_tokens: 3, cache_read_input_tokens: 4, cost_usd: 0.75, unpriced: [] });
+    expect(tokenFigures(accounting)).toEqual({
+      input_tokens: 11,
+      output_tokens: 22,
+      cache_creation_input_tokens: 3,
+      cache_read_input_tokens: 4,
+      cost_usd: 0.75,
+      unpriced: [],
+    });
     const rows = renderStatus({ ...view(), ...accounting } as StatusView, INFO, T0);
     expect(rows).toContain('tokens:    in 11 · out 22 · cache write 3 · cache read 4 · $0.75');
     expect(rows.find((l) => l.startsWith('AGENT'))).toMatch(/NOTE\s+TOKENS\s+SESSION$/);
@@ -118,27 +182,58 @@ describe('status rendering', () => {
 
   it('marks the cost when a model is unpriced, never a bare $0.00', () => {
     // The issue's case: every token on a model without a price.
-    const only = { tokens: { totals: { builder: { usage: { input_tokens: 5, output_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, costUsd: 0, unpriced: ['claude-foo'] } }, costUsd: 0 } };
-    expect(renderStatus({ ...view(), ...only } as StatusView, INFO, T0)).toContain('tokens:    in 5 · out 6 · cache write 0 · cache read 0 · $0.00 + unpriced (claude-foo)');
+    const only = {
+      tokens: {
+        totals: {
+          builder: {
+            usage: { input_tokens: 5, output_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+            costUsd: 0,
+            unpriced: ['claude-foo'],
+          },
+        },
+        costUsd: 0,
+      },
+    };
+    expect(renderStatus({ ...view(), ...only } as StatusView, INFO, T0)).toContain(
+      'tokens:    in 5 · out 6 · cache write 0 · cache read 0 · $0.00 + unpriced (claude-foo)',
+    );
     // Priced and unpriced models across agents: the dollars cover the priced ones, every unpriced one is named once.
     const mixed = {
       tokens: {
         totals: {
-          builder: { usage: { input_tokens: 1, output_tokens: 2, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, costUsd: 0.42, unpriced: ['claude-foo'] },
-          adversary: { usage: { input_tokens: 3, output_tokens: 4, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, costUsd: 0, unpriced: ['claude-bar', 'claude-foo'] },
-          reviewer: { usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, costUsd: 0, unpriced: [] },
+          builder: {
+            usage: { input_tokens: 1, output_tokens: 2, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+            costUsd: 0.42,
+            unpriced: ['claude-foo'],
+          },
+          adversary: {
+            usage: { input_tokens: 3, output_tokens: 4, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+            costUsd: 0,
+            unpriced: ['claude-bar', 'claude-foo'],
+          },
+          reviewer: {
+            usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+            costUsd: 0,
+            unpriced: [],
+          },
         },
         costUsd: 0.42,
       },
     };
     expect(tokenFigures(mixed)).toMatchObject({ cost_usd: 0.42, unpriced: ['claude-bar', 'claude-foo'] });
-    expect(renderStatus({ ...view(), ...mixed } as StatusView, INFO, T0)).toContain('tokens:    in 4 · out 6 · cache write 0 · cache read 0 · $0.42 + unpriced (claude-bar, claude-foo)');
+    expect(renderStatus({ ...view(), ...mixed } as StatusView, INFO, T0)).toContain(
+      'tokens:    in 4 · out 6 · cache write 0 · cache read 0 · $0.42 + unpriced (claude-bar, claude-foo)',
+    );
     // Transcript-style figures name theirs as unpriced_models.
     const direct = { input_tokens: 1, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
-    expect(formatFigures(tokenFigures({ tokens: { total: { ...direct, cost_usd: 1.5, unpriced_models: ['claude-foo'] } } })!)).toBe(
-      'in 1 · out 0 · cache write 0 · cache read 0 · $1.50 + unpriced (claude-foo)',
+    expect(
+      formatFigures(
+        tokenFigures({ tokens: { total: { ...direct, cost_usd: 1.5, unpriced_models: ['claude-foo'] } } })!,
+      ),
+    ).toBe('in 1 · out 0 · cache write 0 · cache read 0 · $1.50 + unpriced (claude-foo)');
+    expect(formatFigures({ ...direct, cost_usd: null, unpriced: ['claude-foo'] })).toBe(
+      'in 1 · out 0 · cache write 0 · cache read 0 · unpriced (claude-foo)',
     );
-    expect(formatFigures({ ...direct, cost_usd: null, unpriced: ['claude-foo'] })).toBe('in 1 · out 0 · cache write 0 · cache read 0 · unpriced (claude-foo)');
   });
 
   it('labels phases and renders the phase table', () => {
@@ -162,7 +257,18 @@ describe('status rendering', () => {
     expect(listingStatus('RUNNING', null)).toBe('running');
     expect(renderList([])).toEqual(['no builds']);
     const rows = renderList([
-      { build: 'demo', workflowId: 'build/demo', runId: 'r', status: 'running', workflowStatus: 'RUNNING', phase: 'p1', project: 'demo', escalation: 'crash-loop:builder', startTime: '2025-10-01T10:00:00Z', closeTime: null },
+      {
+        build: 'demo',
+        workflowId: 'build/demo',
+        runId: 'r',
+        status: 'running',
+        workflowStatus: 'RUNNING',
+        phase: 'p1',
+        project: 'demo',
+        escalation: 'crash-loop:builder',
+        startTime: '2025-10-01T10:00:00Z',
+        closeTime: null,
+      },
     ]);
     expect(rows).toEqual([
       'BUILD  STATUS   PHASE  ESCALATION          STARTED               CLOSED',
@@ -175,7 +281,15 @@ describe('status rendering', () => {
   it('formats times, durations, tables and one-liners', () => {
     expect(formatTime(T0 + 1234)).toBe('2025-10-01T10:00:01Z');
     expect(formatTime(null)).toBe('-');
-    expect([0, 59, 60, 3599, 3600, 7 * 3600 + 65, 49 * 3600].map(formatSeconds)).toEqual(['0s', '59s', '1m00s', '59m59s', '1h00m', '7h01m', '2d01h']);
+    expect([0, 59, 60, 3599, 3600, 7 * 3600 + 65, 49 * 3600].map(formatSeconds)).toEqual([
+      '0s',
+      '59s',
+      '1m00s',
+      '59m59s',
+      '1h00m',
+      '7h01m',
+      '2d01h',
+    ]);
     expect(table(['A', 'BB'], [['xyz', '1']])).toEqual(['A    BB', 'xyz  1']);
     expect(oneLine('a\n  b\tc', 5)).toBe('a ⏎ …');
   });
@@ -195,12 +309,16 @@ describe('operator arguments', () => {
       { id: 'p3', status: 's3.md', kickoff: 'a' },
       { id: 'p4', status: 's4.md', kickoff: 'b' },
     ]);
-    expect(phasesFromOptions({ phases: '{"id":"p5","kickoff":"go"}' })).toEqual([{ id: 'p5', status: 'STATUS-p5.md', kickoff: 'go' }]);
+    expect(phasesFromOptions({ phases: '{"id":"p5","kickoff":"go"}' })).toEqual([
+      { id: 'p5', status: 'STATUS-p5.md', kickoff: 'go' },
+    ]);
     expect(() => phasesFromOptions({})).toThrow(/no phase given/);
     expect(() => phasesFromOptions({ phases: '[]' })).toThrow(/the list is empty/);
     expect(() => phasesFromOptions({ phases: '[3]' })).toThrow(/phase 1: expected an object/);
     expect(() => phasesFromOptions({ phases: '[{"id":7}]' })).toThrow(/"id" must be a string/);
     expect(() => phasesFromOptions({ phases: '[{"id":"p","kickoff":1}]' })).toThrow(/"kickoff" must be a string/);
-    expect(() => phasesFromOptions({ id: ['p3'], status: ['a', 'b'] })).toThrow(/--status given 2 time\(s\) for 1 --id/);
+    expect(() => phasesFromOptions({ id: ['p3'], status: ['a', 'b'] })).toThrow(
+      /--status given 2 time\(s\) for 1 --id/,
+    );
   });
 });

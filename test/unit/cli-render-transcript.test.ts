@@ -54,7 +54,9 @@ describe('transcript rendering (steward log)', () => {
   });
 
   it('marks a subagent (sidechain) transcript', () => {
-    const lines = renderTranscript(transcriptEntries(read(...DEMO, '11111111-1111-4111-8111-111111111111', 'subagents', 'agent-a1.jsonl')));
+    const lines = renderTranscript(
+      transcriptEntries(read(...DEMO, '11111111-1111-4111-8111-111111111111', 'subagents', 'agent-a1.jsonl')),
+    );
     expect(lines).toEqual([
       '--- 2025-10-01 ---',
       '10:01:05 ~user      Explore the test folder',
@@ -66,20 +68,44 @@ describe('transcript rendering (steward log)', () => {
   });
 
   it('handles CRLF lines and every fixture without throwing', () => {
-    const other = transcriptEntries(read('transcripts', 'projects', '-work-other', '33333333-3333-4333-8333-333333333333.jsonl'));
-    expect(other.filter((e) => e.kind === 'usage').map((e) => e.usage!.model)).toEqual(['claude-mystery-9', 'claude-sonnet-4-5-20250929']);
+    const other = transcriptEntries(
+      read('transcripts', 'projects', '-work-other', '33333333-3333-4333-8333-333333333333.jsonl'),
+    );
+    expect(other.filter((e) => e.kind === 'usage').map((e) => e.usage!.model)).toEqual([
+      'claude-mystery-9',
+      'claude-sonnet-4-5-20250929',
+    ]);
     expect(transcriptEntries(read(...DEMO, '22222222-2222-4222-8222-222222222222.jsonl')).length).toBeGreaterThan(0);
     expect(transcriptEntries('')).toEqual([]);
-    expect(transcriptEntries('\n\n[1,2]\nnull\n"text"\n').map((e) => e.kind)).toEqual(['unreadable', 'unreadable', 'unreadable']);
-    expect(transcriptEntries('{"type":"user","message":{"role":"user","content":"hi"}}\r\n')).toEqual([{ kind: 'user', at: null, text: 'hi', sidechain: false }]);
+    expect(transcriptEntries('\n\n[1,2]\nnull\n"text"\n').map((e) => e.kind)).toEqual([
+      'unreadable',
+      'unreadable',
+      'unreadable',
+    ]);
+    expect(transcriptEntries('{"type":"user","message":{"role":"user","content":"hi"}}\r\n')).toEqual([
+      { kind: 'user', at: null, text: 'hi', sidechain: false },
+    ]);
   });
 
   it('shortens tool inputs and results to the width, and not at all with Infinity', () => {
     const long = 'x'.repeat(500);
     const entries = transcriptEntries(
       [
-        JSON.stringify({ type: 'assistant', timestamp: '2025-10-02T00:00:00Z', message: { id: 'm1', model: 'm', content: [{ type: 'tool_use', id: 't1', name: 'Write', input: { file_path: '/a', content: long } }] } }),
-        JSON.stringify({ type: 'user', uuid: 'u1', timestamp: '2025-10-02T00:00:01Z', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: long }] } }),
+        JSON.stringify({
+          type: 'assistant',
+          timestamp: '2025-10-02T00:00:00Z',
+          message: {
+            id: 'm1',
+            model: 'm',
+            content: [{ type: 'tool_use', id: 't1', name: 'Write', input: { file_path: '/a', content: long } }],
+          },
+        }),
+        JSON.stringify({
+          type: 'user',
+          uuid: 'u1',
+          timestamp: '2025-10-02T00:00:01Z',
+          message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: long }] },
+        }),
       ].join('\n'),
     );
     const short = renderTranscript(entries, { maxWidth: 60 });
@@ -93,7 +119,9 @@ describe('transcript rendering (steward log)', () => {
 
   it('summarises tool inputs: the telling keys first', () => {
     expect(toolInput('Bash', { command: 'ls -la\npwd', description: 'List' })).toBe('$ ls -la ⏎ pwd');
-    expect(toolInput('Grep', { output_mode: 'content', pattern: 'TODO', path: 'src' })).toBe('path=src pattern=TODO output_mode=content');
+    expect(toolInput('Grep', { output_mode: 'content', pattern: 'TODO', path: 'src' })).toBe(
+      'path=src pattern=TODO output_mode=content',
+    );
     expect(toolInput('Glob', { pattern: '**/*.ts' })).toBe('**/*.ts');
     expect(toolInput('TodoWrite', { todos: [{}, {}, {}] })).toBe('todos=[3 items]');
     expect(toolInput('X', undefined)).toBe('');

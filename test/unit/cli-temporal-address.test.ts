@@ -41,18 +41,24 @@ describe('a TEMPORAL_ADDRESS that does not answer as Temporal', () => {
     const program = new Command('start-build').exitOverride();
     registerStartBuild(program);
     const run = program.parseAsync(['start-build', file], { from: 'user' });
-    await expect(run).rejects.toThrow(/^start build\/addr: Failed to start Workflow: .*404.* \(Temporal at 127\.0\.0\.1:\d+\)$/);
+    await expect(run).rejects.toThrow(
+      /^start build\/addr: Failed to start Workflow: .*404.* \(Temporal at 127\.0\.0\.1:\d+\)$/,
+    );
     await expect(run).rejects.toThrow(`(Temporal at ${address})`);
   });
 
   it('any other call names it too', async () => {
-    const run = withTemporal((t) => rpc(t, 'list builds', async () => t.client.workflow.list({})[Symbol.asyncIterator]().next()));
-    await expect(run).rejects.toThrow(new RegExp(`^list builds: Failed to list workflows: .*404.* \\(Temporal at ${address.replace(/\./g, '\\.')}\\)$`));
+    const run = withTemporal((t) =>
+      rpc(t, 'list builds', async () => t.client.workflow.list({})[Symbol.asyncIterator]().next()),
+    );
+    await expect(run).rejects.toThrow(
+      new RegExp(`^list builds: Failed to list workflows: .*404.* \\(Temporal at ${address.replace(/\./g, '\\.')}\\)$`),
+    );
   });
 
   it('a failed connection names the address it tried', () => {
-    expect(unreachableError('10.255.255.1:7233', new Error('Failed to connect before the deadline\nmore')).message).toBe(
-      'cannot reach Temporal at 10.255.255.1:7233: Failed to connect before the deadline',
-    );
+    expect(
+      unreachableError('10.255.255.1:7233', new Error('Failed to connect before the deadline\nmore')).message,
+    ).toBe('cannot reach Temporal at 10.255.255.1:7233: Failed to connect before the deadline');
   });
 });

@@ -25,7 +25,9 @@ function file(name: string, text: string): string {
 async function run(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
   let out = '';
   let err = '';
-  const program = new Command('steward').exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
+  const program = new Command('steward')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
   registerConfigCommands(program);
   await program.parseAsync(['config', ...args], { from: 'user' });
   const exitCode = Number(process.exitCode ?? 0);
@@ -47,18 +49,30 @@ phases = [{ id = "p1" }, { id = "p2" }]
 describe('steward config check', () => {
   it('prints a one-line summary and exits 0 for a valid file', async () => {
     const result = await run('check', file('demo.toml', VALID));
-    expect(result).toEqual({ out: 'ok: build "demo": 2 agents, 0 services, 2 phases (builder, adversary)\n', err: '', exitCode: 0 });
+    expect(result).toEqual({
+      out: 'ok: build "demo": 2 agents, 0 services, 2 phases (builder, adversary)\n',
+      err: '',
+      exitCode: 0,
+    });
   });
 
   it("warns of a cwd that does not exist on this host (the launch would fail), not of another host's", async () => {
-    const text = VALID.replace('name = "builder"', 'name = "builder"\ncwd = "nowhere"').replace('name = "adversary"', 'name = "adversary"\ncwd = "elsewhere"\nhost = "other-host"');
+    const text = VALID.replace('name = "builder"', 'name = "builder"\ncwd = "nowhere"').replace(
+      'name = "adversary"',
+      'name = "adversary"\ncwd = "elsewhere"\nhost = "other-host"',
+    );
     const result = await run('check', file('demo.toml', text));
     expect(result.exitCode).toBe(0);
-    expect(result.err).toBe(`warning: agent[0].cwd: ${path.join(dir, 'nowhere')} is not a directory on this host (${hostId()}): the launch will fail until it exists\n`);
+    expect(result.err).toBe(
+      `warning: agent[0].cwd: ${path.join(dir, 'nowhere')} is not a directory on this host (${hostId()}): the launch will fail until it exists\n`,
+    );
   });
 
   it('prints every problem as file:line: path: message and exits 2', async () => {
-    const at = file('bad.toml', '[watchdog]\nstall_idel = 5\n[[agent]]\nname = "a"\nkind = 5\n[loop]\nrepo = "w"\nhandoff = { claim_pings = "ghost" }\n');
+    const at = file(
+      'bad.toml',
+      '[watchdog]\nstall_idel = 5\n[[agent]]\nname = "a"\nkind = 5\n[loop]\nrepo = "w"\nhandoff = { claim_pings = "ghost" }\n',
+    );
     const result = await run('check', at);
     expect(result.exitCode).toBe(2);
     expect(result.out).toBe('');
@@ -74,21 +88,29 @@ describe('steward config check', () => {
   it('reports a missing file', async () => {
     const missing = path.join(dir, 'nope.toml');
     const result = await run('check', missing);
-    expect(result).toEqual({ out: '', err: `${missing}: file not found: ${missing}\n1 problem in ${missing}\n`, exitCode: 2 });
+    expect(result).toEqual({
+      out: '',
+      err: `${missing}: file not found: ${missing}\n1 problem in ${missing}\n`,
+      exitCode: 2,
+    });
   });
 
   it('reports a file that is not TOML, with the line', async () => {
     const at = file('notes.toml', 'name = "x"\nthis is not toml\n');
     const result = await run('check', at);
     expect(result.exitCode).toBe(2);
-    expect(result.err).toBe(`${at}:2: not valid TOML at line 2, column 6: illegal character in key\n1 problem in ${at}\n`);
+    expect(result.err).toBe(
+      `${at}:2: not valid TOML at line 2, column 6: illegal character in key\n1 problem in ${at}\n`,
+    );
   });
 
   it('prints warnings for driver-only keys and still passes', async () => {
     const at = file('driver.toml', `${VALID}\n[defaults]\nmodel = "opus"\n`);
     const result = await run('check', at);
     expect(result.exitCode).toBe(0);
-    expect(result.err).toBe(`${at}:12: defaults.model: warning: \`model\` is an agents.py setting that Steward does not use; it is ignored\n`);
+    expect(result.err).toBe(
+      `${at}:12: defaults.model: warning: \`model\` is an agents.py setting that Steward does not use; it is ignored\n`,
+    );
   });
 });
 
@@ -96,7 +118,11 @@ describe('steward config check: limits and defaults', () => {
   it('names the TOML path of a text over its size limit', async () => {
     const at = file('big.toml', `${VALID}[[agent]]\nname = "writer"\nkickoff = "${'x'.repeat(70_000)}"\n`);
     const result = await run('check', at);
-    expect(result).toEqual({ out: '', err: `${at}:12: agent[2].kickoff: 70000 bytes, over the 65536-byte limit\n1 problem in ${at}\n`, exitCode: 2 });
+    expect(result).toEqual({
+      out: '',
+      err: `${at}:12: agent[2].kickoff: 70000 bytes, over the 65536-byte limit\n1 problem in ${at}\n`,
+      exitCode: 2,
+    });
   });
 
   it('a driver file whose [loop] names no repo loads unchanged: the git repo holding it is the work repo', async () => {
@@ -120,7 +146,10 @@ describe('steward config show', () => {
   it('prints the resolved config as TOML that loads again', async () => {
     const result = await run('show', file('demo.toml', VALID));
     expect(result.exitCode).toBe(0);
-    const shown = parse(result.out) as { watchdog: { signal_interval: string }; agent: Array<{ session: string; cwd: string }> };
+    const shown = parse(result.out) as {
+      watchdog: { signal_interval: string };
+      agent: Array<{ session: string; cwd: string }>;
+    };
     expect(shown.watchdog.signal_interval).toBe('15s');
     expect(shown.agent.map((agent) => agent.session)).toEqual(['demo-builder', 'demo-adversary']);
     expect(shown.agent[0].cwd).toBe(dir);
@@ -129,7 +158,11 @@ describe('steward config show', () => {
   it('prints JSON with --json', async () => {
     const result = await run('show', file('demo.toml', VALID), '--json');
     const config = JSON.parse(result.out);
-    expect(config).toMatchObject({ name: 'demo', source: path.join(dir, 'demo.toml'), watchdog: { signal_interval: 15_000 } });
+    expect(config).toMatchObject({
+      name: 'demo',
+      source: path.join(dir, 'demo.toml'),
+      watchdog: { signal_interval: 15_000 },
+    });
     expect(config.loop.phases.map((phase: { id: string }) => phase.id)).toEqual(['p1', 'p2']);
   });
 

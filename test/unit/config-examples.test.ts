@@ -39,7 +39,10 @@ describe('example configs', () => {
     const workers = agents.filter((agent) => agent.name.startsWith('snake-'));
     expect(workers).toHaveLength(4);
     expect(new Set(workers.map((w) => `${w.kind} ${w.kickoff} ${w.cwd}`)).size).toBe(1);
-    expect(agents.find((agent) => agent.name === 'cleanup')).toMatchObject({ kind: 'task', wake: { interval: 3_600_000 } });
+    expect(agents.find((agent) => agent.name === 'cleanup')).toMatchObject({
+      kind: 'task',
+      wake: { interval: 3_600_000 },
+    });
     expect(services).toHaveLength(1);
   });
 });

@@ -30,8 +30,10 @@ function problems(result: ConfigResult): string[] {
 /** A realistic config with `agents` agents, `services` services and `phases` phases (ids and paths of usual length). */
 function sized(agents: number, services: number, phases: number, extra = ''): string {
   const parts = ['name = "snakepit-production"', '[defaults]', 'cwd = "/home/operator/projects/snakepit/workers/pit"'];
-  for (let i = 0; i < agents; i++) parts.push('[[agent]]', `name = "worker-${i}"`, 'kind = "persistent"', 'wake = { interval = "1h" }');
-  for (let i = 0; i < services; i++) parts.push('[[service]]', `name = "service-${i}"`, 'command = ["python3", "-m", "http.server", "8000"]');
+  for (let i = 0; i < agents; i++)
+    parts.push('[[agent]]', `name = "worker-${i}"`, 'kind = "persistent"', 'wake = { interval = "1h" }');
+  for (let i = 0; i < services; i++)
+    parts.push('[[service]]', `name = "service-${i}"`, 'command = ["python3", "-m", "http.server", "8000"]');
   parts.push('[loop]', 'repo = "/home/operator/projects/snakepit/supervisor"');
   parts.push(`phases = [${Array.from({ length: phases }, (_, i) => `{ id = "phase-${i}" }`).join(', ')}]`);
   return `${parts.join('\n')}\n${extra}`;
@@ -53,7 +55,13 @@ describe('config size limits', () => {
       now: 0,
       sessionIds: Object.fromEntries(result.config.agents.map((a) => [a.name, '11111111-1111-4111-8111-111111111111'])),
     });
-    state.events = Array.from({ length: RECENT_EVENTS }, (_, seq) => ({ seq, at: 1.7e12, type: 'ping_sent' as const, agent: 'worker-1', message: 'x'.repeat(200) }));
+    state.events = Array.from({ length: RECENT_EVENTS }, (_, seq) => ({
+      seq,
+      at: 1.7e12,
+      type: 'ping_sent' as const,
+      agent: 'worker-1',
+      message: 'x'.repeat(200),
+    }));
     const stateBytes = utf8Bytes(JSON.stringify({ ...state, config: undefined }));
     expect(2 * MAX_RESOLVED_CONFIG_BYTES + stateBytes).toBeLessThan(512 * 1024);
   });
@@ -68,34 +76,55 @@ describe('config size limits', () => {
 
   it('a 10,000-agent config is refused (by the file size before anything is parsed)', () => {
     const text = sized(10_000, 0, 1);
-    expect(problems(parseConfigText(text, CTX))).toEqual([`the file is ${utf8Bytes(text)} bytes, over the ${MAX_CONFIG_FILE_BYTES}-byte limit`]);
+    expect(problems(parseConfigText(text, CTX))).toEqual([
+      `the file is ${utf8Bytes(text)} bytes, over the ${MAX_CONFIG_FILE_BYTES}-byte limit`,
+    ]);
     // Written compactly, it fits the file limit and is refused for its count.
-    const compact = `agent = [${Array.from({ length: 10_000 }, (_, i) => `{name="a${i}"}`).join(',')}]\n`.slice(0, MAX_CONFIG_FILE_BYTES - 200);
+    const compact = `agent = [${Array.from({ length: 10_000 }, (_, i) => `{name="a${i}"}`).join(',')}]\n`.slice(
+      0,
+      MAX_CONFIG_FILE_BYTES - 200,
+    );
     const cut = `${compact.slice(0, compact.lastIndexOf('},') + 1)}]\n`;
-    expect(problems(parseConfigText(cut, CTX))[0]).toMatch(new RegExp(`^agent\\[${MAX_AGENTS}\\]: \\d+ agents, over the limit of ${MAX_AGENTS} per build$`));
+    expect(problems(parseConfigText(cut, CTX))[0]).toMatch(
+      new RegExp(`^agent\\[${MAX_AGENTS}\\]: \\d+ agents, over the limit of ${MAX_AGENTS} per build$`),
+    );
   });
 
   // One at a time: together they would also be over the resolved-config limit.
   const big = 'x'.repeat(70_000);
   it.each([
-    ['[[agent]]\nname = "a0"\n[[agent]]\nname = "a1"\n[[agent]]\nname = "a2"\n[[agent]]\nname = "a3"\nkickoff = "BIG"\n', 9, 'agent[3].kickoff'],
+    [
+      '[[agent]]\nname = "a0"\n[[agent]]\nname = "a1"\n[[agent]]\nname = "a2"\n[[agent]]\nname = "a3"\nkickoff = "BIG"\n',
+      9,
+      'agent[3].kickoff',
+    ],
     ['[defaults]\nkickoff = "BIG"\n[[agent]]\nname = "a"\n', 2, 'defaults.kickoff'],
     ['[defaults]\nwake = { message = "BIG" }\n', 2, 'defaults.wake.message'],
     ['[[agent]]\nname = "a"\n\n[agent.wake]\nmessage = """BIG"""\n', 5, 'agent[0].wake.message'],
-    ['[loop]\nrepo = "w"\nphases = [\n  { id = "p1" },\n  { id = "p2", kickoff = "BIG" },\n]\n', 5, 'loop.phases[1].kickoff'],
+    [
+      '[loop]\nrepo = "w"\nphases = [\n  { id = "p1" },\n  { id = "p2", kickoff = "BIG" },\n]\n',
+      5,
+      'loop.phases[1].kickoff',
+    ],
   ])('names an over-long text by its TOML path and line: %#', (text, line, at) => {
     const result = parseConfigText(text.replace('BIG', big), CTX);
-    expect(result).toMatchObject({ ok: false, issues: [{ path: at, line, message: '70000 bytes, over the 65536-byte limit' }] });
+    expect(result).toMatchObject({
+      ok: false,
+      issues: [{ path: at, line, message: '70000 bytes, over the 65536-byte limit' }],
+    });
   });
 
   it('counts UTF-8 bytes, not characters', () => {
     const at = (text: string) => parseConfigText(`[[agent]]\nname = "a"\nkickoff = "${text}"\n`, CTX);
     expect(at('é'.repeat(MAX_KICKOFF_BYTES / 2)).ok).toBe(true);
-    expect(problems(at('é'.repeat(MAX_KICKOFF_BYTES / 2 + 1)))).toEqual([`agent[0].kickoff: ${MAX_KICKOFF_BYTES + 2} bytes, over the 65536-byte limit`]);
+    expect(problems(at('é'.repeat(MAX_KICKOFF_BYTES / 2 + 1)))).toEqual([
+      `agent[0].kickoff: ${MAX_KICKOFF_BYTES + 2} bytes, over the 65536-byte limit`,
+    ]);
   });
 
   it('kickoff files: one read and too big, and one the loader measured but did not read', () => {
-    const text = '[[agent]]\nname = "a"\nkickoff_file = "a.md"\n[[agent]]\nname = "b"\nkickoff_file = "prompts/huge.md"\n';
+    const text =
+      '[[agent]]\nname = "a"\nkickoff_file = "a.md"\n[[agent]]\nname = "b"\nkickoff_file = "prompts/huge.md"\n';
     const result = parseConfigText(text, {
       ...CTX,
       kickoffFiles: { '/home/operator/snakepit/a.md': 'y'.repeat(MAX_KICKOFF_BYTES + 1) },
@@ -154,7 +183,13 @@ describe('config size limits, from disk', () => {
     const result = await loadConfigFile(file);
     expect(result).toMatchObject({
       ok: false,
-      issues: [{ path: 'agent[0].kickoff_file', line: 4, message: 'prompts/builder.md is 52428800 bytes, over the 65536-byte limit' }],
+      issues: [
+        {
+          path: 'agent[0].kickoff_file',
+          line: 4,
+          message: 'prompts/builder.md is 52428800 bytes, over the 65536-byte limit',
+        },
+      ],
     });
   });
 
@@ -171,7 +206,10 @@ describe('config size limits, from disk', () => {
 
   it('start-build refuses a config over the limits with the same message, before contacting Temporal', async () => {
     const file = path.join(dir, 'agents.toml');
-    writeFileSync(file, `name = "big"\n[[agent]]\nname = "a"\n[[agent]]\nname = "b"\n[[agent]]\nname = "c"\n[[agent]]\nname = "d"\nkickoff = "${'x'.repeat(70_000)}"\n`);
+    writeFileSync(
+      file,
+      `name = "big"\n[[agent]]\nname = "a"\n[[agent]]\nname = "b"\n[[agent]]\nname = "c"\n[[agent]]\nname = "d"\nkickoff = "${'x'.repeat(70_000)}"\n`,
+    );
     const program = new Command('start-build').exitOverride();
     registerStartBuild(program);
     // Nothing listens there: had start-build connected first, it would fail with "cannot reach Temporal".

@@ -16,7 +16,8 @@ function load(text: string): ConfigResult {
 
 function valid(text: string): StewardConfig {
   const result = load(text);
-  if (!result.ok) throw new Error(`expected a valid config, got:\n${result.issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`);
+  if (!result.ok)
+    throw new Error(`expected a valid config, got:\n${result.issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`);
   return result.config;
 }
 
@@ -122,7 +123,10 @@ input = 1
 output = 1
 `);
     const req = agentTokenRequest(emptyTokenAccounting(), config, { builder: { sessionId: 's1' } });
-    expect(req.prices).toEqual({ 'claude-foo-1': { input: 2, output: 10 }, 'claude-opus-5-5': { input: 1, output: 1 } });
+    expect(req.prices).toEqual({
+      'claude-foo-1': { input: 2, output: 10 },
+      'claude-opus-5-5': { input: 1, output: 1 },
+    });
     const u = { ...zeroUsage(), input_tokens: 1e6, output_tokens: 1e6 };
     expect(priceUsage('claude-foo-1', u, req.prices)).toEqual({ usd: 12 });
     expect(priceUsage('claude-opus-5-5', u, req.prices)).toEqual({ usd: 2 });

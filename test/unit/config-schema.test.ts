@@ -15,7 +15,8 @@ function load(text: string, kickoffFiles: Record<string, string> = {}): ConfigRe
 
 function valid(text: string, kickoffFiles?: Record<string, string>): StewardConfig {
   const result = load(text, kickoffFiles);
-  if (!result.ok) throw new Error(`expected a valid config, got:\n${result.issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`);
+  if (!result.ok)
+    throw new Error(`expected a valid config, got:\n${result.issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`);
   return result.config;
 }
 
@@ -108,7 +109,15 @@ describe('defaults', () => {
       services: [],
     });
     expect(config.agents).toEqual([
-      { name: 'builder', kind: 'loop', session: 'demo-builder', backend: 'claude', cwd: '/cfg', kickoff: '', watch: 'heal+stall' },
+      {
+        name: 'builder',
+        kind: 'loop',
+        session: 'demo-builder',
+        backend: 'claude',
+        cwd: '/cfg',
+        kickoff: '',
+        watch: 'heal+stall',
+      },
     ]);
     expect(config.backends.claude).toEqual({
       name: 'claude',
@@ -203,7 +212,12 @@ dir = "/abs/b"
 
   it('merges a [backend.claude] table over the built-in, key by key', () => {
     const config = valid('[backend.claude]\nsubmit_key = "C-m"\nenv = { CLAUDE_X = "1" }\n');
-    expect(config.backends.claude).toMatchObject({ command: 'claude', submit_key: 'C-m', busy_patterns: ['esc to interrupt'], env: { CLAUDE_X: '1' } });
+    expect(config.backends.claude).toMatchObject({
+      command: 'claude',
+      submit_key: 'C-m',
+      busy_patterns: ['esc to interrupt'],
+      env: { CLAUDE_X: '1' },
+    });
   });
 
   it('splits a command list into program and arguments, before any `args`', () => {
@@ -219,20 +233,36 @@ args = ["8080"]
 `);
     expect(config.backends.aider).toMatchObject({ command: 'aider', args: ['--yes', '--no-git'], submit_key: 'Enter' });
     expect(config.services).toEqual([
-      { name: 'web', session: 'demo-web', command: 'python3', args: ['-m', 'http.server', '8080'], cwd: '/cfg', env: {}, watch: 'heal' },
+      {
+        name: 'web',
+        session: 'demo-web',
+        command: 'python3',
+        args: ['-m', 'http.server', '8080'],
+        cwd: '/cfg',
+        env: {},
+        watch: 'heal',
+      },
     ]);
   });
 
   it('splits a command string of plain words, and rejects one that needs a shell', () => {
-    expect(valid('[backend.claude]\ncommand = "claude  --verbose"\n').backends.claude).toMatchObject({ command: 'claude', args: ['--verbose'] });
-    expect(problems('[backend.x]\ncommand = "sh -c \'echo hi\'"\n[[service]]\nname = "s"\ncommand = "run > log"\n')).toEqual([
+    expect(valid('[backend.claude]\ncommand = "claude  --verbose"\n').backends.claude).toMatchObject({
+      command: 'claude',
+      args: ['--verbose'],
+    });
+    expect(
+      problems('[backend.x]\ncommand = "sh -c \'echo hi\'"\n[[service]]\nname = "s"\ncommand = "run > log"\n'),
+    ).toEqual([
       'backend.x.command: `sh -c \'echo hi\'` needs a shell to mean what it says; write it as a list, e.g. ["sh", "-c", "…"]',
       'service[0].command: `run > log` needs a shell to mean what it says; write it as a list, e.g. ["sh", "-c", "…"]',
     ]);
   });
 
   it('reads budgets as tables or as flat build keys', () => {
-    expect(valid('[budget]\ntokens = 1000000\nusd = 25\n').budget).toEqual({ build: { tokens: 1_000_000, usd: 25 }, warn_ratio: 0.8 });
+    expect(valid('[budget]\ntokens = 1000000\nusd = 25\n').budget).toEqual({
+      build: { tokens: 1_000_000, usd: 25 },
+      warn_ratio: 0.8,
+    });
     expect(valid('[budget]\nbuild = { usd = 50 }\nphase = { tokens = 10 }\nwarn_ratio = 0.9\n').budget).toEqual({
       build: { usd: 50 },
       phase: { tokens: 10 },
@@ -479,7 +509,10 @@ phases = [{ status = "S.md" }]
   it('kickoff: inline, from a file relative to the config dir, missing, or both', () => {
     const text = '[[agent]]\nname = "a"\nkickoff_file = "prompts/a.md"\n[[agent]]\nname = "b"\nkickoff = "inline"\n';
     expect(kickoffFilesToRead(text, CTX)).toEqual(['/cfg/prompts/a.md']);
-    expect(valid(text, { '/cfg/prompts/a.md': 'from the file' }).agents.map((a) => a.kickoff)).toEqual(['from the file', 'inline']);
+    expect(valid(text, { '/cfg/prompts/a.md': 'from the file' }).agents.map((a) => a.kickoff)).toEqual([
+      'from the file',
+      'inline',
+    ]);
     expect(problems(text)).toEqual(['agent[0].kickoff_file: kickoff file not found: /cfg/prompts/a.md']);
     expect(problems('[[agent]]\nname = "a"\nkickoff = "x"\nkickoff_file = "a.md"\n', { '/cfg/a.md': 'y' })).toEqual([
       'agent[0].kickoff_file: sets the same thing as `agent[0].kickoff`; keep one',
@@ -576,7 +609,10 @@ env = { "A.B" = 1 }
 `);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.issues.map(({ line, path }) => `${line} ${path}`)).toEqual(['7 agent[0].wake.intervall', '11 backend.claude.env."A.B"']);
+    expect(result.issues.map(({ line, path }) => `${line} ${path}`)).toEqual([
+      '7 agent[0].wake.intervall',
+      '11 backend.claude.env."A.B"',
+    ]);
   });
 
   it('maps a TOML syntax error to its line', () => {
@@ -589,7 +625,11 @@ env = { "A.B" = 1 }
   });
 
   it('rejects a document that is not a table', () => {
-    expect(validateConfig([1], CTX)).toEqual({ ok: false, issues: [{ path: '', message: 'expected a TOML document' }], warnings: [] });
+    expect(validateConfig([1], CTX)).toEqual({
+      ok: false,
+      issues: [{ path: '', message: 'expected a TOML document' }],
+      warnings: [],
+    });
   });
 });
 
@@ -675,7 +715,12 @@ inboxes = [["INBOX-builder.md", "builder"], ["INBOX-adversary.md", ["correctness
     const { config } = result;
     expect(config.session_prefix).toBe('ao-wc-');
     expect(config.state_dir).toBe('/cfg/.ao-state');
-    expect(config.watchdog).toMatchObject({ signal_interval: 30_000, heavy_interval: 300_000, stall_idle: 900_000, token_granularity: 'phase' });
+    expect(config.watchdog).toMatchObject({
+      signal_interval: 30_000,
+      heavy_interval: 300_000,
+      stall_idle: 900_000,
+      token_granularity: 'phase',
+    });
     // The driver's limit timing, in seconds, is honoured.
     expect(config.watchdog).toMatchObject({ limit_probe_fallback: 300_000, limit_reset_slack: 45_000 });
     expect(config.agents.map((a) => [a.name, a.kind, a.watch, a.session])).toEqual([
@@ -716,7 +761,10 @@ describe('a driver-style [loop] that names no repo', () => {
     `[[agent]]\nname = "builder"\n[[agent]]\nname = "adversary"\n[loop]\ndone_marker = "## DONE"\nphases = [{ id = "wc" }]\n${handoff}`;
 
   it('works on the git repo that contains the config file, and says so', () => {
-    const result = parseConfigText(loopWithoutRepo('[loop.handoff]\nclaim_pattern = "^claim"\n'), { ...CTX, gitRoot: '/work' });
+    const result = parseConfigText(loopWithoutRepo('[loop.handoff]\nclaim_pattern = "^claim"\n'), {
+      ...CTX,
+      gitRoot: '/work',
+    });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.config.loop).toMatchObject({ repo: '/work', handoff: { repo: '/work', claim_pings: ['adversary'] } });
@@ -724,7 +772,8 @@ describe('a driver-style [loop] that names no repo', () => {
       {
         path: 'loop.repo',
         line: 5,
-        message: 'not set: the loop watches /work, the git repository that contains the config file; set `repo` to watch another',
+        message:
+          'not set: the loop watches /work, the git repository that contains the config file; set `repo` to watch another',
       },
     ]);
     // `config show` writes the choice out, and its output loads back the same without a warning.
@@ -788,7 +837,10 @@ name = "web"
 command = ["serve", "--port", "1"]
 [loop.handoff]
 inboxes = [["IN.md", "builder"]]
-`.replace('[[agent]]\nname = "builder"', '[[agent]]\nname = "builder"\nwake = { interval = "90m" }\nkickoff = """two\nlines"""'),
+`.replace(
+        '[[agent]]\nname = "builder"',
+        '[[agent]]\nname = "builder"\nwake = { interval = "90m" }\nkickoff = """two\nlines"""',
+      ),
     );
     const again = valid(renderConfigToml(config));
     expect(again).toEqual(config);

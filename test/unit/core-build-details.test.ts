@@ -1,5 +1,11 @@
 import type { BuildState } from '../../src/core/state/build';
-import { currentDetails, escalations, searchAttributesKey, searchAttributeValues, webUiUpdate } from '../../src/core/build-details';
+import {
+  currentDetails,
+  escalations,
+  searchAttributesKey,
+  searchAttributeValues,
+  webUiUpdate,
+} from '../../src/core/build-details';
 import { stateFor, T0, TEAM_TOML } from './support/build-state';
 
 const agent = (state: BuildState, name: string, patch: Partial<BuildState['agents'][string]>): BuildState => ({
@@ -8,20 +14,43 @@ const agent = (state: BuildState, name: string, patch: Partial<BuildState['agent
 });
 const started = (): BuildState => {
   const s = stateFor(TEAM_TOML, { launched: true });
-  return { ...s, eventSeq: 1, events: [{ seq: 1, at: T0, type: 'build_started', message: 'build team started on host host-a' }] };
+  return {
+    ...s,
+    eventSeq: 1,
+    events: [{ seq: 1, at: T0, type: 'build_started', message: 'build team started on host host-a' }],
+  };
 };
 
 describe('the Web UI: search attributes and current details', () => {
   test('escalations and search attribute values', () => {
-    const s = agent({ ...started(), budgetPaused: true, hostLost: true, status: 'paused' }, 'adversary', { crashLooped: true });
+    const s = agent({ ...started(), budgetPaused: true, hostLost: true, status: 'paused' }, 'adversary', {
+      crashLooped: true,
+    });
     expect(escalations(s)).toEqual(['crash-loop:adversary', 'budget', 'host-lost:host-a']);
-    expect(searchAttributeValues(s)).toEqual({ phase: 'p1', status: 'paused', project: 'team', escalation: 'crash-loop:adversary,budget,host-lost:host-a' });
-    expect(searchAttributeValues({ ...started(), phaseIndex: 3 })).toMatchObject({ phase: 'complete', escalation: 'none' });
+    expect(searchAttributeValues(s)).toEqual({
+      phase: 'p1',
+      status: 'paused',
+      project: 'team',
+      escalation: 'crash-loop:adversary,budget,host-lost:host-a',
+    });
+    expect(searchAttributeValues({ ...started(), phaseIndex: 3 })).toMatchObject({
+      phase: 'complete',
+      escalation: 'none',
+    });
   });
 
   test('current details: each agent alive or down with what needs attention, escalations, the last event', () => {
     let s = agent(started(), 'builder', { alive: true });
-    s = agent(s, 'adversary', { alive: false, crashLooped: true, held: [{ action: { type: 'send', agent: 'adversary', text: 'x' }, event: { type: 'ping_sent', agent: 'adversary', message: 'claim' } }] });
+    s = agent(s, 'adversary', {
+      alive: false,
+      crashLooped: true,
+      held: [
+        {
+          action: { type: 'send', agent: 'adversary', text: 'x' },
+          event: { type: 'ping_sent', agent: 'adversary', message: 'claim' },
+        },
+      ],
+    });
     expect(currentDetails(s)).toBe(
       '**team** — running, phase p1 (1/3)\n\n' +
         'Agents: builder: alive, adversary: down CRASH-LOOP 1 message(s) pending, librarian: down, migrator: down\n\n' +
@@ -42,14 +71,31 @@ describe('the Web UI: search attributes and current details', () => {
     expect(next.attributes).toBeNull(); // an upsert is a workflow command: only on what the attributes show
     expect(next.details).toContain('builder: alive');
 
-    const withEvent = { ...alive, eventSeq: 2, events: [...alive.events, { seq: 2, at: T0 + 1, type: 'agent_started' as const, agent: 'builder', message: 'started in session team-builder' }] };
-    expect(webUiUpdate(next.view, withEvent).details).toContain('Last: agent_started builder started in session team-builder');
+    const withEvent = {
+      ...alive,
+      eventSeq: 2,
+      events: [
+        ...alive.events,
+        {
+          seq: 2,
+          at: T0 + 1,
+          type: 'agent_started' as const,
+          agent: 'builder',
+          message: 'started in session team-builder',
+        },
+      ],
+    };
+    expect(webUiUpdate(next.view, withEvent).details).toContain(
+      'Last: agent_started builder started in session team-builder',
+    );
   });
 
   test('nothing is republished when nothing shown changed', () => {
     const s = started();
     const shown = webUiUpdate(null, s).view;
-    expect(webUiUpdate(shown, { ...s, agents: { ...s.agents, builder: { ...s.agents.builder!, idleSeconds: 42 } } })).toEqual({ view: shown, attributes: null, details: null });
+    expect(
+      webUiUpdate(shown, { ...s, agents: { ...s.agents, builder: { ...s.agents.builder!, idleSeconds: 42 } } }),
+    ).toEqual({ view: shown, attributes: null, details: null });
   });
 
   test('the search attributes key is the one running builds were recorded with: status, phase, budget, host, crash loops', () => {

@@ -25,13 +25,25 @@ phases = [
 `;
 const SERVICE = '\n[[service]]\nname = "db"\ncommand = "postgres"\n';
 
-const phase = (id: string, startMin: number, endMin: number): PhaseRecord => ({ id, startedAt: T0 + startMin * MINUTE, endedAt: T0 + endMin * MINUTE, durationMs: (endMin - startMin) * MINUTE });
+const phase = (id: string, startMin: number, endMin: number): PhaseRecord => ({
+  id,
+  startedAt: T0 + startMin * MINUTE,
+  endedAt: T0 + endMin * MINUTE,
+  durationMs: (endMin - startMin) * MINUTE,
+});
 
 describe('stopDecision', () => {
-  test.each<BuildState['status']>(['running', 'paused'])('a %s build stops: one stopped event with the reason, no effects', (status) => {
-    const state = stateFor(TEAM_TOML, { launched: true, status });
-    expect(stopDecision(state, 'operator stop')).toEqual({ state: { ...state, status: 'stopped' }, actions: [], events: [{ type: 'stopped', message: 'operator stop' }] });
-  });
+  test.each<BuildState['status']>(['running', 'paused'])(
+    'a %s build stops: one stopped event with the reason, no effects',
+    (status) => {
+      const state = stateFor(TEAM_TOML, { launched: true, status });
+      expect(stopDecision(state, 'operator stop')).toEqual({
+        state: { ...state, status: 'stopped' },
+        actions: [],
+        events: [{ type: 'stopped', message: 'operator stop' }],
+      });
+    },
+  );
 });
 
 describe('supervisesAfterCompletion: persistent agents and services outlive the sequence', () => {
@@ -78,8 +90,21 @@ describe('buildResult', () => {
   });
 
   test('a state from before startedAt: the wall time runs from its first phase; no phases, no duration', () => {
-    const { startedAt: _startedAt, ...older } = stateFor(TEAM_TOML, { status: 'stopped', completedPhases: [phase('p1', 5, 8)] });
-    expect(buildResult(older, T0 + 20 * MINUTE)).toMatchObject({ status: 'stopped', totalDurationMs: 3 * MINUTE, startedAt: T0 + 5 * MINUTE, wallTimeMs: 15 * MINUTE });
-    expect(buildResult(stateFor(SOLO_TOML, { status: 'stopped' }), T0 + MINUTE)).toMatchObject({ build: 'solo', phases: [], totalDurationMs: 0, wallTimeMs: MINUTE });
+    const { startedAt: _startedAt, ...older } = stateFor(TEAM_TOML, {
+      status: 'stopped',
+      completedPhases: [phase('p1', 5, 8)],
+    });
+    expect(buildResult(older, T0 + 20 * MINUTE)).toMatchObject({
+      status: 'stopped',
+      totalDurationMs: 3 * MINUTE,
+      startedAt: T0 + 5 * MINUTE,
+      wallTimeMs: 15 * MINUTE,
+    });
+    expect(buildResult(stateFor(SOLO_TOML, { status: 'stopped' }), T0 + MINUTE)).toMatchObject({
+      build: 'solo',
+      phases: [],
+      totalDurationMs: 0,
+      wallTimeMs: MINUTE,
+    });
   });
 });

@@ -29,10 +29,18 @@ describe('configReloadDecision', () => {
 
   test('an invalid edit is refused once with every problem; the same hash stays silent; the last good config stays', () => {
     const state = stateFor(TEAM_TOML);
-    const bad: ConfigChange = { hash: 'hash-bad', ok: false, problems: 'agent[0].kind: invalid option\nloop.repo: required' };
+    const bad: ConfigChange = {
+      hash: 'hash-bad',
+      ok: false,
+      problems: 'agent[0].kind: invalid option\nloop.repo: required',
+    };
     const first = configReloadDecision(state, bad, noIds, T0);
     expect(first.events).toEqual([
-      { type: 'config_rejected', message: 'config edit refused; the build keeps its last good config:\nagent[0].kind: invalid option\nloop.repo: required' },
+      {
+        type: 'config_rejected',
+        message:
+          'config edit refused; the build keeps its last good config:\nagent[0].kind: invalid option\nloop.repo: required',
+      },
     ]);
     expect(first.state).toEqual({ ...state, rejectedConfigHash: 'hash-bad' });
     expect(first.state.config).toBe(state.config);
@@ -42,7 +50,12 @@ describe('configReloadDecision', () => {
     expect(second.events).toEqual([]);
     expect(second.state).toBe(first.state);
 
-    const another = configReloadDecision(first.state, { hash: 'hash-bad-2', ok: false, problems: 'name: bad' }, noIds, T0);
+    const another = configReloadDecision(
+      first.state,
+      { hash: 'hash-bad-2', ok: false, problems: 'name: bad' },
+      noIds,
+      T0,
+    );
     expect(another.events.map((e) => e.type)).toEqual(['config_rejected']);
     expect(another.state.rejectedConfigHash).toBe('hash-bad-2');
   });
@@ -91,7 +104,10 @@ describe('configReloadDecision', () => {
 
   test('when fewer phases remain than the index, the sequence reads as complete (index clamped to the end)', () => {
     const state = stateFor(TEAM_TOML, { phaseIndex: 2 });
-    const onlyP1 = TEAM_TOML.replace('  { id = "p2", kickoff = "Write the CLI." },\n', '').replace('  { id = "p3", status = "final/STATUS.md", kickoff = "Ship it." },\n', '');
+    const onlyP1 = TEAM_TOML.replace('  { id = "p2", kickoff = "Write the CLI." },\n', '').replace(
+      '  { id = "p3", status = "final/STATUS.md", kickoff = "Ship it." },\n',
+      '',
+    );
     const out = configReloadDecision(state, valid(onlyP1, 'hash-1'), noIds, T0);
     expect(out.state.phaseIndex).toBe(1);
   });
@@ -104,7 +120,12 @@ describe('configReloadDecision', () => {
       fetchHealth: { failures: 2, retryAt: T0 + 40_000 },
       launched: true,
     });
-    const out = configReloadDecision(state, valid(TEAM_TOML.replace('signal_interval = "10s"', 'signal_interval = "20s"'), 'hash-1'), noIds, T0);
+    const out = configReloadDecision(
+      state,
+      valid(TEAM_TOML.replace('signal_interval = "10s"', 'signal_interval = "20s"'), 'hash-1'),
+      noIds,
+      T0,
+    );
     expect(out.state.config.watchdog.signal_interval).toBe(20_000);
     const { config: _c, configHash: _h, ...rest } = out.state;
     const { config: _c0, configHash: _h0, ...restBefore } = state;
@@ -113,15 +134,29 @@ describe('configReloadDecision', () => {
 
   test('phases added to a complete sequence resume it: the first new phase starts now, kicked off to the loop agents', () => {
     const state = stateFor(TEAM_TOML, { phaseIndex: 3, phaseStartedAt: T0 });
-    const out = configReloadDecision(state, valid(TEAM_TOML.replace('signal_interval = "10s"', 'signal_interval = "20s"'), 'hash-same-phases'), noIds, T0 + 5000);
+    const out = configReloadDecision(
+      state,
+      valid(TEAM_TOML.replace('signal_interval = "10s"', 'signal_interval = "20s"'), 'hash-same-phases'),
+      noIds,
+      T0 + 5000,
+    );
     expect(out.actions).toEqual([]); // the same phases: still complete
 
-    const appended = TEAM_TOML.replace('kickoff = "Ship it." },', 'kickoff = "Ship it." },\n  { id = "p4", kickoff = "Write the docs." },');
+    const appended = TEAM_TOML.replace(
+      'kickoff = "Ship it." },',
+      'kickoff = "Ship it." },\n  { id = "p4", kickoff = "Write the docs." },',
+    );
     const resumed = configReloadDecision(state, valid(appended, 'hash-1'), noIds, T0 + 5000);
     expect(resumed.state.phaseIndex).toBe(3);
     expect(resumed.state.phaseStartedAt).toBe(T0 + 5000);
-    expect(resumed.events.map((e) => `${e.type} ${e.message}`)).toEqual(['config_reloaded config reloaded from /srv/steward/team.toml', 'phase_started phase p4 started (the sequence resumes)']);
-    expect(resumed.actions.map((a) => `${a.action.agent} ${a.event.message}`)).toEqual(['builder kickoff for phase p4', 'adversary kickoff for phase p4']);
+    expect(resumed.events.map((e) => `${e.type} ${e.message}`)).toEqual([
+      'config_reloaded config reloaded from /srv/steward/team.toml',
+      'phase_started phase p4 started (the sequence resumes)',
+    ]);
+    expect(resumed.actions.map((a) => `${a.action.agent} ${a.event.message}`)).toEqual([
+      'builder kickoff for phase p4',
+      'adversary kickoff for phase p4',
+    ]);
     const kickoff = resumed.actions[0]!.action;
     expect(kickoff.type === 'send' && kickoff.text).toMatch(/^Phase p4 begins\. Write the docs\./);
   });

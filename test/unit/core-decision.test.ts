@@ -2,9 +2,16 @@ import type { PlannedAction } from '../../src/core/state/actions';
 import type { NewEvent } from '../../src/core/events';
 import { Decision, DecisionFold, unchanged } from '../../src/core/decision';
 
-const send = (agent: string): PlannedAction => ({ action: { type: 'send', agent, text: `to ${agent}` }, event: { type: 'ping_sent', agent, message: `ping ${agent}` } });
+const send = (agent: string): PlannedAction => ({
+  action: { type: 'send', agent, text: `to ${agent}` },
+  event: { type: 'ping_sent', agent, message: `ping ${agent}` },
+});
 const note = (message: string): NewEvent => ({ type: 'paused', message });
-const decision = <S>(state: S, agents: string[], messages: string[]): Decision<S> => ({ state, actions: agents.map(send), events: messages.map(note) });
+const decision = <S>(state: S, agents: string[], messages: string[]): Decision<S> => ({
+  state,
+  actions: agents.map(send),
+  events: messages.map(note),
+});
 
 describe('unchanged', () => {
   test('the same state, nothing to do and nothing to say', () => {

@@ -18,12 +18,22 @@ const DB_SPEC = {
 };
 
 describe('effectCall: the activity and request that perform an action', () => {
-  test("a launch starts the agent with its current session id, fresh or not, typing the prompt", () => {
-    const rebooted = { ...state, agents: { ...state.agents, builder: { ...state.agents.builder!, sessionId: 'new-7' } } };
+  test('a launch starts the agent with its current session id, fresh or not, typing the prompt', () => {
+    const rebooted = {
+      ...state,
+      agents: { ...state.agents, builder: { ...state.agents.builder!, sessionId: 'new-7' } },
+    };
     const call = effectCall(rebooted, { type: 'launch', agent: 'builder', fresh: false, prompt: 'go on' });
-    expect(call).toEqual({ activity: 'launchAgent', request: { spec: launchSpec(state.config, agentConfig('builder'), 'new-7'), fresh: false, prompt: 'go on' } });
+    expect(call).toEqual({
+      activity: 'launchAgent',
+      request: { spec: launchSpec(state.config, agentConfig('builder'), 'new-7'), fresh: false, prompt: 'go on' },
+    });
     if (call.activity !== 'launchAgent') throw new Error('not a launch');
-    expect(call.request.spec).toMatchObject({ agent: 'builder', session: 'team-builder', env: { STEWARD_SESSION_ID: 'new-7' } });
+    expect(call.request.spec).toMatchObject({
+      agent: 'builder',
+      session: 'team-builder',
+      env: { STEWARD_SESSION_ID: 'new-7' },
+    });
     expect(call.request.spec.args.slice(-2)).toEqual(['--session-id', 'new-7']);
   });
 
@@ -35,12 +45,18 @@ describe('effectCall: the activity and request that perform an action', () => {
   });
 
   test('a service starts fresh, with no prompt, under its launch id', () => {
-    expect(effectCall(state, { type: 'start-service', agent: 'db' })).toEqual({ activity: 'launchAgent', request: { spec: DB_SPEC, fresh: true, prompt: '' } });
+    expect(effectCall(state, { type: 'start-service', agent: 'db' })).toEqual({
+      activity: 'launchAgent',
+      request: { spec: DB_SPEC, fresh: true, prompt: '' },
+    });
   });
 
   test('a service without state yet is launched under its name', () => {
     const call = effectCall({ ...state, services: {} }, { type: 'start-service', agent: 'db' });
-    expect(call).toEqual({ activity: 'launchAgent', request: { spec: { ...DB_SPEC, env: { ...DB_SPEC.env, STEWARD_SESSION_ID: 'db' } }, fresh: true, prompt: '' } });
+    expect(call).toEqual({
+      activity: 'launchAgent',
+      request: { spec: { ...DB_SPEC, env: { ...DB_SPEC.env, STEWARD_SESSION_ID: 'db' } }, fresh: true, prompt: '' },
+    });
   });
 
   test.each<[Action, string]>([
@@ -52,15 +68,38 @@ describe('effectCall: the activity and request that perform an action', () => {
   });
 });
 
-const planned = (agent: string, event: Omit<NewEvent, 'agent'>): PlannedAction => ({ action: { type: 'send', agent, text: 'x' }, event: { ...event, agent } });
+const planned = (agent: string, event: Omit<NewEvent, 'agent'>): PlannedAction => ({
+  action: { type: 'send', agent, text: 'x' },
+  event: { ...event, agent },
+});
 
 describe("effectSummary: one line for the Web UI's timeline", () => {
   test.each([
-    ['a ping says ping', planned('adversary', { type: 'ping_sent', message: 'claim claim: gate 1 (c1c1c1c)' }), 'ping adversary: claim claim: gate 1 (c1c1c1c)'],
-    ['agent_ drops its prefix', planned('builder', { type: 'agent_nudged', message: 'operator nudge: hi' }), 'nudged builder: operator nudge: hi'],
-    ['service_ drops its prefix', planned('db', { type: 'service_healed', message: 'session team-db was dead: restarted' }), 'healed db: session team-db was dead: restarted'],
-    ['only the first line', planned('builder', { type: 'agent_restarted', message: 'restarted by operator\nsecond line' }), 'restarted builder: restarted by operator'],
-    ['other types stay whole', planned('builder', { type: 'message_held', message: 'held' }), 'message_held builder: held'],
+    [
+      'a ping says ping',
+      planned('adversary', { type: 'ping_sent', message: 'claim claim: gate 1 (c1c1c1c)' }),
+      'ping adversary: claim claim: gate 1 (c1c1c1c)',
+    ],
+    [
+      'agent_ drops its prefix',
+      planned('builder', { type: 'agent_nudged', message: 'operator nudge: hi' }),
+      'nudged builder: operator nudge: hi',
+    ],
+    [
+      'service_ drops its prefix',
+      planned('db', { type: 'service_healed', message: 'session team-db was dead: restarted' }),
+      'healed db: session team-db was dead: restarted',
+    ],
+    [
+      'only the first line',
+      planned('builder', { type: 'agent_restarted', message: 'restarted by operator\nsecond line' }),
+      'restarted builder: restarted by operator',
+    ],
+    [
+      'other types stay whole',
+      planned('builder', { type: 'message_held', message: 'held' }),
+      'message_held builder: held',
+    ],
   ])('%s', (_case, p, summary) => {
     expect(effectSummary(p)).toBe(summary);
   });

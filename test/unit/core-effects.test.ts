@@ -20,12 +20,32 @@ function launched(): BuildState {
   return decideTick(fresh, snapshotOf(fresh, T0 + SECOND, repoObs({ head: BASE })), T0 + SECOND, noIds).state;
 }
 
-const send = (agent: string, event: PlannedAction['event']): PlannedAction => ({ action: { type: 'send', agent, text: `to ${agent}` }, event });
-const launch = (agent: string): PlannedAction => ({ action: { type: 'launch', agent, fresh: true, prompt: 'go' }, event: { type: 'agent_healed', agent, message: 'healed' } });
+const send = (agent: string, event: PlannedAction['event']): PlannedAction => ({
+  action: { type: 'send', agent, text: `to ${agent}` },
+  event,
+});
+const launch = (agent: string): PlannedAction => ({
+  action: { type: 'launch', agent, fresh: true, prompt: 'go' },
+  event: { type: 'agent_healed', agent, message: 'healed' },
+});
 const ok = (planned: PlannedAction, at: number): EffectResult => ({ planned, ok: true, at });
-const failed = (planned: PlannedAction, at: number, failure = GONE): EffectResult => ({ planned, ok: false, failure, at });
-const claimPing = send('adversary', { type: 'ping_sent', agent: 'adversary', message: 'claim claim: gate 1 (c1c1c1c)' });
-const kickoff = send('adversary', { type: 'ping_sent', agent: 'adversary', phase: 'p2', message: 'kickoff for phase p2' });
+const failed = (planned: PlannedAction, at: number, failure = GONE): EffectResult => ({
+  planned,
+  ok: false,
+  failure,
+  at,
+});
+const claimPing = send('adversary', {
+  type: 'ping_sent',
+  agent: 'adversary',
+  message: 'claim claim: gate 1 (c1c1c1c)',
+});
+const kickoff = send('adversary', {
+  type: 'ping_sent',
+  agent: 'adversary',
+  phase: 'p2',
+  message: 'kickoff for phase p2',
+});
 const nudge = send('adversary', { type: 'agent_nudged', agent: 'adversary', message: 'operator nudge: hi' });
 
 describe('effectFailureEvent: a failed effect becomes an event', () => {
@@ -35,7 +55,12 @@ describe('effectFailureEvent: a failed effect becomes an event', () => {
       agent: 'adversary',
       message: 'send: session team-adversary is not running',
     });
-    expect(effectFailureEvent({ type: 'launch', agent: 'builder', fresh: true, prompt: '' }, { message: 'Activity task timed out' })).toEqual({
+    expect(
+      effectFailureEvent(
+        { type: 'launch', agent: 'builder', fresh: true, prompt: '' },
+        { message: 'Activity task timed out' },
+      ),
+    ).toEqual({
       type: 'action_failed',
       agent: 'builder',
       message: 'launch: Activity task timed out',
@@ -46,7 +71,13 @@ describe('effectFailureEvent: a failed effect becomes an event', () => {
 describe('effectChains: one chain per tmux session, planned order kept inside it', () => {
   test("each agent's effects stay in order; different agents' are separate chains", () => {
     const config = launched().config;
-    const planned = [launch('builder'), claimPing, send('builder', { type: 'ping_sent', agent: 'builder', message: 'review' }), send('librarian', { type: 'ping_sent', agent: 'librarian', message: 'claim' }), nudge];
+    const planned = [
+      launch('builder'),
+      claimPing,
+      send('builder', { type: 'ping_sent', agent: 'builder', message: 'review' }),
+      send('librarian', { type: 'ping_sent', agent: 'librarian', message: 'claim' }),
+      nudge,
+    ];
     const chains = effectChains(config, planned);
     expect(chains.map((c) => c.map((p) => `${p.action.type} ${p.action.agent} ${p.event.message}`))).toEqual([
       ['launch builder healed', 'send builder review'],
@@ -57,7 +88,10 @@ describe('effectChains: one chain per tmux session, planned order kept inside it
 
   test('a service is its own chain, by its session', () => {
     const state = stateFor(`${TEAM_TOML}\n[[service]]\nname = "db"\ncommand = "postgres"\n`);
-    const start: PlannedAction = { action: { type: 'start-service', agent: 'db' }, event: { type: 'service_started', agent: 'db', message: 'started' } };
+    const start: PlannedAction = {
+      action: { type: 'start-service', agent: 'db' },
+      event: { type: 'service_started', agent: 'db', message: 'started' },
+    };
     const chains = effectChains(state.config, [start, launch('builder')]);
     expect(chains).toEqual([[start], [launch('builder')]]);
   });
@@ -77,8 +111,14 @@ describe('effectOutcomes: events stamped when each effect finished', () => {
   });
 
   test('a failure records action_failed with its cause', () => {
-    const out = effectOutcomes(launched(), [failed(launch('builder'), T0 + 5 * SECOND, { type: 'ConfigError', message: 'command not found: x' })], { holdPending: true });
-    expect(out.events).toEqual([{ type: 'action_failed', agent: 'builder', message: 'launch: command not found: x', at: T0 + 5 * SECOND }]);
+    const out = effectOutcomes(
+      launched(),
+      [failed(launch('builder'), T0 + 5 * SECOND, { type: 'ConfigError', message: 'command not found: x' })],
+      { holdPending: true },
+    );
+    expect(out.events).toEqual([
+      { type: 'action_failed', agent: 'builder', message: 'launch: command not found: x', at: T0 + 5 * SECOND },
+    ]);
   });
 });
 
@@ -112,7 +152,8 @@ describe('an undelivered handoff stays pending until its agent is back', () => {
       {
         type: 'message_held',
         agent: 'adversary',
-        message: 'not delivered (session team-adversary is not running); pending until its session is back: claim claim: gate 1 (c1c1c1c)',
+        message:
+          'not delivered (session team-adversary is not running); pending until its session is back: claim claim: gate 1 (c1c1c1c)',
         at: T0 + 3 * SECOND,
       },
     ]);
@@ -130,10 +171,20 @@ describe('an undelivered handoff stays pending until its agent is back', () => {
     const opts = { heldWaitForLiveAgent: true };
     // The claim lands; the adversary looked alive, but its session is gone by the time the ping is typed.
     const t1 = T0 + 20 * SECOND;
-    const claimTick = decideTick(start, snapshotOf(start, t1, repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')] })), t1, noIds, opts);
+    const claimTick = decideTick(
+      start,
+      snapshotOf(start, t1, repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')] })),
+      t1,
+      noIds,
+      opts,
+    );
     const ping = claimTick.actions.find((p) => p.action.agent === 'adversary')!;
     expect(ping.event.message).toBe('claim claim: gate 1 (c1c1c1c)');
-    const afterClaim = effectOutcomes(claimTick.state, claimTick.actions.map((p) => (p === ping ? failed(p, t1) : ok(p, t1))), { holdPending: true }).state;
+    const afterClaim = effectOutcomes(
+      claimTick.state,
+      claimTick.actions.map((p) => (p === ping ? failed(p, t1) : ok(p, t1))),
+      { holdPending: true },
+    ).state;
     expect(afterClaim.agents.adversary!.held).toHaveLength(1);
 
     // Dead, and not a heavy tick: nothing is typed into the missing session; the ping stays pending.
@@ -155,17 +206,32 @@ describe('an undelivered handoff stays pending until its agent is back', () => {
       'send adversary claim claim: gate 1 (c1c1c1c)',
     ]);
     expect(healed.state.agents.adversary!.held).toEqual([]);
-    const delivered = effectOutcomes(healed.state, healed.actions.map((p) => ok(p, t3)), { holdPending: true });
+    const delivered = effectOutcomes(
+      healed.state,
+      healed.actions.map((p) => ok(p, t3)),
+      { holdPending: true },
+    );
     expect(delivered.events.map((e) => e.type)).toEqual(['agent_healed', 'ping_sent']);
-    const later = decideTick(delivered.state, snapshotOf(delivered.state, t3 + 10 * SECOND, repoObs({ head: 'c1c1c1c1c1c1' })), t3 + 10 * SECOND, noIds, opts);
+    const later = decideTick(
+      delivered.state,
+      snapshotOf(delivered.state, t3 + 10 * SECOND, repoObs({ head: 'c1c1c1c1c1c1' })),
+      t3 + 10 * SECOND,
+      noIds,
+      opts,
+    );
     expect(later.actions).toEqual([]);
   });
 
   test('a pending message goes out on the first tick that sees its agent alive again (restarted by hand)', () => {
     const state = launched();
-    const pending = { ...state, agents: { ...state.agents, adversary: { ...state.agents.adversary!, held: [claimPing] } } };
+    const pending = {
+      ...state,
+      agents: { ...state.agents, adversary: { ...state.agents.adversary!, held: [claimPing] } },
+    };
     const at = T0 + 30 * SECOND;
-    const out = decideTick(pending, snapshotOf(pending, at, repoObs({ head: BASE })), at, noIds, { heldWaitForLiveAgent: true });
+    const out = decideTick(pending, snapshotOf(pending, at, repoObs({ head: BASE })), at, noIds, {
+      heldWaitForLiveAgent: true,
+    });
     expect(out.actions).toEqual([claimPing]);
     expect(out.state.agents.adversary!.held).toEqual([]);
   });
@@ -173,7 +239,15 @@ describe('an undelivered handoff stays pending until its agent is back', () => {
 
 describe('stampEvents: decision events carry the time of the decision', () => {
   test('stamps events that do not say when they happened, keeps those that do', () => {
-    expect(stampEvents([{ type: 'phase_started', phase: 'p2', message: 'phase p2 started' }, { type: 'action_failed', message: 'x', at: 5 }], 3)).toEqual([
+    expect(
+      stampEvents(
+        [
+          { type: 'phase_started', phase: 'p2', message: 'phase p2 started' },
+          { type: 'action_failed', message: 'x', at: 5 },
+        ],
+        3,
+      ),
+    ).toEqual([
       { type: 'phase_started', phase: 'p2', message: 'phase p2 started', at: 3 },
       { type: 'action_failed', message: 'x', at: 5 },
     ]);

@@ -4,9 +4,16 @@ import { recordEvents } from '../../src/core/event-record';
 import { SECOND, stateFor, T0, TEAM_TOML } from './support/build-state';
 
 const NOW = T0 + 30 * SECOND;
-const past = (seq: number): StewardEvent => ({ seq, at: T0 + seq, type: 'ping_sent', agent: 'builder', message: `ping ${seq}` });
+const past = (seq: number): StewardEvent => ({
+  seq,
+  at: T0 + seq,
+  type: 'ping_sent',
+  agent: 'builder',
+  message: `ping ${seq}`,
+});
 const pastEvents = (n: number) => Array.from({ length: n }, (_, i) => past(i + 1));
-const fresh = (message: string, at?: number): NewEvent => (at === undefined ? { type: 'paused', message } : { type: 'paused', message, at });
+const fresh = (message: string, at?: number): NewEvent =>
+  at === undefined ? { type: 'paused', message } : { type: 'paused', message, at };
 
 describe('recordEvents', () => {
   test('numbers continue from eventSeq; an event keeps its own time, else it is stamped now', () => {

@@ -16,7 +16,11 @@ describe('shouldFetch', () => {
 describe('fetchHealthDecision', () => {
   test('a healthy fetch on a healthy build: nothing to say', () => {
     const state = stateFor(TEAM_TOML);
-    expect(fetchHealthDecision(state, repoObs(), true, T0)).toEqual({ state: { failures: 0, retryAt: 0 }, actions: [], events: [] });
+    expect(fetchHealthDecision(state, repoObs(), true, T0)).toEqual({
+      state: { failures: 0, retryAt: 0 },
+      actions: [],
+      events: [],
+    });
   });
 
   test('failures back off at signal_interval × 2^failures, doubling, capped at 5 minutes', () => {

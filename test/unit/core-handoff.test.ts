@@ -33,11 +33,17 @@ describe('handoffDecision: commits', () => {
       }),
     );
     expect(decision.actions).toEqual([]);
-    expect(decision.state).toEqual({ lastSha: 'bbbbbbbbbbbb', inboxHashes: { [BUILDER_INBOX]: 'h-builder-1', [ADVERSARY_INBOX]: null } });
+    expect(decision.state).toEqual({
+      lastSha: 'bbbbbbbbbbbb',
+      inboxHashes: { [BUILDER_INBOX]: 'h-builder-1', [ADVERSARY_INBOX]: null },
+    });
   });
 
   test('a claim commit pings every claim_pings agent, in order, with the subject and short sha', () => {
-    const decision = handoffDecision(afterBaseline(), repoObs({ head: 'c1a1m00000000', commits: [commit('c1a1m00000000', 'claim: gate 2 (parser)')] }));
+    const decision = handoffDecision(
+      afterBaseline(),
+      repoObs({ head: 'c1a1m00000000', commits: [commit('c1a1m00000000', 'claim: gate 2 (parser)')] }),
+    );
     expect(decision.actions).toEqual([
       {
         action: { type: 'send', agent: 'adversary', text: claimText('claim: gate 2 (parser)', 'c1a1m00') },
@@ -52,7 +58,10 @@ describe('handoffDecision: commits', () => {
   });
 
   test('a review commit pings the review_pings agents only', () => {
-    const decision = handoffDecision(afterBaseline(), repoObs({ head: 'feedbeef0001', commits: [commit('feedbeef0001', 'review: gate 2 FAIL, 3 findings')] }));
+    const decision = handoffDecision(
+      afterBaseline(),
+      repoObs({ head: 'feedbeef0001', commits: [commit('feedbeef0001', 'review: gate 2 FAIL, 3 findings')] }),
+    );
     expect(decision.actions).toEqual([
       {
         action: { type: 'send', agent: 'builder', text: reviewText('review: gate 2 FAIL, 3 findings', 'feedbee') },
@@ -66,7 +75,11 @@ describe('handoffDecision: commits', () => {
       afterBaseline(),
       repoObs({
         head: '333333333333',
-        commits: [commit('111111111111', 'fix: typo'), commit('222222222222', 'CLAIM gate 3'), commit('333333333333', 'docs: a reclaim of space')],
+        commits: [
+          commit('111111111111', 'fix: typo'),
+          commit('222222222222', 'CLAIM gate 3'),
+          commit('333333333333', 'docs: a reclaim of space'),
+        ],
       }),
     );
     expect(decision.actions.map((a) => [a.action.type, a.action.agent, a.event.message])).toEqual([
@@ -76,11 +89,17 @@ describe('handoffDecision: commits', () => {
   });
 
   test('a commit matching both patterns pings the claim agents, then the review agents', () => {
-    const state = stateFor(TEAM_TOML.replace('[loop.handoff]', '[loop.handoff]\nclaim_pattern = "claim"\nreview_pattern = "review"'), {
-      handoff: { lastSha: 'base0000000000', inboxHashes: {} },
-    });
+    const state = stateFor(
+      TEAM_TOML.replace('[loop.handoff]', '[loop.handoff]\nclaim_pattern = "claim"\nreview_pattern = "review"'),
+      {
+        handoff: { lastSha: 'base0000000000', inboxHashes: {} },
+      },
+    );
     const subject = 'claim gate 4 after review of gate 3';
-    const decision = handoffDecision(state, repoObs({ head: 'b0th00000000', commits: [commit('b0th00000000', subject)] }));
+    const decision = handoffDecision(
+      state,
+      repoObs({ head: 'b0th00000000', commits: [commit('b0th00000000', subject)] }),
+    );
     expect(decision.actions.map((a) => a.action)).toEqual([
       { type: 'send', agent: 'adversary', text: claimText(subject, 'b0th000') },
       { type: 'send', agent: 'librarian', text: claimText(subject, 'b0th000') },
@@ -91,7 +110,14 @@ describe('handoffDecision: commits', () => {
   test('several new commits are pinged oldest first, each once', () => {
     const decision = handoffDecision(
       afterBaseline(),
-      repoObs({ head: 'r2r2r2r2r2r2', commits: [commit('c1c1c1c1c1c1', 'claim: gate 1'), commit('r1r1r1r1r1r1', 'review: gate 1 ok'), commit('r2r2r2r2r2r2', 'review: gate 2 ok')] }),
+      repoObs({
+        head: 'r2r2r2r2r2r2',
+        commits: [
+          commit('c1c1c1c1c1c1', 'claim: gate 1'),
+          commit('r1r1r1r1r1r1', 'review: gate 1 ok'),
+          commit('r2r2r2r2r2r2', 'review: gate 2 ok'),
+        ],
+      }),
     );
     expect(decision.actions.map((a) => `${a.action.agent} ${a.event.message}`)).toEqual([
       'adversary claim claim: gate 1 (c1c1c1c)',
@@ -103,7 +129,10 @@ describe('handoffDecision: commits', () => {
 
   test('each commit is pinged once: after lastSha moved, the next observation (nothing since) pings nothing, a later commit only itself', () => {
     let state = afterBaseline();
-    const first = handoffDecision(state, repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')] }));
+    const first = handoffDecision(
+      state,
+      repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')] }),
+    );
     expect(first.actions).toHaveLength(2);
     state = { ...state, handoff: first.state };
     expect(state.handoff.lastSha).toBe('c1c1c1c1c1c1');
@@ -114,27 +143,42 @@ describe('handoffDecision: commits', () => {
     expect(again.state).toEqual(state.handoff);
     state = { ...state, handoff: again.state };
 
-    const later = handoffDecision(state, repoObs({ head: 'r1r1r1r1r1r1', commits: [commit('r1r1r1r1r1r1', 'review: gate 1 ok')] }));
+    const later = handoffDecision(
+      state,
+      repoObs({ head: 'r1r1r1r1r1r1', commits: [commit('r1r1r1r1r1r1', 'review: gate 1 ok')] }),
+    );
     expect(later.actions.map((a) => a.event.message)).toEqual(['review review: gate 1 ok (r1r1r1r)']);
   });
 
   test('without a head (empty or unreadable repo) nothing moves', () => {
     const state = afterBaseline();
-    const decision = handoffDecision(state, repoObs({ head: null, commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')], inboxes: { [BUILDER_INBOX]: 'h1' } }));
+    const decision = handoffDecision(
+      state,
+      repoObs({ head: null, commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')], inboxes: { [BUILDER_INBOX]: 'h1' } }),
+    );
     expect(decision).toEqual({ state: state.handoff, actions: [], events: [] });
   });
 
   test('a loop without [loop.handoff] neither pings nor records', () => {
     const toml = TEAM_TOML.slice(0, TEAM_TOML.indexOf('[loop.handoff]'));
     const state = stateFor(toml, { handoff: { lastSha: 'base0000000000', inboxHashes: {} } });
-    const decision = handoffDecision(state, repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')] }));
+    const decision = handoffDecision(
+      state,
+      repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')] }),
+    );
     expect(decision).toEqual({ state: state.handoff, actions: [], events: [] });
   });
 
   test('default pings: a claim pings "adversary" and a review "builder" when those agents exist', () => {
     const toml = TEAM_TOML.replace('claim_pings = ["adversary", "librarian"]\nreview_pings = ["builder"]\n', '');
     const state = stateFor(toml, { handoff: { lastSha: 'base0000000000', inboxHashes: {} } });
-    const decision = handoffDecision(state, repoObs({ head: 'r1r1r1r1r1r1', commits: [commit('c1c1c1c1c1c1', 'claim: g1'), commit('r1r1r1r1r1r1', 'review: g1')] }));
+    const decision = handoffDecision(
+      state,
+      repoObs({
+        head: 'r1r1r1r1r1r1',
+        commits: [commit('c1c1c1c1c1c1', 'claim: g1'), commit('r1r1r1r1r1r1', 'review: g1')],
+      }),
+    );
     expect(decision.actions.map((a) => a.action.agent)).toEqual(['adversary', 'builder']);
   });
 });
@@ -142,14 +186,22 @@ describe('handoffDecision: commits', () => {
 describe('handoffDecision: inboxes', () => {
   test('first sight of an inbox (even after the commit baseline) is its baseline: no ping', () => {
     const state = stateFor(TEAM_TOML, { handoff: { lastSha: 'base0000000000', inboxHashes: {} } });
-    const decision = handoffDecision(state, repoObs({ head: 'base0000000000', inboxes: { [BUILDER_INBOX]: 'h-old', [ADVERSARY_INBOX]: 'h-adv' } }));
+    const decision = handoffDecision(
+      state,
+      repoObs({ head: 'base0000000000', inboxes: { [BUILDER_INBOX]: 'h-old', [ADVERSARY_INBOX]: 'h-adv' } }),
+    );
     expect(decision.actions).toEqual([]);
     expect(decision.state.inboxHashes).toEqual({ [BUILDER_INBOX]: 'h-old', [ADVERSARY_INBOX]: 'h-adv' });
   });
 
   test('a changed hash pings the inbox agent with the file path, once', () => {
-    const state = afterBaseline({ handoff: { lastSha: 'base0000000000', inboxHashes: { [BUILDER_INBOX]: 'aaaaaaaaaa11', [ADVERSARY_INBOX]: null } } });
-    const decision = handoffDecision(state, repoObs({ head: 'base0000000000', inboxes: { [BUILDER_INBOX]: 'bbbbbbbbbb22', [ADVERSARY_INBOX]: null } }));
+    const state = afterBaseline({
+      handoff: { lastSha: 'base0000000000', inboxHashes: { [BUILDER_INBOX]: 'aaaaaaaaaa11', [ADVERSARY_INBOX]: null } },
+    });
+    const decision = handoffDecision(
+      state,
+      repoObs({ head: 'base0000000000', inboxes: { [BUILDER_INBOX]: 'bbbbbbbbbb22', [ADVERSARY_INBOX]: null } }),
+    );
     expect(decision.actions).toEqual([
       {
         action: { type: 'send', agent: 'builder', text: inboxText(BUILDER_INBOX) },
@@ -158,44 +210,74 @@ describe('handoffDecision: inboxes', () => {
     ]);
     expect(decision.state.inboxHashes[BUILDER_INBOX]).toBe('bbbbbbbbbb22');
 
-    const again = handoffDecision({ ...state, handoff: decision.state }, repoObs({ head: 'base0000000000', inboxes: { [BUILDER_INBOX]: 'bbbbbbbbbb22' } }));
+    const again = handoffDecision(
+      { ...state, handoff: decision.state },
+      repoObs({ head: 'base0000000000', inboxes: { [BUILDER_INBOX]: 'bbbbbbbbbb22' } }),
+    );
     expect(again.actions).toEqual([]);
   });
 
   test('a created inbox (absent → present) pings its agent', () => {
-    const decision = handoffDecision(afterBaseline(), repoObs({ head: 'base0000000000', inboxes: { [ADVERSARY_INBOX]: 'cccccccccc33' } }));
-    expect(decision.actions.map((a) => [a.action.agent, a.event.message])).toEqual([['adversary', `inbox ${ADVERSARY_INBOX} changed (ccccccc)`]]);
+    const decision = handoffDecision(
+      afterBaseline(),
+      repoObs({ head: 'base0000000000', inboxes: { [ADVERSARY_INBOX]: 'cccccccccc33' } }),
+    );
+    expect(decision.actions.map((a) => [a.action.agent, a.event.message])).toEqual([
+      ['adversary', `inbox ${ADVERSARY_INBOX} changed (ccccccc)`],
+    ]);
   });
 
   test('a deleted inbox (null: consumed) does not ping and is remembered as absent; re-created, it pings again', () => {
-    let state = afterBaseline({ handoff: { lastSha: 'base0000000000', inboxHashes: { [BUILDER_INBOX]: 'aaaaaaaaaa11', [ADVERSARY_INBOX]: null } } });
+    let state = afterBaseline({
+      handoff: { lastSha: 'base0000000000', inboxHashes: { [BUILDER_INBOX]: 'aaaaaaaaaa11', [ADVERSARY_INBOX]: null } },
+    });
     const deleted = handoffDecision(state, repoObs({ head: 'base0000000000', inboxes: { [BUILDER_INBOX]: null } }));
     expect(deleted.actions).toEqual([]);
     expect(deleted.state.inboxHashes).toEqual({ [BUILDER_INBOX]: null, [ADVERSARY_INBOX]: null });
     state = { ...state, handoff: deleted.state };
 
     // Same content as before the deletion: a new message with the same text is still a new message.
-    const recreated = handoffDecision(state, repoObs({ head: 'base0000000000', inboxes: { [BUILDER_INBOX]: 'aaaaaaaaaa11' } }));
-    expect(recreated.actions.map((a) => [a.action.agent, a.event.message])).toEqual([['builder', `inbox ${BUILDER_INBOX} changed (aaaaaaa)`]]);
+    const recreated = handoffDecision(
+      state,
+      repoObs({ head: 'base0000000000', inboxes: { [BUILDER_INBOX]: 'aaaaaaaaaa11' } }),
+    );
+    expect(recreated.actions.map((a) => [a.action.agent, a.event.message])).toEqual([
+      ['builder', `inbox ${BUILDER_INBOX} changed (aaaaaaa)`],
+    ]);
   });
 
   test('commit pings come before inbox pings in one decision', () => {
     const decision = handoffDecision(
       afterBaseline(),
-      repoObs({ head: 'r1r1r1r1r1r1', commits: [commit('r1r1r1r1r1r1', 'review: g1')], inboxes: { [BUILDER_INBOX]: 'dddddddddd44' } }),
+      repoObs({
+        head: 'r1r1r1r1r1r1',
+        commits: [commit('r1r1r1r1r1r1', 'review: g1')],
+        inboxes: { [BUILDER_INBOX]: 'dddddddddd44' },
+      }),
     );
-    expect(decision.actions.map((a) => a.event.message)).toEqual(['review review: g1 (r1r1r1r)', `inbox ${BUILDER_INBOX} changed (ddddddd)`]);
+    expect(decision.actions.map((a) => a.event.message)).toEqual([
+      'review review: g1 (r1r1r1r)',
+      `inbox ${BUILDER_INBOX} changed (ddddddd)`,
+    ]);
   });
 
   // resolve.ts: "One entry per pinged agent: an inbox naming several agents pings each of them."
   test('BUG: an inbox naming several agents pings each of them when it changes', () => {
-    const toml = TEAM_TOML.replace('{ file = "inbox/builder.md", agent = "builder" }', '{ file = "inbox/all.md", agent = ["builder", "adversary"] }');
-    const state = stateFor(toml, { handoff: { lastSha: 'base0000000000', inboxHashes: { 'state/inbox/all.md': 'eeeeeeeeee55' } } });
+    const toml = TEAM_TOML.replace(
+      '{ file = "inbox/builder.md", agent = "builder" }',
+      '{ file = "inbox/all.md", agent = ["builder", "adversary"] }',
+    );
+    const state = stateFor(toml, {
+      handoff: { lastSha: 'base0000000000', inboxHashes: { 'state/inbox/all.md': 'eeeeeeeeee55' } },
+    });
     expect(state.config.loop?.handoff?.inboxes.slice(0, 2)).toEqual([
       { file: 'inbox/all.md', agent: 'builder' },
       { file: 'inbox/all.md', agent: 'adversary' },
     ]);
-    const decision = handoffDecision(state, repoObs({ head: 'base0000000000', inboxes: { 'state/inbox/all.md': 'ffffffffff66' } }));
+    const decision = handoffDecision(
+      state,
+      repoObs({ head: 'base0000000000', inboxes: { 'state/inbox/all.md': 'ffffffffff66' } }),
+    );
     expect(decision.actions.map((a) => a.action.agent)).toEqual(['builder', 'adversary']);
   });
 });

@@ -64,15 +64,24 @@ describe('launchSpec: Claude Code agents report through `steward hook`', () => {
     const config = configFor(TEAM_TOML);
     const spec = launchSpec(config, agentOf(config, 'builder'), 'sid-42');
     expect(spec.command).toBe('claude');
-    expect(spec.args).toEqual(['--settings', JSON.stringify(hookSettings(AGENT_HOOK_COMMAND)), '--session-id', 'sid-42']);
+    expect(spec.args).toEqual([
+      '--settings',
+      JSON.stringify(hookSettings(AGENT_HOOK_COMMAND)),
+      '--session-id',
+      'sid-42',
+    ]);
   });
 
   test('the settings hook Stop, StopFailure, Notification (idle, permission), SessionStart and PermissionRequest, each with `steward hook`', () => {
     const config = configFor(TEAM_TOML);
-    const settings = settingsArg(launchSpec(config, agentOf(config, 'builder'), 'sid-1').args) as ReturnType<typeof hookSettings>;
+    const settings = settingsArg(launchSpec(config, agentOf(config, 'builder'), 'sid-1').args) as ReturnType<
+      typeof hookSettings
+    >;
     expect(Object.keys(settings.hooks).sort()).toEqual([...HOOK_EVENTS].sort());
     expect(settings.hooks.Notification.map((g) => g.matcher)).toEqual(['idle_prompt', 'permission_prompt']);
-    const commands = Object.values(settings.hooks).flatMap((groups) => groups.flatMap((g) => g.hooks.map((h) => h.command)));
+    const commands = Object.values(settings.hooks).flatMap((groups) =>
+      groups.flatMap((g) => g.hooks.map((h) => h.command)),
+    );
     expect(commands).toEqual(Array(6).fill('"$STEWARD_BIN/steward" hook || exit 1'));
     // The absolute path from the session's STEWARD_BIN: the pane's PATH need not hold Steward's bin dir.
     expect(AGENT_HOOK_COMMAND).toBe('"$STEWARD_BIN/steward"');
@@ -89,7 +98,10 @@ describe('launchSpec: Claude Code agents report through `steward hook`', () => {
   test("the hook finds its build and agent in the launch's environment", () => {
     const config = configFor(TEAM_TOML);
     const spec = launchSpec(config, agentOf(config, 'adversary'), 'sid-9');
-    expect(hookTarget({}, spec.env)).toEqual({ ok: true, target: { build: 'team', agent: 'adversary', sessionId: 'sid-9' } });
+    expect(hookTarget({}, spec.env)).toEqual({
+      ok: true,
+      target: { build: 'team', agent: 'adversary', sessionId: 'sid-9' },
+    });
   });
 
   test('a claude command given by path is Claude Code too; its own args come first', () => {
@@ -120,7 +132,10 @@ describe('launchSpec: Claude Code agents report through `steward hook`', () => {
     expect(isClaudeBackend({ command: 'claude-code' })).toBe(false);
     expect(isClaudeBackend({ command: '/opt/claude/bin/node' })).toBe(false);
     expect(hookArgs({ command: 'aider', args: [] })).toEqual([]);
-    expect(hookArgs({ command: 'claude', args: [] })).toEqual(['--settings', JSON.stringify(hookSettings(AGENT_HOOK_COMMAND))]);
+    expect(hookArgs({ command: 'claude', args: [] })).toEqual([
+      '--settings',
+      JSON.stringify(hookSettings(AGENT_HOOK_COMMAND)),
+    ]);
   });
 
   test('pure and stable: the same spec every time (the workflow computes it, replay must agree)', () => {

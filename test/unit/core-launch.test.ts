@@ -81,7 +81,11 @@ describe('launchSpec', () => {
 
   test('an explicit session name is used as is', () => {
     const config = configFor(CUSTOM_TOML);
-    expect(launchSpec(config, agentOf(config, 'main'), 'x')).toMatchObject({ session: 'custom-main-session', cwd: '/abs/main', args: ['--settings', expect.any(String), '--session-id', 'x'] });
+    expect(launchSpec(config, agentOf(config, 'main'), 'x')).toMatchObject({
+      session: 'custom-main-session',
+      cwd: '/abs/main',
+      args: ['--settings', expect.any(String), '--session-id', 'x'],
+    });
   });
 
   test('transcripts: the backend directory, else <state_dir>/transcripts', () => {
@@ -98,7 +102,8 @@ describe('launchSpec', () => {
 });
 
 describe('initialLaunchDecision', () => {
-  const phase1 = 'Phase p1 begins. Write the parser.\nWhen its definition of done is met, write "## DONE" to state/STATUS-p1.md on main and push.';
+  const phase1 =
+    'Phase p1 begins. Write the parser.\nWhen its definition of done is met, write "## DONE" to state/STATUS-p1.md on main and push.';
 
   test('first tick: every agent is launched fresh; loops get their kickoff plus the phase kickoff, others only their own', () => {
     expect(initialLaunchDecision(stateFor(TEAM_TOML))).toEqual([
@@ -131,7 +136,8 @@ describe('initialLaunchDecision', () => {
       type: 'launch',
       agent: 'builder',
       fresh: true,
-      prompt: 'You are the builder.\n\nPhase p3 begins. Ship it.\nWhen its definition of done is met, write "## DONE" to state/final/STATUS.md on main and push.',
+      prompt:
+        'You are the builder.\n\nPhase p3 begins. Ship it.\nWhen its definition of done is met, write "## DONE" to state/final/STATUS.md on main and push.',
     });
     expect(builder?.event.phase).toBe('p3');
   });
@@ -144,7 +150,10 @@ describe('initialLaunchDecision', () => {
 
   test('no loop, or a completed sequence: agents get their own kickoff only and no phase', () => {
     expect(initialLaunchDecision(stateFor(SOLO_TOML))).toEqual([
-      { action: { type: 'launch', agent: 'worker', fresh: true, prompt: 'Keep the lights on.' }, event: { type: 'agent_started', agent: 'worker', phase: undefined, message: 'started in session solo-worker' } },
+      {
+        action: { type: 'launch', agent: 'worker', fresh: true, prompt: 'Keep the lights on.' },
+        event: { type: 'agent_started', agent: 'worker', phase: undefined, message: 'started in session solo-worker' },
+      },
     ]);
     const done = initialLaunchDecision(stateFor(TEAM_TOML, { phaseIndex: 3 }));
     expect(done.map((p) => [p.action.type === 'launch' && p.action.prompt, p.event.phase])).toEqual([

@@ -13,9 +13,19 @@ describe('observeRequest', () => {
       config: { file: '/srv/steward/team.toml', knownHash: 'hash-0' },
       tokens: {
         ledgerFile: '/srv/steward/.steward/team/token-ledger.json',
-        agents: { builder: transcripts('sid-builder'), adversary: transcripts('sid-adversary'), librarian: transcripts('sid-librarian'), migrator: transcripts('sid-migrator') },
+        agents: {
+          builder: transcripts('sid-builder'),
+          adversary: transcripts('sid-adversary'),
+          librarian: transcripts('sid-librarian'),
+          migrator: transcripts('sid-migrator'),
+        },
       },
-      agents: { builder: 'team-builder', adversary: 'team-adversary', librarian: 'team-librarian', migrator: 'team-migrator' },
+      agents: {
+        builder: 'team-builder',
+        adversary: 'team-adversary',
+        librarian: 'team-librarian',
+        migrator: 'team-migrator',
+      },
       services: {},
       repo: {
         dir: '/srv/steward/work',

@@ -12,7 +12,10 @@ const failed = (planned: PlannedAction): EffectResult => ({ planned, ok: false, 
 describe("operatorReply: an update's reply follows its effect", () => {
   test('a nudge that was typed: the decision’s reply', () => {
     const out = operatorDecision(running(), { type: 'nudge', agent: 'builder', message: 'hi' }, T0, 'unused');
-    expect(operatorReply({ type: 'nudge', agent: 'builder' }, out.reply, out.actions, out.actions.map(ok))).toEqual({ ok: true, text: 'nudged builder' });
+    expect(operatorReply({ type: 'nudge', agent: 'builder' }, out.reply, out.actions, out.actions.map(ok))).toEqual({
+      ok: true,
+      text: 'nudged builder',
+    });
   });
 
   test('a nudge that could not be typed fails, with the cause, as a failed action (not a refused command)', () => {
@@ -28,8 +31,19 @@ describe("operatorReply: an update's reply follows its effect", () => {
   test('a restart whose launch failed fails', () => {
     const cmd = { type: 'restart', agent: 'adversary' } as const;
     const out = operatorDecision(running(), cmd, T0, 'sid-new');
-    const reply = operatorReply(cmd, out.reply, out.actions, [{ planned: out.actions[0]!, ok: false, failure: { type: 'ConfigError', message: 'command not found: claude' }, at: T0 }]);
-    expect(reply).toEqual({ ok: false, text: 'restart adversary failed: launch adversary: command not found: claude', failureType: OPERATOR_ACTION_FAILED });
+    const reply = operatorReply(cmd, out.reply, out.actions, [
+      {
+        planned: out.actions[0]!,
+        ok: false,
+        failure: { type: 'ConfigError', message: 'command not found: claude' },
+        at: T0,
+      },
+    ]);
+    expect(reply).toEqual({
+      ok: false,
+      text: 'restart adversary failed: launch adversary: command not found: claude',
+      failureType: OPERATOR_ACTION_FAILED,
+    });
   });
 
   test('an advance is made even when a kickoff could not be typed: the reply says which', () => {
@@ -43,7 +57,10 @@ describe("operatorReply: an update's reply follows its effect", () => {
   });
 
   test('a command without effects (held nudge, pause) replies as decided', () => {
-    expect(operatorReply({ type: 'pause', reason: 'lunch' }, 'paused: lunch', [], [])).toEqual({ ok: true, text: 'paused: lunch' });
+    expect(operatorReply({ type: 'pause', reason: 'lunch' }, 'paused: lunch', [], [])).toEqual({
+      ok: true,
+      text: 'paused: lunch',
+    });
   });
 
   test('an effect never performed (the build stopped in the same tick) is not reported done', () => {

@@ -8,8 +8,10 @@ const running = (overrides: Partial<BuildState> = {}) => stateFor(TEAM_TOML, { l
 const problem = (state: BuildState, cmd: OperatorCommand) => operatorCommandProblem(state, cmd);
 const phase = (id: string, status = `STATUS-${id}.md`, kickoff = `Do ${id}.`): PhaseConfig => ({ id, status, kickoff });
 
-const UNSAFE_NAME = (name: string) => `\`${name}\` is not a safe name: use 1-64 letters, digits, \`_\` or \`-\`, starting with a letter or digit`;
-const UNSAFE_ID = (id: string) => `\`${id}\` is not a safe id: use 1-64 letters, digits, \`.\`, \`_\` or \`-\` (no \`..\`), starting with a letter or digit`;
+const UNSAFE_NAME = (name: string) =>
+  `\`${name}\` is not a safe name: use 1-64 letters, digits, \`_\` or \`-\`, starting with a letter or digit`;
+const UNSAFE_ID = (id: string) =>
+  `\`${id}\` is not a safe id: use 1-64 letters, digits, \`.\`, \`_\` or \`-\` (no \`..\`), starting with a letter or digit`;
 
 describe('operatorCommandProblem: nonsense is refused with a clear reason', () => {
   test('pause', () => {
@@ -28,63 +30,93 @@ describe('operatorCommandProblem: nonsense is refused with a clear reason', () =
   test('nudge: a message over the typed-text limit is refused, so it never enters the history', () => {
     const agent = Object.keys(running().agents)[0]!;
     expect(problem(running(), { type: 'nudge', agent, message: 'x'.repeat(128 * 1024) })).toBeNull();
-    expect(problem(running(), { type: 'nudge', agent, message: 'x'.repeat(128 * 1024 + 1) })).toBe('the message is 131073 bytes, over the 131072-byte limit');
+    expect(problem(running(), { type: 'nudge', agent, message: 'x'.repeat(128 * 1024 + 1) })).toBe(
+      'the message is 131073 bytes, over the 131072-byte limit',
+    );
   });
 
   test('advance', () => {
     expect(problem(running({ phaseIndex: 2 }), { type: 'advance' })).toBeNull();
-    expect(problem(running({ phaseIndex: 3 }), { type: 'advance' })).toBe('cannot advance past the last phase: the sequence is complete');
+    expect(problem(running({ phaseIndex: 3 }), { type: 'advance' })).toBe(
+      'cannot advance past the last phase: the sequence is complete',
+    );
     expect(problem(stateFor(SOLO_TOML), { type: 'advance' })).toBe('build solo has no phases');
   });
 
   test('appendPhases: valid phases pass', () => {
-    expect(problem(running(), { type: 'appendPhases', phases: [phase('p4'), phase('v2.0-rc_1', 'sub/dir/S.md')] })).toBeNull();
+    expect(
+      problem(running(), { type: 'appendPhases', phases: [phase('p4'), phase('v2.0-rc_1', 'sub/dir/S.md')] }),
+    ).toBeNull();
   });
 
   test('appendPhases: no loop, no phases', () => {
-    expect(problem(stateFor(SOLO_TOML), { type: 'appendPhases', phases: [phase('p4')] })).toBe('build solo has no [loop] to append phases to');
+    expect(problem(stateFor(SOLO_TOML), { type: 'appendPhases', phases: [phase('p4')] })).toBe(
+      'build solo has no [loop] to append phases to',
+    );
     expect(problem(running(), { type: 'appendPhases', phases: [] })).toBe('no phases given');
   });
 
   test('appendPhases: unsafe phase ids', () => {
     for (const id of ['../x', 'a b', '', '.hidden', 'p..4', 'a/b']) {
-      expect(problem(running(), { type: 'appendPhases', phases: [phase(id, 'S.md')] })).toBe(`phase id: ${UNSAFE_ID(id)}`);
+      expect(problem(running(), { type: 'appendPhases', phases: [phase(id, 'S.md')] })).toBe(
+        `phase id: ${UNSAFE_ID(id)}`,
+      );
     }
   });
 
   test('appendPhases: duplicate ids, against the sequence and within the request', () => {
     expect(problem(running(), { type: 'appendPhases', phases: [phase('p2')] })).toBe('phase "p2" already exists');
-    expect(problem(running(), { type: 'appendPhases', phases: [phase('p4'), phase('p4', 'other.md')] })).toBe('phase "p4" already exists');
+    expect(problem(running(), { type: 'appendPhases', phases: [phase('p4'), phase('p4', 'other.md')] })).toBe(
+      'phase "p4" already exists',
+    );
   });
 
   test('appendPhases: a status path escaping the state dir', () => {
     for (const status of ['/etc/passwd', '../outside.md', 'sub/../../outside.md', '..', '~/x.md']) {
-      expect(problem(running(), { type: 'appendPhases', phases: [phase('p4', status)] })).toBe('phase "p4": status file must stay inside the state dir');
+      expect(problem(running(), { type: 'appendPhases', phases: [phase('p4', status)] })).toBe(
+        'phase "p4": status file must stay inside the state dir',
+      );
     }
   });
 
-  test('appendPhases: status paths follow the config file\'s rule — normalised, and refused only when they leave the state dir', () => {
-    expect(problem(running(), { type: 'appendPhases', phases: [phase('p4', 'sub/../S4.md'), phase('p5', './S5.md')] })).toBeNull();
-    expect(problem(running(), { type: 'appendPhases', phases: [phase('p4', 'sub/..')] })).toBe('phase "p4": status file must stay inside the state dir');
-    const out = operatorDecision(running(), { type: 'appendPhases', phases: [phase('p4', 'sub/../S4.md'), phase('p5', './x//S5.md')] }, T0, 'unused');
+  test("appendPhases: status paths follow the config file's rule — normalised, and refused only when they leave the state dir", () => {
+    expect(
+      problem(running(), { type: 'appendPhases', phases: [phase('p4', 'sub/../S4.md'), phase('p5', './S5.md')] }),
+    ).toBeNull();
+    expect(problem(running(), { type: 'appendPhases', phases: [phase('p4', 'sub/..')] })).toBe(
+      'phase "p4": status file must stay inside the state dir',
+    );
+    const out = operatorDecision(
+      running(),
+      { type: 'appendPhases', phases: [phase('p4', 'sub/../S4.md'), phase('p5', './x//S5.md')] },
+      T0,
+      'unused',
+    );
     expect(out.state.config.loop?.phases.slice(3).map((p) => p.status)).toEqual(['S4.md', 'x/S5.md']);
   });
 
   test('appendPhases: one bad phase refuses the whole request, naming the first problem', () => {
-    expect(problem(running(), { type: 'appendPhases', phases: [phase('p4'), phase('p1')] })).toBe('phase "p1" already exists');
+    expect(problem(running(), { type: 'appendPhases', phases: [phase('p4'), phase('p1')] })).toBe(
+      'phase "p1" already exists',
+    );
   });
 
   test('nudge and restart: unknown agent lists the agents; unsafe names are refused as such', () => {
     for (const type of ['nudge', 'restart'] as const) {
       expect(problem(running(), { type, agent: 'builder' })).toBeNull();
-      expect(problem(running(), { type, agent: 'ghost' })).toBe('no agent "ghost" in build team; agents: builder, adversary, librarian, migrator');
+      expect(problem(running(), { type, agent: 'ghost' })).toBe(
+        'no agent "ghost" in build team; agents: builder, adversary, librarian, migrator',
+      );
       expect(problem(running(), { type, agent: 'a.b' })).toBe(UNSAFE_NAME('a.b'));
       expect(problem(running(), { type, agent: '' })).toBe(UNSAFE_NAME(''));
     }
   });
 
   test('setBudget: every limit must be a positive number', () => {
-    const ok = { type: 'setBudget' as const, budget: { build: { tokens: 1_000_000, usd: 50 }, phase: { tokens: 200_000 }, warn_ratio: 0.8 } };
+    const ok = {
+      type: 'setBudget' as const,
+      budget: { build: { tokens: 1_000_000, usd: 50 }, phase: { tokens: 200_000 }, warn_ratio: 0.8 },
+    };
     expect(problem(running(), ok)).toBeNull();
     expect(problem(running(), { type: 'setBudget', budget: { warn_ratio: 0.8 } })).toBeNull();
     const bad = [
@@ -95,7 +127,9 @@ describe('operatorCommandProblem: nonsense is refused with a clear reason', () =
       { build: { tokens: Number.NaN } },
     ];
     for (const limits of bad) {
-      expect(problem(running(), { type: 'setBudget', budget: { ...limits, warn_ratio: 0.8 } })).toBe('budget limits must be positive numbers');
+      expect(problem(running(), { type: 'setBudget', budget: { ...limits, warn_ratio: 0.8 } })).toBe(
+        'budget limits must be positive numbers',
+      );
     }
   });
 });
@@ -130,7 +164,9 @@ describe('operatorDecision: each command', () => {
     const out = operatorDecision(running(), { type: 'advance' }, T0 + 2 * MINUTE, 'unused');
     expect(out.reply).toBe('advanced from p1 to p2');
     expect(out.state.phaseIndex).toBe(1);
-    expect(out.state.completedPhases).toEqual([{ id: 'p1', startedAt: T0, endedAt: T0 + 2 * MINUTE, durationMs: 2 * MINUTE }]);
+    expect(out.state.completedPhases).toEqual([
+      { id: 'p1', startedAt: T0, endedAt: T0 + 2 * MINUTE, durationMs: 2 * MINUTE },
+    ]);
     expect(out.events).toEqual([
       { type: 'phase_completed', phase: 'p1', message: 'phase p1 done in 120s (advanced by operator)' },
       { type: 'phase_started', phase: 'p2', message: 'phase p2 started' },
@@ -161,7 +197,12 @@ describe('operatorDecision: each command', () => {
 
   test('appendPhases to a completed sequence resumes it with the first new phase and its kickoff to the loop agents', () => {
     const state = running({ phaseIndex: 3, phaseStartedAt: T0 + MINUTE });
-    const out = operatorDecision(state, { type: 'appendPhases', phases: [phase('p4', 'STATUS-p4.md', 'Polish the docs.'), phase('p5')] }, NOW, 'unused');
+    const out = operatorDecision(
+      state,
+      { type: 'appendPhases', phases: [phase('p4', 'STATUS-p4.md', 'Polish the docs.'), phase('p5')] },
+      NOW,
+      'unused',
+    );
     expect(out.state.phaseIndex).toBe(3);
     expect(out.state.config.loop?.phases[3]?.id).toBe('p4');
     expect(out.state.phaseStartedAt).toBe(NOW);
@@ -169,10 +210,17 @@ describe('operatorDecision: each command', () => {
       { type: 'phases_appended', message: 'appended p4, p5' },
       { type: 'phase_started', phase: 'p4', message: 'phase p4 started (the sequence resumes)' },
     ]);
-    const text = 'Phase p4 begins. Polish the docs.\nWhen its definition of done is met, write "## DONE" to state/STATUS-p4.md on main and push.';
+    const text =
+      'Phase p4 begins. Polish the docs.\nWhen its definition of done is met, write "## DONE" to state/STATUS-p4.md on main and push.';
     expect(out.actions).toEqual([
-      { action: { type: 'send', agent: 'builder', text }, event: { type: 'ping_sent', agent: 'builder', phase: 'p4', message: 'kickoff for phase p4' } },
-      { action: { type: 'send', agent: 'adversary', text }, event: { type: 'ping_sent', agent: 'adversary', phase: 'p4', message: 'kickoff for phase p4' } },
+      {
+        action: { type: 'send', agent: 'builder', text },
+        event: { type: 'ping_sent', agent: 'builder', phase: 'p4', message: 'kickoff for phase p4' },
+      },
+      {
+        action: { type: 'send', agent: 'adversary', text },
+        event: { type: 'ping_sent', agent: 'adversary', phase: 'p4', message: 'kickoff for phase p4' },
+      },
     ]);
     expect(out.reply).toBe('appended 2 phase(s); the sequence resumes');
   });
@@ -181,12 +229,17 @@ describe('operatorDecision: each command', () => {
     for (const message of [undefined, '', '   ']) {
       const out = operatorDecision(running(), { type: 'nudge', agent: 'adversary', message }, NOW, 'unused');
       expect(out.actions).toEqual([
-        { action: { type: 'send', agent: 'adversary', text: DEFAULT_NUDGE }, event: { type: 'agent_nudged', agent: 'adversary', message: `operator nudge: ${DEFAULT_NUDGE.slice(0, 80)}` } },
+        {
+          action: { type: 'send', agent: 'adversary', text: DEFAULT_NUDGE },
+          event: { type: 'agent_nudged', agent: 'adversary', message: `operator nudge: ${DEFAULT_NUDGE.slice(0, 80)}` },
+        },
       ]);
       expect(out.reply).toBe('nudged adversary');
       expect(out.events).toEqual([]);
     }
-    expect(DEFAULT_NUDGE).toBe('watchdog nudge from the operator: resume now — pull any pending review or inbox file and continue. Do not stay idle.');
+    expect(DEFAULT_NUDGE).toBe(
+      'watchdog nudge from the operator: resume now — pull any pending review or inbox file and continue. Do not stay idle.',
+    );
   });
 
   test('nudge sends the trimmed message; the event keeps its first 80 characters', () => {
@@ -199,9 +252,20 @@ describe('operatorDecision: each command', () => {
 
   test('restart: a fresh session id, crash loop and reboots reset, a fresh launch with its kickoff plus the current phase (loop agent)', () => {
     const state = running({ phaseIndex: 1 });
-    state.agents.builder = { ...state.agents.builder!, crashLooped: true, reboots: [T0, T0 + MINUTE, T0 + 2 * MINUTE], startedAt: T0, doneNudgedPhase: 'p2' };
+    state.agents.builder = {
+      ...state.agents.builder!,
+      crashLooped: true,
+      reboots: [T0, T0 + MINUTE, T0 + 2 * MINUTE],
+      startedAt: T0,
+      doneNudgedPhase: 'p2',
+    };
     const out = operatorDecision(state, { type: 'restart', agent: 'builder' }, NOW, 'sid-fresh');
-    expect(out.state.agents.builder).toMatchObject({ sessionId: 'sid-fresh', startedAt: NOW, crashLooped: false, reboots: [] });
+    expect(out.state.agents.builder).toMatchObject({
+      sessionId: 'sid-fresh',
+      startedAt: NOW,
+      crashLooped: false,
+      reboots: [],
+    });
     expect(out.state.agents.adversary).toEqual(state.agents.adversary);
     expect(out.actions).toEqual([
       {
@@ -209,7 +273,8 @@ describe('operatorDecision: each command', () => {
           type: 'launch',
           agent: 'builder',
           fresh: true,
-          prompt: 'You are the builder.\n\nPhase p2 begins. Write the CLI.\nWhen its definition of done is met, write "## DONE" to state/STATUS-p2.md on main and push.',
+          prompt:
+            'You are the builder.\n\nPhase p2 begins. Write the CLI.\nWhen its definition of done is met, write "## DONE" to state/STATUS-p2.md on main and push.',
         },
         event: { type: 'agent_restarted', agent: 'builder', message: 'restarted by operator' },
       },
@@ -220,13 +285,23 @@ describe('operatorDecision: each command', () => {
 
   test('restart of a persistent agent: only its own kickoff', () => {
     const out = operatorDecision(running({ phaseIndex: 1 }), { type: 'restart', agent: 'librarian' }, NOW, 'sid-fresh');
-    expect(out.actions[0]?.action).toEqual({ type: 'launch', agent: 'librarian', fresh: true, prompt: 'You keep the docs.' });
+    expect(out.actions[0]?.action).toEqual({
+      type: 'launch',
+      agent: 'librarian',
+      fresh: true,
+      prompt: 'You keep the docs.',
+    });
     expect(out.state.agents.librarian?.sessionId).toBe('sid-fresh');
   });
 
   test('restart of a loop agent after the sequence completed: only its own kickoff', () => {
     const out = operatorDecision(running({ phaseIndex: 3 }), { type: 'restart', agent: 'adversary' }, NOW, 'sid-fresh');
-    expect(out.actions[0]?.action).toEqual({ type: 'launch', agent: 'adversary', fresh: true, prompt: 'You are the adversary.' });
+    expect(out.actions[0]?.action).toEqual({
+      type: 'launch',
+      agent: 'adversary',
+      fresh: true,
+      prompt: 'You are the adversary.',
+    });
   });
 
   /** A builder whose old screen showed a wait marker, a usage limit and a permission dialog. */
@@ -260,7 +335,13 @@ describe('operatorDecision: each command', () => {
       rateLimitedUntil: null,
       blockedSince: null,
     });
-    const idleFloor = Math.max(...[out.state.agents.builder!.idleSince, out.state.agents.builder!.lastBusyAt, out.state.agents.builder!.startedAt].map((v) => v ?? 0));
+    const idleFloor = Math.max(
+      ...[
+        out.state.agents.builder!.idleSince,
+        out.state.agents.builder!.lastBusyAt,
+        out.state.agents.builder!.startedAt,
+      ].map((v) => v ?? 0),
+    );
     expect(idleFloor).toBe(NOW);
   });
 
@@ -275,7 +356,9 @@ describe('operatorDecision: each command', () => {
     const budget = { build: { usd: 25 }, phase: { tokens: 500_000 }, warn_ratio: 0.9 };
     const out = operatorDecision(running(), { type: 'setBudget', budget }, NOW, 'unused');
     expect(out.state.config.budget).toEqual(budget);
-    expect(out.events).toEqual([{ type: 'budget_updated', message: '{"build":{"usd":25},"phase":{"tokens":500000},"warn_ratio":0.9}' }]);
+    expect(out.events).toEqual([
+      { type: 'budget_updated', message: '{"build":{"usd":25},"phase":{"tokens":500000},"warn_ratio":0.9}' },
+    ]);
     expect(out.actions).toEqual([]);
     expect(out.reply).toBe('budget updated');
     expect(out.state.config).toEqual({ ...running().config, budget });

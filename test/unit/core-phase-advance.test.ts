@@ -1,8 +1,10 @@
 import { phaseAdvanceDecision } from '../../src/core/phase-advance';
 import { MINUTE, SECOND, SOLO_TOML, stateFor, T0, TEAM_TOML, withAgents } from './support/build-state';
 
-const kickoffP2 = 'Phase p2 begins. Write the CLI.\nWhen its definition of done is met, write "## DONE" to state/STATUS-p2.md on main and push.';
-const kickoffP3 = 'Phase p3 begins. Ship it.\nWhen its definition of done is met, write "## DONE" to state/final/STATUS.md on main and push.';
+const kickoffP2 =
+  'Phase p2 begins. Write the CLI.\nWhen its definition of done is met, write "## DONE" to state/STATUS-p2.md on main and push.';
+const kickoffP3 =
+  'Phase p3 begins. Ship it.\nWhen its definition of done is met, write "## DONE" to state/final/STATUS.md on main and push.';
 
 describe('phaseAdvanceDecision', () => {
   test('no done marker: nothing changes', () => {
@@ -29,8 +31,14 @@ describe('phaseAdvanceDecision', () => {
     const state = stateFor(TEAM_TOML, { launched: true });
     const { actions } = phaseAdvanceDecision(state, true, T0 + MINUTE);
     expect(actions).toEqual([
-      { action: { type: 'send', agent: 'builder', text: kickoffP2 }, event: { type: 'ping_sent', agent: 'builder', phase: 'p2', message: 'kickoff for phase p2' } },
-      { action: { type: 'send', agent: 'adversary', text: kickoffP2 }, event: { type: 'ping_sent', agent: 'adversary', phase: 'p2', message: 'kickoff for phase p2' } },
+      {
+        action: { type: 'send', agent: 'builder', text: kickoffP2 },
+        event: { type: 'ping_sent', agent: 'builder', phase: 'p2', message: 'kickoff for phase p2' },
+      },
+      {
+        action: { type: 'send', agent: 'adversary', text: kickoffP2 },
+        event: { type: 'ping_sent', agent: 'adversary', phase: 'p2', message: 'kickoff for phase p2' },
+      },
     ]);
   });
 
@@ -44,7 +52,10 @@ describe('phaseAdvanceDecision', () => {
   });
 
   test('a phase with an empty kickoff still tells the loop agents where the done marker goes', () => {
-    const toml = TEAM_TOML.replace('{ id = "p2", kickoff = "Write the CLI." }', '{ id = "p2", kickoff = "  " }').replace('[loop]', '[loop]\ndone_marker = "GATE-PASSED"');
+    const toml = TEAM_TOML.replace(
+      '{ id = "p2", kickoff = "Write the CLI." }',
+      '{ id = "p2", kickoff = "  " }',
+    ).replace('[loop]', '[loop]\ndone_marker = "GATE-PASSED"');
     const { actions } = phaseAdvanceDecision(stateFor(toml), true, T0 + MINUTE);
     expect(actions[0]?.action).toEqual({
       type: 'send',
@@ -54,7 +65,10 @@ describe('phaseAdvanceDecision', () => {
   });
 
   test('the per-phase DONE-nudge flag is reset for every agent, loop or not; other agent state is kept', () => {
-    const state = withAgents(stateFor(TEAM_TOML, { launched: true }), { doneNudgedPhase: 'p1', reboots: [T0 + SECOND] });
+    const state = withAgents(stateFor(TEAM_TOML, { launched: true }), {
+      doneNudgedPhase: 'p1',
+      reboots: [T0 + SECOND],
+    });
     const { state: next } = phaseAdvanceDecision(state, true, T0 + MINUTE);
     expect(Object.keys(next.agents)).toEqual(['builder', 'adversary', 'librarian', 'migrator']);
     for (const agent of Object.values(next.agents)) {
@@ -69,7 +83,12 @@ describe('phaseAdvanceDecision', () => {
       { id: 'p1', startedAt: T0, endedAt: T0 + MINUTE, durationMs: MINUTE },
       { id: 'p2', startedAt: T0 + MINUTE, endedAt: T0 + 3 * MINUTE, durationMs: 2 * MINUTE },
     ];
-    const state = stateFor(TEAM_TOML, { launched: true, phaseIndex: 2, phaseStartedAt: T0 + 3 * MINUTE, completedPhases: earlier });
+    const state = stateFor(TEAM_TOML, {
+      launched: true,
+      phaseIndex: 2,
+      phaseStartedAt: T0 + 3 * MINUTE,
+      completedPhases: earlier,
+    });
     const now = T0 + 10 * MINUTE;
     const decision = phaseAdvanceDecision(state, true, now);
     expect(decision.actions).toEqual([]);
@@ -78,7 +97,10 @@ describe('phaseAdvanceDecision', () => {
       { type: 'sequence_completed', message: 'all 3 phases done' },
     ]);
     expect(decision.state.phaseIndex).toBe(3);
-    expect(decision.state.completedPhases).toEqual([...earlier, { id: 'p3', startedAt: T0 + 3 * MINUTE, endedAt: now, durationMs: 7 * MINUTE }]);
+    expect(decision.state.completedPhases).toEqual([
+      ...earlier,
+      { id: 'p3', startedAt: T0 + 3 * MINUTE, endedAt: now, durationMs: 7 * MINUTE },
+    ]);
   });
 
   test('a completed sequence does not advance again', () => {
@@ -95,7 +117,11 @@ describe('phaseAdvanceDecision', () => {
   test("forced advance (the operator's) needs no marker and says so", () => {
     const state = stateFor(TEAM_TOML, { launched: true });
     const decision = phaseAdvanceDecision(state, false, T0 + 90 * SECOND, true);
-    expect(decision.events[0]).toEqual({ type: 'phase_completed', phase: 'p1', message: 'phase p1 done in 90s (advanced by operator)' });
+    expect(decision.events[0]).toEqual({
+      type: 'phase_completed',
+      phase: 'p1',
+      message: 'phase p1 done in 90s (advanced by operator)',
+    });
     expect(decision.state.phaseIndex).toBe(1);
     expect(decision.actions.map((a) => a.action.agent)).toEqual(['builder', 'adversary']);
   });

@@ -12,9 +12,19 @@ describe('statusView', () => {
     const state = stateFor(TEAM_TOML, { phaseIndex: 1 });
     const view = statusView(state);
     expect(view).not.toHaveProperty('config');
-    expect(view).toMatchObject({ buildId: 'build/team', status: 'running', phaseIndex: 1, startedAt: T0, phase: 'p2', phaseCount: 3, phases: TEAM_PHASES });
+    expect(view).toMatchObject({
+      buildId: 'build/team',
+      status: 'running',
+      phaseIndex: 1,
+      startedAt: T0,
+      phase: 'p2',
+      phaseCount: 3,
+      phases: TEAM_PHASES,
+    });
     expect(view.agents).toBe(state.agents);
-    expect(Object.keys(view).sort()).toEqual([...Object.keys(state).filter((k) => k !== 'config'), 'phase', 'phaseCount', 'phases'].sort());
+    expect(Object.keys(view).sort()).toEqual(
+      [...Object.keys(state).filter((k) => k !== 'config'), 'phase', 'phaseCount', 'phases'].sort(),
+    );
   });
 
   test.each([
@@ -28,7 +38,10 @@ describe('statusView', () => {
   });
 
   test('a state from before startedAt: the start is its first completed phase’s', () => {
-    const { startedAt: _startedAt, ...older } = stateFor(TEAM_TOML, { phaseIndex: 1, completedPhases: [{ id: 'p1', startedAt: T0 - MINUTE, endedAt: T0, durationMs: MINUTE }] });
+    const { startedAt: _startedAt, ...older } = stateFor(TEAM_TOML, {
+      phaseIndex: 1,
+      completedPhases: [{ id: 'p1', startedAt: T0 - MINUTE, endedAt: T0, durationMs: MINUTE }],
+    });
     expect(statusView(older).startedAt).toBe(T0 - MINUTE);
   });
 });

@@ -15,7 +15,8 @@ function launched(overrides: Partial<BuildState> = {}): BuildState {
   return { ...first.state, ...overrides };
 }
 
-const tick = (state: BuildState, at: number, repo: Snapshot['repo']) => decideTick(state, snapshotOf(state, at, repo), at, noIds);
+const tick = (state: BuildState, at: number, repo: Snapshot['repo']) =>
+  decideTick(state, snapshotOf(state, at, repo), at, noIds);
 const sends = (actions: ReturnType<typeof decideTick>['actions']) =>
   actions.map((a) => `${a.action.type} ${a.action.agent}: ${a.event.type} ${a.event.message}`);
 
@@ -23,7 +24,15 @@ describe('decideTick', () => {
   test('the first tick launches every agent, records the baseline sha without pinging history', () => {
     const state = stateFor(TEAM_TOML);
     const now = T0 + SECOND;
-    const out = tick(state, now, repoObs({ head: BASE, commits: [commit('c0c0c0c0c0c0', 'claim: old gate')], inboxes: { 'state/inbox/builder.md': 'h-old' } }));
+    const out = tick(
+      state,
+      now,
+      repoObs({
+        head: BASE,
+        commits: [commit('c0c0c0c0c0c0', 'claim: old gate')],
+        inboxes: { 'state/inbox/builder.md': 'h-old' },
+      }),
+    );
     expect(out.actions.map((a) => [a.action.type, a.action.agent])).toEqual([
       ['launch', 'builder'],
       ['launch', 'adversary'],
@@ -32,8 +41,12 @@ describe('decideTick', () => {
     ]);
     expect(out.events).toEqual([]);
     expect(out.state.launched).toBe(true);
-    expect(out.state.handoff).toEqual({ lastSha: BASE, inboxHashes: { 'state/inbox/builder.md': 'h-old', 'state/inbox/adversary.md': null } });
-    for (const agent of Object.values(out.state.agents)) expect(agent).toMatchObject({ startedAt: now, lastWakeAt: now, alive: true });
+    expect(out.state.handoff).toEqual({
+      lastSha: BASE,
+      inboxHashes: { 'state/inbox/builder.md': 'h-old', 'state/inbox/adversary.md': null },
+    });
+    for (const agent of Object.values(out.state.agents))
+      expect(agent).toMatchObject({ startedAt: now, lastWakeAt: now, alive: true });
     expect(out.state.agents.builder?.sessionId).toBe('sid-builder');
   });
 
@@ -53,8 +66,15 @@ describe('decideTick', () => {
   });
 
   test('a new claim commit after the baseline pings the claim agents; the handled sha moves on', () => {
-    const out = tick(launched(), T0 + 20 * SECOND, repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')] }));
-    expect(sends(out.actions)).toEqual(['send adversary: ping_sent claim claim: gate 1 (c1c1c1c)', 'send librarian: ping_sent claim claim: gate 1 (c1c1c1c)']);
+    const out = tick(
+      launched(),
+      T0 + 20 * SECOND,
+      repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')] }),
+    );
+    expect(sends(out.actions)).toEqual([
+      'send adversary: ping_sent claim claim: gate 1 (c1c1c1c)',
+      'send librarian: ping_sent claim claim: gate 1 (c1c1c1c)',
+    ]);
     expect(out.state.handoff.lastSha).toBe('c1c1c1c1c1c1');
     const next = tick(out.state, T0 + 30 * SECOND, repoObs({ head: 'c1c1c1c1c1c1' }));
     expect(next.actions).toEqual([]);
@@ -77,7 +97,11 @@ describe('decideTick', () => {
 
   test('the done marker advances the phase: handoff pings first, then the kickoff to the loop agents', () => {
     const now = T0 + 10 * 60 * SECOND;
-    const out = tick(launched(), now, repoObs({ head: 'r1r1r1r1r1r1', commits: [commit('r1r1r1r1r1r1', 'review: gate 1 PASS')], phaseDone: true }));
+    const out = tick(
+      launched(),
+      now,
+      repoObs({ head: 'r1r1r1r1r1r1', commits: [commit('r1r1r1r1r1r1', 'review: gate 1 PASS')], phaseDone: true }),
+    );
     expect(sends(out.actions)).toEqual([
       'send builder: ping_sent review review: gate 1 PASS (r1r1r1r)',
       'send builder: ping_sent kickoff for phase p2',
@@ -101,7 +125,11 @@ describe('decideTick', () => {
   });
 
   test('after the sequence completes, commits ping nobody', () => {
-    const out = tick(launched({ phaseIndex: 3 }), T0 + 60 * SECOND, repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: extra')], phaseDone: true }));
+    const out = tick(
+      launched({ phaseIndex: 3 }),
+      T0 + 60 * SECOND,
+      repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: extra')], phaseDone: true }),
+    );
     expect(out.actions).toEqual([]);
     expect(out.events.filter((e) => e.type === 'ping_sent')).toEqual([]);
     expect(out.state.phaseIndex).toBe(3);
@@ -109,8 +137,18 @@ describe('decideTick', () => {
 
   test('a failing fetch is an event and backs off; supervision goes on with the last fetched refs', () => {
     const now = T0 + 20 * SECOND;
-    const out = tick(launched(), now, repoObs({ fetchError: 'fatal: could not read from remote', head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')] }));
-    expect(out.events).toEqual([{ type: 'git_fetch_failed', message: 'fatal: could not read from remote (attempt 1; next in 20s)' }]);
+    const out = tick(
+      launched(),
+      now,
+      repoObs({
+        fetchError: 'fatal: could not read from remote',
+        head: 'c1c1c1c1c1c1',
+        commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')],
+      }),
+    );
+    expect(out.events).toEqual([
+      { type: 'git_fetch_failed', message: 'fatal: could not read from remote (attempt 1; next in 20s)' },
+    ]);
     expect(out.state.fetchHealth).toEqual({ failures: 1, retryAt: now + 20 * SECOND });
     expect(out.actions.map((a) => a.action.agent)).toEqual(['adversary', 'librarian']);
   });

@@ -6,7 +6,18 @@ import { commandReplies } from '../../src/core/inbox';
 import { configReloadDecision } from '../../src/core/config-reload';
 import { decideTick } from '../../src/core/tick';
 import { TurnInput, turnDecision } from '../../src/core/turn';
-import { commit, configFor, MINUTE, repoObs, SECOND, sessionIdSource, snapshotOf, stateFor, T0, TEAM_TOML } from './support/build-state';
+import {
+  commit,
+  configFor,
+  MINUTE,
+  repoObs,
+  SECOND,
+  sessionIdSource,
+  snapshotOf,
+  stateFor,
+  T0,
+  TEAM_TOML,
+} from './support/build-state';
 
 const BASE = 'base0000000000';
 const NOW = T0 + 10 * MINUTE;
@@ -17,12 +28,30 @@ const noIds = () => {
 /** The team after its first tick at T0 + 1s, which launched everyone and recorded BASE. */
 function launched(overrides: Partial<BuildState> = {}): BuildState {
   const fresh = stateFor(TEAM_TOML);
-  return { ...decideTick(fresh, snapshotOf(fresh, T0 + SECOND, repoObs({ head: BASE })), T0 + SECOND, noIds).state, ...overrides };
+  return {
+    ...decideTick(fresh, snapshotOf(fresh, T0 + SECOND, repoObs({ head: BASE })), T0 + SECOND, noIds).state,
+    ...overrides,
+  };
 }
 
-const snapshot = (state: BuildState, patch: Partial<Snapshot> = {}): Snapshot => ({ ...snapshotOf(state, NOW, repoObs({ head: BASE })), ...patch });
-const input = (patch: Partial<TurnInput>): TurnInput => ({ inbox: [], snapshot: null, host: { observeError: null, timeoutMs: 30_000 }, now: NOW, newId: noIds, holdPending: true, ...patch });
-const op = (id: number, cmd: Extract<InboxItem, { type: 'operator' }>['cmd']): InboxItem => ({ type: 'operator', id, cmd });
+const snapshot = (state: BuildState, patch: Partial<Snapshot> = {}): Snapshot => ({
+  ...snapshotOf(state, NOW, repoObs({ head: BASE })),
+  ...patch,
+});
+const input = (patch: Partial<TurnInput>): TurnInput => ({
+  inbox: [],
+  snapshot: null,
+  host: { observeError: null, timeoutMs: 30_000 },
+  now: NOW,
+  newId: noIds,
+  holdPending: true,
+  ...patch,
+});
+const op = (id: number, cmd: Extract<InboxItem, { type: 'operator' }>['cmd']): InboxItem => ({
+  type: 'operator',
+  id,
+  cmd,
+});
 const PAUSE = op(1, { type: 'pause', reason: 'lunch' });
 const CLAIM = repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')] });
 
@@ -30,11 +59,18 @@ describe('turnDecision: a stop', () => {
   test('ends the turn: stopped, no effects even for commands before it, no host check, no tick', () => {
     const state = launched({ hostLost: true });
     const ids = sessionIdSource();
-    const turn = turnDecision(state, input({
-      inbox: [PAUSE, op(2, { type: 'nudge', agent: 'builder', message: 'hi' }), { type: 'stop', reason: 'done for today' }],
-      snapshot: snapshot(state, { repo: CLAIM }),
-      newId: ids,
-    }));
+    const turn = turnDecision(
+      state,
+      input({
+        inbox: [
+          PAUSE,
+          op(2, { type: 'nudge', agent: 'builder', message: 'hi' }),
+          { type: 'stop', reason: 'done for today' },
+        ],
+        snapshot: snapshot(state, { repo: CLAIM }),
+        newId: ids,
+      }),
+    );
     expect(turn.stopped).toBe(true);
     expect(turn.actions).toEqual([]);
     expect(turn.tokenRecords).toEqual([]);
@@ -46,7 +82,14 @@ describe('turnDecision: a stop', () => {
     expect(turn.inbox.applied.map((c) => c.actions.length)).toEqual([0, 1]);
     expect(commandReplies(turn.inbox, [])).toEqual([
       [1, { ok: true, text: 'paused: lunch' }],
-      [2, { ok: false, text: 'nudge builder failed: send builder: not done: the build was stopped in the same tick', failureType: 'OperatorActionFailed' }],
+      [
+        2,
+        {
+          ok: false,
+          text: 'nudge builder failed: send builder: not done: the build was stopped in the same tick',
+          failureType: 'OperatorActionFailed',
+        },
+      ],
     ]);
   });
 });
@@ -54,11 +97,17 @@ describe('turnDecision: a stop', () => {
 describe('turnDecision: without a snapshot, only the inbox and the host', () => {
   test('a failed look: the inbox, then host_unreachable; no tick (the fresh build is not launched)', () => {
     const ids = sessionIdSource();
-    const turn = turnDecision(stateFor(TEAM_TOML), input({ inbox: [PAUSE], newId: ids, host: { observeError: 'activity timed out', timeoutMs: 30_000 } }));
+    const turn = turnDecision(
+      stateFor(TEAM_TOML),
+      input({ inbox: [PAUSE], newId: ids, host: { observeError: 'activity timed out', timeoutMs: 30_000 } }),
+    );
     expect(turn).toMatchObject({ stopped: false, actions: [], tokenRecords: [] });
     expect(turn.events).toEqual([
       { type: 'paused', message: 'lunch' },
-      { type: 'host_unreachable', message: 'no worker served steward@host-a within 30s: its agents are unsupervised (activity timed out)' },
+      {
+        type: 'host_unreachable',
+        message: 'no worker served steward@host-a within 30s: its agents are unsupervised (activity timed out)',
+      },
     ]);
     expect(turn.state).toMatchObject({ launched: false, hostLost: true, status: 'paused' });
     expect(ids.count()).toBe(1);
@@ -74,10 +123,18 @@ describe('turnDecision: without a snapshot, only the inbox and the host', () => 
 describe('turnDecision: with a snapshot', () => {
   test('the host is back before the config edit is read', () => {
     const state = launched({ hostLost: true });
-    const turn = turnDecision(state, input({ snapshot: snapshot(state, { config: { hash: 'hash-9', ok: false, problems: 'agent[0].kind: unknown' } }) }));
+    const turn = turnDecision(
+      state,
+      input({
+        snapshot: snapshot(state, { config: { hash: 'hash-9', ok: false, problems: 'agent[0].kind: unknown' } }),
+      }),
+    );
     expect(turn.events).toEqual([
       { type: 'host_recovered', message: 'a worker serves steward@host-a again' },
-      { type: 'config_rejected', message: 'config edit refused; the build keeps its last good config:\nagent[0].kind: unknown' },
+      {
+        type: 'config_rejected',
+        message: 'config edit refused; the build keeps its last good config:\nagent[0].kind: unknown',
+      },
     ]);
     expect(turn.state).toMatchObject({ hostLost: false, rejectedConfigHash: 'hash-9' });
   });
@@ -87,11 +144,17 @@ describe('turnDecision: with a snapshot', () => {
    * for a builder seen dead: what configReloadDecision then decideTick decide when composed by hand.
    */
   const REVIEWER = `${TEAM_TOML}\n[[agent]]\nname = "reviewer"\nkind = "persistent"\nkickoff = "Review."\n`;
-  const HELD: PlannedAction = { action: { type: 'send', agent: 'builder', text: 'held text' }, event: { type: 'ping_sent', agent: 'builder', message: 'held ping' } };
+  const HELD: PlannedAction = {
+    action: { type: 'send', agent: 'builder', text: 'held text' },
+    event: { type: 'ping_sent', agent: 'builder', message: 'held ping' },
+  };
   function scene() {
     const base = launched({ lastHeavyAt: NOW - SECOND });
     const state = { ...base, agents: { ...base.agents, builder: { ...base.agents.builder!, held: [HELD] } } };
-    const snap = snapshot(state, { repo: { ...CLAIM, phaseDone: true }, config: { hash: 'hash-1', ok: true, config: configFor(REVIEWER) } });
+    const snap = snapshot(state, {
+      repo: { ...CLAIM, phaseDone: true },
+      config: { hash: 'hash-1', ok: true, config: configFor(REVIEWER) },
+    });
     snap.agents.builder = { alive: false, tail: '', windowActivity: null };
     return { state, snap };
   }
@@ -100,7 +163,13 @@ describe('turnDecision: with a snapshot', () => {
     const ids = sessionIdSource();
     const reload = configReloadDecision(state, snap.config, ids, NOW);
     const tick = decideTick(reload.state, snap, NOW, ids, { heldWaitForLiveAgent: holdPending });
-    return { ids: ids.count(), state: tick.state, actions: [...reload.actions, ...tick.actions], events: [...reload.events, ...tick.events], tokenRecords: tick.tokenRecords };
+    return {
+      ids: ids.count(),
+      state: tick.state,
+      actions: [...reload.actions, ...tick.actions],
+      events: [...reload.events, ...tick.events],
+      tokenRecords: tick.tokenRecords,
+    };
   }
 
   test('the scene exercises reload, tick, token records and holdPending', () => {
@@ -111,12 +180,19 @@ describe('turnDecision: with a snapshot', () => {
     expect(byHand(false).actions).not.toEqual(hand.actions);
   });
 
-  test.each([true, false])('holdPending %s: the same as configReloadDecision then decideTick by hand', (holdPending) => {
-    const { state, snap } = scene();
-    const ids = sessionIdSource();
-    const turn = turnDecision(state, input({ snapshot: snap, newId: ids, holdPending }));
-    const { ids: handIds, ...hand } = byHand(holdPending);
-    expect(turn).toEqual({ ...hand, stopped: false, inbox: { state, actions: [], events: [], stopReason: null, refused: [], applied: [] } });
-    expect(ids.count()).toBe(handIds);
-  });
+  test.each([true, false])(
+    'holdPending %s: the same as configReloadDecision then decideTick by hand',
+    (holdPending) => {
+      const { state, snap } = scene();
+      const ids = sessionIdSource();
+      const turn = turnDecision(state, input({ snapshot: snap, newId: ids, holdPending }));
+      const { ids: handIds, ...hand } = byHand(holdPending);
+      expect(turn).toEqual({
+        ...hand,
+        stopped: false,
+        inbox: { state, actions: [], events: [], stopReason: null, refused: [], applied: [] },
+      });
+      expect(ids.count()).toBe(handIds);
+    },
+  );
 });

@@ -33,13 +33,18 @@ function block(lines: string[], key: string, indent: number): string[] {
 
 /** Keys directly under a block, at `indent`. */
 function keys(lines: string[], indent: number): string[] {
-  return lines.filter((l) => isContent(l) && indentOf(l) === indent && /^\s*[\w.-]+:/.test(l)).map((l) => l.trim().split(':')[0]);
+  return lines
+    .filter((l) => isContent(l) && indentOf(l) === indent && /^\s*[\w.-]+:/.test(l))
+    .map((l) => l.trim().split(':')[0]);
 }
 
 /** `key: value` directly under a block, at `indent`, quotes removed. */
 function scalar(lines: string[], key: string, indent: number): string | undefined {
   const line = lines.find((l) => indentOf(l) === indent && l.trimStart().startsWith(`${key}:`));
-  return line?.slice(line.indexOf(':') + 1).trim().replace(/^["']|["']$/g, '');
+  return line
+    ?.slice(line.indexOf(':') + 1)
+    .trim()
+    .replace(/^["']|["']$/g, '');
 }
 
 /** Items of a `- item` list under `key`. */
@@ -48,7 +53,12 @@ function list(lines: string[], key: string, indent: number): string[] {
     .filter(isContent)
     .map((l) => l.trim())
     .filter((l) => l.startsWith('- '))
-    .map((l) => l.slice(2).trim().replace(/^["']|["']$/g, ''));
+    .map((l) =>
+      l
+        .slice(2)
+        .trim()
+        .replace(/^["']|["']$/g, ''),
+    );
 }
 
 const lines = compose.split('\n');
@@ -117,17 +127,20 @@ describe('docker-compose.temporal.yml', () => {
   it('publishes gRPC on 7233 and the Web UI on 8233 → 8080, and nothing else', () => {
     expect(list(service('temporal'), 'ports', 4)).toEqual(['7233:7233']);
     expect(list(service('temporal-ui'), 'ports', 4)).toEqual(['8233:8080']);
-    for (const name of ['postgresql', 'temporal-schema', 'temporal-setup']) expect(block(service(name), 'ports', 4)).toEqual([]);
+    for (const name of ['postgresql', 'temporal-schema', 'temporal-setup'])
+      expect(block(service(name), 'ports', 4)).toEqual([]);
     expect(scalar(block(service('temporal-ui'), 'environment', 4), 'TEMPORAL_ADDRESS', 6)).toBe('temporal:7233');
   });
 
   it('starts in order: database healthy → schema done → server healthy → setup and UI', () => {
-    const dependsOn = (name: string, on: string): string | undefined => scalar(block(block(service(name), 'depends_on', 4), on, 6), 'condition', 8);
+    const dependsOn = (name: string, on: string): string | undefined =>
+      scalar(block(block(service(name), 'depends_on', 4), on, 6), 'condition', 8);
     expect(dependsOn('temporal-schema', 'postgresql')).toBe('service_healthy');
     expect(dependsOn('temporal', 'temporal-schema')).toBe('service_completed_successfully');
     expect(dependsOn('temporal-setup', 'temporal')).toBe('service_healthy');
     expect(dependsOn('temporal-ui', 'temporal')).toBe('service_healthy');
-    for (const name of ['postgresql', 'temporal']) expect(block(service(name), 'healthcheck', 4).length).toBeGreaterThan(0);
+    for (const name of ['postgresql', 'temporal'])
+      expect(block(service(name), 'healthcheck', 4).length).toBeGreaterThan(0);
   });
 
   it('registers exactly the search attributes the workflow sets, all as Keyword', () => {

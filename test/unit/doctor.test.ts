@@ -25,7 +25,13 @@ function claude(over: Partial<ClaudeFacts> = {}): ClaudeFacts {
   return {
     version: TESTED,
     stewardHooks: true,
-    pane: { env: { STEWARD_BIN: BIN, HOME: '/home/ops' }, uid: 1000, resolved: `${BIN}/steward`, runs: 0, runError: '' },
+    pane: {
+      env: { STEWARD_BIN: BIN, HOME: '/home/ops' },
+      uid: 1000,
+      resolved: `${BIN}/steward`,
+      runs: 0,
+      runError: '',
+    },
     configDir: '/home/ops/.claude',
     configFile: '/home/ops/.claude.json',
     onboarded: true,
@@ -47,14 +53,29 @@ function backend(over: Partial<ClaudeFacts> = {}, top: Partial<BackendFacts> = {
 
 function agent(over: Partial<AgentFacts> = {}): AgentFacts {
   return {
-    name: 'builder', kind: 'loop', backend: 'claude', host: 'box-1', local: true, cwd: '/work/builder',
-    cwdIsDir: true, gitRoot: '/work/builder', origin: 'git@example.com:org/work.git', trusted: true, configFile: '/home/ops/.claude.json',
+    name: 'builder',
+    kind: 'loop',
+    backend: 'claude',
+    host: 'box-1',
+    local: true,
+    cwd: '/work/builder',
+    cwdIsDir: true,
+    gitRoot: '/work/builder',
+    origin: 'git@example.com:org/work.git',
+    trusted: true,
+    configFile: '/home/ops/.claude.json',
     ...over,
   };
 }
 
 function queue(over: Partial<QueueFacts> = {}): QueueFacts {
-  return { queue: 'steward@box-1', kind: 'activity', host: 'box-1', pollers: [{ identity: '4242@box-1', ageSeconds: 12 }], ...over };
+  return {
+    queue: 'steward@box-1',
+    kind: 'activity',
+    host: 'box-1',
+    pollers: [{ identity: '4242@box-1', ageSeconds: 12 }],
+    ...over,
+  };
 }
 
 function temporal(over: Partial<TemporalReached> = {}): TemporalReached {
@@ -76,8 +97,22 @@ function facts(over: Partial<DoctorFacts> = {}): DoctorFacts {
     backends: [backend()],
     agents: [agent()],
     services: [],
-    loopRepo: { dir: '/work/supervisor', isDir: true, gitRoot: '/work/supervisor', origin: 'git@example.com:org/work.git' },
-    origins: [{ url: 'git@example.com:org/work.git', dir: '/work/supervisor', users: ['loop repo', 'agent builder'], error: null, heads: ['main'], watched: true }],
+    loopRepo: {
+      dir: '/work/supervisor',
+      isDir: true,
+      gitRoot: '/work/supervisor',
+      origin: 'git@example.com:org/work.git',
+    },
+    origins: [
+      {
+        url: 'git@example.com:org/work.git',
+        dir: '/work/supervisor',
+        users: ['loop repo', 'agent builder'],
+        error: null,
+        heads: ['main'],
+        watched: true,
+      },
+    ],
     temporal: temporal(),
     ...over,
   };
@@ -95,7 +130,20 @@ describe('doctor verdicts', () => {
     const lines = doctorChecks(facts(), opts);
     expect(lines.filter((l) => l.level !== 'ok')).toEqual([]);
     expect(lines.map((l) => l.check)).toEqual([
-      'tmux', 'agent-cli', 'claude-config', 'hook', 'bypass', 'cwd', 'git', 'trust', 'loop-repo', 'origin', 'temporal', 'search-attributes', 'worker', 'worker',
+      'tmux',
+      'agent-cli',
+      'claude-config',
+      'hook',
+      'bypass',
+      'cwd',
+      'git',
+      'trust',
+      'loop-repo',
+      'origin',
+      'temporal',
+      'search-attributes',
+      'worker',
+      'worker',
     ]);
     expect(doctorExitCode(lines)).toBe(0);
     expect(lines.every((l) => l.fix === undefined)).toBe(true);
@@ -115,7 +163,10 @@ describe('doctor verdicts', () => {
     });
 
     it('not installed: fail, naming the error', () => {
-      const l = only(doctorChecks(facts({ tmux: { socket: 'agents', version: null, error: 'spawn tmux ENOENT' } }), opts), 'tmux');
+      const l = only(
+        doctorChecks(facts({ tmux: { socket: 'agents', version: null, error: 'spawn tmux ENOENT' } }), opts),
+        'tmux',
+      );
       expect(l).toMatchObject({ level: 'fail', message: 'tmux does not run: spawn tmux ENOENT' });
       expect(l.fix).toContain('tmux 3.2');
     });
@@ -124,27 +175,46 @@ describe('doctor verdicts', () => {
   describe('the agent CLI', () => {
     it('not found: fail, and the Claude-specific checks are left out', () => {
       const lines = doctorChecks(facts({ backends: [backend({}, { found: null, claude: undefined })] }), opts);
-      expect(only(lines, 'agent-cli')).toMatchObject({ level: 'fail', message: expect.stringContaining('command not found: claude') });
+      expect(only(lines, 'agent-cli')).toMatchObject({
+        level: 'fail',
+        message: expect.stringContaining('command not found: claude'),
+      });
       expect(only(lines, 'agent-cli').fix).toContain(`@anthropic-ai/claude-code@${TESTED}`);
       expect(of(lines, 'hook')).toEqual([]);
       expect(of(lines, 'bypass')).toEqual([]);
     });
 
     it('a program that does not answer --version: fail', () => {
-      expect(only(doctorChecks(facts({ backends: [backend({ version: null })] }), opts), 'agent-cli').level).toBe('fail');
+      expect(only(doctorChecks(facts({ backends: [backend({ version: null })] }), opts), 'agent-cli').level).toBe(
+        'fail',
+      );
     });
 
     it('another release: warn, naming the tested one; before 2.1.19 the hooks are named too', () => {
       const newer = only(doctorChecks(facts({ backends: [backend({ version: '2.1.400' })] }), opts), 'agent-cli');
-      expect(newer).toMatchObject({ level: 'warn', message: `Claude Code 2.1.400 at /usr/bin/claude: Steward is tested against ${TESTED}` });
+      expect(newer).toMatchObject({
+        level: 'warn',
+        message: `Claude Code 2.1.400 at /usr/bin/claude: Steward is tested against ${TESTED}`,
+      });
       const old = only(doctorChecks(facts({ backends: [backend({ version: '2.0.77' })] }), opts), 'agent-cli');
       expect(old.message).toContain('before 2.1.19 hooks do not run in the background');
     });
 
     it('a non-Claude backend: found is all there is to check', () => {
-      const scripted: BackendFacts = { name: 'scripted', command: 'steward-scripted-agent', found: `${BIN}/steward-scripted-agent`, isClaude: false };
-      const lines = doctorChecks(facts({ backends: [scripted], agents: [agent({ backend: 'scripted', trusted: undefined })] }), opts);
-      expect(only(lines, 'agent-cli')).toMatchObject({ level: 'ok', message: `steward-scripted-agent found at ${BIN}/steward-scripted-agent` });
+      const scripted: BackendFacts = {
+        name: 'scripted',
+        command: 'steward-scripted-agent',
+        found: `${BIN}/steward-scripted-agent`,
+        isClaude: false,
+      };
+      const lines = doctorChecks(
+        facts({ backends: [scripted], agents: [agent({ backend: 'scripted', trusted: undefined })] }),
+        opts,
+      );
+      expect(only(lines, 'agent-cli')).toMatchObject({
+        level: 'ok',
+        message: `steward-scripted-agent found at ${BIN}/steward-scripted-agent`,
+      });
       expect(of(lines, 'hook')).toEqual([]);
       expect(of(lines, 'trust')).toEqual([]);
     });
@@ -152,24 +222,47 @@ describe('doctor verdicts', () => {
 
   it('a Claude config without the first-run setup: fail, naming CLAUDE_CONFIG_DIR when it is set', () => {
     const missing = only(doctorChecks(facts({ backends: [backend({ onboarded: null })] }), opts), 'claude-config');
-    expect(missing).toMatchObject({ level: 'fail', message: expect.stringContaining('/home/ops/.claude.json is missing or unreadable') });
+    expect(missing).toMatchObject({
+      level: 'fail',
+      message: expect.stringContaining('/home/ops/.claude.json is missing or unreadable'),
+    });
     expect(missing.fix).not.toContain('CLAUDE_CONFIG_DIR');
-    const notDone = only(doctorChecks(facts({ backends: [backend({ onboarded: false, configDir: '/srv/claude', configFile: '/srv/claude/.claude.json' })] }), opts), 'claude-config');
+    const notDone = only(
+      doctorChecks(
+        facts({
+          backends: [backend({ onboarded: false, configDir: '/srv/claude', configFile: '/srv/claude/.claude.json' })],
+        }),
+        opts,
+      ),
+      'claude-config',
+    );
     expect(notDone.fix).toContain('CLAUDE_CONFIG_DIR=/srv/claude');
   });
 
   describe('the hook command in a fresh pane', () => {
     const hookOf = (pane: Partial<ClaudeFacts['pane']>, over: Partial<ClaudeFacts> = {}) =>
-      only(doctorChecks(facts({ backends: [backend({ pane: { ...claude().pane, ...pane }, ...over })] }), opts), 'hook');
+      only(
+        doctorChecks(facts({ backends: [backend({ pane: { ...claude().pane, ...pane }, ...over })] }), opts),
+        'hook',
+      );
 
     it('resolves and runs: ok, with the path', () => {
-      expect(hookOf({})).toMatchObject({ level: 'ok', message: `hook command "$STEWARD_BIN/steward" hook resolves in a fresh tmux pane (${BIN}/steward)` });
+      expect(hookOf({})).toMatchObject({
+        level: 'ok',
+        message: `hook command "$STEWARD_BIN/steward" hook resolves in a fresh tmux pane (${BIN}/steward)`,
+      });
     });
     it('no pane: fail, with the tmux error', () => {
-      expect(hookOf({ error: 'tmux new-session: no server' })).toMatchObject({ level: 'fail', message: expect.stringContaining('no server') });
+      expect(hookOf({ error: 'tmux new-session: no server' })).toMatchObject({
+        level: 'fail',
+        message: expect.stringContaining('no server'),
+      });
     });
     it('STEWARD_BIN lost on the way: fail', () => {
-      expect(hookOf({ env: {} })).toMatchObject({ level: 'fail', message: expect.stringContaining('STEWARD_BIN=(unset)') });
+      expect(hookOf({ env: {} })).toMatchObject({
+        level: 'fail',
+        message: expect.stringContaining('STEWARD_BIN=(unset)'),
+      });
     });
     it('no executable steward: fail, pointing at npm ci', () => {
       const l = hookOf({ resolved: null, runs: null });
@@ -178,16 +271,23 @@ describe('doctor verdicts', () => {
     });
     it('steward found but it does not run (no node on PATH): fail, naming node', () => {
       const l = hookOf({ runs: 127, runError: "/usr/bin/env: 'node': No such file or directory" });
-      expect(l).toMatchObject({ level: 'fail', message: expect.stringContaining("exits 127 in a fresh tmux pane: /usr/bin/env: 'node'") });
+      expect(l).toMatchObject({
+        level: 'fail',
+        message: expect.stringContaining("exits 127 in a fresh tmux pane: /usr/bin/env: 'node'"),
+      });
       expect(l.fix).toContain('node');
     });
     it("the backend's own --settings: warn (Steward adds no hooks)", () => {
-      expect(hookOf({}, { stewardHooks: false })).toMatchObject({ level: 'warn', fix: expect.stringContaining('steward hook --print-settings') });
+      expect(hookOf({}, { stewardHooks: false })).toMatchObject({
+        level: 'warn',
+        fix: expect.stringContaining('steward hook --print-settings'),
+      });
     });
   });
 
   describe('bypass mode', () => {
-    const bypassOf = (over: Partial<ClaudeFacts>) => of(doctorChecks(facts({ backends: [backend(over)] }), opts), 'bypass');
+    const bypassOf = (over: Partial<ClaudeFacts>) =>
+      of(doctorChecks(facts({ backends: [backend(over)] }), opts), 'bypass');
     const skip = '--dangerously-skip-permissions';
 
     it('off: one ok line', () => {
@@ -199,18 +299,43 @@ describe('doctor verdicts', () => {
       expect(root!.fix).toContain('IS_SANDBOX = "1" to [backend.claude] env');
     });
     it('as root with IS_SANDBOX=yes: fail, only "1" counts', () => {
-      const [root] = bypassOf({ bypass: skip, uid: 0, bypassConsentIn: '/home/ops/.claude/settings.json', isSandbox: 'yes', isSandboxFrom: 'tmux environment' });
-      expect(root).toMatchObject({ level: 'fail', message: expect.stringContaining('IS_SANDBOX=yes (only "1" counts)') });
+      const [root] = bypassOf({
+        bypass: skip,
+        uid: 0,
+        bypassConsentIn: '/home/ops/.claude/settings.json',
+        isSandbox: 'yes',
+        isSandboxFrom: 'tmux environment',
+      });
+      expect(root).toMatchObject({
+        level: 'fail',
+        message: expect.stringContaining('IS_SANDBOX=yes (only "1" counts)'),
+      });
     });
     it('as root with IS_SANDBOX=1 or bubblewrap: ok', () => {
-      expect(bypassOf({ bypass: skip, uid: 0, bypassConsentIn: '/home/ops/.claude/settings.json', isSandbox: '1', isSandboxFrom: 'backend env' }).map((l) => l.level)).toEqual(['ok', 'ok']);
-      expect(bypassOf({ bypass: skip, uid: 0, bypassConsentIn: '/home/ops/.claude/settings.json', bubblewrap: true }).map((l) => l.level)).toEqual(['ok', 'ok']);
+      expect(
+        bypassOf({
+          bypass: skip,
+          uid: 0,
+          bypassConsentIn: '/home/ops/.claude/settings.json',
+          isSandbox: '1',
+          isSandboxFrom: 'backend env',
+        }).map((l) => l.level),
+      ).toEqual(['ok', 'ok']);
+      expect(
+        bypassOf({ bypass: skip, uid: 0, bypassConsentIn: '/home/ops/.claude/settings.json', bubblewrap: true }).map(
+          (l) => l.level,
+        ),
+      ).toEqual(['ok', 'ok']);
     });
     it('not root: no root line; the warning is ok when consented, warn with accept_bypass_mode, fail otherwise', () => {
-      expect(bypassOf({ bypass: skip, bypassConsentIn: '/home/ops/.claude/settings.json' }).map((l) => l.level)).toEqual(['ok']);
+      expect(
+        bypassOf({ bypass: skip, bypassConsentIn: '/home/ops/.claude/settings.json' }).map((l) => l.level),
+      ).toEqual(['ok']);
       const answered = bypassOf({ bypass: skip, acceptBypassMode: true });
       expect(answered.map((l) => l.level)).toEqual(['warn']);
-      expect(answered[0]!.fix).toContain('"skipDangerousModePermissionPrompt": true to /home/ops/.claude/settings.json');
+      expect(answered[0]!.fix).toContain(
+        '"skipDangerousModePermissionPrompt": true to /home/ops/.claude/settings.json',
+      );
       const open = bypassOf({ bypass: skip });
       expect(open.map((l) => l.level)).toEqual(['fail']);
       expect(open[0]!.fix).toContain('accept_bypass_mode = true');
@@ -219,37 +344,69 @@ describe('doctor verdicts', () => {
 
   describe('each agent', () => {
     const agentLines = (over: Partial<AgentFacts>, claudeOver: Partial<ClaudeFacts> = {}) =>
-      doctorChecks(facts({ agents: [agent(over)], backends: [backend(claudeOver)] }), opts).filter((l) => l.subject === 'agent builder');
+      doctorChecks(facts({ agents: [agent(over)], backends: [backend(claudeOver)] }), opts).filter(
+        (l) => l.subject === 'agent builder',
+      );
 
     it('a missing cwd: one fail line, nothing else about that agent', () => {
       const lines = agentLines({ cwdIsDir: false, gitRoot: null, origin: null, trusted: undefined });
-      expect(lines).toEqual([expect.objectContaining({ check: 'cwd', level: 'fail', message: 'cwd /work/builder is not a directory' })]);
+      expect(lines).toEqual([
+        expect.objectContaining({ check: 'cwd', level: 'fail', message: 'cwd /work/builder is not a directory' }),
+      ]);
     });
     it('not a git work tree: fail for a loop agent, warn for a task', () => {
       expect(agentLines({ gitRoot: null, origin: null }).find((l) => l.check === 'git')?.level).toBe('fail');
-      expect(agentLines({ kind: 'task', gitRoot: null, origin: null }).find((l) => l.check === 'git')?.level).toBe('warn');
+      expect(agentLines({ kind: 'task', gitRoot: null, origin: null }).find((l) => l.check === 'git')?.level).toBe(
+        'warn',
+      );
     });
     it('no origin remote: fail, with the command that adds one', () => {
       const git = agentLines({ origin: null }).find((l) => l.check === 'git');
-      expect(git).toMatchObject({ level: 'fail', fix: 'git -C /work/builder remote add origin <url of the work repo>' });
+      expect(git).toMatchObject({
+        level: 'fail',
+        fix: 'git -C /work/builder remote add origin <url of the work repo>',
+      });
     });
     it('untrusted: fail, or warn when trust_workdir answers the dialog', () => {
       const untrusted = agentLines({ trusted: false }).find((l) => l.check === 'trust');
-      expect(untrusted).toMatchObject({ level: 'fail', message: expect.stringContaining('/work/builder is not trusted in /home/ops/.claude.json') });
+      expect(untrusted).toMatchObject({
+        level: 'fail',
+        message: expect.stringContaining('/work/builder is not trusted in /home/ops/.claude.json'),
+      });
       expect(untrusted!.fix).toContain('trust_workdir = true');
-      expect(agentLines({ trusted: false }, { trustWorkdir: true }).find((l) => l.check === 'trust')?.level).toBe('warn');
+      expect(agentLines({ trusted: false }, { trustWorkdir: true }).find((l) => l.check === 'trust')?.level).toBe(
+        'warn',
+      );
     });
     it('on another host: a skip line naming the host, none of the local checks', () => {
-      const lines = doctorChecks(facts({ agents: [agent(), agent({ name: 'auditor', host: 'box-2', local: false, cwdIsDir: false })] }), opts);
+      const lines = doctorChecks(
+        facts({ agents: [agent(), agent({ name: 'auditor', host: 'box-2', local: false, cwdIsDir: false })] }),
+        opts,
+      );
       expect(lines.filter((l) => l.subject === 'agent auditor')).toEqual([]);
-      expect(only(lines, 'remote')).toMatchObject({ level: 'skip', subject: 'host box-2', message: 'auditor runs there: not checked from box-1' });
+      expect(only(lines, 'remote')).toMatchObject({
+        level: 'skip',
+        subject: 'host box-2',
+        message: 'auditor runs there: not checked from box-1',
+      });
     });
   });
 
   it('services: cwd and command', () => {
-    const service = { name: 'devserver', host: 'box-1', local: true, cwd: '/work/app', cwdIsDir: false, command: 'npm', found: null };
+    const service = {
+      name: 'devserver',
+      host: 'box-1',
+      local: true,
+      cwd: '/work/app',
+      cwdIsDir: false,
+      command: 'npm',
+      found: null,
+    };
     const lines = of(doctorChecks(facts({ services: [service] }), opts), 'service');
-    expect(lines.map((l) => [l.level, l.message])).toEqual([['fail', 'cwd /work/app is not a directory'], ['fail', 'command not found: npm']]);
+    expect(lines.map((l) => [l.level, l.message])).toEqual([
+      ['fail', 'cwd /work/app is not a directory'],
+      ['fail', 'command not found: npm'],
+    ]);
   });
 
   describe('origin', () => {
@@ -261,7 +418,10 @@ describe('doctor verdicts', () => {
     });
     it('unreachable: fail, with the ls-remote to try', () => {
       const l = originOf({ error: 'fatal: Could not read from remote repository.' });
-      expect(l).toMatchObject({ level: 'fail', message: expect.stringContaining('not reachable from /work/supervisor') });
+      expect(l).toMatchObject({
+        level: 'fail',
+        message: expect.stringContaining('not reachable from /work/supervisor'),
+      });
       expect(l.fix).toContain('ls-remote --heads origin');
     });
     it('no main on the watched remote: warn', () => {
@@ -272,21 +432,39 @@ describe('doctor verdicts', () => {
 
   describe('Temporal and the workers', () => {
     it('unreachable: one fail line, no worker lines', () => {
-      const lines = doctorChecks(facts({ temporal: temporal({ error: 'Failed to connect before the deadline', queues: [] }) }), opts);
+      const lines = doctorChecks(
+        facts({ temporal: temporal({ error: 'Failed to connect before the deadline', queues: [] }) }),
+        opts,
+      );
       expect(only(lines, 'temporal')).toMatchObject({ level: 'fail', subject: 'Temporal temporal.internal:7233' });
       expect(of(lines, 'worker')).toEqual([]);
       expect(doctorExitCode(lines)).toBe(1);
     });
     it('search attributes missing: fail with the command that registers them', () => {
-      const l = only(doctorChecks(facts({ temporal: temporal({ searchAttributes: { missing: ['StewardPhase', 'StewardStatus'] } }) }), opts), 'search-attributes');
+      const l = only(
+        doctorChecks(
+          facts({ temporal: temporal({ searchAttributes: { missing: ['StewardPhase', 'StewardStatus'] } }) }),
+          opts,
+        ),
+        'search-attributes',
+      );
       expect(l.level).toBe('fail');
-      expect(l.fix).toBe('temporal operator search-attribute create --namespace default --name StewardPhase --name StewardStatus --type Keyword');
+      expect(l.fix).toBe(
+        'temporal operator search-attribute create --namespace default --name StewardPhase --name StewardStatus --type Keyword',
+      );
     });
     it('no worker, or only one that stopped polling: fail naming the host', () => {
       const none = doctorChecks(facts({ temporal: temporal({ queues: [queue({ pollers: [] })] }) }), opts);
-      expect(only(none, 'worker')).toMatchObject({ level: 'fail', subject: 'worker steward@box-1', message: "no worker polls it for host box-1's agents" });
+      expect(only(none, 'worker')).toMatchObject({
+        level: 'fail',
+        subject: 'worker steward@box-1',
+        message: "no worker polls it for host box-1's agents",
+      });
       expect(only(none, 'worker').fix).toContain('STEWARD_HOST_ID=box-1');
-      const stale = doctorChecks(facts({ temporal: temporal({ queues: [queue({ pollers: [{ identity: 'old@box-1', ageSeconds: 200 }] })] }) }), opts);
+      const stale = doctorChecks(
+        facts({ temporal: temporal({ queues: [queue({ pollers: [{ identity: 'old@box-1', ageSeconds: 200 }] })] }) }),
+        opts,
+      );
       expect(only(stale, 'worker').message).toContain('the last poll was 200 s ago');
     });
     it('a live poller: ok, naming it', () => {
@@ -296,7 +474,15 @@ describe('doctor verdicts', () => {
       ]);
     });
     it('--for-up: skipped lines, no failure', () => {
-      const lines = doctorChecks(facts({ temporal: { skipped: '`steward up` starts its own dev server (TEMPORAL_ADDRESS is unset)', address: '127.0.0.1:7233' } }), opts);
+      const lines = doctorChecks(
+        facts({
+          temporal: {
+            skipped: '`steward up` starts its own dev server (TEMPORAL_ADDRESS is unset)',
+            address: '127.0.0.1:7233',
+          },
+        }),
+        opts,
+      );
       expect(only(lines, 'temporal').level).toBe('skip');
       expect(doctorExitCode(lines)).toBe(0);
     });
@@ -312,8 +498,12 @@ describe('doctor output', () => {
     expect(text[0]).toBe('steward doctor: build demo (/work/agents.toml) on host box-1');
     expect(text).toContain('ok   tmux: tmux 3.3a (3.2 or later needed)');
     expect(text.filter((l) => l.startsWith('FAIL '))).toEqual([
-      expect.stringMatching(/^FAIL agent builder: \/work\/builder is not trusted in .* — fix: start `claude` in \/work\/builder once/),
-      expect.stringMatching(/^FAIL worker steward@box-1: no worker polls it for host box-1's agents — fix: start `steward worker` with STEWARD_HOST_ID=box-1/),
+      expect.stringMatching(
+        /^FAIL agent builder: \/work\/builder is not trusted in .* — fix: start `claude` in \/work\/builder once/,
+      ),
+      expect.stringMatching(
+        /^FAIL worker steward@box-1: no worker polls it for host box-1's agents — fix: start `steward worker` with STEWARD_HOST_ID=box-1/,
+      ),
     ]);
     expect(text.at(-1)).toBe('11 ok, 0 warnings, 2 failed: not ready: fix the FAIL lines above');
   });
@@ -362,9 +552,21 @@ describe('doctor helpers', () => {
 
   it('parsePaneReport reads what the pane wrote', () => {
     const report = `uid 0\nenv STEWARD_BIN=${BIN}\nenv IS_SANDBOX=1\nenv HOME=/root\nresolved ${BIN}/steward\nruns 0\n`;
-    expect(parsePaneReport(report, '')).toEqual({ env: { STEWARD_BIN: BIN, IS_SANDBOX: '1', HOME: '/root' }, uid: 0, resolved: `${BIN}/steward`, runs: 0, runError: '' });
-    expect(parsePaneReport('uid 1000\nenv STEWARD_BIN=\n', "\n/usr/bin/env: 'node': No such file or directory\n")).toEqual({
-      env: { STEWARD_BIN: '' }, uid: 1000, resolved: null, runs: null, runError: "/usr/bin/env: 'node': No such file or directory",
+    expect(parsePaneReport(report, '')).toEqual({
+      env: { STEWARD_BIN: BIN, IS_SANDBOX: '1', HOME: '/root' },
+      uid: 0,
+      resolved: `${BIN}/steward`,
+      runs: 0,
+      runError: '',
+    });
+    expect(
+      parsePaneReport('uid 1000\nenv STEWARD_BIN=\n', "\n/usr/bin/env: 'node': No such file or directory\n"),
+    ).toEqual({
+      env: { STEWARD_BIN: '' },
+      uid: 1000,
+      resolved: null,
+      runs: null,
+      runError: "/usr/bin/env: 'node': No such file or directory",
     });
   });
 });

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { appendEventLog } from '../../src/activities/event-log';
 import type { StewardEvent } from '../../src/core/events';
 
-const event = (seq: number, at = 1_000 + seq): StewardEvent => ({ seq, at, type: 'ping_sent', agent: 'adversary', message: `ping ${seq}` });
+const event = (seq: number, at = 1_000 + seq): StewardEvent => ({
+  seq,
+  at,
+  type: 'ping_sent',
+  agent: 'adversary',
+  message: `ping ${seq}`,
+});
 
 describe('appendEventLog', () => {
   let dir: string;
@@ -14,7 +20,11 @@ describe('appendEventLog', () => {
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
   });
-  const seqs = async (file: string) => (await readFile(file, 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as StewardEvent).seq);
+  const seqs = async (file: string) =>
+    (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as StewardEvent).seq);
 
   it('a retried append (its worker died after writing) writes nothing twice; new events follow', async () => {
     const file = join(dir, 'state', 'events.jsonl');

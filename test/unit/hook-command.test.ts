@@ -61,7 +61,10 @@ function deps(input: string, extra: Partial<RunHookDeps> = {}): RunHookDeps & { 
 
 describe('hookTarget', () => {
   it('takes build, agent and session id from the environment Steward sets', () => {
-    expect(hookTarget({}, ENV)).toEqual({ ok: true, target: { build: 'demo', agent: 'builder', sessionId: 'steward-session' } });
+    expect(hookTarget({}, ENV)).toEqual({
+      ok: true,
+      target: { build: 'demo', agent: 'builder', sessionId: 'steward-session' },
+    });
   });
 
   it('flags win over the environment', () => {
@@ -73,9 +76,18 @@ describe('hookTarget', () => {
 
   it('names what is missing or unsafe', () => {
     expect(hookTarget({}, {})).toEqual({ ok: false, error: 'no build: set STEWARD_BUILD or pass --build' });
-    expect(hookTarget({ build: 'demo' }, {})).toEqual({ ok: false, error: 'no agent: set STEWARD_AGENT or pass --agent' });
-    expect(hookTarget({ build: '../x', agent: 'a' }, {})).toMatchObject({ ok: false, error: expect.stringMatching(/^build: /) });
-    expect(hookTarget({ build: 'demo', agent: 'a:b' }, {})).toMatchObject({ ok: false, error: expect.stringMatching(/^agent: /) });
+    expect(hookTarget({ build: 'demo' }, {})).toEqual({
+      ok: false,
+      error: 'no agent: set STEWARD_AGENT or pass --agent',
+    });
+    expect(hookTarget({ build: '../x', agent: 'a' }, {})).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^build: /),
+    });
+    expect(hookTarget({ build: 'demo', agent: 'a:b' }, {})).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^agent: /),
+    });
   });
 });
 
@@ -91,7 +103,10 @@ describe('readStreamCapped', () => {
   it('gives up when the writer never closes', async () => {
     const stream = new PassThrough();
     stream.write('{');
-    expect(await readStreamCapped(stream, 50, 1024)).toEqual({ ok: false, error: 'no complete hook payload on stdin within 0.05 s' });
+    expect(await readStreamCapped(stream, 50, 1024)).toEqual({
+      ok: false,
+      error: 'no complete hook payload on stdin within 0.05 s',
+    });
     expect(stream.destroyed).toBe(true);
   });
 
@@ -158,7 +173,9 @@ describe('runHook', () => {
   });
 
   it('an unreadable stdin exits 2', async () => {
-    const d = deps('', { readInput: async () => ({ ok: false, error: 'no complete hook payload on stdin within 5 s' }) });
+    const d = deps('', {
+      readInput: async () => ({ ok: false, error: 'no complete hook payload on stdin within 5 s' }),
+    });
     expect(await runHook({}, d)).toBe(HOOK_EXIT.badInput);
     expect(d.errors).toEqual(['steward hook: no complete hook payload on stdin within 5 s']);
   });
@@ -170,7 +187,9 @@ describe('runHook', () => {
       },
     });
     expect(await runHook({}, d)).toBe(HOOK_EXIT.unreachable);
-    expect(d.errors).toEqual(['steward hook: cannot reach Temporal at 127.0.0.1:7233: Failed to connect before the deadline']);
+    expect(d.errors).toEqual([
+      'steward hook: cannot reach Temporal at 127.0.0.1:7233: Failed to connect before the deadline',
+    ]);
   });
 
   it('a connect that hangs is cut off at the deadline', async () => {
@@ -180,7 +199,9 @@ describe('runHook', () => {
   });
 
   it('a build that is not running exits 1 and says so', async () => {
-    const notFound = Object.assign(new Error('workflow not found for ID: build/demo'), { name: 'WorkflowNotFoundError' });
+    const notFound = Object.assign(new Error('workflow not found for ID: build/demo'), {
+      name: 'WorkflowNotFoundError',
+    });
     const temporal = fakeTemporal(notFound);
     const d = deps(fixture('stop.json'), { connect: temporal.connect });
     expect(await runHook({}, d)).toBe(HOOK_EXIT.unreachable);
@@ -203,17 +224,24 @@ describe('runHook', () => {
       },
     });
     expect(await runHook({}, d)).toBe(HOOK_EXIT.unreachable);
-    expect(d.errors).toEqual(["steward hook: connection settings: ENOENT: no such file or directory, open '/nope/cert.pem'"]);
+    expect(d.errors).toEqual([
+      "steward hook: connection settings: ENOENT: no such file or directory, open '/nope/cert.pem'",
+    ]);
   });
 
   it('a real connect to a closed port fails within 10 s, in one line', async () => {
     const port = await freePort();
-    const d = deps(fixture('stop.json'), { connect: undefined, settings: () => ({ address: `127.0.0.1:${port}`, namespace: 'default' }) });
+    const d = deps(fixture('stop.json'), {
+      connect: undefined,
+      settings: () => ({ address: `127.0.0.1:${port}`, namespace: 'default' }),
+    });
     const started = Date.now();
     expect(await runHook({}, d)).toBe(HOOK_EXIT.unreachable);
     expect(Date.now() - started).toBeLessThan(10_500);
     expect(d.errors).toHaveLength(1);
-    expect(d.errors[0]).toMatch(new RegExp(`^steward hook: (cannot reach|no answer from) Temporal at 127\\.0\\.0\\.1:${port}`));
+    expect(d.errors[0]).toMatch(
+      new RegExp(`^steward hook: (cannot reach|no answer from) Temporal at 127\\.0\\.0\\.1:${port}`),
+    );
     expect(d.errors[0]).not.toContain('\n');
   }, 15_000);
 });

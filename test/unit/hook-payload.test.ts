@@ -172,24 +172,41 @@ describe('parseHookPayload: details', () => {
   });
 
   it('reads a bare reset time in the given zone', () => {
-    const text = JSON.stringify({ hook_event_name: 'StopFailure', error: 'rate_limit', last_assistant_message: "You've hit your limit · resets 3pm" });
+    const text = JSON.stringify({
+      hook_event_name: 'StopFailure',
+      error: 'rate_limit',
+      last_assistant_message: "You've hit your limit · resets 3pm",
+    });
     // 20:00 UTC is 05:00 on 5 July in Tokyo, so the next 3pm there is 06:00 UTC on 5 July.
     expect(parsed(text, 'builder', NOW, { timeZone: 'Asia/Tokyo' }).resetAt).toBe(Date.UTC(2026, 6, 5, 6, 0));
     expect(parsed(text, 'builder', NOW).resetAt).toBe(Date.UTC(2026, 6, 5, 15, 0)); // UTC: 15:00 has passed today
   });
 
   it('reads a reset time from error_details too', () => {
-    const text = JSON.stringify({ hook_event_name: 'StopFailure', error: 'rate_limit', error_details: 'Claude AI usage limit reached|1783285200' });
+    const text = JSON.stringify({
+      hook_event_name: 'StopFailure',
+      error: 'rate_limit',
+      error_details: 'Claude AI usage limit reached|1783285200',
+    });
     expect(parsed(text).resetAt).toBe(1783285200 * 1000);
   });
 
   it('a limit banner under another error type is still a rate limit', () => {
-    const text = JSON.stringify({ hook_event_name: 'StopFailure', error: 'unknown', last_assistant_message: '5-hour limit reached · resets 2pm (Pacific/Auckland)' });
+    const text = JSON.stringify({
+      hook_event_name: 'StopFailure',
+      error: 'unknown',
+      last_assistant_message: '5-hour limit reached · resets 2pm (Pacific/Auckland)',
+    });
     expect(parsed(text).kind).toBe('rate_limit');
   });
 
   it('a StopFailure without an error field is reported, not rejected', () => {
-    expect(parsed('{"hook_event_name": "StopFailure"}')).toEqual({ agent: 'builder', kind: 'other', at: NOW, message: 'StopFailure unknown: no details' });
+    expect(parsed('{"hook_event_name": "StopFailure"}')).toEqual({
+      agent: 'builder',
+      kind: 'other',
+      at: NOW,
+      message: 'StopFailure unknown: no details',
+    });
   });
 
   it('a long Stop message that mentions a limit is an ordinary stop', () => {
@@ -198,7 +215,12 @@ describe('parseHookPayload: details', () => {
   });
 
   it('a PermissionRequest (fired as the dialog is drawn) is a permission prompt naming the tool, never its input', () => {
-    const payload = { hook_event_name: 'PermissionRequest', session_id: SESSION, tool_name: 'Bash', tool_input: { command: 'curl -H "Authorization: Bearer sk-secret" x', description: 'Touch a file' } };
+    const payload = {
+      hook_event_name: 'PermissionRequest',
+      session_id: SESSION,
+      tool_name: 'Bash',
+      tool_input: { command: 'curl -H "Authorization: Bearer sk-secret" x', description: 'Touch a file' },
+    };
     expect(parsed(JSON.stringify(payload))).toEqual({
       agent: 'builder',
       kind: 'permission_prompt',

@@ -16,7 +16,11 @@ describe('hookSettings', () => {
     expect(Object.keys(settings)).toEqual(['hooks']);
     expect(Object.keys(settings.hooks).sort()).toEqual([...HOOK_EVENTS].sort());
     expect(settings.hooks.Stop).toEqual([
-      { hooks: [{ type: 'command', command: 'steward hook || exit 1', timeout: DEFAULT_HOOK_TIMEOUT_SECONDS, async: true }] },
+      {
+        hooks: [
+          { type: 'command', command: 'steward hook || exit 1', timeout: DEFAULT_HOOK_TIMEOUT_SECONDS, async: true },
+        ],
+      },
     ]);
   });
 
@@ -57,7 +61,9 @@ describe('hookSettings', () => {
   });
 
   it('can set connection variables on the command line', () => {
-    const withEnv = hookSettings('/opt/steward/bin/steward', { env: { TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'steward prod' } });
+    const withEnv = hookSettings('/opt/steward/bin/steward', {
+      env: { TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'steward prod' },
+    });
     expect(withEnv.hooks.Stop[0].hooks[0].command).toBe(
       "TEMPORAL_ADDRESS=temporal:7233 TEMPORAL_NAMESPACE='steward prod' /opt/steward/bin/steward hook || exit 1",
     );
@@ -79,7 +85,9 @@ describe('shell quoting', () => {
     expect(shellQuote("it's")).toBe("'it'\\''s'");
     expect(shellQuote('')).toBe("''");
     expect(shellQuote('$HOME')).toBe("'$HOME'");
-    expect(shellCommand(['/usr/bin/node', '/opt/my steward/bin/steward'])).toBe("/usr/bin/node '/opt/my steward/bin/steward'");
+    expect(shellCommand(['/usr/bin/node', '/opt/my steward/bin/steward'])).toBe(
+      "/usr/bin/node '/opt/my steward/bin/steward'",
+    );
     expect(() => shellCommand([])).toThrow(/empty/);
   });
 

@@ -7,7 +7,12 @@ const patterns = {
   limit: ['credit balance is too low'],
 };
 
-const inputBox = ['╭──────────────────────────╮', '│ >                        │', '╰──────────────────────────╯', '  ? for shortcuts'];
+const inputBox = [
+  '╭──────────────────────────╮',
+  '│ >                        │',
+  '╰──────────────────────────╯',
+  '  ? for shortcuts',
+];
 
 const screen = (...lines: string[]) => lines.join('\n');
 
@@ -55,9 +60,9 @@ describe('classifyPane', () => {
     const withFiller = (n: number) => screen('(esc to interrupt)', ...filler(n), '>');
     expect(classifyPane(withFiller(ACTIVITY_WINDOW_LINES - 1), patterns)).toBe('idle');
     expect(classifyPane(withFiller(ACTIVITY_WINDOW_LINES - 2), patterns)).toBe('busy');
-    expect(classifyPane(screen('(esc to interrupt)', ...filler(ACTIVITY_WINDOW_LINES - 4), ...inputBox), patterns)).toBe(
-      'busy',
-    );
+    expect(
+      classifyPane(screen('(esc to interrupt)', ...filler(ACTIVITY_WINDOW_LINES - 4), ...inputBox), patterns),
+    ).toBe('busy');
   });
 
   it('ignores a pattern that does not compile instead of throwing', () => {

@@ -250,7 +250,10 @@ describe('parseLimitReset: which message counts', () => {
   it('a last message with no readable time supersedes an earlier one', () => {
     const tail = "You've hit your limit · resets 3pm (UTC)\nworking…\nYou've hit your Opus limit\n";
     expect(parseLimitReset(tail, Date.UTC(2026, 0, 1))).toBeNull();
-    expect(findLastLimitMessage(tail, Date.UTC(2026, 0, 1))).toEqual({ text: "You've hit your Opus limit", resetAt: null });
+    expect(findLastLimitMessage(tail, Date.UTC(2026, 0, 1))).toEqual({
+      text: "You've hit your Opus limit",
+      resetAt: null,
+    });
     expect(limitStillShowing(tail)).toBe(true);
   });
 
@@ -272,7 +275,7 @@ describe('parseLimitReset: terminal noise', () => {
 
   it('strips ANSI escapes and box drawing around the message', () => {
     const tail = [
-      '\x1b[2m  ⎿  \x1b[0m\x1b[31mYou\'ve hit your limit · resets 10pm (America/New_York)\x1b[39m',
+      "\x1b[2m  ⎿  \x1b[0m\x1b[31mYou've hit your limit · resets 10pm (America/New_York)\x1b[39m",
       '\x1b[2m     /upgrade to increase your usage limit.\x1b[22m',
       '',
       '╭──────────────────────────────────────────────╮',

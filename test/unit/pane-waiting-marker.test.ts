@@ -11,7 +11,9 @@ describe('parseWaitingUntil: absolute times', () => {
   });
 
   it('reads ISO offsets', () => {
-    expect(parseWaitingUntil('WAITING-UNTIL: 2026-11-22T15:30:00+05:30', now)?.until).toBe(Date.UTC(2026, 10, 22, 10, 0));
+    expect(parseWaitingUntil('WAITING-UNTIL: 2026-11-22T15:30:00+05:30', now)?.until).toBe(
+      Date.UTC(2026, 10, 22, 10, 0),
+    );
     expect(parseWaitingUntil('WAITING-UNTIL: 2026-11-22T15:30-0400', now)?.until).toBe(Date.UTC(2026, 10, 22, 19, 30));
     expect(parseWaitingUntil('WAITING-UNTIL 2026-11-22 15:30:45 UTC', now)?.until).toBe(
       Date.UTC(2026, 10, 22, 15, 30, 45),
@@ -62,7 +64,9 @@ describe('parseWaitingUntil: clock times', () => {
   });
 
   it('a UTC suffix or a zone on the marker beats the local zone', () => {
-    expect(parseWaitingUntil('WAITING-UNTIL 15:30 UTC', now, 'Europe/Berlin')?.until).toBe(Date.UTC(2026, 4, 1, 15, 30));
+    expect(parseWaitingUntil('WAITING-UNTIL 15:30 UTC', now, 'Europe/Berlin')?.until).toBe(
+      Date.UTC(2026, 4, 1, 15, 30),
+    );
     expect(parseWaitingUntil('WAITING-UNTIL 11:00 (America/New_York) CI', now, 'Europe/Berlin')?.until).toBe(
       Date.UTC(2026, 4, 1, 15, 0),
     );
@@ -100,7 +104,10 @@ describe('parseWaitingUntil: what counts as a marker', () => {
   it.each([
     ['no marker', 'All tests pass.\n> '],
     ['empty pane', ''],
-    ['a mid-sentence mention (an echoed kickoff prompt)', '> When you wait on purpose, print WAITING-UNTIL: <time> <reason>'],
+    [
+      'a mid-sentence mention (an echoed kickoff prompt)',
+      '> When you wait on purpose, print WAITING-UNTIL: <time> <reason>',
+    ],
     ['a template placeholder', 'WAITING-UNTIL: <ISO time> <reason>'],
     ['a longer word', 'WAITING-UNTILX 15:30'],
     ['lower case', 'waiting-until 15:30'],

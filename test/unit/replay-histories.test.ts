@@ -8,7 +8,14 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, ReplayResult, Runtime, Worker } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  makeTelemetryFilterString,
+  ReplayResult,
+  Runtime,
+  Worker,
+} from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import * as definitions from '../../src/workflows/definitions';
 import { History, historyFromJSON } from '../helpers/history-json';
@@ -32,10 +39,19 @@ function historyFiles(): string[] {
 }
 
 const FILES = historyFiles();
-const histories = new Map<string, History>(FILES.map((f) => [f, historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, f), 'utf8')))]));
+const histories = new Map<string, History>(
+  FILES.map((f) => [f, historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, f), 'utf8')))]),
+);
 const workflowIdOf = (file: string) => `replay/${file.replace(/\.json$/, '')}`;
 
-const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const quiet = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 async function bundle(workflowsPath: string): Promise<{ code: string }> {
   return bundleWorkflowCode({ workflowsPath, logger: quiet });
@@ -62,7 +78,9 @@ beforeAll(() => {
   try {
     Runtime.install({
       logger: new DefaultLogger('ERROR', () => undefined),
-      telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } },
+      telemetryOptions: {
+        logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) },
+      },
     });
   } catch {
     // already installed in this process
@@ -82,15 +100,31 @@ describe('recorded workflow histories', () => {
     );
     const events = [...histories.values()].flatMap((h) => h.events ?? []);
     const signals = new Set(events.map((e) => e.workflowExecutionSignaledEventAttributes?.signalName).filter(Boolean));
-    const updates = new Set(events.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).filter(Boolean));
-    const activities = new Set(events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean));
+    const updates = new Set(
+      events.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).filter(Boolean),
+    );
+    const activities = new Set(
+      events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean),
+    );
 
     // A new signal or update needs a recorded history that uses it (npm run histories:record).
-    expect(defined.filter((d) => d.type === 'signal').map((d) => d.name).filter((n) => !signals.has(n))).toEqual([]);
-    expect(defined.filter((d) => d.type === 'update').map((d) => d.name).filter((n) => !updates.has(n))).toEqual([]);
+    expect(
+      defined
+        .filter((d) => d.type === 'signal')
+        .map((d) => d.name)
+        .filter((n) => !signals.has(n)),
+    ).toEqual([]);
+    expect(
+      defined
+        .filter((d) => d.type === 'update')
+        .map((d) => d.name)
+        .filter((n) => !updates.has(n)),
+    ).toEqual([]);
     expect(defined.length).toBeGreaterThanOrEqual(10);
     expect(events.some((e) => e.workflowExecutionContinuedAsNewEventAttributes)).toBe(true);
-    expect([...activities].sort()).toEqual(expect.arrayContaining(['appendEvents', 'appendTokenLog', 'launchAgent', 'observe', 'sendToAgent']));
+    expect([...activities].sort()).toEqual(
+      expect.arrayContaining(['appendEvents', 'appendTokenLog', 'launchAgent', 'observe', 'sendToAgent']),
+    );
   });
 
   it('replay against the current workflow code without nondeterminism', async () => {

@@ -41,7 +41,12 @@ export const loop: LoopConfig = {
 export const patterns = {
   busy: ['esc to interrupt'],
   idle: ['^\\s*[>❯](?:\\s|$)', '\\? for shortcuts'],
-  limit: ['usage limit reached', 'limit will reset at', "You've hit your (?:\\w+ )?limit", 'limit reached\\s*[·∙•]\\s*resets'],
+  limit: [
+    'usage limit reached',
+    'limit will reset at',
+    "You've hit your (?:\\w+ )?limit",
+    'limit reached\\s*[·∙•]\\s*resets',
+  ],
 };
 
 export function agentConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
@@ -59,10 +64,21 @@ export function agentConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
 
 /** An agent started long ago (no grace), never rebooted, nothing pending. */
 export function agentState(overrides: Partial<AgentState> = {}): AgentState {
-  return { ...newAgentState('session-0'), startedAt: NOW - 5 * HOUR, lastWakeAt: NOW - 5 * HOUR, alive: true, ...overrides };
+  return {
+    ...newAgentState('session-0'),
+    startedAt: NOW - 5 * HOUR,
+    lastWakeAt: NOW - 5 * HOUR,
+    alive: true,
+    ...overrides,
+  };
 }
 
-const inputBox = ['╭──────────────────────────╮', '│ >                        │', '╰──────────────────────────╯', '  ? for shortcuts'];
+const inputBox = [
+  '╭──────────────────────────╮',
+  '│ >                        │',
+  '╰──────────────────────────╯',
+  '  ? for shortcuts',
+];
 
 /** An idle Claude Code pane: the given lines above the empty input box. */
 export const idlePane = (...lines: string[]) => [...lines, '', ...inputBox].join('\n');

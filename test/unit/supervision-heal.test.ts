@@ -1,5 +1,19 @@
 import { HealInput, healDecision } from '../../src/core/supervision';
-import { HOUR, MINUTE, NOW, SECOND, agentConfig, agentState, deadPane, idlePane, loop, observed, phase1, sessionIds, watchdog } from './supervision-fixtures';
+import {
+  HOUR,
+  MINUTE,
+  NOW,
+  SECOND,
+  agentConfig,
+  agentState,
+  deadPane,
+  idlePane,
+  loop,
+  observed,
+  phase1,
+  sessionIds,
+  watchdog,
+} from './supervision-fixtures';
 
 const persistent = agentConfig({ name: 'supervisor', kind: 'persistent', watch: 'heal', kickoff: 'You supervise.' });
 const builder = agentConfig();
@@ -35,7 +49,10 @@ describe('healDecision: who is restarted', () => {
 
   it('a dead loop agent (heal+stall) also gets the current phase kickoff', () => {
     const d = healDecision(input({ agent: builder }));
-    expect(d.actions[0].action).toMatchObject({ type: 'launch', prompt: expect.stringContaining('Phase p1 begins. Build the parser.') });
+    expect(d.actions[0].action).toMatchObject({
+      type: 'launch',
+      prompt: expect.stringContaining('Phase p1 begins. Build the parser.'),
+    });
     expect(d.actions[0].event.phase).toBe('p1');
   });
 
@@ -53,7 +70,9 @@ describe('healDecision: who is restarted', () => {
   });
 
   it('after completion only persistent agents', () => {
-    expect(healDecision(input({ agent: builder, sequenceComplete: true, phase: null })).verdict).toBe('sequence_complete');
+    expect(healDecision(input({ agent: builder, sequenceComplete: true, phase: null })).verdict).toBe(
+      'sequence_complete',
+    );
     expect(healDecision(input({ sequenceComplete: true, phase: null })).verdict).toBe('healed');
   });
 
@@ -70,7 +89,8 @@ describe('healDecision: who is restarted', () => {
 describe('healDecision: an agent that keeps dying', () => {
   it('is restarted with a doubling backoff, then escalated as a crash loop', () => {
     const ids = sessionIds('s');
-    const heal = (state: ReturnType<typeof agentState>, now: number) => healDecision(input({ state, now, newSessionId: ids }));
+    const heal = (state: ReturnType<typeof agentState>, now: number) =>
+      healDecision(input({ state, now, newSessionId: ids }));
     // Launched at t0 and dead at once: the first restart waits one backoff (60 s) after the launch.
     const t0 = NOW;
     let state = agentState({ startedAt: t0, lastWakeAt: t0 });
@@ -98,7 +118,10 @@ describe('healDecision: an agent that keeps dying', () => {
   });
 
   it('restarts spread beyond the crash-loop window are no crash loop', () => {
-    const state = agentState({ startedAt: NOW - 30 * MINUTE, reboots: [NOW - 3 * HOUR, NOW - 2 * HOUR, NOW - 30 * MINUTE] });
+    const state = agentState({
+      startedAt: NOW - 30 * MINUTE,
+      reboots: [NOW - 3 * HOUR, NOW - 2 * HOUR, NOW - 30 * MINUTE],
+    });
     expect(healDecision(input({ state })).verdict).toBe('healed');
   });
 });

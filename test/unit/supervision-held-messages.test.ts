@@ -9,7 +9,8 @@ const noIds = () => {
   throw new Error('no relaunch expected');
 };
 /** Claude Code's permission dialog: the pane sits still on it until someone answers. */
-const DIALOG = '⏺ Bash(rm -rf build/)\n\nDo you want to proceed?\n❯ 1. Yes\n  2. No, and tell Claude what to do differently (esc)\n';
+const DIALOG =
+  '⏺ Bash(rm -rf build/)\n\nDo you want to proceed?\n❯ 1. Yes\n  2. No, and tell Claude what to do differently (esc)\n';
 const BLOCKED_AT = T0 + 5 * SECOND;
 
 /** Launched, with the adversary's hook having reported a permission prompt at BLOCKED_AT. */
@@ -27,7 +28,11 @@ const ANSWERED = '⏺ Bash(rm -rf build/)\n  ⎿  (no output)\n\n> ';
  * it is answered (a change more than the redraw tolerance after the report), unless `screen` says.
  */
 function tick(state: BuildState, at: number, paneChangedAt: number, commits: [string, string][], screen?: string) {
-  const snap: Snapshot = snapshotOf(state, at, repoObs({ head: commits.at(-1)?.[0] ?? BASE, commits: commits.map(([sha, s]) => commit(sha, s)) }));
+  const snap: Snapshot = snapshotOf(
+    state,
+    at,
+    repoObs({ head: commits.at(-1)?.[0] ?? BASE, commits: commits.map(([sha, s]) => commit(sha, s)) }),
+  );
   const tail = screen ?? (paneChangedAt <= BLOCKED_AT + 3 * SECOND ? DIALOG : ANSWERED);
   snap.agents.adversary = { alive: true, tail, windowActivity: Math.floor(paneChangedAt / 1000) };
   return decideTick(state, snap, at, noIds);
@@ -39,7 +44,11 @@ describe('messages for an agent at a permission prompt are held until it is answ
     const d = tick(blockedAdversary(), T0 + 20 * SECOND, BLOCKED_AT, [['c1c1c1c1c1c1', 'claim: gate 1']]);
     expect(sends(d)).toEqual(['librarian: claim claim: gate 1 (c1c1c1c)']);
     expect(d.events.filter((e) => e.type === 'message_held')).toEqual([
-      { type: 'message_held', agent: 'adversary', message: 'held until its permission prompt is answered: claim claim: gate 1 (c1c1c1c)' },
+      {
+        type: 'message_held',
+        agent: 'adversary',
+        message: 'held until its permission prompt is answered: claim claim: gate 1 (c1c1c1c)',
+      },
     ]);
     expect(d.state.agents.adversary!.held!.map((p) => p.event.message)).toEqual(['claim claim: gate 1 (c1c1c1c)']);
     expect(d.state.handoff.lastSha).toBe('c1c1c1c1c1c1'); // handled: held, not forgotten or re-pinged
@@ -65,7 +74,10 @@ describe('messages for an agent at a permission prompt are held until it is answ
 
   test('a Stop hook (blockedSince cleared) releases them too, with nothing new planned', () => {
     const d = tick(blockedAdversary(), T0 + 20 * SECOND, BLOCKED_AT, [['c1c1c1c1c1c1', 'claim: gate 1']]);
-    const answered = { ...d.state, agents: { ...d.state.agents, adversary: { ...d.state.agents.adversary!, blockedSince: null } } };
+    const answered = {
+      ...d.state,
+      agents: { ...d.state.agents, adversary: { ...d.state.agents.adversary!, blockedSince: null } },
+    };
     const next = tick(answered, T0 + 30 * SECOND, BLOCKED_AT, [], ANSWERED);
     expect(sends(next)).toEqual(['adversary: claim claim: gate 1 (c1c1c1c)']);
   });
@@ -89,18 +101,29 @@ describe('messages for an agent at a permission prompt are held until it is answ
     // Answered, the block is over; the next dialog is reported again, though no hook says so.
     expect(d.state.agents.adversary!.blockedSince).toBeNull();
     d = tick(d.state, T0 + 120 * SECOND, T0 + 118 * SECOND, [], DIALOG);
-    expect(d.events.filter((e) => e.type === 'agent_blocked').map((e) => e.message)).toEqual(['a dialog is on screen: Do you want to proceed?']);
+    expect(d.events.filter((e) => e.type === 'agent_blocked').map((e) => e.message)).toEqual([
+      'a dialog is on screen: Do you want to proceed?',
+    ]);
   });
 
   test("an operator's nudge to the blocked agent is held too, and goes out with the rest once it is answered", () => {
-    const out = operatorDecision(blockedAdversary(), { type: 'nudge', agent: 'adversary', message: 'pull and review' }, T0 + 10 * SECOND, 'unused');
-    expect(out.reply).toBe('held for adversary: it waits at a permission prompt; the message is typed once that is answered');
+    const out = operatorDecision(
+      blockedAdversary(),
+      { type: 'nudge', agent: 'adversary', message: 'pull and review' },
+      T0 + 10 * SECOND,
+      'unused',
+    );
+    expect(out.reply).toBe(
+      'held for adversary: it waits at a permission prompt; the message is typed once that is answered',
+    );
     expect(out.actions).toEqual([]);
     expect(out.events.map((e) => e.type)).toEqual(['message_held']);
     const d = tick(out.state, T0 + 40 * SECOND, T0 + 35 * SECOND, []);
     expect(sends(d)).toEqual(['adversary: operator nudge: pull and review']);
     // An agent not reported at a prompt is nudged at once.
-    expect(operatorDecision(blockedAdversary(), { type: 'nudge', agent: 'builder' }, T0, 'unused').actions).toHaveLength(1);
+    expect(
+      operatorDecision(blockedAdversary(), { type: 'nudge', agent: 'builder' }, T0, 'unused').actions,
+    ).toHaveLength(1);
   });
 
   test('an agent relaunched while messages wait for it gets them after the launch, in its new session', () => {
@@ -110,7 +133,10 @@ describe('messages for an agent at a permission prompt are held until it is answ
     const snap = snapshotOf(d.state, at, repoObs({ head: 'c1c1c1c1c1c1' }));
     snap.agents.adversary = { alive: false, tail: '', windowActivity: null };
     const healed = decideTick(d.state, snap, at, () => 'sid-healed');
-    expect(healed.actions.map((a) => `${a.action.type} ${a.action.agent}`)).toEqual(['launch adversary', 'send adversary']);
+    expect(healed.actions.map((a) => `${a.action.type} ${a.action.agent}`)).toEqual([
+      'launch adversary',
+      'send adversary',
+    ]);
     expect(healed.actions[1]!.event.message).toBe('claim claim: gate 1 (c1c1c1c)');
     expect(healed.state.agents.adversary!.held).toEqual([]);
   });
@@ -119,7 +145,9 @@ describe('messages for an agent at a permission prompt are held until it is answ
     const d = tick(blockedAdversary(), T0 + 20 * SECOND, BLOCKED_AT, [['c1c1c1c1c1c1', 'claim: gate 1']]);
     const restarted = operatorDecision(d.state, { type: 'restart', agent: 'adversary' }, T0 + 30 * SECOND, 'sid-new');
     expect(restarted.state.agents.adversary).toMatchObject({ sessionId: 'sid-new', blockedSince: null });
-    expect(restarted.state.agents.adversary!.held!.map((p) => p.event.message)).toEqual(['claim claim: gate 1 (c1c1c1c)']);
+    expect(restarted.state.agents.adversary!.held!.map((p) => p.event.message)).toEqual([
+      'claim claim: gate 1 (c1c1c1c)',
+    ]);
     const next = tick(restarted.state, T0 + 40 * SECOND, T0 + 35 * SECOND, []);
     expect(sends(next)).toEqual(['adversary: claim claim: gate 1 (c1c1c1c)']);
   });

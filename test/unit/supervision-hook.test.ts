@@ -1,34 +1,78 @@
 import type { AgentHookEvent } from '../../src/core/hook-event';
-import { LIMIT_PROBE_INTERVAL_MS, LIMIT_RESET_SLACK_MS, applyHookEvent, rateLimitDecision, stallDecision } from '../../src/core/supervision';
-import { HOUR, NOW, SECOND, agentConfig, agentState, at, idlePane, loop, observed, patterns, phase1, sessionIds, watchdog } from './supervision-fixtures';
+import {
+  LIMIT_PROBE_INTERVAL_MS,
+  LIMIT_RESET_SLACK_MS,
+  applyHookEvent,
+  rateLimitDecision,
+  stallDecision,
+} from '../../src/core/supervision';
+import {
+  HOUR,
+  NOW,
+  SECOND,
+  agentConfig,
+  agentState,
+  at,
+  idlePane,
+  loop,
+  observed,
+  patterns,
+  phase1,
+  sessionIds,
+  watchdog,
+} from './supervision-fixtures';
 
-const hook = (kind: AgentHookEvent['kind'], extra: Partial<AgentHookEvent> = {}): AgentHookEvent => ({ agent: 'builder', kind, at: NOW, ...extra });
+const hook = (kind: AgentHookEvent['kind'], extra: Partial<AgentHookEvent> = {}): AgentHookEvent => ({
+  agent: 'builder',
+  kind,
+  at: NOW,
+  ...extra,
+});
 const persistent = agentConfig({ name: 'builder', kind: 'persistent' });
 
 describe('applyHookEvent: rate_limit', () => {
   it('records the limit until the reported reset plus slack, with one event', () => {
-    const { state, events } = applyHookEvent(agentState(), hook('rate_limit', { resetAt: at(18), message: "You've hit your limit · resets 6pm (UTC)" }), NOW);
+    const { state, events } = applyHookEvent(
+      agentState(),
+      hook('rate_limit', { resetAt: at(18), message: "You've hit your limit · resets 6pm (UTC)" }),
+      NOW,
+    );
     expect(state.rateLimitedUntil).toBe(at(18) + LIMIT_RESET_SLACK_MS);
     expect(events).toEqual([expect.objectContaining({ type: 'agent_rate_limited', agent: 'builder' })]);
   });
 
   it('a second report for the same limit updates the time without another event', () => {
     const first = applyHookEvent(agentState(), hook('rate_limit', { resetAt: at(18) }), NOW).state;
-    const { state, events } = applyHookEvent(first, hook('rate_limit', { resetAt: at(19), at: NOW + SECOND }), NOW + SECOND);
+    const { state, events } = applyHookEvent(
+      first,
+      hook('rate_limit', { resetAt: at(19), at: NOW + SECOND }),
+      NOW + SECOND,
+    );
     expect(state.rateLimitedUntil).toBe(at(19) + LIMIT_RESET_SLACK_MS);
     expect(events).toEqual([]);
   });
 
   it('without a reset time the agent is probed after the fixed interval', () => {
-    expect(applyHookEvent(agentState(), hook('rate_limit'), NOW).state.rateLimitedUntil).toBe(NOW + LIMIT_PROBE_INTERVAL_MS);
+    expect(applyHookEvent(agentState(), hook('rate_limit'), NOW).state.rateLimitedUntil).toBe(
+      NOW + LIMIT_PROBE_INTERVAL_MS,
+    );
   });
 
   it('the configured slack and probe interval are used when given', () => {
     const timing = { limit_reset_slack: 5 * 60_000, limit_probe_fallback: 90_000 };
-    expect(applyHookEvent(agentState(), hook('rate_limit', { resetAt: at(18) }), NOW, timing).state.rateLimitedUntil).toBe(at(18) + 5 * 60_000);
-    const probed = applyHookEvent(agentState(), hook('rate_limit', { message: 'API Error: Rate limit reached' }), NOW, timing);
+    expect(
+      applyHookEvent(agentState(), hook('rate_limit', { resetAt: at(18) }), NOW, timing).state.rateLimitedUntil,
+    ).toBe(at(18) + 5 * 60_000);
+    const probed = applyHookEvent(
+      agentState(),
+      hook('rate_limit', { message: 'API Error: Rate limit reached' }),
+      NOW,
+      timing,
+    );
     expect(probed.state.rateLimitedUntil).toBe(NOW + 90_000);
-    expect(probed.events[0]!.message).toBe('API Error: Rate limit reached — no reset time given; probing in 1m30s (hook)');
+    expect(probed.events[0]!.message).toBe(
+      'API Error: Rate limit reached — no reset time given; probing in 1m30s (hook)',
+    );
   });
 
   it('a reset already past is ignored', () => {
@@ -40,7 +84,13 @@ describe('applyHookEvent: rate_limit', () => {
   it('the same limit then seen on the pane is not recorded twice', () => {
     const banner = "You've hit your limit · resets 6pm (UTC)";
     const limited = applyHookEvent(agentState(), hook('rate_limit', { resetAt: at(18), message: banner }), NOW).state;
-    const d = rateLimitDecision({ agent: persistent, state: limited, observation: observed(idlePane(`  ⎿  ${banner}`), NOW), patterns, now: NOW + 15 * SECOND });
+    const d = rateLimitDecision({
+      agent: persistent,
+      state: limited,
+      observation: observed(idlePane(`  ⎿  ${banner}`), NOW),
+      patterns,
+      now: NOW + 15 * SECOND,
+    });
     expect(d.verdict).toBe('waiting');
     expect(d.events).toEqual([]);
     expect(d.state.rateLimitedUntil).toBe(at(18) + LIMIT_RESET_SLACK_MS);
@@ -78,8 +128,14 @@ describe('applyHookEvent: stop and idle_prompt', () => {
 
 describe('applyHookEvent: permission_prompt', () => {
   it('raises agent_blocked and holds stall verdicts until the prompt is answered', () => {
-    const { state, events } = applyHookEvent(agentState(), hook('permission_prompt', { at: NOW - 700 * SECOND, message: 'Claude needs your permission to use Bash' }), NOW);
-    expect(events).toEqual([{ type: 'agent_blocked', agent: 'builder', message: 'Claude needs your permission to use Bash' }]);
+    const { state, events } = applyHookEvent(
+      agentState(),
+      hook('permission_prompt', { at: NOW - 700 * SECOND, message: 'Claude needs your permission to use Bash' }),
+      NOW,
+    );
+    expect(events).toEqual([
+      { type: 'agent_blocked', agent: 'builder', message: 'Claude needs your permission to use Bash' },
+    ]);
     expect(state.blockedSince).toBe(NOW - 700 * SECOND);
     const d = stallDecision({
       agent: persistent,

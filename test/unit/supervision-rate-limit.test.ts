@@ -7,7 +7,19 @@ import {
   rateLimitDecision,
 } from '../../src/core/supervision';
 import { parseLimitReset } from '../../src/core/pane';
-import { MINUTE, NOW, SECOND, agentConfig, agentState, at, busyPane, deadPane, idlePane, observed, patterns } from './supervision-fixtures';
+import {
+  MINUTE,
+  NOW,
+  SECOND,
+  agentConfig,
+  agentState,
+  at,
+  busyPane,
+  deadPane,
+  idlePane,
+  observed,
+  patterns,
+} from './supervision-fixtures';
 
 function input(overrides: Partial<RateLimitInput> = {}): RateLimitInput {
   return {
@@ -29,7 +41,11 @@ const resume = (agent = 'builder') => ({
 describe('rateLimitDecision: when the limit resets', () => {
   it('a reset time with a zone: limited until then plus a minute of slack', () => {
     // 15:00 UTC is 11am in New York; 5pm there is 21:00 UTC.
-    const d = rateLimitDecision(input({ observation: observed(limitPane("You've hit your limit · resets 5pm (America/New_York)"), NOW - 5 * SECOND) }));
+    const d = rateLimitDecision(
+      input({
+        observation: observed(limitPane("You've hit your limit · resets 5pm (America/New_York)"), NOW - 5 * SECOND),
+      }),
+    );
     expect(d.verdict).toBe('limited');
     expect(d.state.rateLimitedUntil).toBe(at(21) + LIMIT_RESET_SLACK_MS);
     expect(LIMIT_RESET_SLACK_MS).toBe(60 * SECOND);
@@ -41,27 +57,40 @@ describe('rateLimitDecision: when the limit resets', () => {
 
   it('[watchdog].limit_reset_slack and limit_probe_fallback replace the defaults', () => {
     const timing = { limit_reset_slack: 5 * MINUTE, limit_probe_fallback: 2 * MINUTE };
-    const timed = rateLimitDecision(input({ watchdog: timing, observation: observed(limitPane("You've hit your limit · resets 5pm (America/New_York)"), NOW) }));
+    const timed = rateLimitDecision(
+      input({
+        watchdog: timing,
+        observation: observed(limitPane("You've hit your limit · resets 5pm (America/New_York)"), NOW),
+      }),
+    );
     expect(timed.state.rateLimitedUntil).toBe(at(21) + 5 * MINUTE);
-    const untimed = rateLimitDecision(input({ watchdog: timing, observation: observed(limitPane("You've hit your limit"), NOW) }));
+    const untimed = rateLimitDecision(
+      input({ watchdog: timing, observation: observed(limitPane("You've hit your limit"), NOW) }),
+    );
     expect(untimed.state.rateLimitedUntil).toBe(NOW + 2 * MINUTE);
     expect(untimed.events[0]!.message).toBe("You've hit your limit — no reset time shown; probing in 2m");
   });
 
   it('a clock time already past today means tomorrow', () => {
-    const d = rateLimitDecision(input({ observation: observed(limitPane("You've hit your session limit · resets 3am"), NOW) }));
+    const d = rateLimitDecision(
+      input({ observation: observed(limitPane("You've hit your session limit · resets 3am"), NOW) }),
+    );
     expect(d.state.rateLimitedUntil).toBe(Date.UTC(2026, 5, 25, 3, 0) + LIMIT_RESET_SLACK_MS);
   });
 
   it('a bare clock time is read in the agents’ host zone', () => {
     // 15:00 UTC is 17:00 in Berlin (CEST, UTC+2); 6pm there is 16:00 UTC.
-    const d = rateLimitDecision(input({ timeZone: 'Europe/Berlin', observation: observed(limitPane('Session limit reached ∙ resets 6pm'), NOW) }));
+    const d = rateLimitDecision(
+      input({ timeZone: 'Europe/Berlin', observation: observed(limitPane('Session limit reached ∙ resets 6pm'), NOW) }),
+    );
     expect(d.state.rateLimitedUntil).toBe(at(16) + LIMIT_RESET_SLACK_MS);
   });
 
   it('a reset already past when first seen resumes the agent at once', () => {
     const epoch = Math.floor(at(14) / 1000);
-    const d = rateLimitDecision(input({ observation: observed(limitPane(`Claude AI usage limit reached|${epoch}`), at(13, 0)) }));
+    const d = rateLimitDecision(
+      input({ observation: observed(limitPane(`Claude AI usage limit reached|${epoch}`), at(13, 0)) }),
+    );
     expect(d.verdict).toBe('resumed');
     expect(d.actions).toEqual([resume()]);
     expect(d.state.rateLimitedUntil).toBeNull();
@@ -69,7 +98,9 @@ describe('rateLimitDecision: when the limit resets', () => {
 
   it('a message printed before its reset and first seen after it (a worker that was down) resumes at once', () => {
     // Printed at 13:50 ("resets 2pm"), nobody looked until 15:00: read against the pane's last output.
-    const d = rateLimitDecision(input({ observation: observed(limitPane("You've hit your limit · resets 2pm"), at(13, 50)) }));
+    const d = rateLimitDecision(
+      input({ observation: observed(limitPane("You've hit your limit · resets 2pm"), at(13, 50)) }),
+    );
     expect(d.verdict).toBe('resumed');
   });
 });
@@ -79,11 +110,15 @@ describe('rateLimitDecision: one event per limit, then the resume', () => {
   const first = rateLimitDecision(input({ observation: observed(pane, NOW - 5 * SECOND) }));
 
   it('later ticks record nothing new while the limit lasts', () => {
-    const d = rateLimitDecision(input({ state: first.state, now: at(20, 0), observation: observed(pane, NOW - 5 * SECOND) }));
+    const d = rateLimitDecision(
+      input({ state: first.state, now: at(20, 0), observation: observed(pane, NOW - 5 * SECOND) }),
+    );
     expect(d.verdict).toBe('waiting');
     expect(d.events).toEqual([]);
     expect(d.actions).toEqual([]);
-    expect(rateLimitDecision(input({ state: first.state, now: at(21, 0, 59), observation: observed(pane, NOW) })).verdict).toBe('waiting');
+    expect(
+      rateLimitDecision(input({ state: first.state, now: at(21, 0, 59), observation: observed(pane, NOW) })).verdict,
+    ).toBe('waiting');
   });
 
   it('once the reset and slack have passed, the agent is told to continue and the limit is cleared', () => {
@@ -121,17 +156,25 @@ describe('rateLimitDecision: a stale message does not extend the limit by a day'
     expect(first.state.rateLimitedUntil).toBe(at(15, 1));
     // The pane redrew at 15:00:10 (say, a resize). Re-read then, "resets 3pm" would mean tomorrow:
     expect(parseLimitReset(pane, at(15, 0, 10))?.resetAt).toBe(Date.UTC(2026, 5, 25, 15, 0));
-    const redrawn = rateLimitDecision(input({ state: first.state, now: at(15, 0, 30), observation: observed(pane, at(15, 0, 10)) }));
+    const redrawn = rateLimitDecision(
+      input({ state: first.state, now: at(15, 0, 30), observation: observed(pane, at(15, 0, 10)) }),
+    );
     expect(redrawn.verdict).toBe('waiting');
     expect(redrawn.state.rateLimitedUntil).toBe(at(15, 1));
-    const resumed = rateLimitDecision(input({ state: redrawn.state, now: at(15, 1), observation: observed(pane, at(15, 0, 10)) }));
+    const resumed = rateLimitDecision(
+      input({ state: redrawn.state, now: at(15, 1), observation: observed(pane, at(15, 0, 10)) }),
+    );
     expect(resumed.verdict).toBe('resumed');
   });
 
   it('after the resume the same message still on screen is the old one: no new limit', () => {
     const first = rateLimitDecision(input({ now: at(14, 55), observation: observed(pane, at(14, 50)) }));
-    const resumed = rateLimitDecision(input({ state: first.state, now: at(15, 1), observation: observed(pane, at(14, 50)) }));
-    const after = rateLimitDecision(input({ state: resumed.state, now: at(15, 5), observation: observed(pane, at(15, 1)) }));
+    const resumed = rateLimitDecision(
+      input({ state: first.state, now: at(15, 1), observation: observed(pane, at(14, 50)) }),
+    );
+    const after = rateLimitDecision(
+      input({ state: resumed.state, now: at(15, 5), observation: observed(pane, at(15, 1)) }),
+    );
     expect(after.verdict).toBe('stale');
     expect(after.state.rateLimitedUntil).toBeNull();
     expect(after.events).toEqual([]);
@@ -155,10 +198,14 @@ describe('rateLimitDecision: no readable reset time', () => {
     expect(d.verdict).toBe('limited');
     expect(d.state.rateLimitedUntil).toBe(NOW + LIMIT_PROBE_INTERVAL_MS);
     expect(LIMIT_PROBE_INTERVAL_MS).toBe(15 * MINUTE);
-    const probe = rateLimitDecision(input({ state: d.state, now: NOW + 15 * MINUTE, observation: observed(pane, NOW) }));
+    const probe = rateLimitDecision(
+      input({ state: d.state, now: NOW + 15 * MINUTE, observation: observed(pane, NOW) }),
+    );
     expect(probe.verdict).toBe('resumed');
     // Still limited after the probe: another round, quietly.
-    const still = rateLimitDecision(input({ state: probe.state, now: NOW + 16 * MINUTE, observation: observed(pane, NOW + 15 * MINUTE) }));
+    const still = rateLimitDecision(
+      input({ state: probe.state, now: NOW + 16 * MINUTE, observation: observed(pane, NOW + 15 * MINUTE) }),
+    );
     expect(still.verdict).toBe('waiting');
     expect(still.state.rateLimitedUntil).toBe(NOW + 31 * MINUTE);
     expect(still.events).toEqual([]);
@@ -166,7 +213,9 @@ describe('rateLimitDecision: no readable reset time', () => {
 
   it('a configured limit pattern counts too', () => {
     const credit = { ...patterns, limit: ['Credit balance is too low'] };
-    const d = rateLimitDecision(input({ patterns: credit, observation: observed(idlePane('Credit balance is too low'), NOW) }));
+    const d = rateLimitDecision(
+      input({ patterns: credit, observation: observed(idlePane('Credit balance is too low'), NOW) }),
+    );
     expect(d.verdict).toBe('limited');
     expect(d.state.rateLimitText).toBe(LIMIT_PATTERN_TEXT);
   });
@@ -182,7 +231,12 @@ describe('rateLimitDecision: other agents', () => {
   });
 
   it('an agent watched "none" is left alone', () => {
-    const d = rateLimitDecision(input({ agent: agentConfig({ watch: 'none' }), observation: observed(limitPane("You've hit your limit · resets 5pm"), NOW) }));
+    const d = rateLimitDecision(
+      input({
+        agent: agentConfig({ watch: 'none' }),
+        observation: observed(limitPane("You've hit your limit · resets 5pm"), NOW),
+      }),
+    );
     expect(d.verdict).toBe('not_watched');
     expect(d.state.rateLimitedUntil).toBeNull();
   });

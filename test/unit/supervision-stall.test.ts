@@ -67,7 +67,9 @@ describe('stallDecision: idle clock', () => {
     const state = agentState({ startedAt: NOW - 400 * SECOND });
     expect(stallDecision(input({ state, observation: observed(idlePane(), null) })).verdict).toBe('idle');
     const older = agentState({ startedAt: NOW - 601 * SECOND });
-    expect(stallDecision(input({ agent: persistent, state: older, observation: observed(idlePane(), null) })).verdict).toBe('rebooted');
+    expect(
+      stallDecision(input({ agent: persistent, state: older, observation: observed(idlePane(), null) })).verdict,
+    ).toBe('rebooted');
   });
 
   it('a pane showing neither busy nor idle patterns counts as idle', () => {
@@ -111,13 +113,17 @@ describe('stallDecision: grace after a (re)start', () => {
 
   it('no verdict within stall_grace (180 s) of the start, however idle', () => {
     const state = agentState({ startedAt: NOW - 120 * SECOND });
-    const d = stallDecision(input({ agent: persistent, state, watchdog: quick, observation: observed(idlePane(), NOW - 120 * SECOND) }));
+    const d = stallDecision(
+      input({ agent: persistent, state, watchdog: quick, observation: observed(idlePane(), NOW - 120 * SECOND) }),
+    );
     expect(d.verdict).toBe('grace');
   });
 
   it('a verdict once the grace is over', () => {
     const state = agentState({ startedAt: NOW - 200 * SECOND });
-    const d = stallDecision(input({ agent: persistent, state, watchdog: quick, observation: observed(idlePane(), NOW - 200 * SECOND) }));
+    const d = stallDecision(
+      input({ agent: persistent, state, watchdog: quick, observation: observed(idlePane(), NOW - 200 * SECOND) }),
+    );
     expect(d.verdict).toBe('rebooted');
   });
 });
@@ -147,7 +153,8 @@ describe('stallDecision: the DONE-nudge, once per phase, then reboot', () => {
   it('after the nudge the agent has a whole stall_idle to act, then it is rebooted', () => {
     const nudged = stallDecision(input()).state;
     // The pane's last output is still the old one (or the nudge itself): the nudge restarted the clock.
-    const later = (ms: number) => stallDecision(input({ state: nudged, now: NOW + ms, observation: observed(idlePane(), NOW - 700 * SECOND) }));
+    const later = (ms: number) =>
+      stallDecision(input({ state: nudged, now: NOW + ms, observation: observed(idlePane(), NOW - 700 * SECOND) }));
     expect(later(599 * SECOND).verdict).toBe('idle');
     const d = later(600 * SECOND);
     expect(d.verdict).toBe('rebooted');
@@ -157,7 +164,8 @@ describe('stallDecision: the DONE-nudge, once per phase, then reboot', () => {
           type: 'launch',
           agent: 'builder',
           fresh: true,
-          prompt: 'You are the builder.\n\nPhase p1 begins. Build the parser.\nWhen its definition of done is met, write "## DONE" to state/STATUS-p1.md on main and push.',
+          prompt:
+            'You are the builder.\n\nPhase p1 begins. Build the parser.\nWhen its definition of done is met, write "## DONE" to state/STATUS-p1.md on main and push.',
         },
         event: expect.objectContaining({ type: 'agent_rebooted', agent: 'builder', phase: 'p1' }),
       },
@@ -180,7 +188,9 @@ describe('stallDecision: the DONE-nudge, once per phase, then reboot', () => {
   });
 
   it('a new phase has a fresh nudge budget', () => {
-    const d = stallDecision(input({ state: agentState({ doneNudgedPhase: 'p1' }), phase: { config: phase2, done: false } }));
+    const d = stallDecision(
+      input({ state: agentState({ doneNudgedPhase: 'p1' }), phase: { config: phase2, done: false } }),
+    );
     expect(d.verdict).toBe('nudged');
     expect(d.state.doneNudgedPhase).toBe('p2');
   });
@@ -196,14 +206,26 @@ describe('stallDecision: the DONE-nudge, once per phase, then reboot', () => {
 
 describe('stallDecision: reboot backoff and crash loop', () => {
   const persistentIdle = (state: Parameters<typeof agentState>[0], now = NOW) =>
-    stallDecision(input({ agent: persistent, state: agentState(state), now, observation: observed(idlePane(), now - 700 * SECOND) }));
+    stallDecision(
+      input({
+        agent: persistent,
+        state: agentState(state),
+        now,
+        observation: observed(idlePane(), now - 700 * SECOND),
+      }),
+    );
 
   it('a second stall soon after a reboot waits out the doubled backoff (2 × 60 s)', () => {
     // Short grace and idle times, so the stall comes back before the backoff is over.
     const fast = { ...watchdog, stall_grace: 30 * SECOND, stall_idle: 60 * SECOND };
     const afterRebootAt = (rebootedAt: number) =>
       stallDecision(
-        input({ agent: persistent, watchdog: fast, state: agentState({ startedAt: rebootedAt, reboots: [rebootedAt] }), observation: observed(idlePane(), rebootedAt) }),
+        input({
+          agent: persistent,
+          watchdog: fast,
+          state: agentState({ startedAt: rebootedAt, reboots: [rebootedAt] }),
+          observation: observed(idlePane(), rebootedAt),
+        }),
       );
     const d = afterRebootAt(NOW - 100 * SECOND);
     expect(d.verdict).toBe('backing_off');
@@ -232,13 +254,19 @@ describe('stallDecision: WAITING-UNTIL', () => {
   const waitingPane = (marker: string) => idlePane('⏺ Pushed the claim.', `⏺ ${marker}`);
 
   it('a marker with a time defers the stall until that time', () => {
-    const observation = observed(waitingPane('WAITING-UNTIL: 2026-06-24T16:00:00Z adversary review'), NOW - 700 * SECOND);
+    const observation = observed(
+      waitingPane('WAITING-UNTIL: 2026-06-24T16:00:00Z adversary review'),
+      NOW - 700 * SECOND,
+    );
     expect(stallDecision(input({ observation })).verdict).toBe('waiting');
     expect(stallDecision(input({ observation, now: at(15, 59) })).verdict).toBe('waiting');
   });
 
   it('after the wait ends the agent gets a whole stall_idle to pick up the work', () => {
-    const observation = observed(waitingPane('WAITING-UNTIL: 2026-06-24T16:00:00Z adversary review'), NOW - 700 * SECOND);
+    const observation = observed(
+      waitingPane('WAITING-UNTIL: 2026-06-24T16:00:00Z adversary review'),
+      NOW - 700 * SECOND,
+    );
     expect(stallDecision(input({ observation, now: at(16, 9, 59) })).verdict).toBe('waiting');
     expect(stallDecision(input({ observation, now: at(16, 10) })).verdict).toBe('nudged');
   });
@@ -273,7 +301,12 @@ describe('stallDecision: WAITING-UNTIL', () => {
   });
 
   it('a marker gone from the screen is forgotten', () => {
-    const d = stallDecision(input({ state: agentState({ waitingText: 'WAITING-UNTIL: x', waitingUntil: NOW + HOUR }), observation: observed(idlePane(), NOW - 100 * SECOND) }));
+    const d = stallDecision(
+      input({
+        state: agentState({ waitingText: 'WAITING-UNTIL: x', waitingUntil: NOW + HOUR }),
+        observation: observed(idlePane(), NOW - 100 * SECOND),
+      }),
+    );
     expect(d.state.waitingText).toBeNull();
     expect(d.state.waitingUntil).toBeNull();
   });
@@ -282,11 +315,16 @@ describe('stallDecision: WAITING-UNTIL', () => {
 describe('stallDecision: a permission prompt', () => {
   it('an agent its hook reported blocked is neither nudged nor rebooted while the dialog sits there', () => {
     const state = agentState({ blockedSince: NOW - 700 * SECOND });
-    expect(stallDecision(input({ state, observation: observed(idlePane('Do you want to proceed?'), NOW - 700 * SECOND) })).verdict).toBe('blocked');
+    expect(
+      stallDecision(input({ state, observation: observed(idlePane('Do you want to proceed?'), NOW - 700 * SECOND) }))
+        .verdict,
+    ).toBe('blocked');
   });
 
   it('once the pane changed after the report, the prompt was answered', () => {
     const state = agentState({ blockedSince: NOW - 1400 * SECOND });
-    expect(stallDecision(input({ state, observation: observed(idlePane(), NOW - 700 * SECOND) })).verdict).toBe('nudged');
+    expect(stallDecision(input({ state, observation: observed(idlePane(), NOW - 700 * SECOND) })).verdict).toBe(
+      'nudged',
+    );
   });
 });

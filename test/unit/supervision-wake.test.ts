@@ -1,10 +1,27 @@
 import { WakeInput, wakeDecision } from '../../src/core/supervision';
-import { HOUR, NOW, SECOND, agentConfig, agentState, busyPane, deadPane, idlePane, observed, patterns } from './supervision-fixtures';
+import {
+  HOUR,
+  NOW,
+  SECOND,
+  agentConfig,
+  agentState,
+  busyPane,
+  deadPane,
+  idlePane,
+  observed,
+  patterns,
+} from './supervision-fixtures';
 
 const wake = { interval: HOUR, message: 'Scheduled wake: check for new work.' };
 const persistent = agentConfig({ name: 'supervisor', kind: 'persistent', watch: 'heal', wake });
 const loopAgent = agentConfig({ name: 'auditor', kind: 'loop', wake });
-const task = agentConfig({ name: 'coverage', kind: 'task', watch: 'heal', kickoff: 'Audit test coverage and push a report.', wake });
+const task = agentConfig({
+  name: 'coverage',
+  kind: 'task',
+  watch: 'heal',
+  kickoff: 'Audit test coverage and push a report.',
+  wake,
+});
 
 function input(overrides: Partial<WakeInput> = {}): WakeInput {
   return {
@@ -26,9 +43,15 @@ describe('wakeDecision: when', () => {
   });
 
   it('counts from the start when never woken', () => {
-    expect(wakeDecision(input({ state: agentState({ lastWakeAt: null, startedAt: NOW - 30 * 60 * SECOND }) })).verdict).toBe('not_due');
-    expect(wakeDecision(input({ state: agentState({ lastWakeAt: null, startedAt: NOW - HOUR }) })).verdict).toBe('woken');
-    expect(wakeDecision(input({ state: agentState({ lastWakeAt: null, startedAt: null }) })).verdict).toBe('not_started');
+    expect(
+      wakeDecision(input({ state: agentState({ lastWakeAt: null, startedAt: NOW - 30 * 60 * SECOND }) })).verdict,
+    ).toBe('not_due');
+    expect(wakeDecision(input({ state: agentState({ lastWakeAt: null, startedAt: NOW - HOUR }) })).verdict).toBe(
+      'woken',
+    );
+    expect(wakeDecision(input({ state: agentState({ lastWakeAt: null, startedAt: null }) })).verdict).toBe(
+      'not_started',
+    );
   });
 
   it('an agent without a wake is never woken', () => {
@@ -40,7 +63,10 @@ describe('wakeDecision: by kind', () => {
   it('a live persistent agent is sent its wake message', () => {
     const d = wakeDecision(input());
     expect(d.actions).toEqual([
-      { action: { type: 'send', agent: 'supervisor', text: wake.message }, event: expect.objectContaining({ type: 'agent_woken', agent: 'supervisor' }) },
+      {
+        action: { type: 'send', agent: 'supervisor', text: wake.message },
+        event: expect.objectContaining({ type: 'agent_woken', agent: 'supervisor' }),
+      },
     ]);
     expect(d.state.lastWakeAt).toBe(NOW);
     expect(d.state.idleSince).toBe(NOW);
@@ -85,7 +111,9 @@ describe('wakeDecision: by kind', () => {
   });
 
   it('a rate-limited agent, or one at a permission prompt, is held', () => {
-    expect(wakeDecision(input({ state: agentState({ lastWakeAt: NOW - HOUR, rateLimitedUntil: NOW + HOUR }) })).verdict).toBe('held');
+    expect(
+      wakeDecision(input({ state: agentState({ lastWakeAt: NOW - HOUR, rateLimitedUntil: NOW + HOUR }) })).verdict,
+    ).toBe('held');
     const blocked = agentState({ lastWakeAt: NOW - HOUR, blockedSince: NOW - HOUR });
     expect(wakeDecision(input({ state: blocked })).verdict).toBe('held');
   });

@@ -17,11 +17,15 @@ describe('resolveTemporalBinary', () => {
   it('names every route when none works', async () => {
     const attempt = resolveTemporalBinary(undefined, { PATH: '/nonexistent' });
     await expect(attempt).rejects.toBeInstanceOf(TemporalBinaryError);
-    await expect(attempt).rejects.toThrow(/Go is not installed.*TEMPORAL_CLI.*go install github\.com\/temporalio\/cli\/cmd\/temporal@v1\.5\.1.*TEMPORAL_ADDRESS.*docker-compose\.temporal\.yml/);
+    await expect(attempt).rejects.toThrow(
+      /Go is not installed.*TEMPORAL_CLI.*go install github\.com\/temporalio\/cli\/cmd\/temporal@v1\.5\.1.*TEMPORAL_ADDRESS.*docker-compose\.temporal\.yml/,
+    );
   });
 
   it('rejects a $TEMPORAL_CLI that is not executable', async () => {
-    await expect(resolveTemporalBinary(undefined, { TEMPORAL_CLI: '/nonexistent/temporal' })).rejects.toThrow('TEMPORAL_CLI=/nonexistent/temporal is not an executable file');
+    await expect(resolveTemporalBinary(undefined, { TEMPORAL_CLI: '/nonexistent/temporal' })).rejects.toThrow(
+      'TEMPORAL_CLI=/nonexistent/temporal is not an executable file',
+    );
   });
 });
 

@@ -1,7 +1,12 @@
 import type { BuildState } from '../../src/core/state/build';
 import type { BudgetConfig } from '../../src/core/config/types';
 import { operatorCommandProblem, operatorDecision } from '../../src/core/operator';
-import { BUDGET_CONTINUE_MESSAGE, BUDGET_STOP_MESSAGE, OPERATOR_CONTINUE_MESSAGE, tokenDecision } from '../../src/core/token-decision';
+import {
+  BUDGET_CONTINUE_MESSAGE,
+  BUDGET_STOP_MESSAGE,
+  OPERATOR_CONTINUE_MESSAGE,
+  tokenDecision,
+} from '../../src/core/token-decision';
 import type { AgentTokenTotals } from '../../src/core/tokens/host-contract';
 import { zeroUsage } from '../../src/core/tokens/usage';
 import { SECOND, snapshotOf, stateFor, T0, withAgents } from './support/build-state';
@@ -30,7 +35,12 @@ build = { tokens = 1000 }
 /** Cumulative totals as the transcripts reader reports them: `tokens` input tokens per agent. */
 function totals(perAgent: Record<string, number>): AgentTokenTotals {
   return {
-    agents: Object.fromEntries(Object.entries(perAgent).map(([name, n]) => [name, { usage: { ...zeroUsage(), input_tokens: n }, costUsd: 0, unpriced: [] }])),
+    agents: Object.fromEntries(
+      Object.entries(perAgent).map(([name, n]) => [
+        name,
+        { usage: { ...zeroUsage(), input_tokens: n }, costUsd: 0, unpriced: [] },
+      ]),
+    ),
     limits: [],
     sessions: {},
     read: { files: 0, filesRead: 0, bytesRead: 0, resets: 0, fresh: false, saved: false },
@@ -46,9 +56,11 @@ function tick(state: BuildState, perAgent: Record<string, number>) {
   return tokenDecision(state, state, snap, clock, false);
 }
 
-const sent = (d: ReturnType<typeof tick>) => d.actions.map((a) => (a.action.type === 'send' ? `${a.action.agent}: ${a.action.text}` : a.action.type));
+const sent = (d: ReturnType<typeof tick>) =>
+  d.actions.map((a) => (a.action.type === 'send' ? `${a.action.agent}: ${a.action.text}` : a.action.type));
 const types = (d: ReturnType<typeof tick>) => d.events.map((e) => e.type);
-const setBudget = (s: BuildState, budget: BudgetConfig) => operatorDecision(s, { type: 'setBudget', budget }, clock, 'unused').state;
+const setBudget = (s: BuildState, budget: BudgetConfig) =>
+  operatorDecision(s, { type: 'setBudget', budget }, clock, 'unused').state;
 
 function running(): BuildState {
   clock = T0;
@@ -85,7 +97,10 @@ describe('tokenDecision: the budget pauses and resumes the build', () => {
 
   it('a dead agent is not typed to', () => {
     const s = running();
-    const d = tick({ ...s, agents: { ...s.agents, adversary: { ...s.agents.adversary!, alive: false } } }, { builder: 2000 });
+    const d = tick(
+      { ...s, agents: { ...s.agents, adversary: { ...s.agents.adversary!, alive: false } } },
+      { builder: 2000 },
+    );
     expect(sent(d)).toEqual([`builder: ${BUDGET_STOP_MESSAGE}`]);
   });
 
@@ -112,7 +127,10 @@ describe('tokenDecision: the budget pauses and resumes the build', () => {
     let d = tick(s, { builder: 2100 });
     expect(d.state).toMatchObject({ status: 'running', budgetPaused: false, tokens: { exceeded: true } });
     expect(sent(d)).toEqual([`builder: ${OPERATOR_CONTINUE_MESSAGE}`, `adversary: ${OPERATOR_CONTINUE_MESSAGE}`]);
-    expect(d.actions.map((a) => a.event.message)).toEqual(['told to continue: the operator resumed the build over budget', 'told to continue: the operator resumed the build over budget']);
+    expect(d.actions.map((a) => a.event.message)).toEqual([
+      'told to continue: the operator resumed the build over budget',
+      'told to continue: the operator resumed the build over budget',
+    ]);
     s = setBudget(d.state, { build: { tokens: 10_000 }, warn_ratio: 0.8 });
     d = tick(s, { builder: 2100 });
     expect(d.state).toMatchObject({ status: 'running', budgetPaused: false, tokens: { exceeded: false } });
@@ -161,6 +179,9 @@ describe('tokenDecision: the budget pauses and resumes the build', () => {
 
   it('setBudget refuses a warn ratio outside (0, 1]', () => {
     const s = running();
-    for (const warn_ratio of [5, 0, -1]) expect(operatorCommandProblem(s, { type: 'setBudget', budget: { build: { tokens: 10 }, warn_ratio } })).not.toBeNull();
+    for (const warn_ratio of [5, 0, -1])
+      expect(
+        operatorCommandProblem(s, { type: 'setBudget', budget: { build: { tokens: 10 }, warn_ratio } }),
+      ).not.toBeNull();
   });
 });

@@ -37,7 +37,11 @@ describe('steward tokens scan', () => {
       cost_usd: 0.095431,
     });
     expect(json.unpriced_models).toEqual(['claude-mystery-9']);
-    expect({ files: json.files, lines: json.lines, skipped: json.skipped }).toEqual({ files: 4, lines: 26, skipped: 9 });
+    expect({ files: json.files, lines: json.lines, skipped: json.skipped }).toEqual({
+      files: 4,
+      lines: 26,
+      skipped: 9,
+    });
     expect(json.sessions).toHaveLength(3);
     expect(json.sessions[0]).toEqual({
       session_id: '11111111-1111-4111-8111-111111111111',
@@ -69,7 +73,9 @@ describe('steward tokens scan', () => {
     // The total leaves out the unpriced model's cost, and says so.
     expect(text).toMatch(/^TOTAL\s+1,187\s+2,660\s+8,000\s+115,000\s+\$0\.0954\+$/m);
     // A short session's cost is not rounded away to $0.00.
-    expect(text).toMatch(/^33333333-3333-4333-8333-333333333333 \(-work-other\)\s+1,010\s+1,020\s+0\s+0\s+\$0\.0003\+$/m);
+    expect(text).toMatch(
+      /^33333333-3333-4333-8333-333333333333 \(-work-other\)\s+1,010\s+1,020\s+0\s+0\s+\$0\.0003\+$/m,
+    );
     expect(text).toMatch(/Not in the price table.*claude-mystery-9/);
     expect(text).toMatch(/Usage limit \(-work-demo, .*\): Claude AI usage limit reached/);
   });
@@ -88,7 +94,10 @@ describe('steward tokens scan', () => {
       expect(json.models.find((m: { model: string }) => m.model === 'claude-mystery-9').cost_usd).toBe(0.003);
 
       // A table entry replaces the built-in price of its id; the table lists no unpriced model.
-      writeFileSync(config, 'name = "scan"\n[prices."claude-opus-4-5-20251101"]\ninput = 0\noutput = 0\ncache_read = 0\n');
+      writeFileSync(
+        config,
+        'name = "scan"\n[prices."claude-opus-4-5-20251101"]\ninput = 0\noutput = 0\ncache_read = 0\n',
+      );
       const again = cli();
       await again.program.parseAsync(['tokens', 'scan', FIXTURE, '--config', config], { from: 'user' });
       expect(again.out.join('')).toMatch(/^claude-opus-4-5-20251101\s+10\s+500\s+0\s+40,000\s+\$0\.0000$/m);
@@ -148,22 +157,34 @@ describe('steward tokens scan: hostile input', () => {
   /** The fixture corpus plus `extra` files in its -work-demo project. */
   function corpus(extra: Record<string, string | Buffer>): string {
     cpSync(FIXTURE, dir, { recursive: true });
-    for (const [name, content] of Object.entries(extra)) writeFileSync(path.join(dir, 'projects', '-work-demo', name), content);
+    for (const [name, content] of Object.entries(extra))
+      writeFileSync(path.join(dir, 'projects', '-work-demo', name), content);
     return dir;
   }
 
   it('skips an unreadable file with a warning and counts it in skipped_files; the rest is counted as before', async () => {
-    const bad = path.join(corpus({ 'ffffffff-ffff-4fff-8fff-ffffffffffff.jsonl': '{}\n' }), 'projects', '-work-demo', 'ffffffff-ffff-4fff-8fff-ffffffffffff.jsonl');
+    const bad = path.join(
+      corpus({ 'ffffffff-ffff-4fff-8fff-ffffffffffff.jsonl': '{}\n' }),
+      'projects',
+      '-work-demo',
+      'ffffffff-ffff-4fff-8fff-ffffffffffff.jsonl',
+    );
     // The tests may run as root, whom no file mode stops: refuse the open the way EACCES would.
     const realOpen = fsPromises.open;
     jest.spyOn(fsPromises, 'open').mockImplementation((async (file: PathLike, ...rest: unknown[]) => {
-      if (String(file) === bad) throw Object.assign(new Error(`EACCES: permission denied, open '${bad}'`), { code: 'EACCES' });
+      if (String(file) === bad)
+        throw Object.assign(new Error(`EACCES: permission denied, open '${bad}'`), { code: 'EACCES' });
       return (realOpen as (...a: unknown[]) => Promise<FileHandle>)(file, ...rest);
     }) as typeof fsPromises.open);
     const { program, out, err } = cli();
     await program.parseAsync(['tokens', 'scan', dir, '--json'], { from: 'user' });
     const json = JSON.parse(out.join(''));
-    expect(json).toMatchObject({ files: 5, skipped_files: 1, lines: 26, total: { input_tokens: 1187, output_tokens: 2660 } });
+    expect(json).toMatchObject({
+      files: 5,
+      skipped_files: 1,
+      lines: 26,
+      total: { input_tokens: 1187, output_tokens: 2660 },
+    });
     expect(err.join('')).toBe(`tokens scan: warning: skipped ${bad}: EACCES: permission denied, open '${bad}'\n`);
   });
 
@@ -171,16 +192,28 @@ describe('steward tokens scan: hostile input', () => {
     const noNewline = Buffer.alloc(5 * 1024 * 1024, 'a');
     corpus({ 'eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee.jsonl': noNewline });
     const out = await scanOutput([dir], { maxLineBytes: 256 * 1024, chunkBytes: 64 * 1024 });
-    expect(out).toMatchObject({ files: 5, lines: 26, skipped_long_lines: 1, skipped_files: 0, total: { input_tokens: 1187, output_tokens: 2660 } });
-    expect(formatScan(out).split('\n')[0]).toBe('5 files, 26 lines (9 without usage), 1 over-long lines skipped, 9 messages, 7 duplicate lines');
+    expect(out).toMatchObject({
+      files: 5,
+      lines: 26,
+      skipped_long_lines: 1,
+      skipped_files: 0,
+      total: { input_tokens: 1187, output_tokens: 2660 },
+    });
+    expect(formatScan(out).split('\n')[0]).toBe(
+      '5 files, 26 lines (9 without usage), 1 over-long lines skipped, 9 messages, 7 duplicate lines',
+    );
   });
 
   it('exits quietly when its reader has gone (`steward tokens scan … | head`)', async () => {
     const root = path.join(__dirname, '..', '..');
-    const child = spawn(process.execPath, ['-r', './bench/ts-register.cjs', 'src/client/cli.ts', 'tokens', 'scan', FIXTURE, '--json'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', './bench/ts-register.cjs', 'src/client/cli.ts', 'tokens', 'scan', FIXTURE, '--json'],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout.destroy(); // as `head` exiting: every write now fails with EPIPE
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

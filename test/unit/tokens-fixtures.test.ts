@@ -76,8 +76,16 @@ describe('scanning the fixture transcripts', () => {
       cache_creation_1h: 1000,
       cache_read_input_tokens: 75000, // 20000 + 25000 + 30000
     });
-    expect(byModel['claude-haiku-4-5-20251001']).toMatchObject({ input_tokens: 150, output_tokens: 450, cache_creation_input_tokens: 2000 });
-    expect(byModel['claude-opus-4-5-20251101']).toMatchObject({ input_tokens: 10, output_tokens: 500, cache_read_input_tokens: 40000 });
+    expect(byModel['claude-haiku-4-5-20251001']).toMatchObject({
+      input_tokens: 150,
+      output_tokens: 450,
+      cache_creation_input_tokens: 2000,
+    });
+    expect(byModel['claude-opus-4-5-20251101']).toMatchObject({
+      input_tokens: 10,
+      output_tokens: 500,
+      cache_read_input_tokens: 40000,
+    });
     expect(byModel['claude-mystery-9']).toMatchObject({ input_tokens: 1000, output_tokens: 1000 });
   });
 
@@ -86,9 +94,19 @@ describe('scanning the fixture transcripts', () => {
     const report = reportLedger(ledger);
     const bySession = Object.fromEntries(report.sessions.map((s) => [s.session_id, s]));
     // S1: input 3+5+100+2+7+50; output 120+200+50+300+70+400; writes 5000+1000+2000; reads 20000+25000+30000
-    expect(bySession[S1]).toMatchObject({ input_tokens: 167, output_tokens: 1140, cache_creation_input_tokens: 8000, cache_read_input_tokens: 75000 });
+    expect(bySession[S1]).toMatchObject({
+      input_tokens: 167,
+      output_tokens: 1140,
+      cache_creation_input_tokens: 8000,
+      cache_read_input_tokens: 75000,
+    });
     // S2 repeats msg_A and msg_D, which stay with S1: only msg_F is its own.
-    expect(bySession[S2]).toMatchObject({ input_tokens: 10, output_tokens: 500, cache_creation_input_tokens: 0, cache_read_input_tokens: 40000 });
+    expect(bySession[S2]).toMatchObject({
+      input_tokens: 10,
+      output_tokens: 500,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 40000,
+    });
     expect(bySession[S3]).toMatchObject({ input_tokens: 1010, output_tokens: 1020 });
     const bySource = Object.fromEntries(report.sources.map((s) => [s.source, s]));
     expect(bySource['-work-demo']).toMatchObject({ input_tokens: 177, output_tokens: 1640 });

@@ -23,7 +23,8 @@ const main = { source: 'builder' };
 const sub = { source: 'builder/subagent' };
 
 /** Where the ledger put the usage: one bucket per (source, session, model). */
-const buckets = (state: LedgerState) => state.buckets.map((b) => ({ source: b.source, sessionId: b.sessionId, model: b.model, usage: b.usage }));
+const buckets = (state: LedgerState) =>
+  state.buckets.map((b) => ({ source: b.source, sessionId: b.sessionId, model: b.model, usage: b.usage }));
 
 describe('the token ledger', () => {
   it('counts a streamed message once, at its largest snapshot, adding only the growth', () => {

@@ -113,11 +113,12 @@ describe("Claude Code 2.1.332's models (its model catalog, 2026-11-29)", () => {
   });
 
   it('keys prices by id, never by alias: transcripts record the id the API returned', () => {
-    for (const alias of ['opus', 'sonnet', 'haiku', 'opus[1m]']) expect(priceUsage(alias, usage(1, 1))).toEqual({ unpriced: true });
+    for (const alias of ['opus', 'sonnet', 'haiku', 'opus[1m]'])
+      expect(priceUsage(alias, usage(1, 1))).toEqual({ unpriced: true });
   });
 });
 
-describe('a build\'s [prices]', () => {
+describe("a build's [prices]", () => {
   const prices = priceTableOf({
     'claude-foo-1': { input: 2, output: 8 },
     'claude-opus-5-5': { input: 1, output: 2, cache_write_5m: 0, cache_write_1h: 0, cache_read: 0 },
@@ -134,7 +135,9 @@ describe('a build\'s [prices]', () => {
   it('replaces a built-in price as a whole, and leaves the other models alone', () => {
     const p = priceUsage('claude-opus-5-5', usage(1e6, 1e6, 1e6, 1e6, 1e6), prices);
     expect('usd' in p && p.usd).toBeCloseTo(3, 10);
-    expect(priceUsage('claude-sonnet-4-6', usage(1e6, 0), prices)).toEqual(priceUsage('claude-sonnet-4-6', usage(1e6, 0)));
+    expect(priceUsage('claude-sonnet-4-6', usage(1e6, 0), prices)).toEqual(
+      priceUsage('claude-sonnet-4-6', usage(1e6, 0)),
+    );
     expect(modelPrice('toString', prices)).toBeUndefined();
   });
 
@@ -146,7 +149,19 @@ describe('a build\'s [prices]', () => {
 
   it('costs a ledger report with them', () => {
     const state = emptyLedger();
-    ingestRecord(state, { kind: 'usage', key: 'm1', model: 'claude-foo-1', usage: usage(1000, 1000), sessionId: 's1', isSidechain: false, timestamp: '' }, { source: 'a' });
+    ingestRecord(
+      state,
+      {
+        kind: 'usage',
+        key: 'm1',
+        model: 'claude-foo-1',
+        usage: usage(1000, 1000),
+        sessionId: 's1',
+        isSidechain: false,
+        timestamp: '',
+      },
+      { source: 'a' },
+    );
     expect(reportLedger(state).unpriced_models).toEqual(['claude-foo-1']);
     const r = reportLedger(state, prices);
     expect(r.unpriced_models).toEqual([]);
@@ -159,7 +174,11 @@ describe('reportLedger', () => {
   it('sums cost per model, session and source, and lists unpriced models', () => {
     const state = emptyLedger();
     const add = (key: string, model: string, sessionId: string, source: string, u: TokenUsage): void => {
-      ingestRecord(state, { kind: 'usage', key, model, usage: u, sessionId, isSidechain: false, timestamp: '' }, { source });
+      ingestRecord(
+        state,
+        { kind: 'usage', key, model, usage: u, sessionId, isSidechain: false, timestamp: '' },
+        { source },
+      );
     };
     // sonnet: 1000 in ($0.003) + 1000 out ($0.015) = $0.018
     add('m1', 'claude-sonnet-4-5-20250929', 's1', 'a', usage(1000, 1000));

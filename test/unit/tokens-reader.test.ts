@@ -1,7 +1,24 @@
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { discoverClaudeDirs, discoverTranscripts, emptyReaderState, readTranscripts, type ReaderState, type TranscriptSource } from '../../src/host/transcript-reader';
+import {
+  discoverClaudeDirs,
+  discoverTranscripts,
+  emptyReaderState,
+  readTranscripts,
+  type ReaderState,
+  type TranscriptSource,
+} from '../../src/host/transcript-reader';
 import { emptyLedger, type LedgerState } from '../../src/core/tokens/ledger';
 import { reportLedger } from '../../src/core/tokens/report';
 
@@ -117,7 +134,10 @@ describe('incremental transcript reader', () => {
 
   it('gives the same totals with tiny chunks, across multi-byte characters', async () => {
     const file = path.join(dir, 'a.jsonl');
-    writeFileSync(file, line('m1', 10, 'héllo wörld — ✓ 🎉'.repeat(20)) + line('m2', 20, '日本語'.repeat(50)) + '\r\n\n' + line('m3', 40));
+    writeFileSync(
+      file,
+      line('m1', 10, 'héllo wörld — ✓ 🎉'.repeat(20)) + line('m2', 20, '日本語'.repeat(50)) + '\r\n\n' + line('m3', 40),
+    );
     for (const chunkBytes of [1, 7, 64, 4096]) {
       const { files, state, ledger } = follow(file);
       expect(await readTranscripts(state, files, ledger, { chunkBytes })).toMatchObject({ lines: 3 });
@@ -144,17 +164,27 @@ describe('incremental transcript reader', () => {
     writeFileSync(file, start + 'z'.repeat(300_000));
     const { files, state, ledger } = follow(file);
     const options = { chunkBytes: 4096, maxLineBytes: 10_000 };
-    expect(await readTranscripts(state, files, ledger, options)).toMatchObject({ lines: 1, longLines: 0, held: 300_000 });
+    expect(await readTranscripts(state, files, ledger, options)).toMatchObject({
+      lines: 1,
+      longLines: 0,
+      held: 300_000,
+    });
     expect(state.files[file]).toMatchObject({ offset: Buffer.byteLength(start), partial: 300_000 });
     appendFileSync(file, 'z'.repeat(1000));
-    expect(await readTranscripts(state, files, ledger, options)).toMatchObject({ lines: 0, longLines: 0, held: 301_000 });
+    expect(await readTranscripts(state, files, ledger, options)).toMatchObject({
+      lines: 0,
+      longLines: 0,
+      held: 301_000,
+    });
     appendFileSync(file, '\n' + line('m2', 20));
     expect(await readTranscripts(state, files, ledger, options)).toMatchObject({ lines: 1, longLines: 1, held: 0 });
     expect(output(ledger)).toBe(30);
     // A one-off scan counts an unterminated over-long last line as skipped.
     appendFileSync(file, 'w'.repeat(20_000));
     const scan = follow(file);
-    expect(await readTranscripts(scan.state, scan.files, scan.ledger, { ...options, includeUnterminated: true })).toMatchObject({ lines: 2, longLines: 2 });
+    expect(
+      await readTranscripts(scan.state, scan.files, scan.ledger, { ...options, includeUnterminated: true }),
+    ).toMatchObject({ lines: 2, longLines: 2 });
   });
 
   it('with skipUnreadable, lists a file it cannot read and reads the rest; without, fails as before', async () => {
@@ -162,10 +192,16 @@ describe('incremental transcript reader', () => {
     writeFileSync(good, line('m1', 10));
     const notAFile = path.join(dir, 'dir.jsonl');
     mkdirSync(notAFile); // open() succeeds, read() fails with EISDIR
-    const files = [{ path: notAFile, source: 'x' }, { path: good, source: 'x' }];
+    const files = [
+      { path: notAFile, source: 'x' },
+      { path: good, source: 'x' },
+    ];
     const ledger = emptyLedger();
     const report = await readTranscripts(emptyReaderState(), files, ledger, { skipUnreadable: true });
-    expect(report).toMatchObject({ filesRead: 1, unreadable: [{ path: notAFile, error: expect.stringMatching(/^EISDIR/) }] });
+    expect(report).toMatchObject({
+      filesRead: 1,
+      unreadable: [{ path: notAFile, error: expect.stringMatching(/^EISDIR/) }],
+    });
     expect(output(ledger)).toBe(10);
     await expect(readTranscripts(emptyReaderState(), files, emptyLedger())).rejects.toThrow(/EISDIR/);
   });
@@ -200,8 +236,18 @@ describe('transcript discovery', () => {
     expect(found.map((f) => [path.relative(FIXTURE, f.path), f.project, f.sessionId, f.isSubagent])).toEqual([
       [`projects/-work-demo/${S1}.jsonl`, '-work-demo', S1, false],
       [`projects/-work-demo/${S1}/subagents/agent-a1.jsonl`, '-work-demo', S1, true],
-      ['projects/-work-demo/22222222-2222-4222-8222-222222222222.jsonl', '-work-demo', '22222222-2222-4222-8222-222222222222', false],
-      ['projects/-work-other/33333333-3333-4333-8333-333333333333.jsonl', '-work-other', '33333333-3333-4333-8333-333333333333', false],
+      [
+        'projects/-work-demo/22222222-2222-4222-8222-222222222222.jsonl',
+        '-work-demo',
+        '22222222-2222-4222-8222-222222222222',
+        false,
+      ],
+      [
+        'projects/-work-other/33333333-3333-4333-8333-333333333333.jsonl',
+        '-work-other',
+        '33333333-3333-4333-8333-333333333333',
+        false,
+      ],
     ]);
     // A projects dir, or one project's dir, works as well.
     expect(await discoverTranscripts(path.join(FIXTURE, 'projects'))).toHaveLength(4);
@@ -213,13 +259,19 @@ describe('transcript discovery', () => {
     const b = path.join(dir, 'b');
     mkdirSync(a);
     mkdirSync(b);
-    expect(discoverClaudeDirs({ CLAUDE_CONFIG_DIR: ` ${a}, ${path.join(dir, 'missing')} ,${b},${a}` }, dir)).toEqual([a, b]);
+    expect(discoverClaudeDirs({ CLAUDE_CONFIG_DIR: ` ${a}, ${path.join(dir, 'missing')} ,${b},${a}` }, dir)).toEqual([
+      a,
+      b,
+    ]);
 
     const home = path.join(dir, 'home');
     expect(discoverClaudeDirs({}, home)).toEqual([]);
     mkdirSync(path.join(home, '.claude'), { recursive: true });
     expect(discoverClaudeDirs({}, home)).toEqual([path.join(home, '.claude')]);
     mkdirSync(path.join(home, '.config', 'claude'), { recursive: true });
-    expect(discoverClaudeDirs({ CLAUDE_CONFIG_DIR: '' }, home)).toEqual([path.join(home, '.claude'), path.join(home, '.config', 'claude')]);
+    expect(discoverClaudeDirs({ CLAUDE_CONFIG_DIR: '' }, home)).toEqual([
+      path.join(home, '.claude'),
+      path.join(home, '.config', 'claude'),
+    ]);
   });
 });

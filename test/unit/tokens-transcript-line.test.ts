@@ -57,7 +57,12 @@ describe('parseTranscriptLine', () => {
   it('treats a total without the 5m/1h split as 5-minute writes', () => {
     const line = assistant({}, { usage: { input_tokens: 1, output_tokens: 2, cache_creation_input_tokens: 700 } });
     expect(parseTranscriptLine(line)).toMatchObject({
-      usage: { cache_creation_input_tokens: 700, cache_creation_5m: 700, cache_creation_1h: 0, cache_read_input_tokens: 0 },
+      usage: {
+        cache_creation_input_tokens: 700,
+        cache_creation_5m: 700,
+        cache_creation_1h: 0,
+        cache_read_input_tokens: 0,
+      },
     });
   });
 
@@ -101,7 +106,10 @@ describe('parseTranscriptLine', () => {
   });
 
   it('clamps nonsense counts to 0 and names a missing model "unknown" (which is unpriced)', () => {
-    const line = assistant({}, { model: undefined, usage: { input_tokens: -5, output_tokens: 'x', cache_read_input_tokens: 7 } });
+    const line = assistant(
+      {},
+      { model: undefined, usage: { input_tokens: -5, output_tokens: 'x', cache_read_input_tokens: 7 } },
+    );
     expect(parseTranscriptLine(line)).toMatchObject({
       model: 'unknown',
       usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 7 },

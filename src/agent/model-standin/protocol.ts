@@ -13,8 +13,7 @@ export interface MessagesRequest {
 }
 
 export type ContentBlock =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; id: string; name: string; input: Record<string, string> };
+  { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, string> };
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -28,7 +27,9 @@ function texts(content: unknown): string[] {
 /** The non-empty text blocks of a content field without Claude Code's system reminders. */
 function textBlocks(content: unknown): string[] {
   // Reminders carry git status and recent commit subjects: a rule must not match those.
-  return texts(content).map((t) => t.replace(/<system-reminder>[\s\S]*?<\/system-reminder>/g, '').trim()).filter(Boolean);
+  return texts(content)
+    .map((t) => t.replace(/<system-reminder>[\s\S]*?<\/system-reminder>/g, '').trim())
+    .filter(Boolean);
 }
 
 /**
@@ -39,7 +40,9 @@ function textBlocks(content: unknown): string[] {
 export function lastTurn(body: MessagesRequest): LastTurn | null {
   const user = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user');
   if (!user) return null;
-  const results = Array.isArray(user.content) ? user.content.filter((b) => isObject(b) && b.type === 'tool_result') : [];
+  const results = Array.isArray(user.content)
+    ? user.content.filter((b) => isObject(b) && b.type === 'tool_result')
+    : [];
   const typed = textBlocks(user.content).at(-1);
   // A prompt typed after an interrupted tool call (a dialog answered "No") joins its tool_result.
   if (results.length > 0 && (typed === undefined || /^\[Request interrupted/.test(typed))) {
@@ -72,12 +75,22 @@ export function workingDirectory(body: MessagesRequest): string | null {
 }
 
 /** Turns a rule's reply into content blocks; `toolId` names each tool_use. */
-export function replyBlocks(reply: ReplyContent[], vars: Record<string, string>, cwd: string | null, toolId: () => string): ContentBlock[] {
+export function replyBlocks(
+  reply: ReplyContent[],
+  vars: Record<string, string>,
+  cwd: string | null,
+  toolId: () => string,
+): ContentBlock[] {
   return reply.map((c): ContentBlock => {
     if ('text' in c) return { type: 'text', text: render(c.text, vars) };
     if ('bash' in c) {
       const command = render(c.bash, vars);
-      return { type: 'tool_use', id: toolId(), name: 'Bash', input: { command, description: c.description ?? command.slice(0, 60) } };
+      return {
+        type: 'tool_use',
+        id: toolId(),
+        name: 'Bash',
+        input: { command, description: c.description ?? command.slice(0, 60) },
+      };
     }
     // Claude Code's Write tool rejects a relative file_path.
     const path = render(c.write, vars);
@@ -87,7 +100,12 @@ export function replyBlocks(reply: ReplyContent[], vars: Record<string, string>,
 }
 
 export function apiUsage(u: StandinUsage) {
-  return { input_tokens: u.input, cache_creation_input_tokens: u.cache_creation, cache_read_input_tokens: u.cache_read, output_tokens: u.output };
+  return {
+    input_tokens: u.input,
+    cache_creation_input_tokens: u.cache_creation,
+    cache_read_input_tokens: u.cache_read,
+    output_tokens: u.output,
+  };
 }
 
 export function stopReason(blocks: ContentBlock[]): 'tool_use' | 'end_turn' {
@@ -96,7 +114,16 @@ export function stopReason(blocks: ContentBlock[]): 'tool_use' | 'end_turn' {
 
 /** The non-streaming response body. */
 export function messageJson(id: string, model: string, blocks: ContentBlock[], usage: StandinUsage) {
-  return { id, type: 'message', role: 'assistant', model, content: blocks, stop_reason: stopReason(blocks), stop_sequence: null, usage: apiUsage(usage) };
+  return {
+    id,
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: blocks,
+    stop_reason: stopReason(blocks),
+    stop_sequence: null,
+    usage: apiUsage(usage),
+  };
 }
 
 export interface SseEvent {
@@ -111,7 +138,15 @@ export interface SseEvent {
  */
 export function sseEvents(id: string, model: string, blocks: ContentBlock[], usage: StandinUsage): SseEvent[] {
   const ev = (type: string, rest: Json = {}): SseEvent => ({ event: type, data: { type, ...rest } });
-  const events = [ev('message_start', { message: { ...messageJson(id, model, [], usage), stop_reason: null, usage: { ...apiUsage(usage), output_tokens: 1 } } })];
+  const events = [
+    ev('message_start', {
+      message: {
+        ...messageJson(id, model, [], usage),
+        stop_reason: null,
+        usage: { ...apiUsage(usage), output_tokens: 1 },
+      },
+    }),
+  ];
   blocks.forEach((block, index) => {
     if (block.type === 'text') {
       events.push(ev('content_block_start', { index, content_block: { type: 'text', text: '' } }));
@@ -120,11 +155,21 @@ export function sseEvents(id: string, model: string, blocks: ContentBlock[], usa
     } else {
       events.push(ev('content_block_start', { index, content_block: { ...block, input: {} } }));
       if (index === 0) events.push(ev('ping'));
-      events.push(ev('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) } }));
+      events.push(
+        ev('content_block_delta', {
+          index,
+          delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) },
+        }),
+      );
     }
     events.push(ev('content_block_stop', { index }));
   });
-  events.push(ev('message_delta', { delta: { stop_reason: stopReason(blocks), stop_sequence: null }, usage: { output_tokens: usage.output } }));
+  events.push(
+    ev('message_delta', {
+      delta: { stop_reason: stopReason(blocks), stop_sequence: null },
+      usage: { output_tokens: usage.output },
+    }),
+  );
   events.push(ev('message_stop'));
   return events;
 }
@@ -142,11 +187,19 @@ export function errorJson(type: string, message: string) {
  * A reset time as Claude Code 2.x formats it (its function, re-done with an explicit zone): the
  * time within a day ("3pm", "3:30pm"), else month, day and time; then the zone: "3pm (UTC)".
  */
-export function formatReset(resetEpochS: number, now: Date = new Date(), timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone): string {
+export function formatReset(
+  resetEpochS: number,
+  now: Date = new Date(),
+  timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone,
+): string {
   const at = new Date(resetEpochS * 1000);
-  const minute = Number(new Intl.DateTimeFormat('en-US', { timeZone, minute: 'numeric' }).format(at)) === 0 ? undefined : ('2-digit' as const);
-  const text = at.getTime() - now.getTime() > 24 * 3600_000
-    ? at.toLocaleString('en-US', { timeZone, month: 'short', day: 'numeric', hour: 'numeric', minute, hour12: true })
-    : at.toLocaleTimeString('en-US', { timeZone, hour: 'numeric', minute, hour12: true });
+  const minute =
+    Number(new Intl.DateTimeFormat('en-US', { timeZone, minute: 'numeric' }).format(at)) === 0
+      ? undefined
+      : ('2-digit' as const);
+  const text =
+    at.getTime() - now.getTime() > 24 * 3600_000
+      ? at.toLocaleString('en-US', { timeZone, month: 'short', day: 'numeric', hour: 'numeric', minute, hour12: true })
+      : at.toLocaleTimeString('en-US', { timeZone, hour: 'numeric', minute, hour12: true });
   return `${text.replace(/ ([AP]M)/i, (_, ap: string) => ap.toLowerCase())} (${timeZone})`;
 }

@@ -96,7 +96,12 @@ export interface RuleMatch {
  * The first rule whose regex matches and whose once-gate is still open; the gate is closed here.
  * `fired` holds the gates already used, as "<rule index>:<rendered once>".
  */
-export function matchRule(script: StandinScript, turn: LastTurn, fired: Set<string>, cwd: string | null = null): RuleMatch | null {
+export function matchRule(
+  script: StandinScript,
+  turn: LastTurn,
+  fired: Set<string>,
+  cwd: string | null = null,
+): RuleMatch | null {
   for (const [index, rule] of script.on.entries()) {
     const pattern = turn.kind === 'text' ? rule.match : rule.tool_result;
     if (pattern === undefined) continue;

@@ -2,10 +2,29 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  ContentBlock, errorJson, formatReset, isMainConversation, isWarmup, lastTurn, messageJson, MessagesRequest, replyBlocks, sseEvents,
-  sseFrame, workingDirectory,
+  ContentBlock,
+  errorJson,
+  formatReset,
+  isMainConversation,
+  isWarmup,
+  lastTurn,
+  messageJson,
+  MessagesRequest,
+  replyBlocks,
+  sseEvents,
+  sseFrame,
+  workingDirectory,
 } from './protocol';
-import { ActiveMode, Failure, matchRule, parseMode, parseStandinScript, StandinMode, StandinScriptInput, StandinUsage } from './script';
+import {
+  ActiveMode,
+  Failure,
+  matchRule,
+  parseMode,
+  parseStandinScript,
+  StandinMode,
+  StandinScriptInput,
+  StandinUsage,
+} from './script';
 
 /** One line of the request log: what was asked and exactly what was answered. */
 export interface StandinRequest {
@@ -87,7 +106,17 @@ export async function startModelStandin(opts: ModelStandinOptions): Promise<Mode
     res.setHeader('request-id', `req_standin_${++requestCount}`);
     const path = (req.url ?? '/').split('?')[0];
     const rawBody = await readBody(req);
-    const base = { method: req.method ?? 'GET', path, rule: null, fail: null, id: null, usage: null, prompt: null, cwd: null, sidechain: false };
+    const base = {
+      method: req.method ?? 'GET',
+      path,
+      rule: null,
+      fail: null,
+      id: null,
+      usage: null,
+      prompt: null,
+      cwd: null,
+      sidechain: false,
+    };
     let body: MessagesRequest = {};
     try {
       body = rawBody ? (JSON.parse(rawBody) as MessagesRequest) : {};
@@ -104,7 +133,11 @@ export async function startModelStandin(opts: ModelStandinOptions): Promise<Mode
     }
     if (req.method !== 'POST' || path !== '/v1/messages') {
       record({ ...base, model, stream, main: false, status: 404 });
-      return sendJson(res, 404, errorJson('not_found_error', `${req.method} ${path} is not served by the model stand-in`));
+      return sendJson(
+        res,
+        404,
+        errorJson('not_found_error', `${req.method} ${path} is not served by the model stand-in`),
+      );
     }
 
     const main = isMainConversation(body);
@@ -117,24 +150,44 @@ export async function startModelStandin(opts: ModelStandinOptions): Promise<Mode
     if (mode?.delay_ms) await new Promise((r) => setTimeout(r, mode.delay_ms));
 
     const id = `msg_standin_${++messageCount}`;
-    const blocks: ContentBlock[] = matched && matched.rule.reply.length > 0
-      ? replyBlocks(matched.rule.reply, matched.vars, workingDirectory(body), () => `toolu_standin_${++toolCount}`)
-      : [{ type: 'text', text: script.default_text }];
+    const blocks: ContentBlock[] =
+      matched && matched.rule.reply.length > 0
+        ? replyBlocks(matched.rule.reply, matched.vars, workingDirectory(body), () => `toolu_standin_${++toolCount}`)
+        : [{ type: 'text', text: script.default_text }];
     const usage = main ? (matched?.rule.usage ?? script.usage) : script.side_usage;
-    const entry = { ...base, model, stream, main, cwd, sidechain: isWarmup(body), rule: matched?.index ?? null, prompt: said?.kind === 'text' ? said.text.slice(0, 2000) : null };
+    const entry = {
+      ...base,
+      model,
+      stream,
+      main,
+      cwd,
+      sidechain: isWarmup(body),
+      rule: matched?.index ?? null,
+      prompt: said?.kind === 'text' ? said.text.slice(0, 2000) : null,
+    };
 
     if (mode?.fail === '429' || mode?.fail === '529' || mode?.fail === '429-subscription') {
       const status = mode.fail === '529' ? 529 : 429;
       record({ ...entry, status, fail: mode.fail });
       if (mode.fail === '529') return sendJson(res, 529, errorJson('overloaded_error', 'Overloaded'));
-      if (mode.fail === '429') return sendJson(res, 429, errorJson('rate_limit_error', 'This request would exceed your rate limit (model stand-in).'));
+      if (mode.fail === '429')
+        return sendJson(
+          res,
+          429,
+          errorJson('rate_limit_error', 'This request would exceed your rate limit (model stand-in).'),
+        );
       // The subscription form: Claude Code (signed in to a plan) reads these headers and prints the reset.
       const reset = Math.floor(Date.now() / 1000) + mode.reset_in_s;
-      return sendJson(res, 429, errorJson('rate_limit_error', `You've hit your 5-hour limit · resets ${formatReset(reset)}`), {
-        'anthropic-ratelimit-unified-status': 'rejected',
-        'anthropic-ratelimit-unified-reset': String(reset),
-        'anthropic-ratelimit-unified-representative-claim': 'five_hour',
-      });
+      return sendJson(
+        res,
+        429,
+        errorJson('rate_limit_error', `You've hit your 5-hour limit · resets ${formatReset(reset)}`),
+        {
+          'anthropic-ratelimit-unified-status': 'rejected',
+          'anthropic-ratelimit-unified-reset': String(reset),
+          'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+        },
+      );
     }
 
     const fullModel = model ?? 'claude-standin';
@@ -142,7 +195,9 @@ export async function startModelStandin(opts: ModelStandinOptions): Promise<Mode
       record({ ...entry, status: 200, fail: 'broken', id });
       res.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json' });
       // Headers and the start of the message, then the connection drops with no message_stop.
-      const start = stream ? sseEvents(id, fullModel, blocks, usage).slice(0, 3).map(sseFrame).join('') : `{"id":"${id}"`;
+      const start = stream
+        ? sseEvents(id, fullModel, blocks, usage).slice(0, 3).map(sseFrame).join('')
+        : `{"id":"${id}"`;
       res.write(start, () => res.socket?.destroy());
       return;
     }
@@ -173,10 +228,11 @@ export async function startModelStandin(opts: ModelStandinOptions): Promise<Mode
     setMode: (mode) => {
       override = mode === null ? null : parseMode(mode);
     },
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      // Claude Code keeps connections alive; without this close() would wait for them.
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Claude Code keeps connections alive; without this close() would wait for them.
+        server.closeAllConnections();
+      }),
   };
 }

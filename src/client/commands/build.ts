@@ -24,7 +24,12 @@ export function registerStartBuild(program: Command, name = 'start-build'): void
       // The config is checked (its size limits too) before anything contacts Temporal.
       const { config, hash } = await loadConfigOrThrow(file);
       await withTemporal(async (t) => {
-        const { handle, attached } = await rpc(t, `start build/${config.name}`, () => startBuild(t.client, config, hash, opts.host ?? hostId()), START_DEADLINE_MS);
+        const { handle, attached } = await rpc(
+          t,
+          `start build/${config.name}`,
+          () => startBuild(t.client, config, hash, opts.host ?? hostId()),
+          START_DEADLINE_MS,
+        );
         console.log(`${attached ? 'attached to' : 'started'} build ${handle.workflowId}`);
         if (opts.follow) console.log(describeResult(await followBuild(handle, (l) => console.log(l))));
       });
@@ -43,11 +48,14 @@ export function registerBuildCommands(program: Command): void {
     });
   program
     .command('demo')
-    .description('run the demo build in a fresh sandbox: scripted agents, or the real Claude Code against the model stand-in (no account needed either way)')
+    .description(
+      'run the demo build in a fresh sandbox: scripted agents, or the real Claude Code against the model stand-in (no account needed either way)',
+    )
     .option('--agent <kind>', 'scripted (config/demo.toml) or claude (config/demo-claude.toml)', 'scripted')
     .addHelpText('after', '\nExamples:\n  npm run demo\n  npm run demo:claude            # steward demo --agent claude')
     .action(async (opts: { agent: string }) => {
-      if (opts.agent !== 'scripted' && opts.agent !== 'claude') throw new UsageError(`--agent must be scripted or claude, not ${opts.agent}`);
+      if (opts.agent !== 'scripted' && opts.agent !== 'claude')
+        throw new UsageError(`--agent must be scripted or claude, not ${opts.agent}`);
       await runDemo((l) => console.log(l), '.steward', opts.agent);
     });
 }

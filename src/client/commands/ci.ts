@@ -29,7 +29,8 @@ export function registerCiCommands(program: Command): void {
       const build = opts.build ?? process.env.STEWARD_BUILD ?? '';
       if (build === '') throw new UsageError('no build: pass --build B or set STEWARD_BUILD');
       parseBuildRef(build);
-      if (opts.sha !== undefined && !SHA.test(opts.sha)) throw new UsageError(`--sha ${JSON.stringify(opts.sha)} is not a commit sha (4-64 hex digits)`);
+      if (opts.sha !== undefined && !SHA.test(opts.sha))
+        throw new UsageError(`--sha ${JSON.stringify(opts.sha)} is not a commit sha (4-64 hex digits)`);
       await withTemporal(async (t) => {
         let b;
         try {

@@ -62,8 +62,14 @@ async function missingWorkdirs(config: StewardConfig): Promise<string[]> {
   const warnings: string[] = [];
   for (const o of owners) {
     if (o.host !== undefined && o.host !== here) continue;
-    const isDir = await stat(o.cwd).then((st) => st.isDirectory(), () => false);
-    if (!isDir) warnings.push(`warning: ${o.path}: ${o.cwd} is not a directory on this host (${here}): the launch will fail until it exists`);
+    const isDir = await stat(o.cwd).then(
+      (st) => st.isDirectory(),
+      () => false,
+    );
+    if (!isDir)
+      warnings.push(
+        `warning: ${o.path}: ${o.cwd} is not a directory on this host (${here}): the launch will fail until it exists`,
+      );
   }
   return warnings;
 }

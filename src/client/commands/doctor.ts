@@ -16,14 +16,26 @@ import { loadConfigOrThrow } from '../load-or-exit';
 export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
-    .description('check this host before a real build: agent CLI, hooks, folders, git, tmux, Temporal, workers (exit 1 on any FAIL)')
-    .argument('[config]', "the build's agents.toml; without it, only the host: tmux, `claude`, Temporal, this host's worker")
-    .option('--for-up', 'checking for `steward up`, which runs its own worker (and dev server when TEMPORAL_ADDRESS is unset)')
+    .description(
+      'check this host before a real build: agent CLI, hooks, folders, git, tmux, Temporal, workers (exit 1 on any FAIL)',
+    )
+    .argument(
+      '[config]',
+      "the build's agents.toml; without it, only the host: tmux, `claude`, Temporal, this host's worker",
+    )
+    .option(
+      '--for-up',
+      'checking for `steward up`, which runs its own worker (and dev server when TEMPORAL_ADDRESS is unset)',
+    )
     .option('--json', 'print the checks as JSON')
     .addHelpText(
       'after',
       [
-        examples('steward doctor agents.toml', 'STEWARD_HOST_ID=box-1 steward doctor agents.toml --json', 'steward doctor agents.toml --for-up'),
+        examples(
+          'steward doctor agents.toml',
+          'STEWARD_HOST_ID=box-1 steward doctor agents.toml --json',
+          'steward doctor agents.toml --for-up',
+        ),
         '',
         "Run it on the agents' host, as the worker's user and with the worker's environment",
         '(STEWARD_HOST_ID, STEWARD_TMUX_SOCKET, TEMPORAL_*): it starts a throwaway tmux session on the',
@@ -43,7 +55,16 @@ export function registerDoctorCommand(program: Command): void {
       const checks = doctorChecks(facts, { binDir: STEWARD_BIN_DIR, testedClaude: CLAUDE_CODE_VERSION });
       const exitCode = doctorExitCode(checks);
       if (opts.json) {
-        out.json({ build: facts.build, config: facts.configFile, host, binDir: STEWARD_BIN_DIR, ok: exitCode === 0, summary: doctorSummary(checks), checks, facts });
+        out.json({
+          build: facts.build,
+          config: facts.configFile,
+          host,
+          binDir: STEWARD_BIN_DIR,
+          ok: exitCode === 0,
+          summary: doctorSummary(checks),
+          checks,
+          facts,
+        });
       } else {
         out.lines(renderDoctor(facts, checks));
       }

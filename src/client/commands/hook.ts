@@ -59,7 +59,8 @@ export function readStreamCapped(stream: Readable, timeoutMs: number, maxBytes: 
       else chunks.push(bytes);
     };
     const onEnd = (): void => finish({ ok: true, text: Buffer.concat(chunks).toString('utf8') }, false);
-    const onError = (err: Error): void => finish({ ok: false, error: `cannot read stdin: ${firstLine(err.message)}` }, true);
+    const onError = (err: Error): void =>
+      finish({ ok: false, error: `cannot read stdin: ${firstLine(err.message)}` }, true);
     const timer = setTimeout(
       () => finish({ ok: false, error: `no complete hook payload on stdin within ${timeoutMs / 1000} s` }, true),
       timeoutMs,
@@ -142,18 +143,23 @@ export async function runHook(flags: { build?: string; agent?: string }, deps: R
   const timeoutMs = deps.sendTimeoutMs ?? HOOK_SEND_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   try {
-    await withTimeout(timeoutMs, `no answer from Temporal at ${settings.address} within ${timeoutMs / 1000} s`, async (late) => {
-      const t = await openTemporal(settings, deps.connect);
-      try {
-        if (late()) return; // already reported as a timeout: do not signal after the fact
-        await t.connection.withDeadline(deadline, () => sendHookEvent(t.client, target.target.build, parsed.event));
-      } catch (err) {
-        if ((err as Error).name === 'WorkflowNotFoundError') throw new Error(`no running build ${target.target.build} (workflow ${workflowId})`);
-        throw cliError(t, err, `signal to ${workflowId} failed`, timeoutMs);
-      } finally {
-        await closeTemporal(t);
-      }
-    });
+    await withTimeout(
+      timeoutMs,
+      `no answer from Temporal at ${settings.address} within ${timeoutMs / 1000} s`,
+      async (late) => {
+        const t = await openTemporal(settings, deps.connect);
+        try {
+          if (late()) return; // already reported as a timeout: do not signal after the fact
+          await t.connection.withDeadline(deadline, () => sendHookEvent(t.client, target.target.build, parsed.event));
+        } catch (err) {
+          if ((err as Error).name === 'WorkflowNotFoundError')
+            throw new Error(`no running build ${target.target.build} (workflow ${workflowId})`);
+          throw cliError(t, err, `signal to ${workflowId} failed`, timeoutMs);
+        } finally {
+          await closeTemporal(t);
+        }
+      },
+    );
   } catch (err) {
     return fail(HOOK_EXIT.unreachable, (err as Error).message);
   }
@@ -202,7 +208,7 @@ export function settingsForThisInstall(): string {
 export function registerHookCommand(program: Command): void {
   program
     .command('hook')
-    .description('report a Claude Code hook event (JSON on stdin) to the agent\'s build; run by Claude Code')
+    .description("report a Claude Code hook event (JSON on stdin) to the agent's build; run by Claude Code")
     .option('--build <name>', 'build name (default: $STEWARD_BUILD); the workflow is build/<name>')
     .option('--agent <name>', 'agent name (default: $STEWARD_AGENT)')
     .option('--print-settings', 'print the Claude Code settings (for `claude --settings`) that run this hook, and exit')

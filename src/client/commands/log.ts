@@ -41,7 +41,11 @@ function print(out: Output, files: { path: string; title?: string }[], opts: Log
   });
 }
 
-async function agentTranscripts(ref: string, agent: string, opts: LogOptions): Promise<{ path: string; title: string }[]> {
+async function agentTranscripts(
+  ref: string,
+  agent: string,
+  opts: LogOptions,
+): Promise<{ path: string; title: string }[]> {
   const problem = sessionSafeNameError(agent);
   if (problem) throw new UsageError(`agent name: ${problem}`);
   parseBuildRef(ref);
@@ -49,17 +53,24 @@ async function agentTranscripts(ref: string, agent: string, opts: LogOptions): P
     const b = await openBuild(t, ref);
     const view = await queryStatus(b);
     const state = view.agents[agent];
-    if (!state) throw new UsageError(`no agent "${agent}" in build ${b.name}; agents: ${Object.keys(view.agents).join(', ') || 'none'}`);
+    if (!state)
+      throw new UsageError(
+        `no agent "${agent}" in build ${b.name}; agents: ${Object.keys(view.agents).join(', ') || 'none'}`,
+      );
     let dirs = opts.transcripts;
     // The config the build runs now: a reload may have moved the backend's transcripts dir.
     dirs ??= transcriptSearchDirs(await buildConfig(b), agent);
     const found = await findSessionTranscripts(state.sessionId, dirs);
     if (found.length === 0) {
-      throw new Error(`no transcript ${state.sessionId}.jsonl for agent ${agent} under ${dirs.join(', ') || '(no transcript dirs on this host)'}; pass --transcripts DIR`);
+      throw new Error(
+        `no transcript ${state.sessionId}.jsonl for agent ${agent} under ${dirs.join(', ') || '(no transcript dirs on this host)'}; pass --transcripts DIR`,
+      );
     }
     return found.flatMap((f) => [
       { path: f.path, title: `agent ${agent}, session ${state.sessionId}: ${f.path}` },
-      ...(opts.subagents ? f.subagents.map((s) => ({ path: s, title: `agent ${agent}, subagent of ${state.sessionId}: ${s}` })) : []),
+      ...(opts.subagents
+        ? f.subagents.map((s) => ({ path: s, title: `agent ${agent}, subagent of ${state.sessionId}: ${s}` }))
+        : []),
     ]);
   });
 }
@@ -67,7 +78,9 @@ async function agentTranscripts(ref: string, agent: string, opts: LogOptions): P
 export function registerLogCommand(program: Command): void {
   program
     .command('log')
-    .description("render an agent's Claude Code transcript as text: prompts, replies, tool calls and results, usage per turn")
+    .description(
+      "render an agent's Claude Code transcript as text: prompts, replies, tool calls and results, usage per turn",
+    )
     .argument('<agent-or-file>', 'an agent name (with --build), or a transcript .jsonl file')
     .option('--build <name>', "the agent's build: its current session's transcript is found and shown")
     .option(
@@ -85,7 +98,7 @@ export function registerLogCommand(program: Command): void {
         '',
         'Lines look like `HH:MM:SS kind text`, kind one of user, assistant, tool, result, usage, thinking,',
         'system, meta, error; subagent lines are marked `~`. A `--- date ---` line starts each day (UTC).',
-        'Transcripts are files on the agents\' host: run this there (or pass --transcripts).',
+        "Transcripts are files on the agents' host: run this there (or pass --transcripts).",
         examples(
           'steward log builder --build demo',
           'steward log builder --build demo | grep -E " (tool|result) "',

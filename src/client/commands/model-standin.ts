@@ -11,7 +11,10 @@ export function registerModelStandinCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (0: any free port)', '0')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--log <file>', 'append one JSON line per request (model, rule, usage, status)')
-    .addHelpText('after', '\nExample:\n  steward model-standin --script agent.standin.toml --port 8787 --log standin.jsonl')
+    .addHelpText(
+      'after',
+      '\nExample:\n  steward model-standin --script agent.standin.toml --port 8787 --log standin.jsonl',
+    )
     .action(async (opts: { script: string; port: string; host: string; log?: string }) => {
       const standin = await startModelStandin({
         scriptFile: resolve(opts.script),

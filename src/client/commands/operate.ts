@@ -56,10 +56,15 @@ import {
 import { describeEvent } from '../../core/events';
 
 const waitOption = () =>
-  new Option('--wait <seconds>', 'how long to wait for the build to carry the command out').argParser(wholeNumber(1, 3600)).default(DEFAULT_WAIT_SECONDS);
+  new Option('--wait <seconds>', 'how long to wait for the build to carry the command out')
+    .argParser(wholeNumber(1, 3600))
+    .default(DEFAULT_WAIT_SECONDS);
 
 const updateIdOption = () =>
-  new Option('--update-id <id>', 'the command\'s id: sent again with the same id, the build applies it once (default: a fresh id)').argParser((id: string) => {
+  new Option(
+    '--update-id <id>',
+    "the command's id: sent again with the same id, the build applies it once (default: a fresh id)",
+  ).argParser((id: string) => {
     const problem = updateIdError(id);
     if (problem) throw new InvalidArgumentError(problem);
     return id;
@@ -100,7 +105,10 @@ async function listBuilds(opts: { running?: boolean; limit: number }): Promise<B
   return withTemporal((t) =>
     rpc(t, 'list builds', async () => {
       const builds: BuildListing[] = [];
-      for await (const w of t.client.workflow.list({ query: listQuery(!!opts.running), pageSize: Math.min(opts.limit, 1000) })) {
+      for await (const w of t.client.workflow.list({
+        query: listQuery(!!opts.running),
+        pageSize: Math.min(opts.limit, 1000),
+      })) {
         const sa = w.typedSearchAttributes;
         const stewardStatus = sa.get(StatusSearchAttribute) ?? null;
         const started = listingStartTime(w.memo, w.startTime);
@@ -137,7 +145,12 @@ function agentName(name: string): string {
 }
 
 /** Phases to append, from repeated --id/--status/--kickoff or a JSON list (--phases). */
-export function phasesFromOptions(opts: { id?: string[]; status?: string[]; kickoff?: string[]; phases?: string }): PhaseConfig[] {
+export function phasesFromOptions(opts: {
+  id?: string[];
+  status?: string[];
+  kickoff?: string[];
+  phases?: string;
+}): PhaseConfig[] {
   const ids = opts.id ?? [];
   const statuses = opts.status ?? [];
   const kickoffs = opts.kickoff ?? [];
@@ -163,26 +176,38 @@ export function phasesFromOptions(opts: { id?: string[]; status?: string[]; kick
     raw = Array.isArray(parsed) ? parsed : [parsed];
   } else {
     if (ids.length === 0) throw new UsageError('no phase given: pass --id ID (repeatable) or --phases JSON');
-    for (const [flag, values] of [['--status', statuses], ['--kickoff', kickoffs]] as const) {
+    for (const [flag, values] of [
+      ['--status', statuses],
+      ['--kickoff', kickoffs],
+    ] as const) {
       if (values.length > 0 && values.length !== ids.length) {
-        throw new UsageError(`${flag} given ${values.length} time(s) for ${ids.length} --id: give it once per --id, in the same order, or not at all`);
+        throw new UsageError(
+          `${flag} given ${values.length} time(s) for ${ids.length} --id: give it once per --id, in the same order, or not at all`,
+        );
       }
     }
     raw = ids.map((id, i) => ({ id, status: statuses[i], kickoff: kickoffs[i] }));
   }
   if (raw.length === 0) throw new UsageError('no phase given: the list is empty');
   return raw.map((p, i) => {
-    if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new UsageError(`phase ${i + 1}: expected an object like {"id": "p3"}`);
+    if (typeof p !== 'object' || p === null || Array.isArray(p))
+      throw new UsageError(`phase ${i + 1}: expected an object like {"id": "p3"}`);
     const o = p as Record<string, unknown>;
     const unknown = Object.keys(o).filter((k) => !['id', 'status', 'kickoff'].includes(k));
-    if (unknown.length) throw new UsageError(`phase ${i + 1}: unknown field ${unknown.join(', ')} (fields: id, status, kickoff)`);
+    if (unknown.length)
+      throw new UsageError(`phase ${i + 1}: unknown field ${unknown.join(', ')} (fields: id, status, kickoff)`);
     if (typeof o.id !== 'string') throw new UsageError(`phase ${i + 1}: "id" must be a string`);
     const bad = idError(o.id);
     if (bad) throw new UsageError(`phase ${i + 1}: ${bad}`);
     for (const k of ['status', 'kickoff'] as const) {
-      if (o[k] !== undefined && typeof o[k] !== 'string') throw new UsageError(`phase ${o.id}: "${k}" must be a string`);
+      if (o[k] !== undefined && typeof o[k] !== 'string')
+        throw new UsageError(`phase ${o.id}: "${k}" must be a string`);
     }
-    return { id: o.id, status: (o.status as string | undefined) ?? `STATUS-${o.id}.md`, kickoff: (o.kickoff as string | undefined) ?? '' };
+    return {
+      id: o.id,
+      status: (o.status as string | undefined) ?? `STATUS-${o.id}.md`,
+      kickoff: (o.kickoff as string | undefined) ?? '',
+    };
   });
 }
 
@@ -192,10 +217,26 @@ async function phaseIds(b: OpenBuild): Promise<string[] | null> {
 }
 
 function phaseJson(view: BuildStatusView, ids: string[] | null, now: number) {
-  const phases: { index: number; id: string | null; state: 'done' | 'current' | 'pending'; startedAt: number | null; durationMs: number | null }[] = [];
-  view.completedPhases.forEach((p, i) => phases.push({ index: i + 1, id: p.id, state: 'done', startedAt: p.startedAt, durationMs: p.durationMs }));
-  if (view.phase !== null) phases.push({ index: view.phaseIndex + 1, id: view.phase, state: 'current', startedAt: view.phaseStartedAt, durationMs: now - view.phaseStartedAt });
-  for (let i = view.phaseIndex + 1; i < view.phaseCount; i++) phases.push({ index: i + 1, id: ids?.[i] ?? null, state: 'pending', startedAt: null, durationMs: null });
+  const phases: {
+    index: number;
+    id: string | null;
+    state: 'done' | 'current' | 'pending';
+    startedAt: number | null;
+    durationMs: number | null;
+  }[] = [];
+  view.completedPhases.forEach((p, i) =>
+    phases.push({ index: i + 1, id: p.id, state: 'done', startedAt: p.startedAt, durationMs: p.durationMs }),
+  );
+  if (view.phase !== null)
+    phases.push({
+      index: view.phaseIndex + 1,
+      id: view.phase,
+      state: 'current',
+      startedAt: view.phaseStartedAt,
+      durationMs: now - view.phaseStartedAt,
+    });
+  for (let i = view.phaseIndex + 1; i < view.phaseCount; i++)
+    phases.push({ index: i + 1, id: ids?.[i] ?? null, state: 'pending', startedAt: null, durationMs: null });
   return { status: view.status, phase: view.phase, phaseIndex: view.phaseIndex, phaseCount: view.phaseCount, phases };
 }
 
@@ -225,7 +266,8 @@ export function registerOperateCommands(program: Command): void {
       const out = outputOf(command);
       await onBuild(ref, {}, async (b) => {
         const view = await queryStatus(b);
-        if (opts.json) out.json({ workflowId: b.workflowId, runId: b.info.runId, workflowStatus: b.info.workflowStatus, ...view });
+        if (opts.json)
+          out.json({ workflowId: b.workflowId, runId: b.info.runId, workflowStatus: b.info.workflowStatus, ...view });
         else out.lines(renderStatus(view, b.info, Date.now(), opts.events));
       });
     });
@@ -261,7 +303,11 @@ export function registerOperateCommands(program: Command): void {
     (c) =>
       c
         .option('--id <id>', 'phase id (repeatable)', collect)
-        .option('--status <file>', 'status file, relative to the state subdir (default STATUS-<id>.md); once per --id', collect)
+        .option(
+          '--status <file>',
+          'status file, relative to the state subdir (default STATUS-<id>.md); once per --id',
+          collect,
+        )
         .option('--kickoff <text>', 'kickoff message for the loop agents; once per --id', collect)
         .option('--phases <json>', 'the phases as a JSON list of {id, status?, kickoff?}, or @FILE holding it')
         .addHelpText(
@@ -280,11 +326,21 @@ export function registerOperateCommands(program: Command): void {
     program,
     'pause',
     'pause supervision: no pings, nudges, reboots or phase advance until resumed (agents keep running)',
-    (c) => c.option('--reason <text>', 'why, for the event log').addHelpText('after', examples('steward pause demo --reason "rebasing by hand"')),
+    (c) =>
+      c
+        .option('--reason <text>', 'why, for the event log')
+        .addHelpText('after', examples('steward pause demo --reason "rebasing by hand"')),
     pauseUpdate,
     (_, opts: { reason?: string }) => [opts.reason ?? ''],
   );
-  updateCommand(program, 'resume', 'resume a paused build', (c) => c.addHelpText('after', examples('steward resume demo')), resumeUpdate, () => []);
+  updateCommand(
+    program,
+    'resume',
+    'resume a paused build',
+    (c) => c.addHelpText('after', examples('steward resume demo')),
+    resumeUpdate,
+    () => [],
+  );
 
   program
     .command('stop')
@@ -292,7 +348,10 @@ export function registerOperateCommands(program: Command): void {
     .argument('<build>', 'build name')
     .option('--reason <text>', 'why, for the event log')
     .addOption(
-      new Option('--wait <seconds>', 'how long to wait for the build to close; 0: send the stop signal and return at once')
+      new Option(
+        '--wait <seconds>',
+        'how long to wait for the build to close; 0: send the stop signal and return at once',
+      )
         .argParser(wholeNumber(0, 3600))
         .default(DEFAULT_WAIT_SECONDS),
     )
@@ -305,7 +364,13 @@ export function registerOperateCommands(program: Command): void {
           out.out(`stop sent to build ${b.name}`);
           return;
         }
-        const result = await rpc(b.t, `waiting for ${b.workflowId} to close`, () => b.handle.result(), opts.wait * 1000, NO_WORKER_HINT);
+        const result = await rpc(
+          b.t,
+          `waiting for ${b.workflowId} to close`,
+          () => b.handle.result(),
+          opts.wait * 1000,
+          NO_WORKER_HINT,
+        );
         out.out(describeResult(result));
       });
     });
@@ -318,7 +383,14 @@ export function registerOperateCommands(program: Command): void {
       c
         .argument('<agent>', 'agent name')
         .argument('[message]', 'what to type')
-        .addHelpText('after', examples('steward nudge demo builder', 'steward nudge demo builder "Pull main and rerun the tests."', 'steward nudge demo builder "Rebase." --update-id ops-42')),
+        .addHelpText(
+          'after',
+          examples(
+            'steward nudge demo builder',
+            'steward nudge demo builder "Pull main and rerun the tests."',
+            'steward nudge demo builder "Rebase." --update-id ops-42',
+          ),
+        ),
     nudgeUpdate,
     ([agent, message]) => [{ agent: agentName(agent), ...(message !== undefined ? { message } : {}) }],
   );
@@ -338,7 +410,14 @@ export function registerOperateCommands(program: Command): void {
     .option('--follow', 'keep printing new events until the build ends')
     .option('--limit <n>', 'only the last N recent events', wholeNumber(0, 200))
     .option('--json', 'print JSON: a list, or with --follow one event per line')
-    .addHelpText('after', examples('steward events demo --limit 20', 'steward events demo --follow', 'steward events demo --follow --json | jq -c \'select(.type == "phase_completed")\''))
+    .addHelpText(
+      'after',
+      examples(
+        'steward events demo --limit 20',
+        'steward events demo --follow',
+        'steward events demo --follow --json | jq -c \'select(.type == "phase_completed")\'',
+      ),
+    )
     .action(async (ref: string, opts: { follow?: boolean; limit?: number; json?: boolean }, command: Command) => {
       const out = outputOf(command);
       const show = (e: StewardEvent) => out.out(opts.json ? JSON.stringify(e) : describeEvent(e));

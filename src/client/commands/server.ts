@@ -16,7 +16,7 @@ export function registerServerCommands(program: Command): void {
 
   program
     .command('dev-server')
-    .description('run the Temporal dev server with a SQLite file under .steward/ and Steward\'s search attributes')
+    .description("run the Temporal dev server with a SQLite file under .steward/ and Steward's search attributes")
     .option('--port <port>', 'frontend gRPC port', '7233')
     .option('--ui-port <port>', 'Web UI port', '8233')
     .option('--db <file>', 'SQLite file (workflows survive restarts)', '.steward/temporal.sqlite')
@@ -37,7 +37,7 @@ export function registerServerCommands(program: Command): void {
 
   program
     .command('worker')
-    .description('serve the workflow queue and this host\'s activity queue (STEWARD_HOST_ID names the host)')
+    .description("serve the workflow queue and this host's activity queue (STEWARD_HOST_ID names the host)")
     .addHelpText('after', '\nExample:\n  TEMPORAL_ADDRESS=127.0.0.1:7233 STEWARD_HOST_ID=build-box-1 steward worker')
     .action(runWorkerProcess);
 }

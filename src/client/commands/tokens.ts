@@ -19,12 +19,31 @@ import type { TokenRecord } from '../../core/state/tokens';
 import { formatUsd } from '../../core/tokens/format';
 import { tokenLogFile } from '../../core/tokens/token-log';
 import type { BuildStatusView } from '../../workflows/definitions';
-import { buildConfig, openBuild, parseBuildRef, queryStatus, rpc, startConfig, startInput, withTemporal, type Temporal } from '../build-handle';
+import {
+  buildConfig,
+  openBuild,
+  parseBuildRef,
+  queryStatus,
+  rpc,
+  startConfig,
+  startInput,
+  withTemporal,
+  type Temporal,
+} from '../build-handle';
 import { examples, outputOf } from '../cli-output';
 import { loadConfigOrThrow, UsageError } from '../load-or-exit';
 import { firstLine } from '../render/format';
 import { buildNameOfWorkflowId } from '../render/status';
-import { parseTokenLog, renderTokens, rightTable, tokensReport, TOKENS_BY, type TokensBy, type TokensReport, type TokenView } from '../render/tokens';
+import {
+  parseTokenLog,
+  renderTokens,
+  rightTable,
+  tokensReport,
+  TOKENS_BY,
+  type TokensBy,
+  type TokensReport,
+  type TokenView,
+} from '../render/tokens';
 import { listQuery } from './operate';
 
 export interface ScanOutput extends LedgerReport {
@@ -82,7 +101,14 @@ export function formatScan(out: ScanOutput): string {
   ]);
   const t = out.total;
   const totalUsd = formatUsd(t.cost_usd, out.unpriced_models);
-  models.push(['TOTAL', int(t.input_tokens), int(t.output_tokens), int(t.cache_creation_input_tokens), int(t.cache_read_input_tokens), totalUsd]);
+  models.push([
+    'TOTAL',
+    int(t.input_tokens),
+    int(t.output_tokens),
+    int(t.cache_creation_input_tokens),
+    int(t.cache_read_input_tokens),
+    totalUsd,
+  ]);
   const sessions = out.sessions.map((s) => [
     `${s.session_id} (${s.source})`,
     int(s.input_tokens),
@@ -102,7 +128,10 @@ export function formatScan(out: ScanOutput): string {
     ...rightTable(['SESSION', ...COLUMNS], sessions),
   ];
   if (out.unpriced_models.length > 0) {
-    parts.push('', `Not in the price table, so not in COST ('+' marks figures using them): ${out.unpriced_models.join(', ')}`);
+    parts.push(
+      '',
+      `Not in the price table, so not in COST ('+' marks figures using them): ${out.unpriced_models.join(', ')}`,
+    );
   }
   for (const l of out.limits) parts.push(`Usage limit (${l.source}, ${l.timestamp}): ${l.text}`);
   return parts.join('\n') + '\n';
@@ -121,14 +150,20 @@ export function registerTokensScan(tokens: Command): void {
   tokens
     .command('scan')
     .description('count tokens and cost in Claude Code transcripts (read-only, offline)')
-    .argument('[path]', 'a Claude config dir, a projects dir, or one transcript file (default: $CLAUDE_CONFIG_DIR, else ~/.claude and ~/.config/claude)')
+    .argument(
+      '[path]',
+      'a Claude config dir, a projects dir, or one transcript file (default: $CLAUDE_CONFIG_DIR, else ~/.claude and ~/.config/claude)',
+    )
     .option('--config <file>', "a build's agents.toml: its [prices] price models over the built-in table")
     .option('--json', 'print JSON instead of a table')
     .action(async (dir: string | undefined, own: { json?: boolean; config?: string }, command: Command) => {
       // `tokens` has a --json of its own, which commander gives to it even after `scan`.
       const options = { json: own.json || (command.optsWithGlobals() as { json?: boolean }).json };
       if (dir !== undefined && !exists(dir)) {
-        command.error(`tokens scan: no such directory or file: ${dir}`, { exitCode: EXIT_USAGE, code: 'steward.tokens.no-dir' });
+        command.error(`tokens scan: no such directory or file: ${dir}`, {
+          exitCode: EXIT_USAGE,
+          code: 'steward.tokens.no-dir',
+        });
       }
       const dirs = dir !== undefined ? [dir] : discoverClaudeDirs();
       if (dirs.length === 0) {
@@ -138,10 +173,14 @@ export function registerTokensScan(tokens: Command): void {
         });
       }
       // A config that does not load is a usage error naming its problems, before any transcript is read.
-      const prices = own.config === undefined ? undefined : priceTableOf((await loadConfigOrThrow(own.config)).config.prices);
+      const prices =
+        own.config === undefined ? undefined : priceTableOf((await loadConfigOrThrow(own.config)).config.prices);
       const { writeErr } = command.configureOutput();
       const warn = writeErr ?? ((s: string) => void process.stderr.write(s));
-      const out = await scanOutput(dirs, { prices, onSkippedFile: (f) => warn(`tokens scan: warning: skipped ${f.path}: ${firstLine(f.error)}\n`) });
+      const out = await scanOutput(dirs, {
+        prices,
+        onSkippedFile: (f) => warn(`tokens scan: warning: skipped ${f.path}: ${firstLine(f.error)}\n`),
+      });
       const write = command.configureOutput().writeOut ?? ((s: string) => void process.stdout.write(s));
       write(options.json ? JSON.stringify(out, null, 2) + '\n' : formatScan(out));
     });
@@ -183,18 +222,30 @@ async function runningBuildNames(t: Temporal): Promise<string[]> {
   });
 }
 
-async function readTokenLog(file: string | null): Promise<{ file: string | null; records: TokenRecord[] | null; problem?: string }> {
+async function readTokenLog(
+  file: string | null,
+): Promise<{ file: string | null; records: TokenRecord[] | null; problem?: string }> {
   if (file === null) return { file, records: null };
   try {
     return { file, records: parseTokenLog(await readFile(file, 'utf8')).records };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { file, records: null, problem: code === 'ENOENT' ? `no ${file} on this host` : `cannot read ${file}: ${firstLine((err as Error).message)}` };
+    return {
+      file,
+      records: null,
+      problem:
+        code === 'ENOENT' ? `no ${file} on this host` : `cannot read ${file}: ${firstLine((err as Error).message)}`,
+    };
   }
 }
 
 /** Gathers a build's token view: the status query (if it answers) and token-log.jsonl (if it is on this host). */
-export async function buildTokens(t: Temporal, ref: string, opts: Pick<TokensOptions, 'by' | 'tokenLog'>, now = Date.now()): Promise<TokensReport> {
+export async function buildTokens(
+  t: Temporal,
+  ref: string,
+  opts: Pick<TokensOptions, 'by' | 'tokenLog'>,
+  now = Date.now(),
+): Promise<TokensReport> {
   const b = await openBuild(t, ref);
   let view: BuildStatusView | null = null;
   let queryError: Error | null = null;
@@ -224,7 +275,10 @@ export async function buildTokens(t: Temporal, ref: string, opts: Pick<TokensOpt
     until: b.info.closeTime,
     now,
   });
-  if (queryError) report.notes.push(`the status query did not answer (${firstLine(queryError.message)}): figures from token-log.jsonl only`);
+  if (queryError)
+    report.notes.push(
+      `the status query did not answer (${firstLine(queryError.message)}): figures from token-log.jsonl only`,
+    );
   return report;
 }
 
@@ -235,14 +289,21 @@ export function registerTokensCommand(program: Command): Command {
     .description("a build's tokens and cost per phase, gate or agent (`tokens scan`: count transcripts offline)")
     .argument('[build]', 'the build, as for --build (a build named `scan` needs --build)')
     .option('--build <name>', 'the build (default: the only running build)')
-    .addOption(new Option('--by <view>', 'rows per phase record, per gate record (<phase>:<gate>) or per agent').choices(TOKENS_BY).default('phase'))
-    .option('--token-log <file>', "the build's token-log.jsonl (default: <state_dir>/token-log.jsonl from the build's config)")
+    .addOption(
+      new Option('--by <view>', 'rows per phase record, per gate record (<phase>:<gate>) or per agent')
+        .choices(TOKENS_BY)
+        .default('phase'),
+    )
+    .option(
+      '--token-log <file>',
+      "the build's token-log.jsonl (default: <state_dir>/token-log.jsonl from the build's config)",
+    )
     .option('--json', 'print JSON: rows exactly as token-log.jsonl has them (per agent: sums), open windows, totals')
     .addHelpText(
       'after',
       [
         '',
-        'Rows come from <state_dir>/token-log.jsonl (every record; it is on the agents\' host) and the',
+        "Rows come from <state_dir>/token-log.jsonl (every record; it is on the agents' host) and the",
         "build's status query (its last 20 records, the open windows and the agents' cumulative totals).",
         'USD covers priced models only: a `+` marks figures that also used models without a price.',
         examples('steward tokens', 'steward tokens demo --by gate', 'steward tokens --build demo --by agent --json'),

@@ -11,7 +11,13 @@ import type { PaneProbe } from '../../core/doctor';
 import type { Tmux } from '../../host/tmux';
 
 /** The variables a fresh pane reports (nothing else of its environment is read). */
-export const PANE_VARIABLES = ['STEWARD_BIN', 'IS_SANDBOX', 'CLAUDE_CONFIG_DIR', 'CLAUDE_CODE_BUBBLEWRAP', 'HOME'] as const;
+export const PANE_VARIABLES = [
+  'STEWARD_BIN',
+  'IS_SANDBOX',
+  'CLAUDE_CONFIG_DIR',
+  'CLAUDE_CODE_BUBBLEWRAP',
+  'HOME',
+] as const;
 
 /**
  * A constant script: everything variable reaches it through the environment and `$1` (the report
@@ -55,14 +61,21 @@ export function parsePaneReport(text: string, stderr: string): Omit<PaneProbe, '
       if (eq > 0) probe.env[value.slice(0, eq)] = value.slice(eq + 1);
     }
   }
-  probe.runError = stderr.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  probe.runError =
+    stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? '';
   return probe;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts the pane, waits for its report, kills the session. Never throws: a failure is `error`. */
-export async function probePane(tmux: Tmux, opts: { binDir: string; env: Record<string, string>; path: string }): Promise<PaneProbe> {
+export async function probePane(
+  tmux: Tmux,
+  opts: { binDir: string; env: Record<string, string>; path: string },
+): Promise<PaneProbe> {
   const dir = await mkdtemp(join(tmpdir(), 'steward-doctor-'));
   const out = join(dir, 'report');
   const session = `steward-doctor-${process.pid}-${++sessions}`;

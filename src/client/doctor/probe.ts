@@ -8,7 +8,15 @@ import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentConfig, BackendConfig, ServiceConfig, StewardConfig } from '../../core/config/types';
-import type { AgentFacts, BackendFacts, ClaudeFacts, DoctorFacts, OriginFacts, RepoFacts, ServiceFacts } from '../../core/doctor';
+import type {
+  AgentFacts,
+  BackendFacts,
+  ClaudeFacts,
+  DoctorFacts,
+  OriginFacts,
+  RepoFacts,
+  ServiceFacts,
+} from '../../core/doctor';
 import { hookArgs, isClaudeBackend } from '../../core/launch';
 import { findExecutable } from '../../host/find-executable';
 import { runProgram } from '../../host/run-program';
@@ -32,7 +40,11 @@ async function readJson(file: string): Promise<Json | null> {
   }
 }
 
-const isDir = (path: string) => stat(path).then((s) => s.isDirectory(), () => false);
+const isDir = (path: string) =>
+  stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 
 /** `https://user:token@host/x` → `https://user:***@host/x`: doctor output is pasted into tickets. */
 export function redactUrl(url: string): string {
@@ -59,13 +71,17 @@ export function bypassSource(args: readonly string[], settings: Json | null): st
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--dangerously-skip-permissions' || a === '--allow-dangerously-skip-permissions') return a;
-    if (a === '--permission-mode=bypassPermissions' || (a === '--permission-mode' && args[i + 1] === 'bypassPermissions')) return '--permission-mode bypassPermissions';
+    if (
+      a === '--permission-mode=bypassPermissions' ||
+      (a === '--permission-mode' && args[i + 1] === 'bypassPermissions')
+    )
+      return '--permission-mode bypassPermissions';
   }
   const permissions = settings?.permissions;
-  if (isObject(permissions) && permissions.defaultMode === 'bypassPermissions') return 'permissions.defaultMode "bypassPermissions" in settings.json';
+  if (isObject(permissions) && permissions.defaultMode === 'bypassPermissions')
+    return 'permissions.defaultMode "bypassPermissions" in settings.json';
   return null;
 }
-
 
 async function claudeFacts(backend: BackendConfig, found: string, tmux: Tmux, binDir: string): Promise<ClaudeFacts> {
   const path = launchPath(binDir, backend.env);
@@ -75,7 +91,8 @@ async function claudeFacts(backend: BackendConfig, found: string, tmux: Tmux, bi
   ]);
   // What the agent sees: the pane's environment (the backend's env over the tmux server's); the
   // backend's env and this process's when no pane could be started.
-  const seen = (name: string): string | undefined => (pane.error === undefined ? pane.env[name] : backend.env[name] ?? process.env[name]);
+  const seen = (name: string): string | undefined =>
+    pane.error === undefined ? pane.env[name] : (backend.env[name] ?? process.env[name]);
   const home = seen('HOME') || homedir();
   const configDirEnv = seen('CLAUDE_CONFIG_DIR');
   const configDir = configDirEnv || join(home, '.claude');
@@ -91,24 +108,39 @@ async function claudeFacts(backend: BackendConfig, found: string, tmux: Tmux, bi
     onboarded: config === null ? null : config.hasCompletedOnboarding === true,
     bypass: bypassSource(backend.args, settings),
     bypassConsentIn:
-      settings?.skipDangerousModePermissionPrompt === true ? join(configDir, 'settings.json') : config?.bypassPermissionsModeAccepted === true ? configFile : null,
+      settings?.skipDangerousModePermissionPrompt === true
+        ? join(configDir, 'settings.json')
+        : config?.bypassPermissionsModeAccepted === true
+          ? configFile
+          : null,
     acceptBypassMode: backend.accept_bypass_mode === true,
     trustWorkdir: backend.trust_workdir === true,
     uid: pane.uid ?? process.getuid?.() ?? null,
     isSandbox,
-    isSandboxFrom: isSandbox === null ? null : backend.env.IS_SANDBOX !== undefined ? 'backend env' : 'tmux environment',
+    isSandboxFrom:
+      isSandbox === null ? null : backend.env.IS_SANDBOX !== undefined ? 'backend env' : 'tmux environment',
     bubblewrap: Boolean(seen('CLAUDE_CODE_BUBBLEWRAP')),
   };
 }
 
 async function backendFacts(backend: BackendConfig, tmux: Tmux, binDir: string): Promise<BackendFacts> {
   const found = await findExecutable(backend.command, launchPath(binDir, backend.env));
-  const facts: BackendFacts = { name: backend.name, command: backend.command, found, isClaude: isClaudeBackend(backend) };
+  const facts: BackendFacts = {
+    name: backend.name,
+    command: backend.command,
+    found,
+    isClaude: isClaudeBackend(backend),
+  };
   if (found !== null && facts.isClaude) facts.claude = await claudeFacts(backend, found, tmux, binDir);
   return facts;
 }
 
-async function agentFacts(agent: AgentConfig, host: string, local: boolean, backends: Map<string, BackendFacts>): Promise<AgentFacts> {
+async function agentFacts(
+  agent: AgentConfig,
+  host: string,
+  local: boolean,
+  backends: Map<string, BackendFacts>,
+): Promise<AgentFacts> {
   const base = { name: agent.name, kind: agent.kind, backend: agent.backend, host, local, cwd: agent.cwd };
   if (!local) return { ...base, cwdIsDir: false, gitRoot: null, origin: null };
   const repo = await repoFacts(agent.cwd);
@@ -121,10 +153,18 @@ async function agentFacts(agent: AgentConfig, host: string, local: boolean, back
   return facts;
 }
 
-async function serviceFacts(service: ServiceConfig, host: string, local: boolean, binDir: string): Promise<ServiceFacts> {
+async function serviceFacts(
+  service: ServiceConfig,
+  host: string,
+  local: boolean,
+  binDir: string,
+): Promise<ServiceFacts> {
   const base = { name: service.name, host, local, cwd: service.cwd, command: service.command };
   if (!local) return { ...base, cwdIsDir: false, found: null };
-  const [cwdIsDir, found] = await Promise.all([isDir(service.cwd), findExecutable(service.command, launchPath(binDir, service.env))]);
+  const [cwdIsDir, found] = await Promise.all([
+    isDir(service.cwd),
+    findExecutable(service.command, launchPath(binDir, service.env)),
+  ]);
   return { ...base, cwdIsDir, found };
 }
 
@@ -150,11 +190,19 @@ async function originFacts(clones: { who: string; repo: RepoFacts; watched: bool
         timeoutMs: LS_REMOTE_TIMEOUT_MS,
       });
       if (r.code === 0) {
-        o.heads = r.stdout.split('\n').map((l) => /\trefs\/heads\/(.+)$/.exec(l)?.[1]).filter((h): h is string => h !== undefined);
+        o.heads = r.stdout
+          .split('\n')
+          .map((l) => /\trefs\/heads\/(.+)$/.exec(l)?.[1])
+          .filter((h): h is string => h !== undefined);
       } else if (Date.now() - started >= LS_REMOTE_TIMEOUT_MS) {
         o.error = `no answer within ${LS_REMOTE_TIMEOUT_MS / 1000} s`;
       } else {
-        o.error = redactUrl(r.stderr.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? `git exited ${r.code}`);
+        o.error = redactUrl(
+          r.stderr
+            .split('\n')
+            .map((l) => l.trim())
+            .find((l) => l !== '') ?? `git exited ${r.code}`,
+        );
       }
       return o;
     }),
@@ -175,14 +223,20 @@ export interface DoctorProbeOptions {
  * Everything `steward doctor` judges, for a config (the agents and services on this host) or, with
  * none, for the host alone (the built-in `claude` backend, Temporal, this host's worker).
  */
-export async function probeHost(config: StewardConfig | null, fallbackBackend: BackendConfig, opts: DoctorProbeOptions): Promise<DoctorFacts> {
+export async function probeHost(
+  config: StewardConfig | null,
+  fallbackBackend: BackendConfig,
+  opts: DoctorProbeOptions,
+): Promise<DoctorFacts> {
   const tmux = new Tmux(opts.tmuxSocket);
   const hostOf = (x: { host?: string }) => x.host ?? opts.host;
   const agents = config?.agents ?? [];
   const services = config?.services ?? [];
   const localAgents = agents.filter((a) => hostOf(a) === opts.host);
   const usedBackends = config
-    ? [...new Set(localAgents.map((a) => a.backend))].flatMap((name) => (config.backends[name] ? [config.backends[name]] : []))
+    ? [...new Set(localAgents.map((a) => a.backend))].flatMap((name) =>
+        config.backends[name] ? [config.backends[name]] : [],
+      )
     : [fallbackBackend];
   const hosts = [opts.host, ...agents.map(hostOf), ...services.map(hostOf)];
 
@@ -191,11 +245,19 @@ export async function probeHost(config: StewardConfig | null, fallbackBackend: B
   const backendList = await Promise.all(usedBackends.map((b) => backendFacts(b, tmux, opts.binDir)));
   const backends = new Map(backendList.map((b) => [b.name, b]));
   const agentList = await Promise.all(agents.map((a) => agentFacts(a, hostOf(a), hostOf(a) === opts.host, backends)));
-  const serviceList = await Promise.all(services.map((s) => serviceFacts(s, hostOf(s), hostOf(s) === opts.host, opts.binDir)));
+  const serviceList = await Promise.all(
+    services.map((s) => serviceFacts(s, hostOf(s), hostOf(s) === opts.host, opts.binDir)),
+  );
   const loopRepo = config?.loop ? await repoFacts(config.loop.repo) : undefined;
   const clones = [
     ...(loopRepo ? [{ who: 'loop repo', repo: loopRepo, watched: true }] : []),
-    ...agentList.filter((a) => a.local).map((a) => ({ who: `agent ${a.name}`, repo: { dir: a.cwd, isDir: a.cwdIsDir, gitRoot: a.gitRoot, origin: a.origin }, watched: false })),
+    ...agentList
+      .filter((a) => a.local)
+      .map((a) => ({
+        who: `agent ${a.name}`,
+        repo: { dir: a.cwd, isDir: a.cwdIsDir, gitRoot: a.gitRoot, origin: a.origin },
+        watched: false,
+      })),
   ];
   const tv = await tmuxVersion;
   return {

@@ -15,7 +15,8 @@ const DEADLINE_MS = 4_000;
 const KIND_NORMAL = 1;
 const TYPE = { workflow: 1, activity: 2 } as const;
 
-const firstLine = (err: unknown) => ((err instanceof Error ? err.message : String(err)).split('\n').find((l) => l.trim() !== '') ?? '').trim();
+const firstLine = (err: unknown) =>
+  ((err instanceof Error ? err.message : String(err)).split('\n').find((l) => l.trim() !== '') ?? '').trim();
 
 interface Timestamp {
   seconds?: { toString(): string } | number | null;
@@ -28,13 +29,26 @@ function epochMs(ts: Timestamp | null | undefined): number | null {
   return Number.isFinite(seconds) ? seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1e6) : null;
 }
 
-async function pollers(connection: Connection, namespace: string, queue: string, kind: 'workflow' | 'activity', now: () => number): Promise<PollerFacts[]> {
+async function pollers(
+  connection: Connection,
+  namespace: string,
+  queue: string,
+  kind: 'workflow' | 'activity',
+  now: () => number,
+): Promise<PollerFacts[]> {
   const response = await connection.withDeadline(Date.now() + DEADLINE_MS, () =>
-    connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: queue, kind: KIND_NORMAL }, taskQueueType: TYPE[kind] }),
+    connection.workflowService.describeTaskQueue({
+      namespace,
+      taskQueue: { name: queue, kind: KIND_NORMAL },
+      taskQueueType: TYPE[kind],
+    }),
   );
   return (response.pollers ?? []).map((p) => {
     const at = epochMs(p.lastAccessTime as Timestamp | null | undefined);
-    return { identity: p.identity || '(no identity)', ageSeconds: at === null ? Number.POSITIVE_INFINITY : Math.max(0, (now() - at) / 1000) };
+    return {
+      identity: p.identity || '(no identity)',
+      ageSeconds: at === null ? Number.POSITIVE_INFINITY : Math.max(0, (now() - at) / 1000),
+    };
   });
 }
 
@@ -59,7 +73,12 @@ export async function probeTemporal(opts: TemporalProbeOptions): Promise<Tempora
   try {
     settings = settingsFromEnv(env);
   } catch (err) {
-    return { address: env.TEMPORAL_ADDRESS || '127.0.0.1:7233', namespace: env.TEMPORAL_NAMESPACE || 'default', error: `TEMPORAL_TLS_CERT/KEY: ${firstLine(err)}`, queues: [] };
+    return {
+      address: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
+      namespace: env.TEMPORAL_NAMESPACE || 'default',
+      error: `TEMPORAL_TLS_CERT/KEY: ${firstLine(err)}`,
+      queues: [],
+    };
   }
   const { address, namespace } = settings;
   let connection: Connection;
@@ -70,13 +89,17 @@ export async function probeTemporal(opts: TemporalProbeOptions): Promise<Tempora
   }
   try {
     try {
-      await connection.withDeadline(Date.now() + DEADLINE_MS, () => connection.workflowService.describeNamespace({ namespace }));
+      await connection.withDeadline(Date.now() + DEADLINE_MS, () =>
+        connection.workflowService.describeNamespace({ namespace }),
+      );
     } catch (err) {
       return { address, namespace, error: firstLine(err), queues: [] };
     }
     let searchAttributes: TemporalReached['searchAttributes'];
     try {
-      const listed = await connection.withDeadline(Date.now() + DEADLINE_MS, () => connection.operatorService.listSearchAttributes({ namespace }));
+      const listed = await connection.withDeadline(Date.now() + DEADLINE_MS, () =>
+        connection.operatorService.listSearchAttributes({ namespace }),
+      );
       const have = new Set(Object.keys(listed.customAttributes ?? {}));
       searchAttributes = { missing: SEARCH_ATTRIBUTES.map((k) => k.name).filter((n) => !have.has(n)) };
     } catch (err) {

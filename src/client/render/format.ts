@@ -25,13 +25,20 @@ export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 /** A left-aligned text table; column widths fit the widest cell. */
 export function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (c ?? '').padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (c ?? '').padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
 /** Text on one line: newlines shown as `⏎`, runs of blanks collapsed, cut to `max` with `…`. */
 export function oneLine(text: string, max = Infinity): string {
-  const flat = text.replace(/\r?\n/g, ' ⏎ ').replace(/[ \t]+/g, ' ').trim();
+  const flat = text
+    .replace(/\r?\n/g, ' ⏎ ')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, Math.max(0, max - 1))}…` : flat;
 }
 

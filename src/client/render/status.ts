@@ -7,13 +7,30 @@ import { formatSeconds, formatTime, int, table } from './format';
 /** The agent fields the renderers read (the status view has more). */
 export type AgentView = Pick<
   AgentState,
-  'sessionId' | 'alive' | 'idleSeconds' | 'doneNudgedPhase' | 'reboots' | 'crashLooped' | 'rateLimitedUntil' | 'waitingUntil' | 'blockedSince' | 'held'
+  | 'sessionId'
+  | 'alive'
+  | 'idleSeconds'
+  | 'doneNudgedPhase'
+  | 'reboots'
+  | 'crashLooped'
+  | 'rateLimitedUntil'
+  | 'waitingUntil'
+  | 'blockedSince'
+  | 'held'
 >;
 
 /** The status-view fields the renderers read; anything else in the view is passed over. */
 export type StatusView = Pick<
   BuildStatusView,
-  'hostId' | 'configHash' | 'status' | 'phase' | 'phaseIndex' | 'phaseCount' | 'phaseStartedAt' | 'completedPhases' | 'events'
+  | 'hostId'
+  | 'configHash'
+  | 'status'
+  | 'phase'
+  | 'phaseIndex'
+  | 'phaseCount'
+  | 'phaseStartedAt'
+  | 'completedPhases'
+  | 'events'
 > & { agents: Record<string, AgentView>; startedAt?: number };
 
 /** What the client knows of a workflow execution besides its status view. */
@@ -91,7 +108,11 @@ export function agentTokenFigures(view: unknown): Record<string, TokenFigures> |
     if (!figures) continue;
     const unpriced = [...(figures.unpriced ?? [])];
     addModels(unpriced, modelList(entry.unpriced));
-    out[agent] = { ...figures, cost_usd: typeof entry.costUsd === 'number' ? entry.costUsd : figures.cost_usd, unpriced: unpriced.sort() };
+    out[agent] = {
+      ...figures,
+      cost_usd: typeof entry.costUsd === 'number' ? entry.costUsd : figures.cost_usd,
+      unpriced: unpriced.sort(),
+    };
   }
   return Object.keys(out).length ? out : null;
 }
@@ -108,7 +129,14 @@ export function tokenFigures(view: unknown): TokenFigures | null {
   if (direct) return direct;
   const agents = agentTokenFigures(view);
   if (!agents) return null;
-  const sum: TokenFigures = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cost_usd: 0, unpriced: [] };
+  const sum: TokenFigures = {
+    input_tokens: 0,
+    output_tokens: 0,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    cost_usd: 0,
+    unpriced: [],
+  };
   for (const f of Object.values(agents)) {
     sum.input_tokens += f.input_tokens;
     sum.output_tokens += f.output_tokens;
@@ -122,7 +150,8 @@ export function tokenFigures(view: unknown): TokenFigures | null {
   return sum;
 }
 
-const allTokens = (f: TokenFigures) => f.input_tokens + f.output_tokens + f.cache_creation_input_tokens + f.cache_read_input_tokens;
+const allTokens = (f: TokenFigures) =>
+  f.input_tokens + f.output_tokens + f.cache_creation_input_tokens + f.cache_read_input_tokens;
 
 /**
  * ` · $0.42`, and ` + unpriced (claude-foo)` when models without a price were used: their tokens
@@ -141,10 +170,12 @@ export function formatFigures(f: TokenFigures): string {
 
 function agentNote(a: AgentView, now: number): string {
   const notes: string[] = [];
-  if (a.blockedSince !== null && a.blockedSince !== undefined) notes.push(`blocked at a prompt for ${formatSeconds((now - a.blockedSince) / 1000)}`);
+  if (a.blockedSince !== null && a.blockedSince !== undefined)
+    notes.push(`blocked at a prompt for ${formatSeconds((now - a.blockedSince) / 1000)}`);
   // Held at a permission prompt, or undelivered while the session was gone: typed once it can be.
   if (a.held?.length) notes.push(`${a.held.length} message(s) pending`);
-  if (a.waitingUntil !== null && a.waitingUntil !== undefined && a.waitingUntil > now) notes.push(`waiting until ${formatTime(a.waitingUntil)}`);
+  if (a.waitingUntil !== null && a.waitingUntil !== undefined && a.waitingUntil > now)
+    notes.push(`waiting until ${formatTime(a.waitingUntil)}`);
   return notes.join('; ') || '-';
 }
 
@@ -166,15 +197,32 @@ export function agentRows(view: Pick<StatusView, 'agents'>, now: number): string
     ...(tokens ? [tokens[name] ? int(allTokens(tokens[name])) : '-'] : []),
     a.sessionId,
   ]);
-  const header = ['AGENT', 'ALIVE', 'IDLE', 'NUDGED', 'REBOOTS', 'RATE-LIMITED UNTIL', 'CRASH LOOP', 'NOTE', ...(tokens ? ['TOKENS'] : []), 'SESSION'];
+  const header = [
+    'AGENT',
+    'ALIVE',
+    'IDLE',
+    'NUDGED',
+    'REBOOTS',
+    'RATE-LIMITED UNTIL',
+    'CRASH LOOP',
+    'NOTE',
+    ...(tokens ? ['TOKENS'] : []),
+    'SESSION',
+  ];
   return table(header, rows);
 }
 
 /** `steward status`: the build at a glance, then its agents, tokens and last events. */
 export function renderStatus(view: StatusView, info: ExecutionInfo, now: number, lastEvents = 10): string[] {
   const name = buildNameOfWorkflowId(info.workflowId);
-  const closed = info.workflowStatus !== 'RUNNING' ? ` (workflow ${info.workflowStatus.toLowerCase()}${info.closeTime ? ` at ${formatTime(info.closeTime)}` : ''})` : '';
-  const inPhase = view.phase !== null && view.status !== 'completed' && view.status !== 'stopped' ? `, for ${formatSeconds((now - view.phaseStartedAt) / 1000)}` : '';
+  const closed =
+    info.workflowStatus !== 'RUNNING'
+      ? ` (workflow ${info.workflowStatus.toLowerCase()}${info.closeTime ? ` at ${formatTime(info.closeTime)}` : ''})`
+      : '';
+  const inPhase =
+    view.phase !== null && view.status !== 'completed' && view.status !== 'stopped'
+      ? `, for ${formatSeconds((now - view.phaseStartedAt) / 1000)}`
+      : '';
   const done = view.completedPhases.map((p) => `${p.id} ${formatSeconds(p.durationMs / 1000)}`).join(', ');
   const lines = [
     `build ${name} (${info.workflowId}): ${view.status}${closed}`,
@@ -186,7 +234,11 @@ export function renderStatus(view: StatusView, info: ExecutionInfo, now: number,
   if (tokens) lines.push(`tokens:    ${formatFigures(tokens)}`);
   lines.push('', ...(Object.keys(view.agents).length ? agentRows(view, now) : ['(no agents)']));
   const events = view.events.slice(-lastEvents);
-  lines.push('', `last ${events.length} event${events.length === 1 ? '' : 's'}:`, ...events.map((e) => `  ${describeEvent(e)}`));
+  lines.push(
+    '',
+    `last ${events.length} event${events.length === 1 ? '' : 's'}:`,
+    ...events.map((e) => `  ${describeEvent(e)}`),
+  );
   return lines;
 }
 
@@ -194,10 +246,20 @@ export function renderStatus(view: StatusView, info: ExecutionInfo, now: number,
 export function renderPhases(view: StatusView, phaseIds: readonly string[] | null, now: number): string[] {
   const lines = [`phase ${phaseLabel(view)} · build ${view.status}`];
   const rows: string[][] = [];
-  view.completedPhases.forEach((p, i) => rows.push([String(i + 1), p.id, 'done', formatTime(p.startedAt), formatSeconds(p.durationMs / 1000)]));
-  if (view.phase !== null) rows.push([String(view.phaseIndex + 1), view.phase, 'current', formatTime(view.phaseStartedAt), formatSeconds((now - view.phaseStartedAt) / 1000)]);
+  view.completedPhases.forEach((p, i) =>
+    rows.push([String(i + 1), p.id, 'done', formatTime(p.startedAt), formatSeconds(p.durationMs / 1000)]),
+  );
+  if (view.phase !== null)
+    rows.push([
+      String(view.phaseIndex + 1),
+      view.phase,
+      'current',
+      formatTime(view.phaseStartedAt),
+      formatSeconds((now - view.phaseStartedAt) / 1000),
+    ]);
   const known = phaseIds ?? [];
-  for (let i = view.phaseIndex + 1; i < view.phaseCount; i++) rows.push([String(i + 1), known[i] ?? '?', 'pending', '-', '-']);
+  for (let i = view.phaseIndex + 1; i < view.phaseCount; i++)
+    rows.push([String(i + 1), known[i] ?? '?', 'pending', '-', '-']);
   if (rows.length) lines.push('', ...table(['#', 'PHASE', 'STATE', 'STARTED', 'DURATION'], rows));
   return lines;
 }

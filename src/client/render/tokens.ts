@@ -48,14 +48,21 @@ export interface TokensReport extends ReportedBuild {
 }
 
 /** What the status query says about tokens (the part of TokenAccountingState this needs). */
-export type TokenView = Pick<TokenAccountingState, 'records' | 'totals' | 'costUsd'> & Partial<Pick<TokenAccountingState, 'phaseStart' | 'gate' | 'build'>>;
+export type TokenView = Pick<TokenAccountingState, 'records' | 'totals' | 'costUsd'> &
+  Partial<Pick<TokenAccountingState, 'phaseStart' | 'gate' | 'build'>>;
 
 // ---- reading token-log.jsonl ----
 
 function isRecord(v: unknown): v is TokenRecord {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
-  return typeof o.phase_id === 'string' && typeof o.started === 'string' && typeof o.ended === 'string' && typeof o.total === 'object' && o.total !== null;
+  return (
+    typeof o.phase_id === 'string' &&
+    typeof o.started === 'string' &&
+    typeof o.ended === 'string' &&
+    typeof o.total === 'object' &&
+    o.total !== null
+  );
 }
 
 /** The records of token-log.jsonl text; torn or foreign lines are counted and skipped. */
@@ -82,7 +89,12 @@ const recordKey = (r: TokenRecord) => `${r.phase_id}\u0000${r.started}\u0000${r.
  * oldest first (a gate before its phase rollup, as written). `since`/`until` (epoch ms) keep out
  * records of other runs of a build of the same name, which share the state dir and its log.
  */
-export function mergeRecords(log: TokenRecord[] | null, recent: TokenRecord[], since: number | null, until: number | null): TokenRecord[] {
+export function mergeRecords(
+  log: TokenRecord[] | null,
+  recent: TokenRecord[],
+  since: number | null,
+  until: number | null,
+): TokenRecord[] {
   const seen = new Set<string>();
   const out: TokenRecord[] = [];
   for (const r of [...(log ?? []), ...recent]) {
@@ -94,7 +106,9 @@ export function mergeRecords(log: TokenRecord[] | null, recent: TokenRecord[], s
   const from = since !== null ? isoSeconds(since) : null;
   const to = until !== null ? isoSeconds(until) : null;
   // A stable sort on the end time: records written in one tick keep their written order.
-  return out.filter((r) => (from === null || r.started >= from) && (to === null || r.started <= to)).sort((a, b) => (a.ended < b.ended ? -1 : a.ended > b.ended ? 1 : 0));
+  return out
+    .filter((r) => (from === null || r.started >= from) && (to === null || r.started <= to))
+    .sort((a, b) => (a.ended < b.ended ? -1 : a.ended > b.ended ? 1 : 0));
 }
 
 export const isGateRecord = (r: TokenRecord): boolean => r.phase_id.includes(':');
@@ -119,7 +133,12 @@ export function agentRowsFromTotals(totals: PerAgentUsage): AgentTokensRow[] {
     .sort()
     .map((agent) => {
       const t = totals[agent]!;
-      return { agent, ...tokenFigures(t.usage), cost_usd: roundUsd(t.costUsd), unpriced_models: [...t.unpriced].sort() };
+      return {
+        agent,
+        ...tokenFigures(t.usage),
+        cost_usd: roundUsd(t.costUsd),
+        unpriced_models: [...t.unpriced].sort(),
+      };
     });
 }
 
@@ -184,16 +203,25 @@ export function tokensReport(i: TokensInputs): TokensReport {
   const records = mergeRecords(i.log.records, i.tokens?.records ?? [], i.since, i.until);
   if (i.log.records === null) {
     const why = i.log.problem ?? (i.log.file ? `no ${i.log.file} on this host` : "the build's state dir is unknown");
-    notes.push(`token-log.jsonl not read (${why}): only the build's last ${i.tokens?.records.length ?? 0} records are shown`);
+    notes.push(
+      `token-log.jsonl not read (${why}): only the build's last ${i.tokens?.records.length ?? 0} records are shown`,
+    );
   }
-  const open = i.tokens && i.by !== 'agent' ? openWindows(i.tokens, i.now).filter((r) => isGateRecord(r) === (i.by === 'gate')) : [];
+  const open =
+    i.tokens && i.by !== 'agent'
+      ? openWindows(i.tokens, i.now).filter((r) => isGateRecord(r) === (i.by === 'gate'))
+      : [];
   let rows: TokenRecord[] | AgentTokensRow[];
   if (i.by === 'agent') {
     rows = i.tokens ? agentRowsFromTotals(i.tokens.totals) : agentRowsFromRecords(records);
-    if (!i.tokens) notes.push('per-agent sums of the phase records (the status query did not answer): no per-agent cost');
+    if (!i.tokens)
+      notes.push('per-agent sums of the phase records (the status query did not answer): no per-agent cost');
   } else {
     rows = records.filter((r) => isGateRecord(r) === (i.by === 'gate'));
-    if (rows.length === 0 && open.length === 0) notes.push(`no ${i.by} records yet${i.by === 'gate' ? ' (gates are claimed labels; token_granularity = "phase" records none)' : ''}`);
+    if (rows.length === 0 && open.length === 0)
+      notes.push(
+        `no ${i.by} records yet${i.by === 'gate' ? ' (gates are claimed labels; token_granularity = "phase" records none)' : ''}`,
+      );
   }
   const totals = i.tokens ? totalsFromStatus(i.tokens.totals, i.tokens.costUsd) : totalsFromRecords(records);
   return {
@@ -216,12 +244,23 @@ export function tokensReport(i: TokensInputs): TokensReport {
 /** A text table: the first `leftColumns` columns left-aligned (names), the rest right-aligned (figures). */
 export function rightTable(header: string[], rows: string[][], leftColumns = 1): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
 function figureCells(f: TokenFigures, usd: number | null, unpriced: readonly string[]): string[] {
-  return [int(f.input_tokens), int(f.output_tokens), int(f.cache_creation_input_tokens), int(f.cache_read_input_tokens), int(f.total), formatUsd(usd, unpriced)];
+  return [
+    int(f.input_tokens),
+    int(f.output_tokens),
+    int(f.cache_creation_input_tokens),
+    int(f.cache_read_input_tokens),
+    int(f.total),
+    formatUsd(usd, unpriced),
+  ];
 }
 
 const FIGURE_COLUMNS = ['INPUT', 'OUTPUT', 'CACHE WRITE', 'CACHE READ', 'TOTAL', 'USD'];
@@ -236,22 +275,36 @@ export function renderTokens(r: TokensReport): string[] {
       a.unpriced_models.forEach((m) => unpriced.add(m));
     }
   } else {
-    const records = [...(r.rows as TokenRecord[]).map((x) => ({ x, open: false })), ...r.open.map((x) => ({ x, open: true }))];
+    const records = [
+      ...(r.rows as TokenRecord[]).map((x) => ({ x, open: false })),
+      ...r.open.map((x) => ({ x, open: true })),
+    ];
     for (const { x, open } of records) {
-      body.push([`${x.phase_id}${open ? ' (open)' : ''}`, ...figureCells(x.total, x.cost_usd, x.unpriced_models), x.started, `${x.duration_s}s`]);
+      body.push([
+        `${x.phase_id}${open ? ' (open)' : ''}`,
+        ...figureCells(x.total, x.cost_usd, x.unpriced_models),
+        x.started,
+        `${x.duration_s}s`,
+      ]);
       x.unpriced_models.forEach((m) => unpriced.add(m));
     }
   }
   if (r.totals) {
     const label = r.totals.source === 'status' ? 'TOTAL' : 'TOTAL (phases)';
-    body.push([label, ...figureCells(r.totals, r.totals.cost_usd, r.totals.unpriced_models), ...(r.by === 'agent' ? [] : ['', ''])]);
+    body.push([
+      label,
+      ...figureCells(r.totals, r.totals.cost_usd, r.totals.unpriced_models),
+      ...(r.by === 'agent' ? [] : ['', '']),
+    ]);
     r.totals.unpriced_models.forEach((m) => unpriced.add(m));
   }
   const header = [r.by.toUpperCase(), ...FIGURE_COLUMNS, ...(r.by === 'agent' ? [] : ['STARTED', 'DURATION'])];
   const lines = [head, '', ...rightTable(header, body, 1)];
   const foot: string[] = [];
-  if (unpriced.size > 0) foot.push(`+ also used models without a price, not in USD: ${[...unpriced].sort().join(', ')}`);
-  if (r.tokenLog.found) foot.push(`token log: ${r.tokenLog.file} (${r.tokenLog.records} record${r.tokenLog.records === 1 ? '' : 's'})`);
+  if (unpriced.size > 0)
+    foot.push(`+ also used models without a price, not in USD: ${[...unpriced].sort().join(', ')}`);
+  if (r.tokenLog.found)
+    foot.push(`token log: ${r.tokenLog.file} (${r.tokenLog.records} record${r.tokenLog.records === 1 ? '' : 's'})`);
   foot.push(...r.notes.map((n) => `note: ${n}`));
   return foot.length ? [...lines, '', ...foot] : lines;
 }

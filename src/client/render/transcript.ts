@@ -97,23 +97,42 @@ export function transcriptEntries(text: string): TranscriptEntry[] {
         const key = str(message.id) || str(record.requestId) || str(record.uuid) || `line-${index}`;
         let turn = turns.get(key);
         if (!turn) {
-          turn = { at, sidechain, blocks: [], seen: new Set(), usage: null, model: str(message.model), apiError: record.isApiErrorMessage === true };
+          turn = {
+            at,
+            sidechain,
+            blocks: [],
+            seen: new Set(),
+            usage: null,
+            model: str(message.model),
+            apiError: record.isApiErrorMessage === true,
+          };
           turns.set(key, turn);
           slots.push({ turn });
         }
-        const content = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : Array.isArray(message.content) ? message.content : [];
+        const content =
+          typeof message.content === 'string'
+            ? [{ type: 'text', text: message.content }]
+            : Array.isArray(message.content)
+              ? message.content
+              : [];
         for (const block of content) {
           if (!isObject(block)) continue;
           const signature = JSON.stringify(block);
           if (turn.seen.has(signature)) continue;
           turn.seen.add(signature);
           // A growing snapshot of a text block replaces the shorter one it extends.
-          const previous = turn.blocks.findIndex((b) => b.type === 'text' && block.type === 'text' && str(block.text).startsWith(str(b.text)));
+          const previous = turn.blocks.findIndex(
+            (b) => b.type === 'text' && block.type === 'text' && str(block.text).startsWith(str(b.text)),
+          );
           if (previous >= 0) turn.blocks[previous] = block;
           else turn.blocks.push(block);
           if (block.type === 'tool_use' && typeof block.id === 'string') toolNames.set(block.id, str(block.name));
         }
-        if (isObject(message.usage) && (!turn.usage || num(message.usage.output_tokens) >= num(turn.usage.output_tokens))) turn.usage = message.usage;
+        if (
+          isObject(message.usage) &&
+          (!turn.usage || num(message.usage.output_tokens) >= num(turn.usage.output_tokens))
+        )
+          turn.usage = message.usage;
         return;
       }
       case 'user': {
@@ -134,7 +153,13 @@ export function transcriptEntries(text: string): TranscriptEntry[] {
   return slots.flatMap((slot) => ('entries' in slot ? slot.entries : turnEntries(slot.turn)));
 }
 
-function userEntries(content: unknown, at: string | null, sidechain: boolean, meta: boolean, toolNames: Map<string, string>): TranscriptEntry[] {
+function userEntries(
+  content: unknown,
+  at: string | null,
+  sidechain: boolean,
+  meta: boolean,
+  toolNames: Map<string, string>,
+): TranscriptEntry[] {
   const kind: EntryKind = meta ? 'meta' : 'user';
   if (typeof content === 'string') return content.trim() ? [{ kind, at, text: content, sidechain }] : [];
   if (!Array.isArray(content)) return [];
@@ -145,7 +170,14 @@ function userEntries(content: unknown, at: string | null, sidechain: boolean, me
     else if (block.type === 'image') out.push({ kind, at, text: '[image]', sidechain });
     else if (block.type === 'tool_result') {
       const tool = toolNames.get(str(block.tool_use_id)) ?? '?';
-      out.push({ kind: 'result', at, tool, text: resultText(block.content), isError: block.is_error === true, sidechain });
+      out.push({
+        kind: 'result',
+        at,
+        tool,
+        text: resultText(block.content),
+        isError: block.is_error === true,
+        sidechain,
+      });
     }
   }
   return out;
@@ -165,11 +197,18 @@ function turnEntries(turn: Turn): TranscriptEntry[] {
   const out: TranscriptEntry[] = [];
   for (const block of turn.blocks) {
     if (block.type === 'text') {
-      if (str(block.text).trim()) out.push({ kind: turn.apiError ? 'error' : 'assistant', at, text: str(block.text), sidechain });
+      if (str(block.text).trim())
+        out.push({ kind: turn.apiError ? 'error' : 'assistant', at, text: str(block.text), sidechain });
     } else if (block.type === 'thinking' || block.type === 'redacted_thinking') {
       out.push({ kind: 'thinking', at, text: str(block.thinking), sidechain });
     } else if (block.type === 'tool_use' || block.type === 'server_tool_use') {
-      out.push({ kind: 'tool', at, tool: str(block.name) || '?', text: toolInput(str(block.name), block.input), sidechain });
+      out.push({
+        kind: 'tool',
+        at,
+        tool: str(block.name) || '?',
+        text: toolInput(str(block.name), block.input),
+        sidechain,
+      });
     }
   }
   const u = turn.usage;
@@ -192,7 +231,18 @@ function turnEntries(turn: Turn): TranscriptEntry[] {
 }
 
 /** Keys shown first, in this order, when a tool's input has them. */
-const LEADING_KEYS = ['command', 'file_path', 'notebook_path', 'path', 'pattern', 'url', 'query', 'description', 'subagent_type', 'prompt'];
+const LEADING_KEYS = [
+  'command',
+  'file_path',
+  'notebook_path',
+  'path',
+  'pattern',
+  'url',
+  'query',
+  'description',
+  'subagent_type',
+  'prompt',
+];
 
 /**
  * A tool call's input on one line, unshortened: `$ cmd` for Bash, else `key=value` pairs with the

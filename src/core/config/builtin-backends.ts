@@ -19,15 +19,16 @@ const CLAUDE_IDLE = ['^\\s*[>❯](?:\\s|$)', '\\? for shortcuts'];
 const CLAUDE_LIMITS: string[] = [];
 
 /** What the scripted stand-in (src/agent) shares with Claude Code: its pane and its flags (fresh objects for each). */
-const claudeLike = () => ({
-  args: [],
-  submit_key: 'Enter',
-  busy_patterns: CLAUDE_BUSY,
-  idle_patterns: CLAUDE_IDLE,
-  limit_patterns: CLAUDE_LIMITS,
-  env: {},
-  session_id_flag: '--session-id',
-}) satisfies Partial<BackendConfig>;
+const claudeLike = () =>
+  ({
+    args: [],
+    submit_key: 'Enter',
+    busy_patterns: CLAUDE_BUSY,
+    idle_patterns: CLAUDE_IDLE,
+    limit_patterns: CLAUDE_LIMITS,
+    env: {},
+    session_id_flag: '--session-id',
+  }) satisfies Partial<BackendConfig>;
 
 export const BUILTIN_BACKENDS: Readonly<Record<string, BackendConfig>> = {
   claude: { name: 'claude', command: 'claude', ...claudeLike(), transcripts: '~/.claude/projects' },

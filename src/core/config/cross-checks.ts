@@ -33,16 +33,38 @@ function checkSpeltTwice(root: Table, report: Report): void {
   const groups: PathSegment[][][] = [
     [['state_dir'], ['log_dir'], ['defaults', 'log_dir']],
     [['session_prefix'], ['defaults', 'session_prefix']],
-    [['defaults', 'cwd'], ['defaults', 'dir']],
-    [['defaults', 'kickoff'], ['defaults', 'kickoff_file']],
-    [['budget', 'build', 'tokens'], ['budget', 'tokens']],
-    [['budget', 'build', 'usd'], ['budget', 'usd']],
+    [
+      ['defaults', 'cwd'],
+      ['defaults', 'dir'],
+    ],
+    [
+      ['defaults', 'kickoff'],
+      ['defaults', 'kickoff_file'],
+    ],
+    [
+      ['budget', 'build', 'tokens'],
+      ['budget', 'tokens'],
+    ],
+    [
+      ['budget', 'build', 'usd'],
+      ['budget', 'usd'],
+    ],
   ];
   for (const [index] of tablesIn(root.agent)) {
-    groups.push([['agent', index, 'cwd'], ['agent', index, 'dir']]);
-    groups.push([['agent', index, 'kickoff'], ['agent', index, 'kickoff_file']]);
+    groups.push([
+      ['agent', index, 'cwd'],
+      ['agent', index, 'dir'],
+    ]);
+    groups.push([
+      ['agent', index, 'kickoff'],
+      ['agent', index, 'kickoff_file'],
+    ]);
   }
-  for (const [index] of tablesIn(root.service)) groups.push([['service', index, 'cwd'], ['service', index, 'dir']]);
+  for (const [index] of tablesIn(root.service))
+    groups.push([
+      ['service', index, 'cwd'],
+      ['service', index, 'dir'],
+    ]);
   for (const group of groups) {
     const set = group.filter((segments) => valueAt(root, segments) !== undefined);
     for (const extra of set.slice(1)) report(extra, `sets the same thing as \`${tomlPath(set[0])}\`; keep one`);
@@ -50,7 +72,10 @@ function checkSpeltTwice(root: Table, report: Report): void {
   const watchdogGranularity = asString(asTable(root.watchdog).token_granularity);
   const loopGranularity = asString(asTable(root.loop).token_granularity);
   if (watchdogGranularity !== undefined && loopGranularity !== undefined && watchdogGranularity !== loopGranularity) {
-    report(['loop', 'token_granularity'], `conflicts with watchdog.token_granularity = "${watchdogGranularity}"; keep one`);
+    report(
+      ['loop', 'token_granularity'],
+      `conflicts with watchdog.token_granularity = "${watchdogGranularity}"; keep one`,
+    );
   }
 }
 
@@ -66,7 +91,10 @@ function checkBuildName(root: Table, ctx: ConfigContext, report: Report): string
 function checkBackends(root: Table, report: Report): void {
   for (const [name, backend] of Object.entries(asTable(root.backend))) {
     if (!(name in BUILTIN_BACKENDS) && isTable(backend) && backend.command === undefined) {
-      report(['backend', name, 'command'], `required: \`${name}\` is not a built-in backend (${Object.keys(BUILTIN_BACKENDS).join(', ')})`);
+      report(
+        ['backend', name, 'command'],
+        `required: \`${name}\` is not a built-in backend (${Object.keys(BUILTIN_BACKENDS).join(', ')})`,
+      );
     }
   }
 }
@@ -77,7 +105,10 @@ function checkAgents(root: Table, ctx: ConfigContext, report: Report): Set<strin
   const checkBackend = (value: unknown, at: PathSegment[]) => {
     const backend = asString(value);
     if (backend !== undefined && !backends.includes(backend)) {
-      report(at, `no backend named \`${backend}\`${didYouMean(backend, backends)}: define [backend.${backend}] or use one of ${backends.join(', ')}`);
+      report(
+        at,
+        `no backend named \`${backend}\`${didYouMean(backend, backends)}: define [backend.${backend}] or use one of ${backends.join(', ')}`,
+      );
     }
   };
   const checkKickoffFile = (value: unknown, at: PathSegment[]) => {
@@ -116,7 +147,8 @@ function checkUnique(tables: unknown, at: PathSegment[], key: string, what: stri
 
 /** Every agent and service gets its own tmux session, explicit or `<session_prefix><name>`. */
 function checkSessions(root: Table, buildName: string, report: Report): void {
-  const prefix = asString(root.session_prefix) ?? asString(asTable(root.defaults).session_prefix) ?? defaultSessionPrefix(buildName);
+  const prefix =
+    asString(root.session_prefix) ?? asString(asTable(root.defaults).session_prefix) ?? defaultSessionPrefix(buildName);
   const owners = new Map<string, string>();
   for (const section of ['agent', 'service'] as const) {
     const names = new Set<string>();
@@ -127,10 +159,16 @@ function checkSessions(root: Table, buildName: string, report: Report): void {
       if (name !== undefined && names.has(name)) continue;
       if (name !== undefined) names.add(name);
       let session = asString(entry.session);
-      if (session === undefined && name !== undefined && sessionSafeNameError(name) === undefined && sessionPrefixError(prefix) === undefined) {
+      if (
+        session === undefined &&
+        name !== undefined &&
+        sessionSafeNameError(name) === undefined &&
+        sessionPrefixError(prefix) === undefined
+      ) {
         session = prefix + name;
         const error = sessionSafeNameError(session);
-        if (error !== undefined) report(at, `the session name made of session_prefix + name is unusable: ${error}; set \`session\``);
+        if (error !== undefined)
+          report(at, `the session name made of session_prefix + name is unusable: ${error}; set \`session\``);
       }
       if (session === undefined) continue;
       const owner = owners.get(session);
@@ -154,10 +192,13 @@ function checkLoop(root: Table, ctx: ConfigContext, agentNames: Set<string>, rep
   }
   checkUnique(loop.phases, ['loop', 'phases'], 'id', 'phase id', report);
   const checkTargets = (value: unknown, at: PathSegment[]) => {
-    const targets: Array<[unknown, PathSegment[]]> = Array.isArray(value) ? value.map((name, i) => [name, [...at, i]]) : [[value, at]];
+    const targets: Array<[unknown, PathSegment[]]> = Array.isArray(value)
+      ? value.map((name, i) => [name, [...at, i]])
+      : [[value, at]];
     for (const [target, targetAt] of targets) {
       const name = asString(target);
-      if (name !== undefined && !agentNames.has(name)) report(targetAt, `no agent named \`${name}\`${didYouMean(name, [...agentNames])}`);
+      if (name !== undefined && !agentNames.has(name))
+        report(targetAt, `no agent named \`${name}\`${didYouMean(name, [...agentNames])}`);
     }
   };
   checkTargets(handoff.claim_pings, ['loop', 'handoff', 'claim_pings']);

@@ -13,7 +13,8 @@ export function driverOnlyKeyWarnings(raw: unknown): ConfigIssue[] {
   const look = (table: unknown, key: string, at: PathSegment[]) => {
     if (asTable(table)[key] !== undefined) found.push([...at, key]);
   };
-  for (const [name, backend] of Object.entries(asTable(root.backend))) look(backend, 'prompt_delivery', ['backend', name]);
+  for (const [name, backend] of Object.entries(asTable(root.backend)))
+    look(backend, 'prompt_delivery', ['backend', name]);
   look(root.defaults, 'model', ['defaults']);
   for (const [index, agent] of tablesIn(root.agent)) look(agent, 'model', ['agent', index]);
   for (const [index, phase] of tablesIn(asTable(root.loop).phases)) look(phase, 'model', ['loop', 'phases', index]);

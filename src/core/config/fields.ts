@@ -22,12 +22,14 @@ export function table<Shape extends z.ZodRawShape>(shape: Shape) {
 }
 
 function durationOf(zeroAllowed: boolean) {
-  return z.union([z.number(), z.string()], { error: 'expected a duration: seconds, or a string like "90s" or "1h30m"' }).transform((value, ctx) => {
-    const parsed = parseDuration(value);
-    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
-    else if (parsed.ms === 0 && !zeroAllowed) ctx.addIssue({ code: 'custom', message: 'must be longer than 0' });
-    return parsed.ok ? parsed.ms : 0;
-  });
+  return z
+    .union([z.number(), z.string()], { error: 'expected a duration: seconds, or a string like "90s" or "1h30m"' })
+    .transform((value, ctx) => {
+      const parsed = parseDuration(value);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+      else if (parsed.ms === 0 && !zeroAllowed) ctx.addIssue({ code: 'custom', message: 'must be longer than 0' });
+      return parsed.ok ? parsed.ms : 0;
+    });
 }
 
 /** A duration in ms; zero allowed (a grace period may be none). */
@@ -41,7 +43,10 @@ export const pattern = () =>
     try {
       new RegExp(source);
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `invalid regex: ${error instanceof Error ? error.message : String(error)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `invalid regex: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   });
 
@@ -73,11 +78,16 @@ const SHELL_SYNTAX = /["'`$|;&<>(){}[\]*?~\\]/;
  */
 export const commandVector = () =>
   z
-    .union([z.string().trim().min(1), z.array(z.string()).min(1)], { error: 'expected a program name or a list ["program", "arg", …]' })
+    .union([z.string().trim().min(1), z.array(z.string()).min(1)], {
+      error: 'expected a program name or a list ["program", "arg", …]',
+    })
     .transform((value, ctx) => {
       if (Array.isArray(value)) return value;
       if (SHELL_SYNTAX.test(value)) {
-        ctx.addIssue({ code: 'custom', message: `\`${value}\` needs a shell to mean what it says; write it as a list, e.g. ["sh", "-c", "…"]` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `\`${value}\` needs a shell to mean what it says; write it as a list, e.g. ["sh", "-c", "…"]`,
+        });
       }
       return value.split(/\s+/);
     });
@@ -88,7 +98,8 @@ export const stateFile = () =>
     .string()
     .min(1)
     .superRefine((file, ctx) => {
-      if (!staysInside(file)) ctx.addIssue({ code: 'custom', message: `\`${file}\` must be a relative path inside the state subdir` });
+      if (!staysInside(file))
+        ctx.addIssue({ code: 'custom', message: `\`${file}\` must be a relative path inside the state subdir` });
     });
 
 export const stringMap = () => z.record(z.string(), z.string());

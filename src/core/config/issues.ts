@@ -78,7 +78,9 @@ function messageFor(issue: ZodIssue, value: unknown): string {
 }
 
 function isUnknownKey(issue: ZodIssue): issue is z.core.$ZodIssueCustom & { params: UnknownKeyParams } {
-  return issue.code === 'custom' && Array.isArray((issue.params as Partial<UnknownKeyParams> | undefined)?.unknownKeyOf);
+  return (
+    issue.code === 'custom' && Array.isArray((issue.params as Partial<UnknownKeyParams> | undefined)?.unknownKeyOf)
+  );
 }
 
 /** A union branch rejected on sight (wrong type at its root) says nothing about what was meant. */
@@ -87,7 +89,11 @@ function rejectedOnSight(branch: readonly ZodIssue[]): boolean {
 }
 
 /** Converts zod issues into config issues; `raw` is the parsed TOML, for quoting offending values. */
-export function fromZodIssues(issues: readonly ZodIssue[], raw: unknown, prefix: readonly PathSegment[] = []): ConfigIssue[] {
+export function fromZodIssues(
+  issues: readonly ZodIssue[],
+  raw: unknown,
+  prefix: readonly PathSegment[] = [],
+): ConfigIssue[] {
   const result: ConfigIssue[] = [];
   for (const issue of issues) {
     const segments = [...prefix, ...(issue.path as PathSegment[])];
@@ -111,7 +117,10 @@ export function fromZodIssues(issues: readonly ZodIssue[], raw: unknown, prefix:
     }
     if (isUnknownKey(issue)) {
       const key = String(segments[segments.length - 1]);
-      result.push({ path: tomlPath(segments), message: `unknown key \`${key}\`${didYouMean(key, issue.params.unknownKeyOf)}` });
+      result.push({
+        path: tomlPath(segments),
+        message: `unknown key \`${key}\`${didYouMean(key, issue.params.unknownKeyOf)}`,
+      });
       continue;
     }
     result.push({ path: tomlPath(segments), message: messageFor(issue, value) });

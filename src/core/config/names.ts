@@ -24,7 +24,9 @@ export function idError(id: string): string | undefined {
 }
 
 export function sessionPrefixError(prefix: string): string | undefined {
-  return PREFIX_SAFE.test(prefix) ? undefined : `\`${prefix}\` is not a safe session prefix: use up to 32 letters, digits, \`_\` or \`-\``;
+  return PREFIX_SAFE.test(prefix)
+    ? undefined
+    : `\`${prefix}\` is not a safe session prefix: use up to 32 letters, digits, \`_\` or \`-\``;
 }
 
 /** A session prefix derived from a build name: its unsafe characters become `-`. */

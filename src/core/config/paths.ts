@@ -22,7 +22,8 @@ export function normalizePath(path: string): string {
  * as written when no home is known), anything else is relative to `baseDir`.
  */
 export function resolvePath(baseDir: string, path: string, homeDir?: string): string {
-  if (path === '~' || path.startsWith('~/')) return homeDir === undefined ? path : normalizePath(`${homeDir}/${path.slice(1)}`);
+  if (path === '~' || path.startsWith('~/'))
+    return homeDir === undefined ? path : normalizePath(`${homeDir}/${path.slice(1)}`);
   if (path.startsWith('/')) return normalizePath(path);
   return normalizePath(`${baseDir}/${path}`);
 }

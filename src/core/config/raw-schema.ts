@@ -126,7 +126,8 @@ const handoffSchema = table({
 });
 
 const subdir = nonEmpty().superRefine((dir, ctx) => {
-  if (!staysInside(dir)) ctx.addIssue({ code: 'custom', message: `\`${dir}\` must be a relative path inside the work repo` });
+  if (!staysInside(dir))
+    ctx.addIssue({ code: 'custom', message: `\`${dir}\` must be a relative path inside the work repo` });
 });
 
 const loopSchema = table({
@@ -167,9 +168,16 @@ const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
 
 const modelId = z.string().superRefine((id, ctx) => {
   if (/\[1m\]$/i.test(id)) {
-    ctx.addIssue({ code: 'custom', message: `write the id without "[1m]" (\`${id.slice(0, -4)}\`): the 1M-context variant is priced as its model` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `write the id without "[1m]" (\`${id.slice(0, -4)}\`): the 1M-context variant is priced as its model`,
+    });
   } else if (!MODEL_ID.test(id)) {
-    ctx.addIssue({ code: 'custom', message: 'expected a model id as transcripts record it, e.g. "claude-opus-5-5": up to 128 letters, digits and . _ : @ / -' });
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'expected a model id as transcripts record it, e.g. "claude-opus-5-5": up to 128 letters, digits and . _ : @ / -',
+    });
   }
 });
 

@@ -30,7 +30,9 @@ function withoutEmptyEnv<T extends { env: Record<string, string> }>({ env, ...re
 }
 
 function agentTable(agent: AgentConfig): Record<string, unknown> {
-  return agent.wake === undefined ? { ...agent } : { ...agent, wake: { ...agent.wake, interval: formatDuration(agent.wake.interval) } };
+  return agent.wake === undefined
+    ? { ...agent }
+    : { ...agent, wake: { ...agent.wake, interval: formatDuration(agent.wake.interval) } };
 }
 
 function backendTable({ name: _name, ...backend }: BackendConfig): Record<string, unknown> {
@@ -60,12 +62,16 @@ function stringifyWithBlocks(document: Record<string, unknown>): string {
   const swap = (value: unknown): unknown => {
     if (typeof value === 'string' && fitsLiteralBlock(value)) return `\u0000${blocks.push(value) - 1}\u0000`;
     if (Array.isArray(value)) return value.map(swap);
-    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, swap(v)]));
+    if (value !== null && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, swap(v)]));
     return value;
   };
   const text = stringify(swap(document) as Record<string, unknown>);
   // The newline right after the opening quotes is not part of the string in TOML.
-  return text.replace(/"\\u0000(\d+)\\u0000"/g, (_, index: string) => `${LITERAL_BLOCK_QUOTES}\n${blocks[Number(index)]}${LITERAL_BLOCK_QUOTES}`);
+  return text.replace(
+    /"\\u0000(\d+)\\u0000"/g,
+    (_, index: string) => `${LITERAL_BLOCK_QUOTES}\n${blocks[Number(index)]}${LITERAL_BLOCK_QUOTES}`,
+  );
 }
 
 export function renderConfigToml(config: StewardConfig): string {
@@ -74,7 +80,9 @@ export function renderConfigToml(config: StewardConfig): string {
     session_prefix: config.session_prefix,
     state_dir: config.state_dir,
     watchdog: watchdogTable(config.watchdog),
-    backend: Object.fromEntries(Object.entries(config.backends).map(([name, backend]) => [name, backendTable(backend)])),
+    backend: Object.fromEntries(
+      Object.entries(config.backends).map(([name, backend]) => [name, backendTable(backend)]),
+    ),
   };
   if (config.agents.length > 0) document.agent = config.agents.map(agentTable);
   if (config.services.length > 0) document.service = config.services.map(withoutEmptyEnv);

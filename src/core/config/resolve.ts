@@ -44,18 +44,17 @@ export function resolveConfig(raw: RawConfig, ctx: ConfigContext): StewardConfig
     watchdog: resolveWatchdog(raw),
     backends: resolveBackends(raw.backend, path),
     agents,
-    services: raw.service.map(
-      (service): ServiceConfig =>
-        defined({
-          name: service.name,
-          session: service.session ?? sessionPrefix + service.name,
-          command: service.command[0],
-          args: [...service.command.slice(1), ...(service.args ?? [])],
-          cwd: path(service.cwd ?? service.dir ?? '.'),
-          env: service.env ?? {},
-          watch: service.watch ?? 'heal',
-          host: service.host,
-        }),
+    services: raw.service.map((service): ServiceConfig =>
+      defined({
+        name: service.name,
+        session: service.session ?? sessionPrefix + service.name,
+        command: service.command[0],
+        args: [...service.command.slice(1), ...(service.args ?? [])],
+        cwd: path(service.cwd ?? service.dir ?? '.'),
+        env: service.env ?? {},
+        watch: service.watch ?? 'heal',
+        host: service.host,
+      }),
     ),
     loop: raw.loop && resolveLoop(raw.loop, new Set(agents.map((agent) => agent.name)), path, ctx.gitRoot),
     budget: raw.budget && resolveBudget(raw.budget),
@@ -82,7 +81,10 @@ function resolveWatchdog(raw: RawConfig): WatchdogConfig {
 }
 
 /** Built-ins first, then each [backend.<name>] merged over the built-in of that name, key by key. */
-function resolveBackends(written: Record<string, RawBackend>, path: (p: string) => string): Record<string, BackendConfig> {
+function resolveBackends(
+  written: Record<string, RawBackend>,
+  path: (p: string) => string,
+): Record<string, BackendConfig> {
   const backends: Record<string, BackendConfig> = {};
   for (const name of new Set([...Object.keys(BUILTIN_BACKENDS), ...Object.keys(written)])) {
     const base = BUILTIN_BACKENDS[name] as BackendConfig | undefined;
@@ -108,11 +110,18 @@ function resolveBackends(written: Record<string, RawBackend>, path: (p: string) 
   return backends;
 }
 
-function resolveAgent(agent: RawAgent, defaults: RawConfig['defaults'], sessionPrefix: string, ctx: ConfigContext): AgentConfig {
+function resolveAgent(
+  agent: RawAgent,
+  defaults: RawConfig['defaults'],
+  sessionPrefix: string,
+  ctx: ConfigContext,
+): AgentConfig {
   const kind = agent.kind ?? defaults.kind ?? 'loop';
-  const fileText = (file: string | undefined) => (file === undefined ? undefined : ctx.kickoffFiles?.[kickoffFileKey(ctx, file)]);
+  const fileText = (file: string | undefined) =>
+    file === undefined ? undefined : ctx.kickoffFiles?.[kickoffFileKey(ctx, file)];
   // The agent's own kickoff (inline or file) beats the default one.
-  const kickoff = agent.kickoff ?? fileText(agent.kickoff_file) ?? defaults.kickoff ?? fileText(defaults.kickoff_file) ?? '';
+  const kickoff =
+    agent.kickoff ?? fileText(agent.kickoff_file) ?? defaults.kickoff ?? fileText(defaults.kickoff_file) ?? '';
   const wake = agent.wake ?? defaults.wake;
   return defined({
     name: agent.name,
@@ -134,13 +143,22 @@ function defaultPhaseKickoff(id: string, statusPath: string, doneMarker: string)
   );
 }
 
-function resolveLoop(loop: RawLoop, agentNames: Set<string>, path: (p: string) => string, gitRoot: string | undefined): LoopConfig {
+function resolveLoop(
+  loop: RawLoop,
+  agentNames: Set<string>,
+  path: (p: string) => string,
+  gitRoot: string | undefined,
+): LoopConfig {
   // Validation guarantees that one of the two repos is set, or that the config file is in a git repo.
   const repo = path((loop.repo ?? loop.handoff?.repo ?? gitRoot) as string);
   const stateSubdir = normalizePath(loop.state_subdir);
   const phases = loop.phases.map((phase) => {
     const status = normalizePath(phase.status ?? `STATUS-${phase.id}.md`);
-    return { id: phase.id, status, kickoff: phase.kickoff ?? defaultPhaseKickoff(phase.id, `${stateSubdir}/${status}`, loop.done_marker) };
+    return {
+      id: phase.id,
+      status,
+      kickoff: phase.kickoff ?? defaultPhaseKickoff(phase.id, `${stateSubdir}/${status}`, loop.done_marker),
+    };
   });
   return defined({
     repo,
@@ -178,7 +196,9 @@ function resolveInbox(inbox: RawInbox): InboxConfig[] {
 
 function resolveBudget(budget: NonNullable<RawConfig['budget']>): BudgetConfig {
   const flat: BudgetLimit | undefined =
-    budget.tokens === undefined && budget.usd === undefined ? undefined : defined({ tokens: budget.tokens, usd: budget.usd });
+    budget.tokens === undefined && budget.usd === undefined
+      ? undefined
+      : defined({ tokens: budget.tokens, usd: budget.usd });
   return defined({ build: budget.build ?? flat, phase: budget.phase, warn_ratio: budget.warn_ratio });
 }
 

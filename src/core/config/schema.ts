@@ -30,7 +30,11 @@ export type ConfigResult =
 export function validateConfig(raw: unknown, ctx: ConfigContext): ConfigResult {
   if (!isTable(raw)) return { ok: false, issues: [{ path: '', message: 'expected a TOML document' }], warnings: [] };
   const parsed = rawConfigSchema.safeParse(raw);
-  const issues = [...(parsed.success ? [] : fromZodIssues(parsed.error.issues, raw)), ...crossCheck(raw, ctx), ...checkSizes(raw, ctx)];
+  const issues = [
+    ...(parsed.success ? [] : fromZodIssues(parsed.error.issues, raw)),
+    ...crossCheck(raw, ctx),
+    ...checkSizes(raw, ctx),
+  ];
   const warnings = [...driverOnlyKeyWarnings(raw), ...defaultRepoWarnings(raw, ctx)];
   if (!parsed.success || issues.length > 0) return { ok: false, issues, warnings };
   const config = resolveConfig(parsed.data, ctx);
@@ -41,7 +45,13 @@ export function validateConfig(raw: unknown, ctx: ConfigContext): ConfigResult {
 /** A [loop] naming no repo works on the git repo that holds the config file (cross-checks reject it when there is none). */
 function defaultRepoWarnings(raw: unknown, ctx: ConfigContext): ConfigIssue[] {
   const loop = asTable(asTable(raw).loop);
-  if (!isTable(asTable(raw).loop) || loop.repo !== undefined || asTable(loop.handoff).repo !== undefined || ctx.gitRoot === undefined) return [];
+  if (
+    !isTable(asTable(raw).loop) ||
+    loop.repo !== undefined ||
+    asTable(loop.handoff).repo !== undefined ||
+    ctx.gitRoot === undefined
+  )
+    return [];
   return [
     {
       path: 'loop.repo',
@@ -59,7 +69,14 @@ function parseTomlText(text: string): TomlParse {
     if (!(error instanceof TomlError)) throw error;
     // smol-toml's message is "Invalid TOML document: <what>" followed by a code excerpt; keep <what>.
     const what = error.message.split('\n')[0].replace(/^Invalid TOML document:\s*/, '');
-    return { ok: false, issue: { path: '', message: `not valid TOML at line ${error.line}, column ${error.column}: ${what}`, line: error.line } };
+    return {
+      ok: false,
+      issue: {
+        path: '',
+        message: `not valid TOML at line ${error.line}, column ${error.column}: ${what}`,
+        line: error.line,
+      },
+    };
   }
 }
 

@@ -23,7 +23,9 @@ import type { StewardConfig } from './types';
 
 /** The problem of a config file over MAX_CONFIG_FILE_BYTES: the loader reports it without reading the file. */
 export function configFileSizeIssue(bytes: number): ConfigIssue | null {
-  return bytes > MAX_CONFIG_FILE_BYTES ? { path: '', message: `the file is ${overByteLimit(bytes, MAX_CONFIG_FILE_BYTES)}` } : null;
+  return bytes > MAX_CONFIG_FILE_BYTES
+    ? { path: '', message: `the file is ${overByteLimit(bytes, MAX_CONFIG_FILE_BYTES)}` }
+    : null;
 }
 
 export function checkSizes(raw: unknown, ctx: ConfigContext): ConfigIssue[] {
@@ -33,7 +35,8 @@ export function checkSizes(raw: unknown, ctx: ConfigContext): ConfigIssue[] {
 
   const checkCount = (value: unknown, at: PathSegment[], max: number, noun: string) => {
     // Reported at the first entry past the limit, so `config check` points at where the excess begins.
-    if (Array.isArray(value) && value.length > max) report([...at, max], `${value.length} ${noun}, over the limit of ${max} per build`);
+    if (Array.isArray(value) && value.length > max)
+      report([...at, max], `${value.length} ${noun}, over the limit of ${max} per build`);
   };
   checkCount(root.agent, ['agent'], MAX_AGENTS, 'agents');
   checkCount(root.service, ['service'], MAX_SERVICES, 'services');
@@ -51,7 +54,8 @@ export function checkSizes(raw: unknown, ctx: ConfigContext): ConfigIssue[] {
     const key = kickoffFileKey(ctx, file);
     const text = ctx.kickoffFiles?.[key];
     const bytes = ctx.oversizeKickoffFiles?.[key] ?? (text === undefined ? undefined : utf8Bytes(text));
-    if (bytes !== undefined && bytes > MAX_KICKOFF_BYTES) report(at, `${file} is ${overByteLimit(bytes, MAX_KICKOFF_BYTES)}`);
+    if (bytes !== undefined && bytes > MAX_KICKOFF_BYTES)
+      report(at, `${file} is ${overByteLimit(bytes, MAX_KICKOFF_BYTES)}`);
   };
   const checkAgentTexts = (table: Table, at: PathSegment[]) => {
     checkText(table.kickoff, [...at, 'kickoff']);
@@ -60,7 +64,8 @@ export function checkSizes(raw: unknown, ctx: ConfigContext): ConfigIssue[] {
   };
   checkAgentTexts(asTable(root.defaults), ['defaults']);
   for (const [index, agent] of tablesIn(root.agent)) checkAgentTexts(agent, ['agent', index]);
-  for (const [index, phase] of tablesIn(asTable(root.loop).phases)) checkText(phase.kickoff, ['loop', 'phases', index, 'kickoff']);
+  for (const [index, phase] of tablesIn(asTable(root.loop).phases))
+    checkText(phase.kickoff, ['loop', 'phases', index, 'kickoff']);
   return issues;
 }
 

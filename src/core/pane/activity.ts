@@ -58,7 +58,10 @@ export function classifyPane(paneTail: string, patterns: PanePatterns): PaneActi
   const screen = lastNonEmptyLines(paneTail, ACTIVITY_WINDOW_LINES).join('\n');
   if (anyMatches(patterns.busy, screen)) return 'busy';
   // A configured limit pattern is not matched on typed input or its echo (lines at the prompt).
-  const output = screen.split('\n').filter((line) => !/^\s*[>❯]/.test(line)).join('\n');
+  const output = screen
+    .split('\n')
+    .filter((line) => !/^\s*[>❯]/.test(line))
+    .join('\n');
   if (anyMatches(patterns.limit, output) || limitStillShowing(paneTail)) return 'limited';
   if (anyMatches(patterns.idle, screen)) return 'idle';
   return 'unknown';

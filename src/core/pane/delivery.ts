@@ -12,7 +12,6 @@ export const SENT_OPTION = 'steward_sent';
 /** The last text typed, whitespace folded: observe blanks its echo (see `maskTypedText`). */
 export const TYPED_OPTION = 'steward_typed';
 
-
 export type DeliveryStep =
   /** This delivery completed before: nothing to do. */
   | 'done'
@@ -46,7 +45,11 @@ export function parseTypingMark(mark: string | null): TypingMark | null {
  * (a TUI may wrap or truncate the rest). Claude Code shows a long paste as "[Pasted text #n …]".
  */
 function pasteTraces(text: string): string[] {
-  const first = text.split('\n').find((l) => l.trim())?.trim() ?? '';
+  const first =
+    text
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? '';
   return [first.slice(0, 60), '[Pasted text'].filter(Boolean);
 }
 
@@ -65,7 +68,12 @@ export function pasteTraceCount(text: string, screen: string): number {
  * harmless (an empty submit is ignored by Claude Code and the scripted agent), typing it again is
  * not. No new trace means the attempt died before the paste.
  */
-export function deliveryStep(deliveryId: string, marks: { sent: string | null; typing: string | null }, text: string, screen: string | null): DeliveryStep {
+export function deliveryStep(
+  deliveryId: string,
+  marks: { sent: string | null; typing: string | null },
+  text: string,
+  screen: string | null,
+): DeliveryStep {
   if (marks.sent === deliveryId) return 'done';
   const mark = parseTypingMark(marks.typing);
   if (mark?.deliveryId !== deliveryId || screen === null) return 'type';

@@ -33,7 +33,10 @@ export const CLAUDE_DIALOG_PATTERNS = [
 export type StartupDialog = 'trust' | 'bypass';
 
 const STARTUP_DIALOGS: Record<StartupDialog, { question: RegExp; accept: RegExp }> = {
-  trust: { question: /one you trust\?|Do you trust the files in this folder\?/, accept: /^\s*(?:❯\s*)?(?:\d+\.\s*)?Yes, (?:I trust this folder|proceed)\b/ },
+  trust: {
+    question: /one you trust\?|Do you trust the files in this folder\?/,
+    accept: /^\s*(?:❯\s*)?(?:\d+\.\s*)?Yes, (?:I trust this folder|proceed)\b/,
+  },
   bypass: { question: /Bypass Permissions mode/, accept: /^\s*(?:❯\s*)?(?:\d+\.\s*)?Yes, I accept\b/ },
 };
 
@@ -69,7 +72,10 @@ export function showsDialog(paneTail: string, patterns: readonly string[]): bool
 /** Which of Claude Code's start-up dialogs the pane shows, if any. */
 export function startupDialog(paneTail: string): StartupDialog | null {
   const screen = lastNonEmptyLines(belowInputBox(paneTail), DIALOG_WINDOW_LINES * 2).join('\n');
-  for (const [kind, d] of Object.entries(STARTUP_DIALOGS) as [StartupDialog, (typeof STARTUP_DIALOGS)[StartupDialog]][]) {
+  for (const [kind, d] of Object.entries(STARTUP_DIALOGS) as [
+    StartupDialog,
+    (typeof STARTUP_DIALOGS)[StartupDialog],
+  ][]) {
     if (d.question.test(screen)) return kind;
   }
   return null;

@@ -262,7 +262,8 @@ function resetInstant(clause: ResetClause, now: number, timeZone: string): numbe
 
 // The headline of a limit message: "… limit reached" (with up to three qualifier words such as
 // "Claude AI usage" or "Opus weekly") or "You've hit your … limit" (any apostrophe, even mojibake).
-const LIMIT_HEADLINE = /(?:\b(?:[\w-]+[ \t]+){0,3}limit reached\b|\byou(?:\S{0,3}ve| have) hit your\b[^\n]{0,40}?\blimit\b)/i;
+const LIMIT_HEADLINE =
+  /(?:\b(?:[\w-]+[ \t]+){0,3}limit reached\b|\byou(?:\S{0,3}ve| have) hit your\b[^\n]{0,40}?\blimit\b)/i;
 // With an API key, Claude Code shows a usage limit as the 429 it gave up retrying on.
 const API_LIMIT_HEADLINE = /\bAPI Error:?\s*(?:Request rejected\s*)?\(?429\b/i;
 // What Claude Code draws before a notice of its own: indentation and its glyphs (⎿ result, ● ⏺ message, ✗ error).
@@ -304,7 +305,12 @@ export interface LimitMessage {
  * time when one can be read. See {@link parseLimitReset} for how times are resolved. On a `pane`
  * only a notice on a line of its own counts; in a `message` (a hook's text) a headline anywhere.
  */
-export function findLastLimitMessage(paneTail: string, now: number, localTimeZone = 'UTC', source: 'pane' | 'message' = 'pane'): LimitMessage | null {
+export function findLastLimitMessage(
+  paneTail: string,
+  now: number,
+  localTimeZone = 'UTC',
+  source: 'pane' | 'message' = 'pane',
+): LimitMessage | null {
   const lines = lastNonEmptyLines(paneTail, LIMIT_WINDOW_LINES);
   const headlineIndex = source === 'pane' ? paneHeadlineIndex : messageHeadlineIndex;
   // Claude Code 2.1.x follows "You've hit your 5-hour limit · resets 12:45am (UTC)" and its

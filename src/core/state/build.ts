@@ -123,7 +123,10 @@ export function buildStartedAt(state: BuildState): number {
 }
 
 /** The build's wall time up to `now`: from its real start, not the sum of its phases. */
-export function buildTiming(state: BuildState, now: number): { startedAt: number; endedAt: number; wallTimeMs: number } {
+export function buildTiming(
+  state: BuildState,
+  now: number,
+): { startedAt: number; endedAt: number; wallTimeMs: number } {
   const startedAt = buildStartedAt(state);
   return { startedAt, endedAt: now, wallTimeMs: Math.max(0, now - startedAt) };
 }

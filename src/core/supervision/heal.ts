@@ -63,7 +63,12 @@ export function healDecision(input: HealInput): AgentDecision<HealVerdict> {
     now,
     why: 'session died again',
     prompt: kickoffFor(agent, input.loop, input.phase),
-    event: { type: 'agent_healed', agent: agent.name, phase: agent.kind === 'loop' ? input.phase?.id : undefined, message: 'session was dead — restarted with its kickoff' },
+    event: {
+      type: 'agent_healed',
+      agent: agent.name,
+      phase: agent.kind === 'loop' ? input.phase?.id : undefined,
+      message: 'session was dead — restarted with its kickoff',
+    },
     done: 'healed',
     newSessionId: input.newSessionId,
   });

@@ -15,7 +15,11 @@ import { waitsAtPermissionPrompt } from './permission-block';
  * after a (re)launch of it in that tick, so they reach the new session and not the one it replaces.
  * Launches pass: a fresh launch replaces the dialog with a new session.
  */
-export function holdMessagesForBlockedAgents(state: BuildState, snapshot: Snapshot, planned: PlannedAction[]): Decision<Record<string, AgentState>> {
+export function holdMessagesForBlockedAgents(
+  state: BuildState,
+  snapshot: Snapshot,
+  planned: PlannedAction[],
+): Decision<Record<string, AgentState>> {
   const agents = { ...state.agents };
   const events: NewEvent[] = [];
   const blocked = (name: string): boolean => {
@@ -60,6 +64,10 @@ function afterLaunchOf(actions: PlannedAction[], agent: string): number {
 export function holdMessage(agent: AgentState, p: PlannedAction): { state: AgentState; event: NewEvent } {
   return {
     state: { ...agent, held: [...(agent.held ?? []), p] },
-    event: { type: 'message_held', agent: p.action.agent, message: `held until its permission prompt is answered: ${p.event.message}` },
+    event: {
+      type: 'message_held',
+      agent: p.action.agent,
+      message: `held until its permission prompt is answered: ${p.event.message}`,
+    },
   };
 }

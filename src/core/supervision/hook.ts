@@ -19,7 +19,12 @@ import { describeReset, LimitTiming, limitEndsAt, limitTiming } from './rate-lim
  *   supervisor should type (see `waitsAtPermissionPrompt`); an operator must.
  * - anything else: no change.
  */
-export function applyHookEvent(state: AgentState, event: AgentHookEvent, now: number, watchdog?: Partial<LimitTiming>): Decision<AgentState> {
+export function applyHookEvent(
+  state: AgentState,
+  event: AgentHookEvent,
+  now: number,
+  watchdog?: Partial<LimitTiming>,
+): Decision<AgentState> {
   const timing = limitTiming(watchdog);
   switch (event.kind) {
     case 'rate_limit': {
@@ -29,7 +34,11 @@ export function applyHookEvent(state: AgentState, event: AgentHookEvent, now: nu
       const next: AgentState = { ...state, rateLimitedUntil: until, rateLimitText: text };
       if (state.rateLimitedUntil !== null) return unchanged(next);
       const resets = describeReset(event.resetAt ?? null, timing, 'given');
-      return { state: next, actions: [], events: [{ type: 'agent_rate_limited', agent: event.agent, message: `${text} — ${resets} (hook)` }] };
+      return {
+        state: next,
+        actions: [],
+        events: [{ type: 'agent_rate_limited', agent: event.agent, message: `${text} — ${resets} (hook)` }],
+      };
     }
     case 'stop':
     case 'idle_prompt': {
@@ -45,7 +54,13 @@ export function applyHookEvent(state: AgentState, event: AgentHookEvent, now: nu
       return {
         state: { ...state, blockedSince: Number.isFinite(event.at) ? Math.min(event.at, now) : now },
         actions: [],
-        events: [{ type: 'agent_blocked', agent: event.agent, message: event.message?.trim() || 'waiting at a permission prompt' }],
+        events: [
+          {
+            type: 'agent_blocked',
+            agent: event.agent,
+            message: event.message?.trim() || 'waiting at a permission prompt',
+          },
+        ],
       };
     default:
       return unchanged(state);

@@ -7,7 +7,10 @@ import type { LoopConfig, PhaseConfig } from '../config/types';
  * makes the re-kicked agent idle again. Worded after the original driver's message, with the
  * reviewers left generic (a solo builder has none).
  */
-export function doneNudgeMessage(loop: Pick<LoopConfig, 'done_marker' | 'state_subdir'>, phase: Pick<PhaseConfig, 'id' | 'status'>): string {
+export function doneNudgeMessage(
+  loop: Pick<LoopConfig, 'done_marker' | 'state_subdir'>,
+  phase: Pick<PhaseConfig, 'id' | 'status'>,
+): string {
   const marker = loop.done_marker;
   return (
     `watchdog nudge: you've stalled in phase '${phase.id}', which is NOT yet marked '${marker}'. Resume now ` +

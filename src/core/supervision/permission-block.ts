@@ -21,7 +21,11 @@ export const PERMISSION_PROMPT_REDRAW_TOLERANCE_MS = 3_000;
  * or a busy pane means it was answered. Without window activity, a `stop` hook or a relaunch
  * (which clear `blockedSince`) ends the block.
  */
-export function waitsAtPermissionPrompt(state: AgentState, observation: AgentObservation, activity: PaneActivity): boolean {
+export function waitsAtPermissionPrompt(
+  state: AgentState,
+  observation: AgentObservation,
+  activity: PaneActivity,
+): boolean {
   // A dialog on screen blocks whatever the hooks said (or have not said yet).
   if (activity === 'dialog') return true;
   const since = state.blockedSince ?? null;
@@ -37,18 +41,31 @@ export type DialogVerdict = 'no_dialog' | 'dialog_seen' | 'dialog_known';
  * backend): the agent is blocked from now on, and `agent_blocked` says so once, naming the
  * question, so an operator answers it. The rules after this one hold every message meanwhile.
  */
-export function dialogDecision(input: { agentName: string; state: AgentState; observation: AgentObservation; activity: PaneActivity; now: number }): AgentDecision<DialogVerdict> {
+export function dialogDecision(input: {
+  agentName: string;
+  state: AgentState;
+  observation: AgentObservation;
+  activity: PaneActivity;
+  now: number;
+}): AgentDecision<DialogVerdict> {
   const { state, observation, activity, now } = input;
   if (!observation.alive || activity !== 'dialog') {
     // Answered (no dialog, the pane moved on): the next dialog is news again, hook or no hook.
-    const answered = observation.alive && state.blockedSince !== null && !waitsAtPermissionPrompt(state, observation, activity);
+    const answered =
+      observation.alive && state.blockedSince !== null && !waitsAtPermissionPrompt(state, observation, activity);
     return unchanged(answered ? { ...state, blockedSince: null } : state, 'no_dialog');
   }
   if (state.blockedSince !== null) return unchanged(state, 'dialog_known');
   return {
     state: { ...state, blockedSince: now },
     actions: [],
-    events: [{ type: 'agent_blocked', agent: input.agentName, message: `a dialog is on screen: ${dialogQuestion(observation.tail)}` }],
+    events: [
+      {
+        type: 'agent_blocked',
+        agent: input.agentName,
+        message: `a dialog is on screen: ${dialogQuestion(observation.tail)}`,
+      },
+    ],
     verdict: 'dialog_seen',
   };
 }

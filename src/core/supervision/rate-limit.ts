@@ -43,7 +43,9 @@ export function limitEndsAt(resetAt: number | null, since: number, timing: Limit
 
 /** How the `agent_rate_limited` event states the reset. */
 export function describeReset(resetAt: number | null, timing: LimitTiming, source: 'shown' | 'given'): string {
-  return resetAt !== null ? `resets ${new Date(resetAt).toISOString()}` : `no reset time ${source}; probing in ${formatDuration(timing.limit_probe_fallback)}`;
+  return resetAt !== null
+    ? `resets ${new Date(resetAt).toISOString()}`
+    : `no reset time ${source}; probing in ${formatDuration(timing.limit_probe_fallback)}`;
 }
 
 /** Stands for a configured limit pattern's match, which names no message of its own. */
@@ -148,7 +150,11 @@ export function rateLimitDecision(input: RateLimitInput): AgentDecision<RateLimi
 
   const sameText = shown.text === state.rateLimitText;
   if (limitedUntil !== null) {
-    const until = sameText ? limitedUntil : shown.resetAt !== null ? limitEndsAt(shown.resetAt, now, timing) : limitedUntil;
+    const until = sameText
+      ? limitedUntil
+      : shown.resetAt !== null
+        ? limitEndsAt(shown.resetAt, now, timing)
+        : limitedUntil;
     const next: AgentState = { ...state, rateLimitText: shown.text, rateLimitedUntil: until };
     return now >= until ? resume(agent, next, now, `usage limit reset (${shown.text})`) : unchanged(next, 'waiting');
   }
@@ -180,7 +186,12 @@ export function rateLimitDecision(input: RateLimitInput): AgentDecision<RateLimi
 function resume(agent: AgentConfig, state: AgentState, now: number, why: string): AgentDecision<RateLimitVerdict> {
   return {
     state: { ...state, rateLimitedUntil: null, idleSince: now, lastWakeAt: now },
-    actions: [{ action: { type: 'send', agent: agent.name, text: LIMIT_RESET_MESSAGE }, event: { type: 'agent_resumed', agent: agent.name, message: why } }],
+    actions: [
+      {
+        action: { type: 'send', agent: agent.name, text: LIMIT_RESET_MESSAGE },
+        event: { type: 'agent_resumed', agent: agent.name, message: why },
+      },
+    ],
     events: [],
     verdict: 'resumed',
   };

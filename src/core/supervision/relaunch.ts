@@ -75,8 +75,20 @@ export function gatedReboot<Done extends string>(args: {
   const gate = rebootGate(state.reboots, state.startedAt, policy, now);
   if (gate.kind === 'backoff') return unchanged(state, 'backing_off');
   if (gate.kind === 'crash_loop') {
-    return { state: { ...state, crashLooped: true }, actions: [], events: [crashLoopEvent(agent.name, gate.reboots, policy, args.why)], verdict: 'crash_loop' };
+    return {
+      state: { ...state, crashLooped: true },
+      actions: [],
+      events: [crashLoopEvent(agent.name, gate.reboots, policy, args.why)],
+      verdict: 'crash_loop',
+    };
   }
-  const launch = freshLaunch(agent, { ...state, reboots: withReboot(state.reboots, policy, now) }, args.prompt, args.event, now, args.newSessionId);
+  const launch = freshLaunch(
+    agent,
+    { ...state, reboots: withReboot(state.reboots, policy, now) },
+    args.prompt,
+    args.event,
+    now,
+    args.newSessionId,
+  );
   return { state: launch.state, actions: [launch.planned], events: [], verdict: args.done };
 }

@@ -53,7 +53,11 @@ export interface StallInput {
   observation: AgentObservation;
   /** The agent's backend patterns (see `panePatternsOf`). */
   patterns: PanePatterns;
-  watchdog: Pick<WatchdogConfig, 'stall_grace' | 'stall_idle' | 'reboot_backoff' | 'crash_loop_reboots' | 'crash_loop_window'> & Partial<LimitTiming>;
+  watchdog: Pick<
+    WatchdogConfig,
+    'stall_grace' | 'stall_idle' | 'reboot_backoff' | 'crash_loop_reboots' | 'crash_loop_window'
+  > &
+    Partial<LimitTiming>;
   loop: LoopConfig | null;
   /** The current phase; null without a loop or once the sequence is complete. */
   phase: CurrentPhase | null;
@@ -108,13 +112,25 @@ export function stallDecision(input: StallInput): AgentDecision<StallVerdict> {
 
   const reason = `idle ${Math.round(idleMs / 1000)}s ${marker ? `past its marker "${marker.text}"` : 'with no WAITING-UNTIL marker'}`;
   const { loop, phase } = input;
-  if (loop && loop.done_nudge && agent.kind === 'loop' && phase && !phase.done && state.doneNudgedPhase !== phase.config.id) {
+  if (
+    loop &&
+    loop.done_nudge &&
+    agent.kind === 'loop' &&
+    phase &&
+    !phase.done &&
+    state.doneNudgedPhase !== phase.config.id
+  ) {
     return {
       state: { ...seen, doneNudgedPhase: phase.config.id, idleSince: now },
       actions: [
         {
           action: { type: 'send', agent: agent.name, text: doneNudgeMessage(loop, phase.config) },
-          event: { type: 'agent_nudged', agent: agent.name, phase: phase.config.id, message: `${reason}; DONE-nudge: phase ${phase.config.id} is not marked done` },
+          event: {
+            type: 'agent_nudged',
+            agent: agent.name,
+            phase: phase.config.id,
+            message: `${reason}; DONE-nudge: phase ${phase.config.id} is not marked done`,
+          },
         },
       ],
       events: [],
@@ -129,7 +145,12 @@ export function stallDecision(input: StallInput): AgentDecision<StallVerdict> {
     now,
     why: reason,
     prompt: kickoffFor(agent, loop, phase?.config ?? null),
-    event: { type: 'agent_rebooted', agent: agent.name, phase: agent.kind === 'loop' ? phase?.config.id : undefined, message: `${reason} — kill + reboot` },
+    event: {
+      type: 'agent_rebooted',
+      agent: agent.name,
+      phase: agent.kind === 'loop' ? phase?.config.id : undefined,
+      message: `${reason} — kill + reboot`,
+    },
     done: 'rebooted',
     newSessionId: input.newSessionId,
   });

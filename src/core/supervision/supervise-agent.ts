@@ -19,7 +19,13 @@ export interface AgentSupervisionInput extends StallInput {
 
 export interface AgentSupervision extends Decision<AgentState> {
   /** The branch each rule took; a rule not reached (an earlier one acted) is absent. */
-  verdicts: { dialog?: DialogVerdict; rateLimit?: RateLimitVerdict; stall?: StallVerdict; wake?: WakeVerdict; heal?: HealVerdict };
+  verdicts: {
+    dialog?: DialogVerdict;
+    rateLimit?: RateLimitVerdict;
+    stall?: StallVerdict;
+    wake?: WakeVerdict;
+    heal?: HealVerdict;
+  };
 }
 
 /**
@@ -43,7 +49,13 @@ export function superviseAgent(input: AgentSupervisionInput): AgentSupervision {
   const done = (): AgentSupervision => ({ ...fold.result(state), verdicts });
 
   const activity = input.observation.alive ? classifyPane(input.observation.tail, input.patterns) : 'unknown';
-  const dialog = dialogDecision({ agentName: input.agent.name, state, observation: input.observation, activity, now: input.now });
+  const dialog = dialogDecision({
+    agentName: input.agent.name,
+    state,
+    observation: input.observation,
+    activity,
+    now: input.now,
+  });
   state = fold.take(dialog);
   verdicts.dialog = dialog.verdict;
 

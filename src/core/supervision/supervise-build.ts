@@ -26,7 +26,11 @@ export interface BuildSupervisionOptions {
  * build state. Nothing happens unless the build is running (a paused build types nothing and
  * restarts nothing). Services are not agents: they are supervised separately.
  */
-export function superviseAgents(state: BuildState, snapshot: Snapshot, options: BuildSupervisionOptions): Decision<Record<string, AgentState>> {
+export function superviseAgents(
+  state: BuildState,
+  snapshot: Snapshot,
+  options: BuildSupervisionOptions,
+): Decision<Record<string, AgentState>> {
   if (state.status !== 'running') return unchanged(state.agents);
   const agents = { ...state.agents };
   const fold = new DecisionFold();

@@ -70,7 +70,11 @@ export function wakeDecision(input: WakeInput): AgentDecision<WakeVerdict> {
       agent,
       state,
       kickoffFor(agent, null, null),
-      { type: 'agent_woken', agent: agent.name, message: `scheduled re-run of task (every ${Math.round(wake.interval / 1000)}s)` },
+      {
+        type: 'agent_woken',
+        agent: agent.name,
+        message: `scheduled re-run of task (every ${Math.round(wake.interval / 1000)}s)`,
+      },
       now,
       input.newSessionId,
     );
@@ -84,7 +88,11 @@ export function wakeDecision(input: WakeInput): AgentDecision<WakeVerdict> {
     actions: [
       {
         action: { type: 'send', agent: agent.name, text: wake.message },
-        event: { type: 'agent_woken', agent: agent.name, message: `scheduled wake (every ${Math.round(wake.interval / 1000)}s)` },
+        event: {
+          type: 'agent_woken',
+          agent: agent.name,
+          message: `scheduled wake (every ${Math.round(wake.interval / 1000)}s)`,
+        },
       },
     ],
     events: [],

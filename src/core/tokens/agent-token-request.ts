@@ -13,7 +13,10 @@ export function tokenLedgerFile(config: Pick<StewardConfig, 'state_dir'>): strin
 }
 
 /** Adds session ids not yet remembered (per agent, oldest first). Returns the same object when nothing is new. */
-export function rememberSessions(sessions: Record<string, string[]>, seen: Record<string, string | string[]>): Record<string, string[]> {
+export function rememberSessions(
+  sessions: Record<string, string[]>,
+  seen: Record<string, string | string[]>,
+): Record<string, string[]> {
   let out = sessions;
   for (const agent of Object.keys(seen)) {
     const ids = ([] as string[]).concat(seen[agent]);

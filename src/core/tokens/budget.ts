@@ -29,13 +29,16 @@ const DEFAULT_WARN_RATIO = 0.8;
 function checks(scope: Check['scope'], limit: BudgetLimit | undefined, tokens: number, cost: number): Check[] {
   const out: Check[] = [];
   if (!limit) return out;
-  if (typeof limit.tokens === 'number' && limit.tokens > 0) out.push({ scope, kind: 'tokens', used: tokens, limit: limit.tokens });
+  if (typeof limit.tokens === 'number' && limit.tokens > 0)
+    out.push({ scope, kind: 'tokens', used: tokens, limit: limit.tokens });
   if (typeof limit.usd === 'number' && limit.usd > 0) out.push({ scope, kind: 'usd', used: cost, limit: limit.usd });
   return out;
 }
 
 function describe(c: Check): string {
-  return c.kind === 'tokens' ? `${grouped(c.used)} of ${grouped(c.limit)} tokens` : `${formatUsd(c.used)} of ${formatUsd(c.limit)}`;
+  return c.kind === 'tokens'
+    ? `${grouped(c.used)} of ${grouped(c.limit)} tokens`
+    : `${formatUsd(c.used)} of ${formatUsd(c.limit)}`;
 }
 
 /** A dollar figure covers priced models only: say which models it leaves out. */
@@ -50,14 +53,24 @@ function excluding(unpriced: string[]): string {
  * raised budget puts usage back under the ratio, and for each new phase). Over a limit: one
  * `budget_exceeded` and `exceeded` true; back under every limit afterwards: `resumeOk` true.
  */
-export function budgetDecision(acct: TokenAccountingState, budget: BudgetConfig | undefined, phaseId: string | null): BudgetDecision {
+export function budgetDecision(
+  acct: TokenAccountingState,
+  budget: BudgetConfig | undefined,
+  phaseId: string | null,
+): BudgetDecision {
   const build = windowUsage(acct.totals, acct.build?.baseline ?? {});
-  const phase = acct.phaseStart && phaseId !== null && acct.phaseStart.phase === phaseId ? windowUsage(acct.totals, acct.phaseStart.baseline) : null;
+  const phase =
+    acct.phaseStart && phaseId !== null && acct.phaseStart.phase === phaseId
+      ? windowUsage(acct.totals, acct.phaseStart.baseline)
+      : null;
   const all = [
     ...checks('build', budget?.build, build.tokens, build.costUsd),
     ...(phase ? checks('phase', budget?.phase, phase.tokens, phase.costUsd) : []),
   ];
-  const ratio = typeof budget?.warn_ratio === 'number' && budget.warn_ratio > 0 && budget.warn_ratio <= 1 ? budget.warn_ratio : DEFAULT_WARN_RATIO;
+  const ratio =
+    typeof budget?.warn_ratio === 'number' && budget.warn_ratio > 0 && budget.warn_ratio <= 1
+      ? budget.warn_ratio
+      : DEFAULT_WARN_RATIO;
   const over = all.filter((c) => c.used > c.limit);
   const events: NewEvent[] = [];
   const warned = { ...acct.warned };
@@ -89,7 +102,10 @@ export function budgetDecision(acct: TokenAccountingState, budget: BudgetConfig 
     next.exceeded = true;
     const phaseOver = over.some((c) => c.scope === 'phase');
     const text = over
-      .map((c) => `${c.scope === 'build' ? 'build' : `phase ${phaseId}`}: ${describe(c)}${c.kind === 'usd' ? excluding(unpricedIn(c.scope)) : ''}`)
+      .map(
+        (c) =>
+          `${c.scope === 'build' ? 'build' : `phase ${phaseId}`}: ${describe(c)}${c.kind === 'usd' ? excluding(unpricedIn(c.scope)) : ''}`,
+      )
       .join('; ');
     events.push({
       type: 'budget_exceeded',

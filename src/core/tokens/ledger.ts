@@ -82,7 +82,8 @@ export function emptyLedger(): LedgerState {
 
 /** Plain assignment would set the prototype for the key "__proto__"; a transcript may contain anything. */
 function setOwn<T>(o: Record<string, T>, k: string, v: T): void {
-  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (k === '__proto__')
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;
 }
 
@@ -101,7 +102,14 @@ function countNew(state: LedgerState, rec: UsageRecord, origin: RecordOrigin): I
   addUsageInto(bucket.usage, u);
   bucket.messages += 1;
   setOwn(state.keys, rec.key, state.entries.length / ENTRY_WIDTH);
-  state.entries.push(u.input_tokens, u.output_tokens, u.cache_creation_5m, u.cache_creation_1h, u.cache_read_input_tokens, index);
+  state.entries.push(
+    u.input_tokens,
+    u.output_tokens,
+    u.cache_creation_5m,
+    u.cache_creation_1h,
+    u.cache_read_input_tokens,
+    index,
+  );
   state.stats.counted += 1;
   return 'counted';
 }

@@ -47,7 +47,9 @@ export function modelPrice(model: string, prices: PriceTable = {}): ModelPrice |
 }
 
 /** A config's `[prices]` (TOML key names) as a price table; undefined when it has none. */
-export function priceTableOf(prices: Readonly<Record<string, PriceConfig>> | undefined): Record<string, ModelPrice> | undefined {
+export function priceTableOf(
+  prices: Readonly<Record<string, PriceConfig>> | undefined,
+): Record<string, ModelPrice> | undefined {
   if (prices === undefined || Object.keys(prices).length === 0) return undefined;
   const entries = Object.entries(prices).map(([id, p]): [string, ModelPrice] => {
     const price: ModelPrice = { input: p.input, output: p.output };

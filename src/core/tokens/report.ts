@@ -51,9 +51,17 @@ interface Acc {
   unpriced: Set<string>;
 }
 
-function accumulate(groups: Map<string, Acc>, name: string, model: string, usage: TokenUsage, messages: number, prices: PriceTable): void {
+function accumulate(
+  groups: Map<string, Acc>,
+  name: string,
+  model: string,
+  usage: TokenUsage,
+  messages: number,
+  prices: PriceTable,
+): void {
   let acc = groups.get(name);
-  if (!acc) groups.set(name, (acc = { usage: zeroUsage(), usd: 0, messages: 0, models: new Set(), unpriced: new Set() }));
+  if (!acc)
+    groups.set(name, (acc = { usage: zeroUsage(), usd: 0, messages: 0, models: new Set(), unpriced: new Set() }));
   addUsageInto(acc.usage, usage);
   acc.messages += messages;
   acc.models.add(model);
@@ -63,7 +71,12 @@ function accumulate(groups: Map<string, Acc>, name: string, model: string, usage
 }
 
 function costed(acc: Acc): CostedFigures {
-  return { ...usageFigures(acc.usage), cost_usd: roundUsd(acc.usd), unpriced_models: [...acc.unpriced].sort(), messages: acc.messages };
+  return {
+    ...usageFigures(acc.usage),
+    cost_usd: roundUsd(acc.usd),
+    unpriced_models: [...acc.unpriced].sort(),
+    messages: acc.messages,
+  };
 }
 
 /** Most expensive first; ties by name, so the output is stable. */
@@ -90,7 +103,12 @@ export function reportLedger(state: LedgerState, prices: PriceTable = {}): Ledge
     total: { ...usageFigures(all.usage), cost_usd: roundUsd(all.usd) },
     unpriced_models: [...all.unpriced].sort(),
     sessions: [...bySession]
-      .map(([id, acc]) => ({ session_id: id, source: sessionSource.get(id) ?? '', ...costed(acc), models: [...acc.models].sort() }))
+      .map(([id, acc]) => ({
+        session_id: id,
+        source: sessionSource.get(id) ?? '',
+        ...costed(acc),
+        models: [...acc.models].sort(),
+      }))
       .sort(byCost((s) => s.session_id)),
     models: [...byModel]
       .map(([model, acc]) => ({

@@ -12,7 +12,13 @@
 import type { TokenGranularity } from '../config/types';
 import type { NewEvent } from '../events';
 import type { Decision } from '../decision';
-import { RECENT_TOKEN_RECORDS, type PerAgentUsage, type TokenAccountingState, type TokenRecord, type TokenWindow } from '../state/tokens';
+import {
+  RECENT_TOKEN_RECORDS,
+  type PerAgentUsage,
+  type TokenAccountingState,
+  type TokenRecord,
+  type TokenWindow,
+} from '../state/tokens';
 import { rememberSessions } from './agent-token-request';
 import { roundUsd } from './format';
 import type { AgentTokenTotals } from './host-contract';
@@ -81,7 +87,13 @@ export function tokenTick(acct: TokenAccountingState, input: TokenTickInput): To
   let sessions = acct.sessions;
   if (input.totals) sessions = rememberSessions(sessions, input.totals.sessions);
   if (input.sessions) sessions = rememberSessions(sessions, input.sessions);
-  const next: TokenAccountingState = { ...acct, totals, costUsd: sumCost(totals), sessions, warned: { ...acct.warned } };
+  const next: TokenAccountingState = {
+    ...acct,
+    totals,
+    costUsd: sumCost(totals),
+    sessions,
+    warned: { ...acct.warned },
+  };
   const records: TokenRecord[] = [];
   const events: NewEvent[] = [];
   const flush = (phaseId: string, window: TokenWindow, phase: string, kind: 'gate' | 'phase') => {

@@ -77,7 +77,8 @@ kickoff = "Keep the lights on."
 
 export function configFor(toml: string): StewardConfig {
   const result = parseConfigText(toml, { source: CONFIG_SOURCE, baseDir: CONFIG_DIR, homeDir: HOME });
-  if (!result.ok) throw new Error(`test config is invalid:\n${result.issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`);
+  if (!result.ok)
+    throw new Error(`test config is invalid:\n${result.issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`);
   return result.config;
 }
 
@@ -100,7 +101,10 @@ export function stateFor(toml: string, overrides: Partial<BuildState> = {}): Bui
 
 /** A state whose agents all carry `patch` (e.g. a one-time nudge already sent). */
 export function withAgents(state: BuildState, patch: Partial<BuildState['agents'][string]>): BuildState {
-  return { ...state, agents: Object.fromEntries(Object.entries(state.agents).map(([n, a]) => [n, { ...a, ...patch }])) };
+  return {
+    ...state,
+    agents: Object.fromEntries(Object.entries(state.agents).map(([n, a]) => [n, { ...a, ...patch }])),
+  };
 }
 
 /** A successful fetch that saw nothing new. */
@@ -115,7 +119,9 @@ export const BUSY_PANE = '⏺ Running the tests…\n✻ Compiling… (12s · esc
 
 /** A snapshot taken at `at` in which every agent of `state` is alive, busy and was last active at `at`. */
 export function snapshotOf(state: BuildState, at: number, repo: RepoObservation | null): Snapshot {
-  const agents = Object.fromEntries(state.config.agents.map((a) => [a.name, { alive: true, tail: BUSY_PANE, windowActivity: Math.floor(at / 1000) }]));
+  const agents = Object.fromEntries(
+    state.config.agents.map((a) => [a.name, { alive: true, tail: BUSY_PANE, windowActivity: Math.floor(at / 1000) }]),
+  );
   return { at, agents, repo, config: null, tokens: null };
 }
 
