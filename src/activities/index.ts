@@ -10,6 +10,7 @@ import { appendEventLog } from './event-log';
 import { appendTokenLog } from './agent-tokens';
 import type { TokenRecord } from '../core/state/tokens';
 import { mapHostErrors } from './failures';
+import { BuildReportRequest, writeBuildReport } from './build-report';
 
 export interface ActivityDeps {
   tmux: Tmux;
@@ -41,6 +42,9 @@ export function createActivities(deps: ActivityDeps) {
     },
     async appendEvents(req: { file: string; events: StewardEvent[] }): Promise<void> {
       await appendEventLog(req.file, req.events);
+    },
+    async writeReport(req: BuildReportRequest): Promise<string[]> {
+      return writeBuildReport(req);
     },
   });
 }

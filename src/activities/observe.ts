@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Observation, Snapshot, RepoObservation } from '../core/state/snapshot';
-import type { ObserveRequest } from '../core/observe-request';
+import { REVIEW_TEXT_BYTES, type ObserveRequest } from '../core/observe-request';
 import type { ConfigChange } from '../core/state/config-change';
 import { configHash, formatIssues, loadConfigFile } from '../host/config-file';
 import { readAgentTokens } from './agent-tokens';
@@ -9,6 +9,15 @@ import type { Tmux } from '../host/tmux';
 import { WorkRepo } from '../host/git';
 import { maskTypedText } from '../core/pane/typed-echo';
 import { textDigest } from '../core/pane/digest';
+
+/** The config's regex (validated when it was loaded), or null should it not compile after all. */
+function patternOrNull(source: string): RegExp | null {
+  try {
+    return new RegExp(source, 'i');
+  } catch {
+    return null;
+  }
+}
 
 async function observeRepo(req: NonNullable<ObserveRequest['repo']>): Promise<RepoObservation> {
   if (!existsSync(req.dir)) {
@@ -25,6 +34,9 @@ async function observeRepo(req: NonNullable<ObserveRequest['repo']>): Promise<Re
   const fetchError = req.fetch ? await repo.fetch() : null;
   const head = await repo.head();
   const commits = req.sinceSha && head && head !== req.sinceSha ? await repo.commitsSince(req.sinceSha) : [];
+  const review = req.reviewPattern ? patternOrNull(req.reviewPattern) : null;
+  for (const commit of commits)
+    if (review?.test(commit.subject)) commit.reviewText = await repo.addedLines(commit.sha, REVIEW_TEXT_BYTES);
   const status = req.statusPath ? await repo.show(req.statusPath) : null;
   const inboxes: Record<string, string | null> = {};
   for (const file of req.inboxes) {

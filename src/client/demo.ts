@@ -35,7 +35,9 @@ export async function runDemo(
   const standin = agent === 'claude' ? await addClaudeBackend(configFile, sandbox, print) : null;
   const { config } = await loadConfigOrThrow(configFile);
   try {
-    return await up(configFile, print, { stateDir: resolve(root), replaceRunning: true });
+    const result = await up(configFile, print, { stateDir: resolve(root), replaceRunning: true });
+    print(`report: ${join(config.state_dir, 'report.md')} (and report.html; steward report ${config.name} any time)`);
+    return result;
   } finally {
     const tmux = new Tmux(process.env.STEWARD_TMUX_SOCKET || undefined);
     for (const a of config.agents) await tmux.killSession(a.session);

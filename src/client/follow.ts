@@ -3,7 +3,7 @@ import { describeEvent, type StewardEvent } from '../core/events';
 import type { buildWorkflow } from '../workflows/build';
 import type { BuildResult, BuildStatusView } from '../workflows/definitions';
 import { statusQuery } from '../workflows/definitions';
-import { formatSeconds } from './render/format';
+import { formatWallTime } from './render/format';
 
 export interface FollowOptions {
   pollMs?: number;
@@ -68,7 +68,5 @@ export function followBuild(
  */
 export function describeResult(r: BuildResult): string {
   const phases = r.phases.map((p) => `${p.id} ${(p.durationMs / 1000).toFixed(1)}s`).join(', ');
-  const ms = r.wallTimeMs ?? r.totalDurationMs;
-  const took = ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : formatSeconds(ms / 1000);
-  return `build ${r.build} ${r.status}: ${r.phases.length} phase(s) [${phases}] in ${took}`;
+  return `build ${r.build} ${r.status}: ${r.phases.length} phase(s) [${phases}] in ${formatWallTime(r.wallTimeMs ?? r.totalDurationMs)}`;
 }

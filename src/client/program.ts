@@ -4,6 +4,7 @@ import { registerBuildCommands } from './commands/build';
 import { registerServerCommands } from './commands/server';
 import { registerConfigCommands } from './commands/config';
 import { registerTokensCommand } from './commands/tokens';
+import { registerReportCommand } from './commands/report';
 import { registerBudgetCommand } from './commands/budget';
 import { registerOperateCommands } from './commands/operate';
 import { registerLogCommand } from './commands/log';
@@ -33,6 +34,7 @@ export function stewardProgram(): Command {
   registerServerCommands(program);
   registerConfigCommands(program);
   registerTokensCommand(program);
+  registerReportCommand(program);
   registerOperateCommands(program);
   registerBudgetCommand(program);
   registerLogCommand(program);

@@ -1,16 +1,14 @@
-import { NativeConnection } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pino from 'pino';
 import { installRuntime } from '../workers/runtime';
 import { connect } from './connection';
-import { settingsFromEnv, unreachableError } from '../host/temporal-connection';
 import { startDevServer, DevServer } from './dev-server';
 import { startBuild } from './start-build';
 import { describeResult, followBuild } from './follow';
 import { loadConfigOrThrow } from './load-or-exit';
-import { createStewardWorkers, runWorkers } from '../workers/worker';
+import { connectStewardWorkers, runWorkers } from '../workers/worker';
 import { hostId } from '../workers/host-id';
 import { buildWorkflowId, BuildResult } from '../workflows/definitions';
 
@@ -70,20 +68,7 @@ export async function up(
   await mkdir(dirname(logFile), { recursive: true });
   installRuntime(pino({ name: 'steward-worker' }, pino.destination({ dest: logFile, sync: false })));
   print(`worker log: ${logFile}`);
-  const settings = settingsFromEnv();
-  const native = await NativeConnection.connect({
-    address: settings.address,
-    tls: settings.tls,
-    apiKey: settings.apiKey,
-  }).catch((err: unknown) => {
-    throw unreachableError(settings.address, err);
-  });
-  const workers = await createStewardWorkers({
-    connection: native,
-    namespace: settings.namespace,
-    hostId: hostId(),
-    tmuxSocket: process.env.STEWARD_TMUX_SOCKET || undefined,
-  });
+  const { workers, connection: native, settings } = await connectStewardWorkers(hostId());
   const running = runWorkers(workers);
   const { client, connection } = await connect(settings);
   try {

@@ -1,6 +1,12 @@
 import type { BuildState } from './state/build';
 import { RECENT_EVENTS } from './state/build';
 import type { NewEvent, StewardEvent } from './events';
+import type { StewardConfig } from './config/types';
+
+/** The build's whole event log (the state keeps only the recent events). */
+export function eventLogFile(config: Pick<StewardConfig, 'state_dir'>): string {
+  return `${config.state_dir}/events.jsonl`;
+}
 
 /**
  * Gives events their sequence numbers and keeps the last `RECENT_EVENTS` in the build's state

@@ -36,11 +36,52 @@ export const EVENT_TYPES = [
   'service_healed',
   'budget_updated',
   'stopped',
+  'gate_claimed',
+  'gate_reviewed',
+  'gate_passed',
+  'gate_failed',
+  'agent_busy',
+  'agent_idle',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export interface StewardEvent {
+/** The four usage counts of a token window (the cache write split is only for pricing). */
+export interface EventTokens {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+/**
+ * The structured figures an event carries where they apply (docs/operations.md, Event fields,
+ * lists them per type). All optional: events written before they existed read as events without them.
+ */
+export interface EventData {
+  /** The gate: the label of its claim commit, `claim(<gate>)`. */
+  gate?: string;
+  /** The commit the event is about. */
+  sha?: string;
+  /** The agent that claimed the gate. */
+  builder?: string;
+  /** The agent whose review the event is about. */
+  reviewer?: string;
+  /** A review's verdict, read from its commit subject or review file. */
+  verdict?: 'pass' | 'fail' | 'unknown';
+  /** How long what the event closes took: a review since its claim, a gate since its first claim, a phase, a token window, a rate-limit wait. */
+  durationMs?: number;
+  /** Tokens of the window the event closes (`tokens_recorded`). */
+  tokens?: EventTokens;
+  /** The same per agent. */
+  byAgent?: Record<string, { tokens: EventTokens; costUsd: number }>;
+  /** Dollars of the priced models only. */
+  costUsd?: number;
+  /** The review round of a gate: 1 for its first claim, one more for each re-claim after a fail. */
+  attempt?: number;
+}
+
+export interface StewardEvent extends EventData {
   seq: number;
   /** Epoch ms (workflow time). */
   at: number;

@@ -4,6 +4,9 @@ import { shouldFetch } from './fetch-backoff';
 import { agentTokenRequest } from './tokens/agent-token-request';
 import type { AgentTokenRequest } from './tokens/host-contract';
 
+/** How much of a review commit's added lines an observation carries (they go into the workflow's history). */
+export const REVIEW_TEXT_BYTES = 2048;
+
 /** What the observe activity is asked to look at: the contract between the workflow and the host. */
 export interface ObserveRequest {
   /**
@@ -31,6 +34,8 @@ export interface ObserveRequest {
     doneMarker: string;
     /** Inbox files, relative to the repo root. */
     inboxes: string[];
+    /** `review_pattern` (case-insensitive): matching commits come with their added lines. Absent: none do. */
+    reviewPattern?: string;
   };
 }
 
@@ -52,6 +57,8 @@ export function observeRequest(state: BuildState, waitMs: number, now: number): 
           statusPath: phase ? `${loop.state_subdir}/${phase.status}` : null,
           doneMarker: loop.done_marker,
           inboxes: (loop.handoff?.inboxes ?? []).map((i) => `${loop.state_subdir}/${i.file}`),
+          // Only with a handoff: every idle tick's request goes into the history.
+          ...(loop.handoff ? { reviewPattern: loop.handoff.review_pattern } : {}),
         }
       : null,
   };

@@ -32,6 +32,7 @@ export function phaseAdvanceDecision(
     {
       type: 'phase_completed',
       phase: phase.id,
+      durationMs: record.durationMs,
       message: `phase ${phase.id} done in ${Math.round(record.durationMs / 1000)}s${force && !phaseDone ? ' (advanced by operator)' : ''}`,
     },
   ];

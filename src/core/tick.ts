@@ -4,6 +4,8 @@ import type { Snapshot } from './state/snapshot';
 import { initialLaunchDecision } from './launch-decision';
 import { phaseAdvanceDecision } from './phase-advance';
 import { handoffDecision } from './handoff';
+import { gatesDecision } from './gates';
+import { agentActivityDecision } from './agent-activity';
 import { fetchHealthDecision } from './fetch-backoff';
 import { holdMessagesForBlockedAgents, superviseAgents } from './supervision';
 import { serviceDecision } from './services';
@@ -37,6 +39,14 @@ export interface TickOptions {
    * at a permission prompt, as before.
    */
   heldWaitForLiveAgent?: boolean;
+  /**
+   * The build-telemetry events: gate events (`gatesDecision`) and pane busy/idle changes
+   * (`agentActivityDecision`), with the state they keep. Default false. They fall on ticks that
+   * had no event before, whose events the workflow then writes with one more activity
+   * (`appendEvents`): the workflow turns them on behind a patch, so a run begun before them replays
+   * without them.
+   */
+  telemetry?: boolean;
 }
 
 /**
@@ -68,8 +78,11 @@ export function decideTick(
   if (snap.repo)
     next = { ...next, fetchHealth: fold.take(fetchHealthDecision(next, snap.repo, snap.repo.fetched, now)) };
 
+  const telemetry = options.telemetry ?? false;
   const handoffRuns = next.status === 'running' && snap.repo !== null && !sequenceComplete(next);
   if (handoffRuns && snap.repo) {
+    // The gates read the same commits as the pings, before the handoff moves past them.
+    if (telemetry) next = { ...next, gates: fold.take(gatesDecision(next, snap.repo.commits, now)) };
     next = { ...next, handoff: fold.take(handoffDecision(next, snap.repo)) };
   } else if (snap.repo?.head && sequenceComplete(next)) {
     // No handoff after completion, but the baseline moves on: appended phases start from here.
@@ -102,6 +115,8 @@ export function decideTick(
     );
     next = { ...next, agents, lastHeavyAt: heavyTick ? now : next.lastHeavyAt };
   }
+
+  if (telemetry) next = { ...next, agents: fold.take(agentActivityDecision(next, snap)) };
 
   const tokens = tokenDecision(state, next, snap, now, handoffRuns);
   next = fold.take(tokens);

@@ -18,6 +18,8 @@ export interface TurnInput {
   newId: () => string;
   /** Behind the `undelivered-handoffs-pending` patch (see `TickOptions`). */
   holdPending: boolean;
+  /** The build-telemetry events (see `TickOptions.telemetry`): behind a patch in the workflow; default false. */
+  telemetry?: boolean;
 }
 
 export interface TurnDecision extends Decision<BuildState> {
@@ -45,6 +47,9 @@ export function turnDecision(state: BuildState, input: TurnInput): TurnDecision 
   next = fold.take(hostReachabilityDecision(next, { ...input.host, observed: input.snapshot !== null }));
   if (!input.snapshot) return { ...fold.result(next), stopped: false, inbox, tokenRecords: [] };
   next = fold.take(configReloadDecision(next, input.snapshot.config, input.newId, input.now));
-  const tick = decideTick(next, input.snapshot, input.now, input.newId, { heldWaitForLiveAgent: input.holdPending });
+  const tick = decideTick(next, input.snapshot, input.now, input.newId, {
+    heldWaitForLiveAgent: input.holdPending,
+    telemetry: input.telemetry,
+  });
   return { ...fold.result(fold.take(tick)), stopped: false, inbox, tokenRecords: tick.tokenRecords };
 }

@@ -38,16 +38,37 @@ export class WorkRepo {
   async commitsSince(since: string | null, limit = 200): Promise<CommitSubject[]> {
     const range = since ? `${since}..${this.remoteRef}` : this.remoteRef;
     try {
-      const out = await this.git.raw(['log', '--reverse', `--max-count=${limit}`, '--format=%H%x09%s', range]);
+      // Fields split by the unit separator, which neither a name nor a subject holds.
+      const out = await this.git.raw(['log', '--reverse', `--max-count=${limit}`, '--format=%H%x1f%an%x1f%s', range]);
       return out
         .split('\n')
         .filter(Boolean)
         .map((line) => {
-          const tab = line.indexOf('\t');
-          return { sha: line.slice(0, tab), subject: line.slice(tab + 1) };
+          const [sha, author, ...subject] = line.split('\x1f');
+          return { sha, author, subject: subject.join('\x1f') };
         });
     } catch {
       return [];
+    }
+  }
+
+  /**
+   * The lines a commit added, without their `+`, at most `maxBytes` bytes of UTF-8 (never cut inside
+   * a character); '' when it added none or git cannot say.
+   */
+  async addedLines(sha: string, maxBytes: number): Promise<string> {
+    try {
+      const diff = await this.git.raw(['show', '--no-color', '--no-ext-diff', '--format=', '--unified=0', sha, '--']);
+      const added: string[] = [];
+      let inHunk = false;
+      for (const line of diff.split('\n')) {
+        if (line.startsWith('diff ')) inHunk = false;
+        else if (line.startsWith('@@')) inHunk = true;
+        else if (inHunk && line.startsWith('+')) added.push(line.slice(1));
+      }
+      return capBytes(added.join('\n'), maxBytes);
+    } catch {
+      return '';
     }
   }
 
@@ -59,4 +80,15 @@ export class WorkRepo {
       return null;
     }
   }
+}
+
+/** `text` cut to at most `maxBytes` bytes of UTF-8, never inside a character. */
+function capBytes(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes) return text;
+  // A cut inside a character decodes to U+FFFD at the end: dropped.
+  return bytes
+    .subarray(0, maxBytes)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '');
 }

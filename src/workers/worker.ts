@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { Tmux } from '../host/tmux';
+import { ConnectionSettings, settingsFromEnv, unreachableError } from '../host/temporal-connection';
 import { activityQueueFor, WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
 
 export interface StewardWorkerOptions {
@@ -49,4 +50,28 @@ export async function createStewardWorkers(opts: StewardWorkerOptions): Promise<
 /** Runs the workers until shutdown() is called on them (SIGINT/SIGTERM are handled by the SDK). */
 export async function runWorkers(workers: Worker[]): Promise<void> {
   await Promise.all(workers.map((w) => w.run()));
+}
+
+/**
+ * This host's workers on a new connection to the server the environment names (`settingsFromEnv`),
+ * with the tmux socket of `STEWARD_TMUX_SOCKET`. Close `connection` once the workers have stopped.
+ */
+export async function connectStewardWorkers(
+  hostId: string,
+): Promise<{ workers: Worker[]; connection: NativeConnection; settings: ConnectionSettings }> {
+  const settings = settingsFromEnv();
+  const connection = await NativeConnection.connect({
+    address: settings.address,
+    tls: settings.tls,
+    apiKey: settings.apiKey,
+  }).catch((err: unknown) => {
+    throw unreachableError(settings.address, err);
+  });
+  const workers = await createStewardWorkers({
+    connection,
+    namespace: settings.namespace,
+    hostId,
+    tmuxSocket: process.env.STEWARD_TMUX_SOCKET || undefined,
+  });
+  return { workers, connection, settings };
 }

@@ -1,6 +1,5 @@
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   log,
   makeContinueAsNewFunc,
@@ -9,44 +8,27 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
 import type { BuildState } from '../core/state/build';
 import { buildStartedAt } from '../core/state/build';
 import { BuildResult, buildResult, completedBuild } from '../core/build-end';
 import { effectOutcomes } from '../core/effects';
 import { NewEvent, stampEvents } from '../core/events';
-import { recordEvents } from '../core/event-record';
+import { eventLogFile, recordEvents } from '../core/event-record';
 import { hostTimeoutMs } from '../core/host-queue';
 import { commandReplies, InboxItem } from '../core/inbox';
 import { initialBuildState } from '../core/initial-state';
-import { OperatorCommand, operatorCommandProblem } from '../core/operator';
-import type { OperatorReply } from '../core/operator-reply';
 import { statusView } from '../core/status-view';
 import { tokenLogFile } from '../core/tokens/token-log';
 import { turnDecision } from '../core/turn';
 import { rootMessage } from './activity-failures';
 import { hostActivities } from './host-activities';
-import { UNDELIVERED_PENDING_PATCH } from './patches';
+import { BUILD_REPORT_PATCH, BUILD_TELEMETRY_PATCH, UNDELIVERED_PENDING_PATCH } from './patches';
 import { webUiPublisher } from './web-ui';
 import { WorldObserver } from './world-observer';
-import {
-  advanceUpdate,
-  appendPhasesUpdate,
-  BuildInput,
-  BuildMemo,
-  configQuery,
-  hookSignal,
-  nudgeUpdate,
-  pauseUpdate,
-  pushedSignal,
-  restartUpdate,
-  resumeUpdate,
-  setBudgetUpdate,
-  statusQuery,
-  stopSignal,
-} from './definitions';
+import { OperatorUpdates } from './operator-updates';
+import { BuildInput, BuildMemo, configQuery, hookSignal, pushedSignal, statusQuery, stopSignal } from './definitions';
 
-export { EFFECTS_PER_AGENT_PATCH, UNDELIVERED_PENDING_PATCH } from './patches';
+export * from './patches';
 
 /**
  * One build: a phase sequence supervised turn by turn. Each turn observes the world once, lets
@@ -65,8 +47,6 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       sessionIds: Object.fromEntries(input.config.agents.map((a) => [a.name, uuid4()])),
     });
   const inbox: InboxItem[] = [];
-  const replies = new Map<number, OperatorReply>();
-  let nextCommandId = 0;
 
   // ---- handlers: registered first, they only enqueue ----
   setHandler(statusQuery, () => statusView(state), { description: 'Phase, per-agent state, recent events.' });
@@ -83,55 +63,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     description: "An agent's Claude Code hook fired (stop, idle or permission prompt, rate limit).",
   });
 
-  // An operator's update: validated before it enters history, applied by the loop, answered once
-  // the loop performed its effects.
-  const operator = <A extends unknown[]>(
-    update: UpdateDefinition<string, A>,
-    toCommand: (...args: A) => OperatorCommand,
-    description: string,
-  ) => {
-    const validator = (...args: A) => {
-      const problem = operatorCommandProblem(state, toCommand(...args));
-      if (problem) throw new Error(problem);
-    };
-    const handler = async (...args: A): Promise<string> => {
-      const id = ++nextCommandId;
-      inbox.push({ type: 'operator', id, cmd: toCommand(...args) });
-      await condition(() => replies.has(id));
-      const reply = replies.get(id)!;
-      replies.delete(id);
-      if (!reply.ok) throw ApplicationFailure.nonRetryable(reply.text, reply.failureType);
-      return reply.text;
-    };
-    setHandler(update, handler, { validator, description });
-  };
-  operator(
-    pauseUpdate,
-    (reason) => ({ type: 'pause', reason: reason || 'paused by operator' }),
-    'Pause supervision: no pings, nudges, reboots or phase advance until resumed.',
-  );
-  operator(resumeUpdate, () => ({ type: 'resume' }), 'Resume a paused build.');
-  operator(advanceUpdate, () => ({ type: 'advance' }), 'Advance to the next phase now, without the done marker.');
-  operator(
-    appendPhasesUpdate,
-    (added) => ({ type: 'appendPhases', phases: added }),
-    'Append phases; a completed sequence resumes with the first.',
-  );
-  operator(
-    nudgeUpdate,
-    (req) => ({ type: 'nudge', agent: req.agent, message: req.message }),
-    "Type a message into an agent's pane.",
-  );
-  operator(
-    restartUpdate,
-    (req) => ({ type: 'restart', agent: req.agent }),
-    'Kill and restart an agent with its kickoff (a fresh session).',
-  );
-  operator(
-    setBudgetUpdate,
-    (budget) => ({ type: 'setBudget', budget }),
-    'Replace the token/USD budget; a build paused by its budget resumes when under it.',
-  );
+  const operators = new OperatorUpdates(inbox, () => state);
 
   // ---- the agents' host, and the Web UI ----
   const hostTimeout = hostTimeoutMs(state.config.watchdog);
@@ -146,12 +78,11 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     const recorded = recordEvents(state, events, Date.now());
     state = recorded.state;
     try {
-      await host.appendEvents({ file: `${state.config.state_dir}/events.jsonl`, events: recorded.recorded });
+      await host.appendEvents({ file: eventLogFile(state.config), events: recorded.recorded });
     } catch (err) {
       log.warn('event log not written', { error: rootMessage(err) });
     }
   };
-  const release = (answers: [number, OperatorReply][]) => answers.forEach(([id, reply]) => replies.set(id, reply));
 
   if (!input.state)
     await record([{ type: 'build_started', message: `build ${state.config.name} started on host ${state.hostId}` }]);
@@ -166,6 +97,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     // The turn's decisions are made now: their events are stamped with this time.
     const decidedAt = Date.now();
     const holdPending = patched(UNDELIVERED_PENDING_PATCH);
+    const telemetry = patched(BUILD_TELEMETRY_PATCH);
     const turn = turnDecision(state, {
       inbox: inbox.splice(0),
       snapshot,
@@ -173,11 +105,12 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       now: decidedAt,
       newId: uuid4,
       holdPending,
+      telemetry,
     });
     state = turn.state;
     if (turn.stopped) {
       await record(stampEvents(turn.events, decidedAt));
-      release(commandReplies(turn.inbox, []));
+      operators.answer(commandReplies(turn.inbox, []));
       break;
     }
 
@@ -200,7 +133,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     await record([...stampEvents([...turn.events, ...failedWrites], decidedAt), ...effects.events]);
     // Operator replies are released after the turn's effects: an update returns once it is done,
     // and says how its effects went.
-    release(commandReplies(turn.inbox, results));
+    operators.answer(commandReplies(turn.inbox, results));
     publish(state, false);
 
     const completed = completedBuild(state);
@@ -223,6 +156,14 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     }
   }
 
+  // The build has ended: its report goes into its state dir. A report that cannot be written is an
+  // event, never a failed build.
+  if (patched(BUILD_REPORT_PATCH)) {
+    const request = { stateDir: state.config.state_dir, build: state.config.name, startedAt: buildStartedAt(state) };
+    await host
+      .writeReport(request)
+      .catch((err) => record([{ type: 'action_failed', message: `report not written: ${rootMessage(err)}` }]));
+  }
   publish(state);
   await condition(allHandlersFinished);
   return buildResult(state, Date.now());

@@ -60,5 +60,11 @@ export function hostActivities(hostId: string, timeoutMs: number) {
     return (await Promise.all(effectChains(state.config, planned).map((chain) => performChain(state, chain)))).flat();
   };
 
-  return { appendEvents: host.appendEvents, appendTokenLog: host.appendTokenLog, observer, perform };
+  return {
+    appendEvents: host.appendEvents,
+    appendTokenLog: host.appendTokenLog,
+    writeReport: host.writeReport,
+    observer,
+    perform,
+  };
 }

@@ -4,6 +4,11 @@
  *   (they were one sequence).
  * - undelivered-handoffs-pending: a handoff ping whose agent's session was gone is held until the
  *   agent is back, and held messages wait for a live agent (they were dropped / released at once).
+ * - build-report: a build that ended (completed or stopped) writes its report (they ended without one).
+ * - build-telemetry: gate events and pane busy/idle changes (`TickOptions.telemetry`); they can put
+ *   an `appendEvents` on a tick that had none.
  */
 export const EFFECTS_PER_AGENT_PATCH = 'effects-per-agent';
 export const UNDELIVERED_PENDING_PATCH = 'undelivered-handoffs-pending';
+export const BUILD_REPORT_PATCH = 'build-report';
+export const BUILD_TELEMETRY_PATCH = 'build-telemetry';

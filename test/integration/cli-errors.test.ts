@@ -127,6 +127,7 @@ describe('steward CLI: errors are one line with the right exit code', () => {
       ['restart'],
       ['events'],
       ['log'],
+      ['report'],
       ['ci', 'pushed'],
       ['hook'],
     ];

@@ -33,7 +33,9 @@ describe('continue-as-new', () => {
       .map((e) => e.message.split(' (')[0]);
     expect(pings.sort()).toEqual([
       'claim claim(p1-gate): work/p1.txt',
+      'claim claim(p1-gate): work/p1.txt, fixed after review',
       'claim claim(p2-gate): work/p2.txt',
+      'review review(p1-gate): FAIL',
       'review review(p1-gate): PASS',
       'review review(p2-gate): PASS',
     ]);

@@ -15,8 +15,10 @@ import { statusQuery } from '../../src/workflows/definitions';
  * with its `tokens` (two streamed snapshots of one message id, counted once at the final output).
  *
  * Per phase: the builder's kickoff rule (build + claim), the adversary's claim rule (review), the
- * builder's review rule (done marker). The gate opens when its claim is seen — after the builder's
- * claim reply — and is flushed at the phase end: it holds the review and the done-marker replies.
+ * builder's review rule (done marker). In p1 the first review fails: the builder's fix (a second
+ * claim of the same gate, no window boundary) and a second review come in between. The gate opens
+ * when its first claim is seen — after the builder's claim reply — and is flushed at the phase end:
+ * it holds the reviews, the fix and the done-marker replies.
  */
 function rule(script: string, line: string): ScriptRule {
   const rules = parseAgentScript(readFileSync(join(process.cwd(), 'config', 'demo', script), 'utf8')).on;
@@ -72,13 +74,22 @@ function expectedWindow(
   };
 }
 
+/** The claim ping as the adversary reads it: the subject in quotes. */
+const claimPing = (subject: string) =>
+  `the other loop pushed a gate CLAIM commit: "${subject}" (0123abc) on origin/main.`;
+
 function expectations(phase: string) {
   const builderClaim = rule('builder.script.toml', `Phase ${phase} begins. Write it.`);
-  const adversaryReview = rule('adversary.script.toml', `claim(${phase}-gate): work/${phase}.txt`);
+  const reviews = [rule('adversary.script.toml', claimPing(`claim(${phase}-gate): work/${phase}.txt`))];
+  const fixes: ScriptRule[] = [];
+  if (phase === 'p1') {
+    fixes.push(rule('builder.script.toml', 'review(p1-gate): FAIL'));
+    reviews.push(rule('adversary.script.toml', claimPing('claim(p1-gate): work/p1.txt, fixed after review')));
+  }
   const builderDone = rule('builder.script.toml', `review(${phase}-gate): PASS`);
   return {
-    gate: expectedWindow({ adversary: spend(adversaryReview), builder: spend(builderDone) }),
-    phase: expectedWindow({ adversary: spend(adversaryReview), builder: spend(builderClaim, builderDone) }),
+    gate: expectedWindow({ adversary: spend(...reviews), builder: spend(...fixes, builderDone) }),
+    phase: expectedWindow({ adversary: spend(...reviews), builder: spend(builderClaim, ...fixes, builderDone) }),
   };
 }
 
@@ -117,8 +128,8 @@ describe('token accounting over a real two-phase build of scripted agents', () =
       .flatMap((t) => t.split('\n'))
       .filter((l) => l.includes('"assistant"'))
       .map((l) => (JSON.parse(l) as { message: { id: string } }).message.id);
-    expect(ids).toHaveLength(2 * 6); // 6 replies (3 per phase), 2 snapshots each
-    expect(new Set(ids).size).toBe(6);
+    expect(ids).toHaveLength(2 * 8); // 8 replies (3 per phase, 2 more for p1's failed review), 2 snapshots each
+    expect(new Set(ids).size).toBe(8);
 
     const records = await tokenLog(h);
     expect(records.map((r) => r.phase_id)).toEqual(['p1:p1-gate', 'p1', 'p2:p2-gate', 'p2']);
@@ -128,31 +139,32 @@ describe('token accounting over a real two-phase build of scripted agents', () =
       expect(records.find((r) => r.phase_id === `${phase}:${phase}-gate`)).toMatchObject(want.gate);
       expect(records.find((r) => r.phase_id === phase)).toMatchObject(want.phase);
     }
-    // Exact figures, spelled out once (builder: 1500/400 claim + 800/120 done; adversary: 1100/250).
+    // Exact figures of p1, spelled out once (builder: 1500/400 claim + 900/200 fix + 800/120 done;
+    // adversary: 2 × 1100/250, the failed review and the passing one).
     expect(records[0]!.total).toEqual({
-      input_tokens: 1900,
-      output_tokens: 370,
+      input_tokens: 3900,
+      output_tokens: 820,
       cache_creation_input_tokens: 0,
       cache_read_input_tokens: 0,
-      total: 2270,
+      total: 4720,
     });
     expect(records[1]!.agents).toEqual({
       adversary: {
-        input_tokens: 1100,
-        output_tokens: 250,
+        input_tokens: 2200,
+        output_tokens: 500,
         cache_creation_input_tokens: 0,
         cache_read_input_tokens: 0,
-        total: 1350,
+        total: 2700,
       },
       builder: {
-        input_tokens: 2300,
-        output_tokens: 520,
+        input_tokens: 3200,
+        output_tokens: 720,
         cache_creation_input_tokens: 0,
         cache_read_input_tokens: 0,
-        total: 2820,
+        total: 3920,
       },
     });
-    expect(records[1]!.cost_usd).toBe(0.02175);
+    expect(records[1]!.cost_usd).toBe(0.0345);
     // A gate ends where its phase ends: its record is written in the same tick, just before.
     expect(records[0]!.ended).toBe(records[1]!.ended);
     expect(records[1]!.ended <= records[3]!.started).toBe(true);
@@ -160,8 +172,8 @@ describe('token accounting over a real two-phase build of scripted agents', () =
     // The status query keeps the recent records and the agents' cumulative totals.
     const view = await handle.query(statusQuery);
     expect(view.tokens.records).toEqual(records);
-    expect(view.tokens.totals.builder!.usage).toMatchObject({ input_tokens: 4600, output_tokens: 1040 });
-    expect(view.tokens.totals.adversary!.usage).toMatchObject({ input_tokens: 2200, output_tokens: 500 });
+    expect(view.tokens.totals.builder!.usage).toMatchObject({ input_tokens: 5500, output_tokens: 1240 });
+    expect(view.tokens.totals.adversary!.usage).toMatchObject({ input_tokens: 3300, output_tokens: 750 });
     expect(view.tokens.costUsd).toBe(micro(records[1]!.cost_usd + records[3]!.cost_usd));
     const recorded = view.events.filter((e) => e.type === 'tokens_recorded').map((e) => e.message.split(':')[0]);
     expect(recorded).toEqual(['gate p1', 'phase p1', 'gate p2', 'phase p2']);
@@ -180,9 +192,9 @@ describe('token accounting over a real two-phase build of scripted agents', () =
       tokenLog: { file: join(h.dir, '.steward', h.name, 'token-log.jsonl'), found: true, records: 4 },
       open: [],
       totals: {
-        input_tokens: 6800,
-        output_tokens: 1540,
-        total: 8340,
+        input_tokens: 8800,
+        output_tokens: 1990,
+        total: 10790,
         cost_usd: view.tokens.costUsd,
         unpriced_models: [],
         source: 'status',
@@ -197,22 +209,22 @@ describe('token accounting over a real two-phase build of scripted agents', () =
     expect(byAgent.rows).toEqual([
       {
         agent: 'adversary',
-        input_tokens: 2200,
-        output_tokens: 500,
+        input_tokens: 3300,
+        output_tokens: 750,
         cache_creation_input_tokens: 0,
         cache_read_input_tokens: 0,
-        total: 2700,
-        cost_usd: 0.0141,
+        total: 4050,
+        cost_usd: 0.02115,
         unpriced_models: [],
       },
       {
         agent: 'builder',
-        input_tokens: 4600,
-        output_tokens: 1040,
+        input_tokens: 5500,
+        output_tokens: 1240,
         cache_creation_input_tokens: 0,
         cache_read_input_tokens: 0,
-        total: 5640,
-        cost_usd: 0.0294,
+        total: 6740,
+        cost_usd: 0.0351,
         unpriced_models: [],
       },
     ]);
@@ -225,9 +237,9 @@ describe('token accounting over a real two-phase build of scripted agents', () =
       expect.stringMatching(/^GATE\s+INPUT\s+OUTPUT\s+CACHE WRITE\s+CACHE READ\s+TOTAL\s+USD\s+STARTED\s+DURATION$/),
     );
     expect(lines).toContainEqual(
-      expect.stringMatching(/^p1:p1-gate\s+1,900\s+370\s+0\s+0\s+2,270\s+\$0\.011[23]\s+\d{4}-/),
+      expect.stringMatching(/^p1:p1-gate\s+3,900\s+820\s+0\s+0\s+4,720\s+\$0\.0240\s+\d{4}-/),
     );
-    expect(lines).toContainEqual(expect.stringMatching(/^TOTAL\s+6,800\s+1,540\s+0\s+0\s+8,340\s+\$0\.0435$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^TOTAL\s+8,800\s+1,990\s+0\s+0\s+10,790\s+\$0\.056[23]$/));
     expect(table.stdout).toContain(`token log: ${join(h.dir, '.steward', h.name, 'token-log.jsonl')} (4 records)`);
 
     // Usage errors: exit 2, one line.

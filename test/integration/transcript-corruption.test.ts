@@ -7,8 +7,9 @@ import { statusQuery } from '../../src/workflows/definitions';
 /**
  * While a real build runs, the builder's transcript is truncated and rewritten with garbage in
  * front of its old lines, and a line that is not JSON is appended. The ledger recovers: the build
- * finishes, and every reply is counted exactly once (the scripts say builder 2 × (1500 + 800) in
- * / 2 × (400 + 120) out, adversary 2 × 1100 in / 2 × 250 out).
+ * finishes, and every reply is counted exactly once (the scripts say builder 2 × (1500 + 800) + 900
+ * in / 2 × (400 + 120) + 200 out, its fix after p1's failed review included; adversary 3 × 1100 in /
+ * 3 × 250 out, p1's two reviews and p2's one).
  */
 describe('transcripts truncated and corrupted under the ledger', () => {
   const h = useHarness('corrupt');
@@ -40,7 +41,7 @@ describe('transcripts truncated and corrupted under the ledger', () => {
     const result = await handle.result();
     expect(result.phases.map((p) => p.id)).toEqual(['p1', 'p2']);
     const totals = (await handle.query(statusQuery)).tokens.totals;
-    expect(totals.builder!.usage).toMatchObject({ input_tokens: 4600, output_tokens: 1040 });
-    expect(totals.adversary!.usage).toMatchObject({ input_tokens: 2200, output_tokens: 500 });
+    expect(totals.builder!.usage).toMatchObject({ input_tokens: 5500, output_tokens: 1240 });
+    expect(totals.adversary!.usage).toMatchObject({ input_tokens: 3300, output_tokens: 750 });
   });
 });

@@ -77,7 +77,9 @@ describe('worker SIGKILL right after each kind of effect', () => {
       const pings = sessions.flatMap((s) => s.prompts).filter((p) => /(claim|review)\(p\d-gate\)/.test(p));
       expect(pings.map((p) => /(claim|review)\(p\d-gate\)/.exec(p)![0]).sort()).toEqual([
         'claim(p1-gate)',
+        'claim(p1-gate)',
         'claim(p2-gate)',
+        'review(p1-gate)',
         'review(p1-gate)',
         'review(p2-gate)',
       ]);

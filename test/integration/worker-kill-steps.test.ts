@@ -68,7 +68,9 @@ describe('worker SIGKILL at each kind of step', () => {
         .map((e) => e.message.split(' (')[0]);
       expect(pings.sort()).toEqual([
         'claim claim(p1-gate): work/p1.txt',
+        'claim claim(p1-gate): work/p1.txt, fixed after review',
         'claim claim(p2-gate): work/p2.txt',
+        'review review(p1-gate): FAIL',
         'review review(p1-gate): PASS',
         'review review(p2-gate): PASS',
       ]);

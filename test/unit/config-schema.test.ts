@@ -195,6 +195,8 @@ dir = "/abs/b"
         claim_pings: ['adversary'],
         review_pings: ['builder'],
         inboxes: [],
+        pass_words: ['PASS', 'approve', 'approved', 'LGTM'],
+        fail_words: ['FAIL', 'reject', 'rejected', 'veto'],
       },
     });
   });
@@ -202,6 +204,23 @@ dir = "/abs/b"
   it('pings nobody by default when there is no agent called adversary or builder', () => {
     const config = valid('[[agent]]\nname = "solo"\n[loop]\nrepo = "w"\nhandoff = {}\n');
     expect(config.loop?.handoff).toMatchObject({ claim_pings: [], review_pings: [] });
+  });
+
+  it('takes the verdict words as written; a blank word or one in both lists is refused at its path', () => {
+    const config = valid(
+      `${PAIR}[loop]\nrepo = "w"\n[loop.handoff]\npass_words = ["ship it"]\nfail_words = ["nope"]\n`,
+    );
+    expect(config.loop?.handoff).toMatchObject({ pass_words: ['ship it'], fail_words: ['nope'] });
+    expect(
+      problems(`${PAIR}[loop]\nrepo = "w"\n[loop.handoff]\npass_words = ["ok", " "]\nfail_words = ["OK"]\n`),
+    ).toEqual([
+      'loop.handoff.pass_words[1]: expected a word, not a blank string',
+      'loop.handoff.fail_words[0]: `OK` is a pass word too: a word means pass or fail, not both',
+    ]);
+    // Against the other list's defaults, the list written is the one blamed.
+    expect(problems(`${PAIR}[loop]\nrepo = "w"\n[loop.handoff]\npass_words = ["lgtm", "veto"]\n`)).toEqual([
+      'loop.handoff.pass_words[1]: `veto` is a fail word too: a word means pass or fail, not both',
+    ]);
   });
 
   it('takes the repo from handoff.repo alone', () => {

@@ -34,6 +34,7 @@ describe('observeRequest', () => {
         statusPath: 'state/STATUS-p1.md',
         doneMarker: '## DONE',
         inboxes: ['state/inbox/builder.md', 'state/inbox/adversary.md'],
+        reviewPattern: '^review',
       },
     });
   });

@@ -168,7 +168,12 @@ describe('operatorDecision: each command', () => {
       { id: 'p1', startedAt: T0, endedAt: T0 + 2 * MINUTE, durationMs: 2 * MINUTE },
     ]);
     expect(out.events).toEqual([
-      { type: 'phase_completed', phase: 'p1', message: 'phase p1 done in 120s (advanced by operator)' },
+      {
+        type: 'phase_completed',
+        phase: 'p1',
+        durationMs: 120_000,
+        message: 'phase p1 done in 120s (advanced by operator)',
+      },
       { type: 'phase_started', phase: 'p2', message: 'phase p2 started' },
     ]);
     expect(out.actions.map((a) => a.action.agent)).toEqual(['builder', 'adversary']);

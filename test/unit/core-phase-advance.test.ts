@@ -22,7 +22,7 @@ describe('phaseAdvanceDecision', () => {
     expect(next.phaseStartedAt).toBe(now);
     expect(next.completedPhases).toEqual([{ id: 'p1', startedAt: T0, endedAt: now, durationMs: 330_400 }]);
     expect(events).toEqual([
-      { type: 'phase_completed', phase: 'p1', message: 'phase p1 done in 330s' },
+      { type: 'phase_completed', phase: 'p1', durationMs: 330_400, message: 'phase p1 done in 330s' },
       { type: 'phase_started', phase: 'p2', message: 'phase p2 started' },
     ]);
   });
@@ -93,7 +93,7 @@ describe('phaseAdvanceDecision', () => {
     const decision = phaseAdvanceDecision(state, true, now);
     expect(decision.actions).toEqual([]);
     expect(decision.events).toEqual([
-      { type: 'phase_completed', phase: 'p3', message: 'phase p3 done in 420s' },
+      { type: 'phase_completed', phase: 'p3', durationMs: 420_000, message: 'phase p3 done in 420s' },
       { type: 'sequence_completed', message: 'all 3 phases done' },
     ]);
     expect(decision.state.phaseIndex).toBe(3);
@@ -120,6 +120,7 @@ describe('phaseAdvanceDecision', () => {
     expect(decision.events[0]).toEqual({
       type: 'phase_completed',
       phase: 'p1',
+      durationMs: 90_000,
       message: 'phase p1 done in 90s (advanced by operator)',
     });
     expect(decision.state.phaseIndex).toBe(1);

@@ -109,7 +109,7 @@ describe('decideTick', () => {
     ]);
     // The phase's token window closes too (tested in tokens-accounting); here: the phase events.
     expect(out.events.filter((e) => e.type !== 'tokens_recorded')).toEqual([
-      { type: 'phase_completed', phase: 'p1', message: 'phase p1 done in 600s' },
+      { type: 'phase_completed', phase: 'p1', durationMs: 600_000, message: 'phase p1 done in 600s' },
       { type: 'phase_started', phase: 'p2', message: 'phase p2 started' },
     ]);
     expect(out.tokenRecords.map((r) => r.phase_id)).toEqual(['p1']);

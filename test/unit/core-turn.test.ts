@@ -195,4 +195,15 @@ describe('turnDecision: with a snapshot', () => {
       expect(ids.count()).toBe(handIds);
     },
   );
+
+  test('telemetry (the workflow sets it behind its patch) reaches the tick; left out, it is off', () => {
+    const state = launched();
+    const snap = snapshot(state, {
+      repo: repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim(g1): ready')] }),
+    });
+    const types = (turn: ReturnType<typeof turnDecision>) =>
+      turn.events.filter((e) => e.type.startsWith('gate_')).map((e) => e.type);
+    expect(types(turnDecision(state, input({ snapshot: snap, telemetry: true })))).toEqual(['gate_claimed']);
+    expect(types(turnDecision(state, input({ snapshot: snap })))).toEqual([]);
+  });
 });

@@ -41,7 +41,8 @@ describe('healDecision: who is restarted', () => {
     expect(d.actions).toEqual([
       {
         action: { type: 'launch', agent: 'supervisor', fresh: true, prompt: 'You supervise.' },
-        event: expect.objectContaining({ type: 'agent_healed', agent: 'supervisor' }),
+        // `attempt`: the reboots inside the crash-loop window, this one included.
+        event: expect.objectContaining({ type: 'agent_healed', agent: 'supervisor', attempt: 1 }),
       },
     ]);
     expect(d.state).toMatchObject({ sessionId: 'healed-1', startedAt: NOW, reboots: [NOW] });

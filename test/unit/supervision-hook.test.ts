@@ -50,6 +50,8 @@ describe('applyHookEvent: rate_limit', () => {
     );
     expect(state.rateLimitedUntil).toBe(at(19) + LIMIT_RESET_SLACK_MS);
     expect(events).toEqual([]);
+    // The limit began with the first report: the resume's wait counts from there.
+    expect(state.rateLimitedSince).toBe(NOW);
   });
 
   it('without a reset time the agent is probed after the fixed interval', () => {

@@ -129,13 +129,24 @@ describe('rateLimitDecision: one event per limit, then the resume', () => {
     expect(d.state.rateLimitedUntil).toBeNull();
     // A fresh idle window: the hours spent waiting for the reset are no stall.
     expect(d.state.idleSince).toBe(at(21, 1));
+    // The wait, from when the limit was first seen, and forgotten with the limit.
+    expect(first.state.rateLimitedSince).toBe(NOW);
+    expect(d.actions[0]!.event.durationMs).toBe(at(21, 1) - NOW);
+    expect(d.state.rateLimitedSince).toBeUndefined();
+  });
+
+  it('a limit whose start is not known (a state from before it was kept) resumes without a wait length', () => {
+    const { rateLimitedSince: _since, ...unknownStart } = first.state;
+    const d = rateLimitDecision(input({ state: unknownStart, now: at(21, 1), observation: observed(pane, NOW) }));
+    expect(d.verdict).toBe('resumed');
+    expect(d.actions[0]!.event).not.toHaveProperty('durationMs');
   });
 
   it('a busy pane before the reset means the agent works again: the limit is dropped', () => {
     const d = rateLimitDecision(input({ state: first.state, now: at(16), observation: observed(busyPane(), at(16)) }));
     expect(d.verdict).toBe('working');
     expect(d.state.rateLimitedUntil).toBeNull();
-    expect(d.events).toEqual([expect.objectContaining({ type: 'agent_resumed' })]);
+    expect(d.events).toEqual([expect.objectContaining({ type: 'agent_resumed', durationMs: at(16) - NOW })]);
     expect(d.actions).toEqual([]);
   });
 

@@ -247,6 +247,8 @@ describe('stallDecision: reboot backoff and crash loop', () => {
     const d = persistentIdle({ reboots: [NOW - 3 * HOUR, NOW - 2 * HOUR, NOW - 50 * MINUTE] });
     expect(d.verdict).toBe('rebooted');
     expect(d.state.reboots).toEqual([NOW - 50 * MINUTE, NOW]);
+    // `attempt`: the reboots inside the window, this one included.
+    expect(d.actions[0]!.event).toMatchObject({ type: 'agent_rebooted', attempt: 2 });
   });
 });
 

@@ -124,10 +124,25 @@ describe('tokenTick', () => {
         unpriced_models: [],
       },
     ]);
+    const usage = (input: number, output: number, cacheWrite: number, cacheRead: number) => ({
+      input_tokens: input,
+      output_tokens: output,
+      cache_creation_input_tokens: cacheWrite,
+      cache_read_input_tokens: cacheRead,
+    });
+    // The event carries the record's figures: the window's tokens, dollars, length, gate and agents.
     expect(r.events).toEqual([
       {
         type: 'tokens_recorded',
         phase: 'P1',
+        gate: 'D1',
+        tokens: usage(400, 35, 1000, 2000),
+        costUsd: 0.6,
+        durationMs: 120_440,
+        byAgent: {
+          adversary: { tokens: usage(100, 5, 0, 0), costUsd: 0.05 },
+          builder: { tokens: usage(300, 30, 1000, 2000), costUsd: 0.55 },
+        },
         message: 'gate P1:D1: 3,435 tokens, $0.6000 in 120.4s (adversary 105, builder 3,330)',
       },
     ]);
@@ -171,9 +186,23 @@ describe('tokenTick', () => {
         total: 3660,
       },
     });
-    expect(r.events.map((e) => [e.type, e.phase, e.message])).toEqual([
-      ['tokens_recorded', 'P1', 'gate P1:D2: 275 tokens, $0.2000 in 119.6s (adversary 55, builder 220)'],
-      ['tokens_recorded', 'P1', 'phase P1: 3,820 tokens, $0.9000 in 300s (adversary 160, builder 3,660)'],
+    expect(r.events.map((e) => [e.type, e.phase, e.gate, e.durationMs, e.costUsd, e.message])).toEqual([
+      [
+        'tokens_recorded',
+        'P1',
+        'D2',
+        119_560,
+        0.2,
+        'gate P1:D2: 275 tokens, $0.2000 in 119.6s (adversary 55, builder 220)',
+      ],
+      [
+        'tokens_recorded',
+        'P1',
+        undefined,
+        300_000,
+        0.9,
+        'phase P1: 3,820 tokens, $0.9000 in 300s (adversary 160, builder 3,660)',
+      ],
     ]);
     expect(r.state.gate).toBeNull();
     expect(r.state.phaseStart).toMatchObject({ phase: 'P2', at: sec(300) });

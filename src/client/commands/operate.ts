@@ -53,7 +53,8 @@ import {
   renderStatus,
   type BuildListing,
 } from '../render/status';
-import { describeEvent } from '../../core/events';
+import { ProgressLog, progressStyle } from '../render/progress';
+import { eventLogFile, readEventLog } from '../../host/event-log-reader';
 
 const waitOption = () =>
   new Option('--wait <seconds>', 'how long to wait for the build to carry the command out')
@@ -240,6 +241,24 @@ function phaseJson(view: BuildStatusView, ids: string[] | null, now: number) {
   return { status: view.status, phase: view.phase, phaseIndex: view.phaseIndex, phaseCount: view.phaseCount, phases };
 }
 
+/** The build's events from its log file, or none when the file is not on this host (or its config cannot be read). */
+export async function buildEventLog(b: OpenBuild, startedAt: number): Promise<StewardEvent[]> {
+  const config = await buildConfig(b);
+  if (!config) return [];
+  return (await readEventLog(eventLogFile(config), { startedAt }).catch(() => null))?.events ?? [];
+}
+
+/** The events up to seq `last` (those before the first one shown), from the log file and the status view. */
+export function earlierEvents(
+  logged: readonly StewardEvent[],
+  viewed: readonly StewardEvent[],
+  last: number,
+): StewardEvent[] {
+  const known = new Map(logged.filter((e) => e.seq <= last).map((e) => [e.seq, e]));
+  viewed.filter((e) => e.seq <= last).forEach((e) => known.set(e.seq, e));
+  return [...known.values()];
+}
+
 export function registerOperateCommands(program: Command): void {
   program
     .command('list')
@@ -420,7 +439,6 @@ export function registerOperateCommands(program: Command): void {
     )
     .action(async (ref: string, opts: { follow?: boolean; limit?: number; json?: boolean }, command: Command) => {
       const out = outputOf(command);
-      const show = (e: StewardEvent) => out.out(opts.json ? JSON.stringify(e) : describeEvent(e));
       await onBuild(ref, {}, async (b) => {
         const view = await queryStatus(b);
         const recent = opts.limit === undefined ? view.events : opts.limit === 0 ? [] : view.events.slice(-opts.limit);
@@ -429,15 +447,23 @@ export function registerOperateCommands(program: Command): void {
           else out.lines(renderEvents(recent));
           return;
         }
-        recent.forEach(show);
         const afterSeq = view.events.at(-1)?.seq ?? 0;
+        // The progress log's figures need the build's events from its first: the log file, where it is on this host.
+        const progress = opts.json
+          ? null
+          : new ProgressLog(
+              progressStyle(process.stdout.isTTY === true, process.env),
+              earlierEvents(await buildEventLog(b, view.startedAt), view.events, (recent[0]?.seq ?? afterSeq + 1) - 1),
+            );
+        const show = (e: StewardEvent) => (progress ? out.lines(progress.event(e)) : out.out(JSON.stringify(e)));
+        recent.forEach(show);
         let result;
         try {
           result = await followEvents(b.handle, show, { afterSeq, query: () => queryStatus(b) });
         } catch (err) {
           throw cliError(b.t, err, `build ${b.name} ended`, 0);
         }
-        if (!opts.json) out.out(describeResult(result));
+        if (progress) out.lines([...progress.summary(Date.now()), describeResult(result)]);
       });
     });
 }

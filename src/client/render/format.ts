@@ -20,6 +20,11 @@ export function formatSeconds(seconds: number): string {
   return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
 }
 
+/** A wall time in ms: `7.1s` under a minute, else as `formatSeconds`. */
+export function formatWallTime(ms: number): string {
+  return ms < 60_000 ? `${(Math.max(0, ms) / 1000).toFixed(1)}s` : formatSeconds(ms / 1000);
+}
+
 export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** A left-aligned text table; column widths fit the widest cell. */

@@ -12,6 +12,7 @@ import { buildNameOf, defaultSessionPrefix, idError, sessionPrefixError, session
 import type { Table } from './raw-access';
 import { asString, asTable, isTable, tablesIn } from './raw-access';
 import { didYouMean } from './suggest';
+import { DEFAULT_FAIL_WORDS, DEFAULT_PASS_WORDS } from './verdict-words';
 
 type Report = (segments: PathSegment[], message: string) => void;
 
@@ -203,9 +204,30 @@ function checkLoop(root: Table, ctx: ConfigContext, agentNames: Set<string>, rep
   };
   checkTargets(handoff.claim_pings, ['loop', 'handoff', 'claim_pings']);
   checkTargets(handoff.review_pings, ['loop', 'handoff', 'review_pings']);
+  checkVerdictWords(handoff, report);
   const inboxes = Array.isArray(handoff.inboxes) ? handoff.inboxes : [];
   inboxes.forEach((inbox: unknown, index) => {
     if (isTable(inbox)) checkTargets(inbox.agent, ['loop', 'handoff', 'inboxes', index, 'agent']);
     else if (Array.isArray(inbox)) checkTargets(inbox[1], ['loop', 'handoff', 'inboxes', index, 1]);
+  });
+}
+
+/** A word cannot mean both pass and fail. A list left out is its default; a written one is blamed. */
+function checkVerdictWords(handoff: Table, report: Report): void {
+  const listOf = (value: unknown, byDefault: readonly string[]): unknown[] =>
+    value === undefined ? [...byDefault] : Array.isArray(value) ? value : [];
+  const normal = (word: unknown) => asString(word)?.trim().toLowerCase();
+  const pass = listOf(handoff.pass_words, DEFAULT_PASS_WORDS);
+  const fail = listOf(handoff.fail_words, DEFAULT_FAIL_WORDS);
+  const [blamed, key, others, kind] =
+    handoff.fail_words !== undefined ? [fail, 'fail_words', pass, 'pass'] : [pass, 'pass_words', fail, 'fail'];
+  const taken = new Set(others.map(normal));
+  blamed.forEach((word, index) => {
+    const normalised = normal(word);
+    if (normalised !== undefined && taken.has(normalised))
+      report(
+        ['loop', 'handoff', key, index],
+        `\`${String(word)}\` is a ${kind} word too: a word means pass or fail, not both`,
+      );
   });
 }

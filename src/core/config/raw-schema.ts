@@ -20,6 +20,7 @@ import {
 } from './fields';
 import { sessionPrefixError } from './names';
 import { staysInside } from './paths';
+import { DEFAULT_FAIL_WORDS, DEFAULT_PASS_WORDS } from './verdict-words';
 
 /** The original driver's wake interval when a wake table gives none. */
 const DEFAULT_WAKE_INTERVAL_MS = 3_600_000;
@@ -116,6 +117,9 @@ const inboxSchema = z.union([table({ file: stateFile(), agent: nameOrList() }), 
   error: 'expected { file = "…", agent = "…" } or ["file", "agent"]',
 });
 
+/** A word (or phrase) that gives a review its verdict, matched as a whole word in any case. */
+const verdictWord = z.string().refine((word) => word.trim() !== '', 'expected a word, not a blank string');
+
 const handoffSchema = table({
   repo: nonEmpty().optional(),
   claim_pattern: pattern().default('^claim'),
@@ -123,6 +127,8 @@ const handoffSchema = table({
   claim_pings: nameOrList().optional(),
   review_pings: nameOrList().optional(),
   inboxes: z.array(inboxSchema).default([]),
+  pass_words: z.array(verdictWord).default([...DEFAULT_PASS_WORDS]),
+  fail_words: z.array(verdictWord).default([...DEFAULT_FAIL_WORDS]),
 });
 
 const subdir = nonEmpty().superRefine((dir, ctx) => {

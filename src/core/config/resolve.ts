@@ -185,6 +185,8 @@ function resolveHandoff(
     claim_pings: handoff.claim_pings ?? pingDefault('adversary'),
     review_pings: handoff.review_pings ?? pingDefault('builder'),
     inboxes: handoff.inboxes.flatMap(resolveInbox),
+    pass_words: handoff.pass_words,
+    fail_words: handoff.fail_words,
   };
 }
 

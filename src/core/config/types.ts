@@ -108,6 +108,13 @@ export interface HandoffConfig {
   claim_pings: string[];
   review_pings: string[];
   inboxes: InboxConfig[];
+  /**
+   * Words that make a review a pass or a fail (whole words, any case; the first in its subject,
+   * else in the lines its commit added, wins). Absent in configs carried over from before they
+   * existed: read them with `verdictWords`.
+   */
+  pass_words?: string[];
+  fail_words?: string[];
 }
 
 export interface LoopConfig {

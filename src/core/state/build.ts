@@ -2,6 +2,7 @@ import type { PlannedAction } from './actions';
 import type { StewardConfig } from '../config/types';
 import type { StewardEvent } from '../events';
 import type { FetchHealth } from './fetch-health';
+import type { GatesState } from './gates';
 import type { ServiceState } from './services';
 import type { TokenAccountingState } from './tokens';
 
@@ -44,6 +45,13 @@ export interface AgentState {
    * (see `holdMessagesForBlockedAgents`). Absent in states from before it existed.
    */
   held?: PlannedAction[];
+  /** Epoch ms at which the current usage limit was first seen, for the wait's length. Absent: unknown. */
+  rateLimitedSince?: number;
+  /**
+   * The pane's last busy/idle classification (a dead session is idle), so `agent_busy` and
+   * `agent_idle` mark changes only. Absent until first classified.
+   */
+  paneActivity?: 'busy' | 'idle';
 }
 
 /** The last handled commit and inbox versions: each is pinged once (see `handoffDecision`). */
@@ -80,6 +88,8 @@ export interface BuildState {
   lastHeavyAt: number;
   /** Per-phase and per-gate token windows, totals and budget flags. */
   tokens: TokenAccountingState;
+  /** The gates under review, for the gate events. Absent in states from before it existed: read as none. */
+  gates?: GatesState;
   /** The build paused itself over budget (an operator pause is not lifted by a budget raise). */
   budgetPaused: boolean;
   /**

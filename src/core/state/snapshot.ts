@@ -6,6 +6,10 @@ import type { AgentTokenTotals } from '../tokens/host-contract';
 export interface CommitSubject {
   sha: string;
   subject: string;
+  /** The author's name (the demo's clones set it to the agent's). Absent in observations from before it was read. */
+  author?: string;
+  /** A review commit's added lines (its review file), at most `REVIEW_TEXT_BYTES` (observe-request.ts); absent for other commits. */
+  reviewText?: string;
 }
 
 export interface AgentObservation {

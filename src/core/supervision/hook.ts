@@ -33,9 +33,11 @@ export function applyHookEvent(
       const text = event.message?.trim() || 'rate limit reported by hook';
       const next: AgentState = { ...state, rateLimitedUntil: until, rateLimitText: text };
       if (state.rateLimitedUntil !== null) return unchanged(next);
+      // The limit began when the hook says: the resume's wait counts from there.
+      const since = Number.isFinite(event.at) ? Math.min(event.at, now) : now;
       const resets = describeReset(event.resetAt ?? null, timing, 'given');
       return {
-        state: next,
+        state: { ...next, rateLimitedSince: since },
         actions: [],
         events: [{ type: 'agent_rate_limited', agent: event.agent, message: `${text} — ${resets} (hook)` }],
       };

@@ -121,11 +121,11 @@ export function rateLimitDecision(input: RateLimitInput): AgentDecision<RateLimi
   if (agent.watch === 'none') {
     // Not resumed by Steward; a limit a hook recorded still expires, so it holds no wake forever.
     const expired = limitedUntil !== null && now >= limitedUntil;
-    return unchanged(expired ? { ...state, rateLimitedUntil: null } : state, 'not_watched');
+    return unchanged(expired ? limitCleared(state) : state, 'not_watched');
   }
 
   if (!observation.alive) {
-    if (limitedUntil !== null && now >= limitedUntil) return unchanged({ ...state, rateLimitedUntil: null }, 'clear');
+    if (limitedUntil !== null && now >= limitedUntil) return unchanged(limitCleared(state), 'clear');
     return unchanged(state, limitedUntil !== null ? 'waiting' : 'clear');
   }
 
@@ -137,9 +137,16 @@ export function rateLimitDecision(input: RateLimitInput): AgentDecision<RateLimi
     if (limitedUntil === null) return unchanged(forgotten, 'clear');
     if (activity === 'busy') {
       return {
-        state: { ...forgotten, rateLimitedUntil: null },
+        state: limitCleared(forgotten),
         actions: [],
-        events: [{ type: 'agent_resumed', agent: agent.name, message: 'working again before the limit reset' }],
+        events: [
+          {
+            type: 'agent_resumed',
+            agent: agent.name,
+            ...waited(state, now),
+            message: 'working again before the limit reset',
+          },
+        ],
         verdict: 'working',
       };
     }
@@ -164,11 +171,11 @@ export function rateLimitDecision(input: RateLimitInput): AgentDecision<RateLimi
     // An unreadable one gets probed again: the agent is still held up, or its answer to the probe
     // was short enough to leave the message in view (one more probe, no harm).
     if (shown.resetAt !== null) return unchanged(state, 'stale');
-    return unchanged({ ...state, rateLimitedUntil: limitEndsAt(null, now, timing) }, 'waiting');
+    return unchanged({ ...state, rateLimitedUntil: limitEndsAt(null, now, timing), rateLimitedSince: now }, 'waiting');
   }
 
   const until = limitEndsAt(shown.resetAt, now, timing);
-  const next: AgentState = { ...state, rateLimitText: shown.text, rateLimitedUntil: until };
+  const next: AgentState = { ...state, rateLimitText: shown.text, rateLimitedUntil: until, rateLimitedSince: now };
   if (now >= until) return resume(agent, next, now, `usage limit already reset when first seen (${shown.text})`);
   const resets = describeReset(shown.resetAt, timing, 'shown');
   return {
@@ -185,14 +192,25 @@ export function rateLimitDecision(input: RateLimitInput): AgentDecision<RateLimi
  */
 function resume(agent: AgentConfig, state: AgentState, now: number, why: string): AgentDecision<RateLimitVerdict> {
   return {
-    state: { ...state, rateLimitedUntil: null, idleSince: now, lastWakeAt: now },
+    state: { ...limitCleared(state), idleSince: now, lastWakeAt: now },
     actions: [
       {
         action: { type: 'send', agent: agent.name, text: LIMIT_RESET_MESSAGE },
-        event: { type: 'agent_resumed', agent: agent.name, message: why },
+        event: { type: 'agent_resumed', agent: agent.name, ...waited(state, now), message: why },
       },
     ],
     events: [],
     verdict: 'resumed',
   };
+}
+
+/** No limit any more: its end and its start forgotten (its text is kept, see `rateLimitDecision`). */
+export function limitCleared(state: AgentState): AgentState {
+  const { rateLimitedSince: _since, ...rest } = state;
+  return { ...rest, rateLimitedUntil: null };
+}
+
+/** How long the limit was waited out, when its start is known (`agent_resumed`'s `durationMs`). */
+function waited(state: AgentState, now: number): { durationMs?: number } {
+  return state.rateLimitedSince === undefined ? {} : { durationMs: Math.max(0, now - state.rateLimitedSince) };
 }

@@ -6,6 +6,7 @@ import { launchPrompt, phaseKickoff } from '../prompts';
 import type { AgentDecision } from './agent-decision';
 import { unchanged } from './agent-decision';
 import { crashLoopEvent, rebootGate, RebootPolicy, withReboot } from './reboot-policy';
+import { limitCleared } from './rate-limit';
 
 /** What a freshly started agent is told: its kickoff, and for loop agents the current phase's. */
 export function kickoffFor(agent: AgentConfig, loop: LoopConfig | null, phase: PhaseConfig | null): string {
@@ -40,7 +41,7 @@ export function freshLaunch(
 ): FreshLaunch {
   return {
     state: {
-      ...state,
+      ...limitCleared(state),
       sessionId: newSessionId(),
       startedAt: now,
       lastWakeAt: now,
@@ -82,13 +83,9 @@ export function gatedReboot<Done extends string>(args: {
       verdict: 'crash_loop',
     };
   }
-  const launch = freshLaunch(
-    agent,
-    { ...state, reboots: withReboot(state.reboots, policy, now) },
-    args.prompt,
-    args.event,
-    now,
-    args.newSessionId,
-  );
+  const reboots = withReboot(state.reboots, policy, now);
+  // `attempt`: the reboots inside the crash-loop window, this one included.
+  const event: NewEvent = { ...args.event, attempt: reboots.length };
+  const launch = freshLaunch(agent, { ...state, reboots }, args.prompt, event, now, args.newSessionId);
   return { state: launch.state, actions: [launch.planned], events: [], verdict: args.done };
 }

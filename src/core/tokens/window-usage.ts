@@ -11,12 +11,15 @@ export interface WindowUsage {
   total: TokenFigures;
   tokens: number;
   costUsd: number;
+  /** Dollars per agent (priced models only). */
+  agentCostUsd: Record<string, number>;
   /** Models without a price used by agents that spent tokens in the window. */
   unpriced: string[];
 }
 
 export function windowUsage(totals: PerAgentUsage, baseline: PerAgentUsage): WindowUsage {
   const agents: Record<string, TokenFigures> = {};
+  const agentCostUsd: Record<string, number> = {};
   const sum = zeroUsage();
   let cost = 0;
   const unpriced: string[] = [];
@@ -27,10 +30,11 @@ export function windowUsage(totals: PerAgentUsage, baseline: PerAgentUsage): Win
     agents[name] = tokenFigures(d);
     addUsageInto(sum, d);
     // Never negative, as the counts (a rebuilt ledger may briefly report less).
-    const spent = cur.costUsd - (base?.costUsd ?? 0);
-    if (spent > 0) cost += spent;
+    const spent = Math.max(0, cur.costUsd - (base?.costUsd ?? 0));
+    agentCostUsd[name] = roundUsd(spent);
+    cost += spent;
     if (totalTokens(d) > 0) for (const m of cur.unpriced) if (!unpriced.includes(m)) unpriced.push(m);
   }
   const total = tokenFigures(sum);
-  return { agents, total, tokens: total.total, costUsd: roundUsd(cost), unpriced: unpriced.sort() };
+  return { agents, total, tokens: total.total, costUsd: roundUsd(cost), agentCostUsd, unpriced: unpriced.sort() };
 }

@@ -12,32 +12,14 @@
 import type { TokenGranularity } from '../config/types';
 import type { NewEvent } from '../events';
 import type { Decision } from '../decision';
-import {
-  RECENT_TOKEN_RECORDS,
-  type PerAgentUsage,
-  type TokenAccountingState,
-  type TokenRecord,
-  type TokenWindow,
-} from '../state/tokens';
+import { RECENT_TOKEN_RECORDS, type PerAgentUsage, type TokenAccountingState, type TokenRecord } from '../state/tokens';
 import { rememberSessions } from './agent-token-request';
 import { roundUsd } from './format';
 import type { AgentTokenTotals } from './host-contract';
-import { recordedEvent, windowRecord } from './token-log';
+import { closeWindow, type ClosedWindow } from './token-log';
+import { gateLabel } from '../gate-label';
 
-const MAX_LABEL = 200;
-
-/**
- * The gate label of a commit subject: `claim(<label>)` at its start (case-insensitive), the label
- * trimmed and a leading `feat:` stripped. Null for any other subject or an empty label.
- */
-export function gateLabel(subject: string): string | null {
-  const m = /^\s*claim\(\s*([^)]*?)\s*\)/i.exec(subject);
-  if (!m) return null;
-  let label = m[1].trim();
-  if (label.toLowerCase().startsWith('feat:')) label = label.slice(5).trim();
-  if (label === '') return null;
-  return label.length > MAX_LABEL ? label.slice(0, MAX_LABEL) : label;
-}
+export { gateLabel };
 
 function sumCost(totals: PerAgentUsage): number {
   let cost = 0;
@@ -96,14 +78,15 @@ export function tokenTick(acct: TokenAccountingState, input: TokenTickInput): To
   };
   const records: TokenRecord[] = [];
   const events: NewEvent[] = [];
-  const flush = (phaseId: string, window: TokenWindow, phase: string, kind: 'gate' | 'phase') => {
+  const flush = (closed: ClosedWindow) => {
     if (!input.logTokens) return;
-    const rec = windowRecord(phaseId, window, totals, now);
-    records.push(rec);
-    events.push(recordedEvent(rec, phase, kind));
+    const { record, event } = closeWindow(closed, totals, now);
+    records.push(record);
+    events.push(event);
   };
   const flushGate = () => {
-    if (next.gate) flush(`${next.gate.phase}:${next.gate.label}`, next.gate, next.gate.phase, 'gate');
+    const gate = next.gate;
+    if (gate) flush({ phaseId: `${gate.phase}:${gate.label}`, window: gate, phase: gate.phase, gate: gate.label });
     next.gate = null;
   };
 
@@ -125,7 +108,7 @@ export function tokenTick(acct: TokenAccountingState, input: TokenTickInput): To
   const tracked = next.phaseStart;
   if (tracked && (input.phaseEnded !== null || tracked.phase !== input.phaseId)) {
     flushGate();
-    flush(tracked.phase, tracked, tracked.phase, 'phase');
+    flush({ phaseId: tracked.phase, window: tracked, phase: tracked.phase });
     next.phaseStart = null;
   }
 

@@ -1,0 +1,138 @@
+/**
+ * Reads a build's event log, `<state_dir>/events.jsonl`: one event per line, appended by the
+ * workflow. Line by line, so a long log is never held twice. What the file may hold besides clean
+ * events is expected, never a crash:
+ *
+ * - a line written twice for the same event (a retried append whose first attempt did write): the
+ *   same seq, time and type again is read once;
+ * - a broken line (cut short by a crash, not JSON, not an event): skipped and counted. A line cut
+ *   short has no newline, so the next append's first event is glued to it: that event is still read;
+ * - several builds: runs of builds with the same name share the state dir, and each new build
+ *   numbers its events from 1 again. A new build begins at its `build_started`, or where a seq
+ *   comes back with a different event.
+ * - events from before the data fields (gate, tokens, …) existed: they read as events without them.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { EVENT_TYPES, type StewardEvent } from '../core/events';
+
+export { eventLogFile } from '../core/event-record';
+
+export interface EventLog {
+  /** The chosen build's events, each once, in seq order. */
+  events: StewardEvent[];
+  /** Lines that were not an event (cut short, not JSON, not an event's shape), skipped. */
+  skipped: number;
+  /** Lines repeating an event already read (a retried append). */
+  duplicates: number;
+  /** How many builds the file holds. */
+  builds: number;
+}
+
+export interface ReadEventLogOptions {
+  /**
+   * The build to read, by when it started (epoch ms): the last build in the file that started by
+   * then (give or take `BUILD_START_SLACK_MS`: a build's first event comes a moment after the
+   * workflow starts), or the last build if none did. Default: the last build in the file.
+   */
+  startedAt?: number;
+}
+
+/** How much later than the given start a build's first event may be and still be that build. */
+export const BUILD_START_SLACK_MS = 60_000;
+
+const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+const OPTIONAL_STRINGS = ['agent', 'phase'] as const;
+
+/** The event a line holds, or null when it holds none. */
+function parseEventLine(line: string): StewardEvent | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const e = value as Record<string, unknown>;
+  if (!Number.isSafeInteger(e.seq) || (e.seq as number) < 1) return null;
+  if (typeof e.at !== 'number' || !Number.isFinite(e.at)) return null;
+  if (typeof e.type !== 'string' || !TYPES.has(e.type)) return null;
+  if (typeof e.message !== 'string') return null;
+  if (OPTIONAL_STRINGS.some((k) => e[k] !== undefined && typeof e[k] !== 'string')) return null;
+  return value as StewardEvent;
+}
+
+/**
+ * The event of a line: its event, or for a line cut short by a crash and glued to the next append,
+ * the event that follows the broken start (`broken`). In JSON a `{"` outside a string opens an
+ * object, so the glued event starts at one of them.
+ */
+function eventOfLine(line: string): { event: StewardEvent | null; broken: boolean } {
+  const whole = parseEventLine(line);
+  if (whole) return { event: whole, broken: false };
+  for (let i = line.indexOf('{"', 1); i > 0; i = line.indexOf('{"', i + 1)) {
+    const tail = parseEventLine(line.slice(i));
+    if (tail) return { event: tail, broken: true };
+  }
+  return { event: null, broken: true };
+}
+
+/** One build's events, by seq. */
+class BuildEvents {
+  readonly bySeq = new Map<number, StewardEvent>();
+  start: number | null = null;
+
+  add(e: StewardEvent): void {
+    this.start ??= e.at;
+    this.bySeq.set(e.seq, e);
+  }
+
+  events(): StewardEvent[] {
+    return [...this.bySeq.values()].sort((a, b) => a.seq - b.seq);
+  }
+}
+
+/**
+ * Reads `file` (see the module comment). A file that cannot be read throws (ENOENT when there is
+ * none); everything inside it is read or counted.
+ */
+export async function readEventLog(file: string, options: ReadEventLogOptions = {}): Promise<EventLog> {
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  // Opening fails on the stream: await it, so a missing file is an error of this call.
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', reject);
+  });
+  const wanted = (b: BuildEvents) =>
+    options.startedAt === undefined || (b.start ?? 0) <= options.startedAt + BUILD_START_SLACK_MS;
+  let skipped = 0;
+  let duplicates = 0;
+  let builds = 0;
+  let chosen: BuildEvents | null = null;
+  let current = new BuildEvents();
+  // Only the build being read and the chosen earlier one are kept in memory, however many the log holds.
+  const close = () => {
+    if (current.bySeq.size === 0) return;
+    builds++;
+    if (wanted(current)) chosen = current;
+  };
+  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+    if (line.trim() === '') continue;
+    const { event: e, broken } = eventOfLine(line);
+    if (broken) skipped++;
+    if (!e) continue;
+    const seen = current.bySeq.get(e.seq);
+    if (seen && seen.at === e.at && seen.type === e.type) {
+      duplicates++;
+      continue;
+    }
+    if (seen || (e.type === 'build_started' && current.bySeq.size > 0)) {
+      close();
+      current = new BuildEvents();
+    }
+    current.add(e);
+  }
+  close();
+  // No build started by then (a clock off by more than the slack): the last one.
+  return { events: ((chosen as BuildEvents | null) ?? current).events(), skipped, duplicates, builds };
+}
