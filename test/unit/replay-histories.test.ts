@@ -123,7 +123,14 @@ describe('recorded workflow histories', () => {
     expect(defined.length).toBeGreaterThanOrEqual(10);
     expect(events.some((e) => e.workflowExecutionContinuedAsNewEventAttributes)).toBe(true);
     expect([...activities].sort()).toEqual(
-      expect.arrayContaining(['appendEvents', 'appendTokenLog', 'launchAgent', 'observe', 'sendToAgent']),
+      expect.arrayContaining([
+        'appendEvents',
+        'appendTokenLog',
+        'launchAgent',
+        'observe',
+        'sendToAgent',
+        'writeReport',
+      ]),
     );
   });
 
