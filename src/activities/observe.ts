@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Observation, Snapshot, RepoObservation } from '../core/state/snapshot';
-import { REVIEW_TEXT_BYTES, type ObserveRequest } from '../core/observe-request';
+import { REVIEW_TEXT_BYTES, REVIEW_TEXTS_PER_LOOK, type ObserveRequest } from '../core/observe-request';
 import type { ConfigChange } from '../core/state/config-change';
 import { configHash, formatIssues, loadConfigFile } from '../host/config-file';
 import { readAgentTokens } from './agent-tokens';
@@ -35,8 +35,9 @@ async function observeRepo(req: NonNullable<ObserveRequest['repo']>): Promise<Re
   const head = await repo.head();
   const commits = req.sinceSha && head && head !== req.sinceSha ? await repo.commitsSince(req.sinceSha) : [];
   const review = req.reviewPattern ? patternOrNull(req.reviewPattern) : null;
-  for (const commit of commits)
-    if (review?.test(commit.subject)) commit.reviewText = await repo.addedLines(commit.sha, REVIEW_TEXT_BYTES);
+  // At most REVIEW_TEXTS_PER_LOOK review files per look (a backlog of reviews is read as the handoff catches up).
+  const reviews = review ? commits.filter((c) => review.test(c.subject)).slice(0, REVIEW_TEXTS_PER_LOOK) : [];
+  for (const commit of reviews) commit.reviewText = await repo.addedLines(commit.sha, REVIEW_TEXT_BYTES);
   const status = req.statusPath ? await repo.show(req.statusPath) : null;
   const inboxes: Record<string, string | null> = {};
   for (const file of req.inboxes) {

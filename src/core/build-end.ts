@@ -39,3 +39,8 @@ export function buildResult(state: BuildState, now: number): BuildResult {
     ...buildTiming(state, now),
   };
 }
+
+/** A build that ended writes its report, unless its host is lost: the report would only wait out its timeouts. */
+export function writesReport(state: BuildState): boolean {
+  return !state.hostLost;
+}

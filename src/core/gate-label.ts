@@ -16,7 +16,8 @@ export interface LabelledSubject {
  * `feat:` stripped, at most 200 characters. Null for any other subject or an empty label.
  */
 export function labelledSubject(subject: string, kind: 'claim' | 'review'): LabelledSubject | null {
-  const m = new RegExp(`^\\s*${kind}\\(\\s*([^)]*?)\\s*\\)`, 'i').exec(subject);
+  // Linear: the label is everything up to the first `)`, trimmed after (a lazy `\s*…?\s*` is cubic on long runs of spaces).
+  const m = new RegExp(`^\\s*${kind}\\(([^)]*)\\)`, 'i').exec(subject);
   if (!m) return null;
   let label = m[1].trim();
   if (label.toLowerCase().startsWith('feat:')) label = label.slice(5).trim();

@@ -19,18 +19,25 @@ import type { BuildState } from './state/build';
 import { currentPhaseId } from './state/build';
 import type { CommitSubject } from './state/snapshot';
 import { emptyGates, GatesState, MAX_OPEN_GATES, OpenGate, RECENT_PASSED_GATES } from './state/gates';
-import type { NewEvent } from './events';
+import { escapeLineBreaks, type NewEvent } from './events';
 import type { Decision } from './decision';
 import { unchanged } from './decision';
 import { labelledSubject, type LabelledSubject } from './gate-label';
 import { reviewVerdict, verdictWords, VerdictWords } from './review-verdict';
 import { formatDuration } from './config/durations';
 
-/** The configured agent an author names (any case), else the author's name as written; null when unknown. */
+/** How much of a name that is no configured agent's is kept: it is carried in workflow state. */
+const MAX_AUTHOR_CHARS = 64;
+
+/**
+ * The configured agent an author names (any case), else the author's name as written, made safe
+ * for a terminal line (anyone who can push picks it) and cut to 64 characters; null when unknown.
+ */
 export function authorAgent(author: string | undefined, agents: readonly string[]): string | null {
   const name = author?.trim() ?? '';
   if (name === '') return null;
-  return agents.find((a) => a === name) ?? agents.find((a) => a.toLowerCase() === name.toLowerCase()) ?? name;
+  const agent = agents.find((a) => a === name) ?? agents.find((a) => a.toLowerCase() === name.toLowerCase());
+  return agent ?? escapeLineBreaks(name).slice(0, MAX_AUTHOR_CHARS);
 }
 
 const seconds = (ms: number) => formatDuration(Math.round(ms / 1000) * 1000);
@@ -47,7 +54,8 @@ interface GateRules {
 /** The mutable working copy of the gates for one decision. */
 class GateBook {
   readonly events: NewEvent[] = [];
-  readonly open: Record<string, OpenGate>;
+  /** A Map, so a label such as `__proto__` or `constructor` is a gate like any other. */
+  readonly open: Map<string, OpenGate>;
   latest: string | null;
   passed: string[];
 
@@ -55,7 +63,7 @@ class GateBook {
     state: GatesState,
     private readonly rules: GateRules,
   ) {
-    this.open = { ...state.open };
+    this.open = new Map(Object.entries(state.open));
     this.latest = state.latest;
     this.passed = [...state.passed];
   }
@@ -69,7 +77,7 @@ class GateBook {
   claim(commit: CommitSubject, gate: string): void {
     const { now } = this.rules;
     const builder = authorAgent(commit.author, this.rules.agents);
-    const before = this.open[gate];
+    const before = this.open.get(gate);
     this.passed = this.passed.filter((g) => g !== gate);
     let next: OpenGate;
     if (!before) {
@@ -86,7 +94,7 @@ class GateBook {
         claimAt: before.claimAt ?? now,
       };
     }
-    this.open[gate] = { ...next, touchedAt: now };
+    this.open.set(gate, { ...next, touchedAt: now });
     this.latest = gate;
     const who = next.builder ?? undefined;
     this.emit({
@@ -104,11 +112,11 @@ class GateBook {
     const { now } = this.rules;
     const reviewer = authorAgent(commit.author, this.rules.agents);
     const verdict = reviewVerdict(labelled ? labelled.rest : commit.subject, commit.reviewText, this.rules.words);
-    const gate = labelled?.label ?? (this.latest !== null && this.open[this.latest] ? this.latest : null);
+    const gate = labelled?.label ?? (this.latest !== null && this.open.has(this.latest) ? this.latest : null);
     const short = commit.sha.slice(0, 7);
     const by = reviewer ? ` by ${reviewer}` : '';
     const reviewed = { type: 'gate_reviewed' as const, agent: reviewer ?? undefined, reviewer: reviewer ?? undefined };
-    if (gate === null || (!this.open[gate] && this.passed.includes(gate))) {
+    if (gate === null || (!this.open.has(gate) && this.passed.includes(gate))) {
       // No gate to hold it against, or one that already passed: reported, nothing more.
       this.emit({
         ...reviewed,
@@ -119,7 +127,7 @@ class GateBook {
       });
       return;
     }
-    const before: OpenGate = this.open[gate] ?? {
+    const before: OpenGate = this.open.get(gate) ?? {
       builder: null,
       firstClaimAt: null,
       round: 1,
@@ -160,7 +168,7 @@ class GateBook {
       });
     }
     if (verdict === 'pass' && this.passes(current)) {
-      delete this.open[gate];
+      this.open.delete(gate);
       this.passed = [...this.passed, gate].slice(-RECENT_PASSED_GATES);
       if (this.latest === gate) this.latest = null;
       const sinceFirst = current.firstClaimAt === null ? undefined : now - current.firstClaimAt;
@@ -175,21 +183,19 @@ class GateBook {
       });
       return;
     }
-    this.open[gate] = current;
+    this.open.set(gate, current);
   }
 
   /** No fail stands on the round, and every pinged reviewer's latest verdict is a pass. */
   private passes(gate: OpenGate): boolean {
     const verdicts = Object.values(gate.verdicts);
     if (verdicts.includes('fail')) return false;
-    return this.rules.reviewers.every((r) => gate.verdicts[r] === 'pass');
+    return this.rules.reviewers.every((r) => Object.hasOwn(gate.verdicts, r) && gate.verdicts[r] === 'pass');
   }
 
   /** The gates as state: at most MAX_OPEN_GATES open, the longest untouched dropped first. */
   state(): GatesState {
-    const open = Object.entries(this.open)
-      .sort(([, a], [, b]) => b.touchedAt - a.touchedAt)
-      .slice(0, MAX_OPEN_GATES);
+    const open = [...this.open.entries()].sort(([, a], [, b]) => b.touchedAt - a.touchedAt).slice(0, MAX_OPEN_GATES);
     return { open: Object.fromEntries(open), latest: this.latest, passed: this.passed };
   }
 }

@@ -1,11 +1,13 @@
 import type { BuildState } from './state/build';
-import { phases } from './state/build';
+import { phases, sequenceComplete } from './state/build';
 import { shouldFetch } from './fetch-backoff';
 import { agentTokenRequest } from './tokens/agent-token-request';
 import type { AgentTokenRequest } from './tokens/host-contract';
 
 /** How much of a review commit's added lines an observation carries (they go into the workflow's history). */
 export const REVIEW_TEXT_BYTES = 2048;
+/** How many review commits of one look come with their added lines. */
+export const REVIEW_TEXTS_PER_LOOK = 20;
 
 /** What the observe activity is asked to look at: the contract between the workflow and the host. */
 export interface ObserveRequest {
@@ -57,8 +59,11 @@ export function observeRequest(state: BuildState, waitMs: number, now: number): 
           statusPath: phase ? `${loop.state_subdir}/${phase.status}` : null,
           doneMarker: loop.done_marker,
           inboxes: (loop.handoff?.inboxes ?? []).map((i) => `${loop.state_subdir}/${i.file}`),
-          // Only with a handoff: every idle tick's request goes into the history.
-          ...(loop.handoff ? { reviewPattern: loop.handoff.review_pattern } : {}),
+          // Only when the gates will read them (telemetry on: `gates` kept; the handoff runs): what
+          // comes back goes into the history, and a paused build sees the same commits every tick.
+          ...(loop.handoff && state.gates && state.status === 'running' && !sequenceComplete(state)
+            ? { reviewPattern: loop.handoff.review_pattern }
+            : {}),
         }
       : null,
   };

@@ -1,6 +1,6 @@
 import type { PlannedAction } from './state/actions';
 import type { EffectFailure, EffectResult } from './state/effects';
-import type { OperatorCommand } from './operator';
+import type { OperatorCommand } from './state/operator-command';
 
 /** The update's failure type when the command was accepted but its effect failed (CLI exit 1). */
 export const OPERATOR_ACTION_FAILED = 'OperatorActionFailed';

@@ -1,4 +1,5 @@
-import type { BudgetConfig, PhaseConfig } from './config/types';
+import type { PhaseConfig } from './config/types';
+import type { OperatorCommand } from './state/operator-command';
 import { idError, sessionSafeNameError } from './config/names';
 import { normalizePath, staysInside } from './config/paths';
 import { BuildState, phases, sequenceComplete } from './state/build';
@@ -10,15 +11,7 @@ import { newAgentState } from './initial-state';
 import { holdMessage } from './supervision/held-messages';
 import { capText, MAX_REASON_BYTES, MAX_TYPED_TEXT_BYTES, overByteLimit, utf8Bytes } from './config/limits';
 
-/** What an operator asks of a running build (through updates; `steward` and `temporal` CLIs). */
-export type OperatorCommand =
-  | { type: 'pause'; reason: string }
-  | { type: 'resume' }
-  | { type: 'advance' }
-  | { type: 'appendPhases'; phases: PhaseConfig[] }
-  | { type: 'nudge'; agent: string; message?: string }
-  | { type: 'restart'; agent: string }
-  | { type: 'setBudget'; budget: BudgetConfig };
+export type { OperatorCommand } from './state/operator-command';
 
 export interface OperatorOutcome extends Decision<BuildState> {
   /** One line for the operator. */
@@ -51,6 +44,12 @@ function phaseProblems(state: BuildState, added: PhaseConfig[]): string | null {
 
 /** Update validators: nonsense is rejected before it enters history. Returns the problem, or null. */
 export function operatorCommandProblem(state: BuildState, cmd: OperatorCommand): string | null {
+  // A build that ended takes no command: its loop is gone, so nothing would ever apply or answer it.
+  const ended = state.status === 'completed' || state.status === 'stopped' ? `build is ${state.status}` : null;
+  return commandProblem(state, cmd) ?? ended;
+}
+
+function commandProblem(state: BuildState, cmd: OperatorCommand): string | null {
   switch (cmd.type) {
     case 'pause':
       return state.status === 'paused'

@@ -59,7 +59,59 @@ function parseEventLine(line: string): StewardEvent | null {
   if (typeof e.type !== 'string' || !TYPES.has(e.type)) return null;
   if (typeof e.message !== 'string') return null;
   if (OPTIONAL_STRINGS.some((k) => e[k] !== undefined && typeof e[k] !== 'string')) return null;
-  return value as StewardEvent;
+  return withValidData(e);
+}
+
+const DATA_STRINGS = ['gate', 'sha', 'builder', 'reviewer'] as const;
+const DATA_NUMBERS = ['durationMs', 'costUsd', 'attempt'] as const;
+const VERDICTS: ReadonlySet<unknown> = new Set(['pass', 'fail', 'unknown']);
+const TOKEN_FIELDS = [
+  'input_tokens',
+  'output_tokens',
+  'cache_creation_input_tokens',
+  'cache_read_input_tokens',
+] as const;
+
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isTokens = (v: unknown): boolean => isRecord(v) && TOKEN_FIELDS.every((k) => isFiniteNumber(v[k]));
+
+/**
+ * The event with only the data fields of the right shape: a field a hand edit or another writer
+ * got wrong is dropped (the event stays), so the metrics never meet a string where they add.
+ */
+function withValidData(e: Record<string, unknown>): StewardEvent {
+  const out = { ...e };
+  for (const k of DATA_STRINGS) if (out[k] !== undefined && typeof out[k] !== 'string') delete out[k];
+  for (const k of DATA_NUMBERS) if (out[k] !== undefined && !isFiniteNumber(out[k])) delete out[k];
+  if (out.verdict !== undefined && !VERDICTS.has(out.verdict)) delete out.verdict;
+  if (out.tokens !== undefined && !isTokens(out.tokens)) delete out.tokens;
+  if (out.byAgent !== undefined) {
+    const byAgent = isRecord(out.byAgent) ? out.byAgent : {};
+    const valid = Object.entries(byAgent).filter(
+      ([, v]) => isRecord(v) && isTokens(v.tokens) && isFiniteNumber(v.costUsd),
+    );
+    if (valid.length) out.byAgent = Object.fromEntries(valid);
+    else delete out.byAgent;
+  }
+  return out as unknown as StewardEvent;
+}
+
+const EVENT_STARTS = ['{"type":', '{"seq":'];
+const MAX_GLUED_TRIES = 4;
+
+/** Where in a broken line the event glued to it may start: the last few candidates, last first. */
+function gluedStarts(line: string): number[] {
+  const starts: number[] = [];
+  for (const start of EVENT_STARTS) {
+    for (
+      let i = line.lastIndexOf(start);
+      i > 0 && starts.length < 2 * MAX_GLUED_TRIES;
+      i = line.lastIndexOf(start, i - 1)
+    )
+      starts.push(i);
+  }
+  return starts.sort((a, b) => b - a).slice(0, MAX_GLUED_TRIES);
 }
 
 /**
@@ -70,7 +122,9 @@ function parseEventLine(line: string): StewardEvent | null {
 function eventOfLine(line: string): { event: StewardEvent | null; broken: boolean } {
   const whole = parseEventLine(line);
   if (whole) return { event: whole, broken: false };
-  for (let i = line.indexOf('{"', 1); i > 0; i = line.indexOf('{"', i + 1)) {
+  // The glued event starts at a `{"type":` or `{"seq":` (the keys an event opens with; no inner
+  // object has them); a few tries at most, from the end, so a long broken line costs a few parses.
+  for (const i of gluedStarts(line)) {
     const tail = parseEventLine(line.slice(i));
     if (tail) return { event: tail, broken: true };
   }

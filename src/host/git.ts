@@ -1,7 +1,13 @@
+import { programOutputHead } from './run-program';
 import { simpleGit, SimpleGit } from 'simple-git';
 import type { CommitSubject } from '../core/state/snapshot';
 
 /** Read-only views of a work repo's origin/main, for the supervisor's observe step. */
+/** How much diff is read per byte of added text wanted: headers and context take their share. */
+const DIFF_BYTES_PER_TEXT_BYTE = 8;
+/** The longest author name or subject kept of a commit. */
+const MAX_FIELD_CHARS = 1000;
+
 export class WorkRepo {
   private readonly git: SimpleGit;
 
@@ -45,7 +51,12 @@ export class WorkRepo {
         .filter(Boolean)
         .map((line) => {
           const [sha, author, ...subject] = line.split('\x1f');
-          return { sha, author, subject: subject.join('\x1f') };
+          // Capped: subjects are matched against patterns in the workflow and typed into pings.
+          return {
+            sha,
+            author: author.slice(0, MAX_FIELD_CHARS),
+            subject: subject.join('\x1f').slice(0, MAX_FIELD_CHARS),
+          };
         });
     } catch {
       return [];
@@ -58,7 +69,15 @@ export class WorkRepo {
    */
   async addedLines(sha: string, maxBytes: number): Promise<string> {
     try {
-      const diff = await this.git.raw(['show', '--no-color', '--no-ext-diff', '--format=', '--unified=0', sha, '--']);
+      // Read no more of the diff than the added lines can fill (a review that adds a huge file is cut).
+      const diff = await programOutputHead(
+        'git',
+        ['show', '--no-color', '--no-ext-diff', '--format=', '--unified=0', sha, '--'],
+        {
+          cwd: this.dir,
+          maxBytes: DIFF_BYTES_PER_TEXT_BYTE * maxBytes,
+        },
+      );
       const added: string[] = [];
       let inHunk = false;
       for (const line of diff.split('\n')) {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 
 export interface ProgramResult {
   code: number;
@@ -26,5 +26,41 @@ export function runProgram(
       },
     );
     if (opts.input !== undefined) child.stdin?.end(opts.input);
+  });
+}
+
+/**
+ * The first `maxBytes` of a program's stdout (argument vector, no shell): once that much has come,
+ * the program is stopped, so a huge output is never read whole. Rejects when it cannot start or
+ * ends with a non-zero code before the cap.
+ */
+export function programOutputHead(
+  file: string,
+  args: readonly string[],
+  opts: { cwd?: string; maxBytes: number; timeoutMs?: number },
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      cwd: opts.cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: opts.timeoutMs ?? 30_000,
+    });
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let capped = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (capped) return;
+      chunks.push(chunk);
+      bytes += chunk.length;
+      if (bytes >= opts.maxBytes) {
+        capped = true;
+        child.kill();
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (!capped && code !== 0) reject(new Error(`${file} exited with ${code}`));
+      else resolve(Buffer.concat(chunks).subarray(0, opts.maxBytes).toString('utf8'));
+    });
   });
 }

@@ -10,12 +10,12 @@ import {
 } from '@temporalio/workflow';
 import type { BuildState } from '../core/state/build';
 import { buildStartedAt } from '../core/state/build';
-import { BuildResult, buildResult, completedBuild } from '../core/build-end';
+import { BuildResult, buildResult, completedBuild, writesReport } from '../core/build-end';
 import { effectOutcomes } from '../core/effects';
 import { NewEvent, stampEvents } from '../core/events';
 import { eventLogFile, recordEvents } from '../core/event-record';
 import { hostTimeoutMs } from '../core/host-queue';
-import { commandReplies, InboxItem } from '../core/inbox';
+import { commandReplies, inboxDecision, InboxItem } from '../core/inbox';
 import { initialBuildState } from '../core/initial-state';
 import { statusView } from '../core/status-view';
 import { tokenLogFile } from '../core/tokens/token-log';
@@ -158,13 +158,15 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
 
   // The build has ended: its report goes into its state dir. A report that cannot be written is an
   // event, never a failed build.
-  if (patched(BUILD_REPORT_PATCH)) {
+  if (writesReport(state) && patched(BUILD_REPORT_PATCH)) {
     const request = { stateDir: state.config.state_dir, build: state.config.name, startedAt: buildStartedAt(state) };
     await host
       .writeReport(request)
       .catch((err) => record([{ type: 'action_failed', message: `report not written: ${rootMessage(err)}` }]));
   }
   publish(state);
+  // Commands queued as the loop ended are refused (validators refuse any later one): no update waits forever.
+  operators.answer(commandReplies(inboxDecision(state, inbox.splice(0), Date.now(), uuid4), []));
   await condition(allHandlersFinished);
   return buildResult(state, Date.now());
 }

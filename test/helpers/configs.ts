@@ -103,3 +103,24 @@ ${agentTable({ name: 'adversary', backend: 'scripted-adversary', cwd: 'adversary
 ${DEMO_LOOP}${extra}
 `;
 }
+
+/**
+ * What a twoPhaseConfig build pings for its gates, as `gatePings` lists it: p1's gate is claimed
+ * twice (its first review fails), p2's once, and each claim and review pinged once.
+ */
+export const TWO_PHASE_GATE_PINGS = [
+  'claim claim(p1-gate): work/p1.txt',
+  'claim claim(p1-gate): work/p1.txt, fixed after review',
+  'claim claim(p2-gate): work/p2.txt',
+  'review review(p1-gate): FAIL',
+  'review review(p1-gate): PASS',
+  'review review(p2-gate): PASS',
+];
+
+/** The claim and review pings among a build's events, their short shas cut off, sorted. */
+export function gatePings(events: { type: string; message: string }[]): string[] {
+  return events
+    .filter((e) => e.type === 'ping_sent' && /^(claim|review)/.test(e.message))
+    .map((e) => e.message.split(' (')[0])
+    .sort();
+}

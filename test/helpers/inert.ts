@@ -1,7 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import { runProgram } from '../../src/host/run-program';
-import type { BuildHarness } from './harness';
+import type { StewardEvent } from '../../src/core/events';
+import { statusQuery } from '../../src/workflows/definitions';
+import { BuildHarness, eventually } from './harness';
 import { agentTable, AgentTable, buildHeader, DEMO_HANDOFF, loopTable, scriptedAgentBackend } from './configs';
 
 /** A scripted agent's script that reacts to nothing: its agent sits idle at the prompt. */
@@ -54,4 +57,22 @@ export async function pushCommit(
   }
   await git(['commit', '-q', '--allow-empty', '-m', subject]);
   await git(['push', '-q', 'origin', 'HEAD:main']);
+}
+
+/** Waits until the build has sent a ping (to `agent`, if given) whose message has `text`; returns it. */
+export function untilPing(
+  handle: WorkflowHandle,
+  text: string,
+  timeoutMs: number,
+  what: string,
+  agent?: string,
+): Promise<StewardEvent> {
+  return eventually(
+    async () =>
+      (await handle.query(statusQuery)).events.find(
+        (e) => e.type === 'ping_sent' && (agent === undefined || e.agent === agent) && e.message.includes(text),
+      ),
+    timeoutMs,
+    what,
+  );
 }

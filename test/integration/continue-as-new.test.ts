@@ -1,6 +1,6 @@
 import { statusQuery } from '../../src/workflows/definitions';
 import { privateServer, useHarness } from '../helpers/harness';
-import { twoPhaseConfig } from '../helpers/configs';
+import { gatePings, twoPhaseConfig, TWO_PHASE_GATE_PINGS } from '../helpers/configs';
 import { steward } from '../helpers/cli';
 import { formatTime } from '../../src/client/render/format';
 
@@ -28,17 +28,7 @@ describe('continue-as-new', () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type === 'agent_started')).toHaveLength(2);
     expect(events.filter((e) => e.type === 'phase_completed').map((e) => e.phase)).toEqual(['p1', 'p2']);
-    const pings = events
-      .filter((e) => e.type === 'ping_sent' && /^(claim|review)/.test(e.message))
-      .map((e) => e.message.split(' (')[0]);
-    expect(pings.sort()).toEqual([
-      'claim claim(p1-gate): work/p1.txt',
-      'claim claim(p1-gate): work/p1.txt, fixed after review',
-      'claim claim(p2-gate): work/p2.txt',
-      'review review(p1-gate): FAIL',
-      'review review(p1-gate): PASS',
-      'review review(p2-gate): PASS',
-    ]);
+    expect(gatePings(events)).toEqual(TWO_PHASE_GATE_PINGS);
 
     // The build's start is its first run's, in the result, the status view and `steward list`; the
     // result's time is the wall time from there.

@@ -1,7 +1,7 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventually, useHarness } from '../helpers/harness';
-import { inertPairConfig, inertScript, pushCommit } from '../helpers/inert';
+import { inertPairConfig, inertScript, pushCommit, untilPing } from '../helpers/inert';
 import { statusQuery } from '../../src/workflows/definitions';
 
 describe('git remote unreachable for a while', () => {
@@ -37,14 +37,7 @@ describe('git remote unreachable for a while', () => {
       'recovery',
     );
     expect(recovered.message).toMatch(/after \d+ failed attempt/);
-    await eventually(
-      async () =>
-        (await handle.query(statusQuery)).events.find(
-          (e) => e.type === 'ping_sent' && e.agent === 'adversary' && e.message.includes('claim(p1-gate)'),
-        ),
-      30_000,
-      'catch-up ping',
-    );
+    await untilPing(handle, 'claim(p1-gate)', 30_000, 'catch-up ping', 'adversary');
 
     await pushCommit(h, 'builder', 'status(p1): done', { path: '.steward-state/STATUS-p1.md', text: '## DONE\n' });
     await pushCommit(h, 'builder', 'status(p2): done', { path: '.steward-state/STATUS-p2.md', text: '## DONE\n' });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { useHarness } from '../helpers/harness';
-import { twoPhaseConfig } from '../helpers/configs';
+import { gatePings, twoPhaseConfig, TWO_PHASE_GATE_PINGS } from '../helpers/configs';
 import { spawnWorkerProcess, killHard } from '../helpers/worker-process';
 import { sessionsRead } from '../helpers/transcripts';
 import { restartUpdate, statusQuery } from '../../src/workflows/definitions';
@@ -63,17 +63,7 @@ describe('worker SIGKILL at each kind of step', () => {
       expect(events.filter((e) => e.type === 'agent_started')).toHaveLength(2);
       expect(events.filter((e) => e.type === 'agent_restarted').map((e) => e.agent)).toEqual(['adversary']);
       expect(events.filter((e) => e.type === 'phase_completed').map((e) => e.phase)).toEqual(['p1', 'p2']);
-      const pings = events
-        .filter((e) => e.type === 'ping_sent' && /^(claim|review)/.test(e.message))
-        .map((e) => e.message.split(' (')[0]);
-      expect(pings.sort()).toEqual([
-        'claim claim(p1-gate): work/p1.txt',
-        'claim claim(p1-gate): work/p1.txt, fixed after review',
-        'claim claim(p2-gate): work/p2.txt',
-        'review review(p1-gate): FAIL',
-        'review review(p1-gate): PASS',
-        'review review(p2-gate): PASS',
-      ]);
+      expect(gatePings(events)).toEqual(TWO_PHASE_GATE_PINGS);
 
       // The agents' transcripts: the adversary's restart gave it a second session; no session read a line twice.
       const sessions = await sessionsRead(h);

@@ -4,6 +4,7 @@ import { createActivities } from '../../src/activities';
 import { activityFailure, mapHostErrors } from '../../src/activities/failures';
 import { HostError, InvalidInputError } from '../../src/host/errors';
 import { Tmux } from '../../src/host/tmux';
+import { quietLogger } from './support/quiet-logger';
 
 /** Host code throws plain errors with a stable code; the activities turn them into the failures the workflow reads. */
 describe('host errors at the activity boundary', () => {
@@ -56,15 +57,7 @@ describe('host errors at the activity boundary', () => {
 
   it('a real activity fails with the same failure as before the move: InvalidInput, not retried', async () => {
     const activities = createActivities({ tmux: new Tmux('steward-never-started'), binDir: '/nonexistent' });
-    const quiet = {
-      log: () => undefined,
-      trace: () => undefined,
-      debug: () => undefined,
-      info: () => undefined,
-      warn: () => undefined,
-      error: () => undefined,
-    };
-    const failure = await new MockActivityEnvironment(undefined, { logger: quiet })
+    const failure = await new MockActivityEnvironment(undefined, { logger: quietLogger })
       .run(activities.sendToAgent, { session: 'no:colons', text: 'hello', submitKey: 'Enter' })
       .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ApplicationFailure);

@@ -38,6 +38,15 @@ function agent(over: Partial<AgentView> = {}): AgentView {
   };
 }
 
+/** One agent's cumulative token totals as the accounting state keeps them, with no cache traffic. */
+function agentTotals(input: number, output: number, costUsd: number, unpriced: string[] = []) {
+  return {
+    usage: { input_tokens: input, output_tokens: output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    costUsd,
+    unpriced,
+  };
+}
+
 function view(over: Partial<StatusView> = {}): StatusView {
   return {
     hostId: 'box-1',
@@ -154,11 +163,7 @@ describe('status rendering', () => {
             costUsd: 0.25,
             unpriced: [],
           },
-          adversary: {
-            usage: { input_tokens: 10, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
-            costUsd: 0.5,
-            unpriced: [],
-          },
+          adversary: agentTotals(10, 20, 0.5),
         },
         costUsd: 0.75,
       },
@@ -182,18 +187,7 @@ describe('status rendering', () => {
 
   it('marks the cost when a model is unpriced, never a bare $0.00', () => {
     // The case: every token on a model without a price.
-    const only = {
-      tokens: {
-        totals: {
-          builder: {
-            usage: { input_tokens: 5, output_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
-            costUsd: 0,
-            unpriced: ['claude-foo'],
-          },
-        },
-        costUsd: 0,
-      },
-    };
+    const only = { tokens: { totals: { builder: agentTotals(5, 6, 0, ['claude-foo']) }, costUsd: 0 } };
     expect(renderStatus({ ...view(), ...only } as StatusView, INFO, T0)).toContain(
       'tokens:    in 5 · out 6 · cache write 0 · cache read 0 · $0.00 + unpriced (claude-foo)',
     );
@@ -201,21 +195,9 @@ describe('status rendering', () => {
     const mixed = {
       tokens: {
         totals: {
-          builder: {
-            usage: { input_tokens: 1, output_tokens: 2, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
-            costUsd: 0.42,
-            unpriced: ['claude-foo'],
-          },
-          adversary: {
-            usage: { input_tokens: 3, output_tokens: 4, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
-            costUsd: 0,
-            unpriced: ['claude-bar', 'claude-foo'],
-          },
-          reviewer: {
-            usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
-            costUsd: 0,
-            unpriced: [],
-          },
+          builder: agentTotals(1, 2, 0.42, ['claude-foo']),
+          adversary: agentTotals(3, 4, 0, ['claude-bar', 'claude-foo']),
+          reviewer: agentTotals(0, 0, 0),
         },
         costUsd: 0.42,
       },

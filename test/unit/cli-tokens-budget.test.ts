@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import path from 'node:path';
 import {
   budgetFromOptions,
@@ -19,6 +19,7 @@ import {
 import { formatUsd } from '../../src/core/tokens/format';
 import type { TokenRecord } from '../../src/core/state/tokens';
 import { zeroUsage } from '../../src/core/tokens/usage';
+import { capturedProgram } from './support/cli';
 
 const T = Date.UTC(2026, 0, 5, 9, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -224,21 +225,11 @@ describe('steward budget: options to a BudgetConfig', () => {
 });
 
 describe('the commands as registered', () => {
-  function cli(): { program: Command; out: string[]; err: string[] } {
-    const out: string[] = [];
-    const err: string[] = [];
-    const program = new Command('steward')
-      .exitOverride()
-      .configureOutput({ writeOut: (s) => void out.push(s), writeErr: (s) => void err.push(s) });
-    registerTokensCommand(program);
-    registerBudgetCommand(program);
-    const all = (c: Command): void => {
-      c.exitOverride().configureOutput({ writeOut: (s) => void out.push(s), writeErr: (s) => void err.push(s) });
-      c.commands.forEach(all);
-    };
-    all(program);
-    return { program, out, err };
-  }
+  const cli = () =>
+    capturedProgram((program) => {
+      registerTokensCommand(program);
+      registerBudgetCommand(program);
+    });
 
   it('keeps `tokens scan --json` working under the per-build `tokens` (which has a --json of its own)', async () => {
     const { program, out } = cli();

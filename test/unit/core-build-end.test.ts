@@ -1,5 +1,11 @@
 import type { BuildState, PhaseRecord } from '../../src/core/state/build';
-import { buildResult, completedBuild, stopDecision, supervisesAfterCompletion } from '../../src/core/build-end';
+import {
+  buildResult,
+  completedBuild,
+  stopDecision,
+  supervisesAfterCompletion,
+  writesReport,
+} from '../../src/core/build-end';
 import { MINUTE, SOLO_TOML, stateFor, T0, TEAM_TOML } from './support/build-state';
 
 /** Two loop agents and a one-shot task through two phases: nothing outlives the sequence. */
@@ -106,5 +112,12 @@ describe('buildResult', () => {
       totalDurationMs: 0,
       wallTimeMs: MINUTE,
     });
+  });
+});
+
+describe('writesReport', () => {
+  test('an ended build writes its report, unless its host is lost (the report would only time out)', () => {
+    expect(writesReport(stateFor(TEAM_TOML, { status: 'stopped' }))).toBe(true);
+    expect(writesReport(stateFor(TEAM_TOML, { status: 'stopped', hostLost: true }))).toBe(false);
   });
 });

@@ -242,6 +242,9 @@ describe('gatesDecision', () => {
     expect(authorAgent('Jane Doe', agents)).toBe('Jane Doe');
     expect(authorAgent('', agents)).toBeNull();
     expect(authorAgent(undefined, agents)).toBeNull();
+    // Anyone who can push picks an author name: it is made safe for a terminal line and cut short.
+    expect(authorAgent('evil\x1b]0;x\x07\x1b[2J', agents)).toBe('evil\\x1b]0;x\\x07\\x1b[2J');
+    expect(authorAgent('x'.repeat(500), agents)).toBe('x'.repeat(64));
     const d = gatesDecision(stateFor(ONE_REVIEWER), [claim('c1', 'g', 'Jane Doe')], T0);
     expect(d.events[0]).toMatchObject({ agent: 'Jane Doe', builder: 'Jane Doe' });
   });
@@ -335,5 +338,33 @@ describe('review verdicts', () => {
     expect(firstVerdict('grade: a+', custom)).toBe('pass');
     expect(firstVerdict('noXgo', custom)).toBeNull();
     expect(firstVerdict('verdict no.go', custom)).toBe('fail');
+  });
+});
+
+describe('odd labels and subjects', () => {
+  test.each(['__proto__', 'constructor', 'toString'])('a gate labelled %s is a gate like any other', (gate) => {
+    const { events, gates } = run(stateFor(ONE_REVIEWER), [
+      [T0, claim('c1', gate)],
+      [T0 + MINUTE, review('r1', `review(${gate}): FAIL`)],
+      [T0 + 2 * MINUTE, claim('c2', gate)],
+      [T0 + 3 * MINUTE, review('r2', `review(${gate}): PASS`)],
+    ]);
+    expect(events.map((e) => [e.type, e.gate, e.attempt])).toEqual([
+      ['gate_claimed', gate, 1],
+      ['gate_reviewed', gate, 1],
+      ['gate_failed', gate, 1],
+      ['gate_claimed', gate, 2],
+      ['gate_reviewed', gate, 2],
+      ['gate_passed', gate, 2],
+    ]);
+    expect(Object.keys(gates.open)).toEqual([]);
+  });
+
+  test('a label after a long run of spaces is read (the label pattern is linear)', () => {
+    expect(labelledSubject(`claim(${' '.repeat(20_000)}g1${' '.repeat(20_000)}): ready`, 'claim')).toEqual({
+      label: 'g1',
+      rest: ': ready',
+    });
+    expect(labelledSubject(`claim(${' '.repeat(20_000)}`, 'claim')).toBeNull();
   });
 });

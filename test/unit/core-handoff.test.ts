@@ -9,6 +9,16 @@ const reviewText = (subject: string, short: string) =>
 const inboxText = (path: string) =>
   `watchdog ping: the other loop pushed ${path} on origin/main — pull, read it, act, then delete the file (commit + push) to mark it consumed.`;
 
+/** A planned ping: `text` sent to `agent`, and the ping_sent event with `message` that records it. */
+const ping = (agent: string, text: string, message: string) => ({
+  action: { type: 'send', agent, text },
+  event: { type: 'ping_sent', agent, message },
+});
+
+/** An observation of new commits on origin/main, oldest first, the last of them the head. */
+const newCommits = (...commits: [sha: string, subject: string][]) =>
+  repoObs({ head: commits.at(-1)![0], commits: commits.map(([sha, subject]) => commit(sha, subject)) });
+
 const BUILDER_INBOX = 'state/inbox/builder.md';
 const ADVERSARY_INBOX = 'state/inbox/adversary.md';
 
@@ -40,47 +50,33 @@ describe('handoffDecision: commits', () => {
   });
 
   test('a claim commit pings every claim_pings agent, in order, with the subject and short sha', () => {
-    const decision = handoffDecision(
-      afterBaseline(),
-      repoObs({ head: 'c1a1m00000000', commits: [commit('c1a1m00000000', 'claim: gate 2 (parser)')] }),
-    );
+    const decision = handoffDecision(afterBaseline(), newCommits(['c1a1m00000000', 'claim: gate 2 (parser)']));
     expect(decision.actions).toEqual([
-      {
-        action: { type: 'send', agent: 'adversary', text: claimText('claim: gate 2 (parser)', 'c1a1m00') },
-        event: { type: 'ping_sent', agent: 'adversary', message: 'claim claim: gate 2 (parser) (c1a1m00)' },
-      },
-      {
-        action: { type: 'send', agent: 'librarian', text: claimText('claim: gate 2 (parser)', 'c1a1m00') },
-        event: { type: 'ping_sent', agent: 'librarian', message: 'claim claim: gate 2 (parser) (c1a1m00)' },
-      },
+      ping('adversary', claimText('claim: gate 2 (parser)', 'c1a1m00'), 'claim claim: gate 2 (parser) (c1a1m00)'),
+      ping('librarian', claimText('claim: gate 2 (parser)', 'c1a1m00'), 'claim claim: gate 2 (parser) (c1a1m00)'),
     ]);
     expect(decision.state.lastSha).toBe('c1a1m00000000');
   });
 
   test('a review commit pings the review_pings agents only', () => {
-    const decision = handoffDecision(
-      afterBaseline(),
-      repoObs({ head: 'feedbeef0001', commits: [commit('feedbeef0001', 'review: gate 2 FAIL, 3 findings')] }),
-    );
+    const decision = handoffDecision(afterBaseline(), newCommits(['feedbeef0001', 'review: gate 2 FAIL, 3 findings']));
     expect(decision.actions).toEqual([
-      {
-        action: { type: 'send', agent: 'builder', text: reviewText('review: gate 2 FAIL, 3 findings', 'feedbee') },
-        event: { type: 'ping_sent', agent: 'builder', message: 'review review: gate 2 FAIL, 3 findings (feedbee)' },
-      },
+      ping(
+        'builder',
+        reviewText('review: gate 2 FAIL, 3 findings', 'feedbee'),
+        'review review: gate 2 FAIL, 3 findings (feedbee)',
+      ),
     ]);
   });
 
   test('patterns are matched case-insensitively and other commits ping nobody', () => {
     const decision = handoffDecision(
       afterBaseline(),
-      repoObs({
-        head: '333333333333',
-        commits: [
-          commit('111111111111', 'fix: typo'),
-          commit('222222222222', 'CLAIM gate 3'),
-          commit('333333333333', 'docs: a reclaim of space'),
-        ],
-      }),
+      newCommits(
+        ['111111111111', 'fix: typo'],
+        ['222222222222', 'CLAIM gate 3'],
+        ['333333333333', 'docs: a reclaim of space'],
+      ),
     );
     expect(decision.actions.map((a) => [a.action.type, a.action.agent, a.event.message])).toEqual([
       ['send', 'adversary', 'claim CLAIM gate 3 (2222222)'],
@@ -96,10 +92,7 @@ describe('handoffDecision: commits', () => {
       },
     );
     const subject = 'claim gate 4 after review of gate 3';
-    const decision = handoffDecision(
-      state,
-      repoObs({ head: 'b0th00000000', commits: [commit('b0th00000000', subject)] }),
-    );
+    const decision = handoffDecision(state, newCommits(['b0th00000000', subject]));
     expect(decision.actions.map((a) => a.action)).toEqual([
       { type: 'send', agent: 'adversary', text: claimText(subject, 'b0th000') },
       { type: 'send', agent: 'librarian', text: claimText(subject, 'b0th000') },
@@ -110,14 +103,11 @@ describe('handoffDecision: commits', () => {
   test('several new commits are pinged oldest first, each once', () => {
     const decision = handoffDecision(
       afterBaseline(),
-      repoObs({
-        head: 'r2r2r2r2r2r2',
-        commits: [
-          commit('c1c1c1c1c1c1', 'claim: gate 1'),
-          commit('r1r1r1r1r1r1', 'review: gate 1 ok'),
-          commit('r2r2r2r2r2r2', 'review: gate 2 ok'),
-        ],
-      }),
+      newCommits(
+        ['c1c1c1c1c1c1', 'claim: gate 1'],
+        ['r1r1r1r1r1r1', 'review: gate 1 ok'],
+        ['r2r2r2r2r2r2', 'review: gate 2 ok'],
+      ),
     );
     expect(decision.actions.map((a) => `${a.action.agent} ${a.event.message}`)).toEqual([
       'adversary claim claim: gate 1 (c1c1c1c)',
@@ -129,10 +119,7 @@ describe('handoffDecision: commits', () => {
 
   test('each commit is pinged once: after lastSha moved, the next observation (nothing since) pings nothing, a later commit only itself', () => {
     let state = afterBaseline();
-    const first = handoffDecision(
-      state,
-      repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')] }),
-    );
+    const first = handoffDecision(state, newCommits(['c1c1c1c1c1c1', 'claim: gate 1']));
     expect(first.actions).toHaveLength(2);
     state = { ...state, handoff: first.state };
     expect(state.handoff.lastSha).toBe('c1c1c1c1c1c1');
@@ -143,10 +130,7 @@ describe('handoffDecision: commits', () => {
     expect(again.state).toEqual(state.handoff);
     state = { ...state, handoff: again.state };
 
-    const later = handoffDecision(
-      state,
-      repoObs({ head: 'r1r1r1r1r1r1', commits: [commit('r1r1r1r1r1r1', 'review: gate 1 ok')] }),
-    );
+    const later = handoffDecision(state, newCommits(['r1r1r1r1r1r1', 'review: gate 1 ok']));
     expect(later.actions.map((a) => a.event.message)).toEqual(['review review: gate 1 ok (r1r1r1r)']);
   });
 
@@ -162,23 +146,14 @@ describe('handoffDecision: commits', () => {
   test('a loop without [loop.handoff] neither pings nor records', () => {
     const toml = TEAM_TOML.slice(0, TEAM_TOML.indexOf('[loop.handoff]'));
     const state = stateFor(toml, { handoff: { lastSha: 'base0000000000', inboxHashes: {} } });
-    const decision = handoffDecision(
-      state,
-      repoObs({ head: 'c1c1c1c1c1c1', commits: [commit('c1c1c1c1c1c1', 'claim: gate 1')] }),
-    );
+    const decision = handoffDecision(state, newCommits(['c1c1c1c1c1c1', 'claim: gate 1']));
     expect(decision).toEqual({ state: state.handoff, actions: [], events: [] });
   });
 
   test('default pings: a claim pings "adversary" and a review "builder" when those agents exist', () => {
     const toml = TEAM_TOML.replace('claim_pings = ["adversary", "librarian"]\nreview_pings = ["builder"]\n', '');
     const state = stateFor(toml, { handoff: { lastSha: 'base0000000000', inboxHashes: {} } });
-    const decision = handoffDecision(
-      state,
-      repoObs({
-        head: 'r1r1r1r1r1r1',
-        commits: [commit('c1c1c1c1c1c1', 'claim: g1'), commit('r1r1r1r1r1r1', 'review: g1')],
-      }),
-    );
+    const decision = handoffDecision(state, newCommits(['c1c1c1c1c1c1', 'claim: g1'], ['r1r1r1r1r1r1', 'review: g1']));
     expect(decision.actions.map((a) => a.action.agent)).toEqual(['adversary', 'builder']);
   });
 });
@@ -203,10 +178,7 @@ describe('handoffDecision: inboxes', () => {
       repoObs({ head: 'base0000000000', inboxes: { [BUILDER_INBOX]: 'bbbbbbbbbb22', [ADVERSARY_INBOX]: null } }),
     );
     expect(decision.actions).toEqual([
-      {
-        action: { type: 'send', agent: 'builder', text: inboxText(BUILDER_INBOX) },
-        event: { type: 'ping_sent', agent: 'builder', message: `inbox ${BUILDER_INBOX} changed (bbbbbbb)` },
-      },
+      ping('builder', inboxText(BUILDER_INBOX), `inbox ${BUILDER_INBOX} changed (bbbbbbb)`),
     ]);
     expect(decision.state.inboxHashes[BUILDER_INBOX]).toBe('bbbbbbbbbb22');
 

@@ -1,6 +1,7 @@
 import type { BuildState } from '../../src/core/state/build';
 import { observeRequest } from '../../src/core/observe-request';
 import { SECOND, SOLO_TOML, stateFor, T0, TEAM_TOML } from './support/build-state';
+import { emptyGates } from '../../src/core/state/gates';
 
 const team = (overrides: Partial<BuildState> = {}) => stateFor(TEAM_TOML, { launched: true, ...overrides });
 const repoOf = (state: BuildState, now = T0) => observeRequest(state, 10 * SECOND, now).repo;
@@ -34,7 +35,6 @@ describe('observeRequest', () => {
         statusPath: 'state/STATUS-p1.md',
         doneMarker: '## DONE',
         inboxes: ['state/inbox/builder.md', 'state/inbox/adversary.md'],
-        reviewPattern: '^review',
       },
     });
   });
@@ -68,5 +68,18 @@ describe('observeRequest', () => {
     const request = observeRequest(stateFor(SOLO_TOML), 5 * SECOND, T0);
     expect(request.repo).toBeNull();
     expect(request.agents).toEqual({ worker: 'solo-worker' });
+  });
+
+  test.each([
+    ['telemetry on (gates kept), running', { gates: emptyGates() }, '^review'],
+    ['telemetry off (no gates): nothing reads review files', {}, undefined],
+    [
+      'paused: the handoff does not run, the same commits come back each tick',
+      { gates: emptyGates(), status: 'paused' as const },
+      undefined,
+    ],
+    ['the sequence complete', { gates: emptyGates(), phaseIndex: 3 }, undefined],
+  ])('review files are asked for only when the gates will read them: %s', (_, overrides, pattern) => {
+    expect(repoOf(team(overrides))?.reviewPattern).toBe(pattern);
   });
 });

@@ -21,6 +21,21 @@ describe('operatorCommandProblem: nonsense is refused with a clear reason', () =
     expect(problem(running({ status: 'stopped' }), { type: 'pause', reason: 'x' })).toBe('build is stopped');
   });
 
+  test.each(['completed', 'stopped'] as const)(
+    'a %s build takes no command: its loop is gone and nothing would answer it',
+    (status) => {
+      const commands: OperatorCommand[] = [
+        { type: 'nudge', agent: 'builder' },
+        { type: 'restart', agent: 'builder' },
+        { type: 'appendPhases', phases: [phase('p9')] },
+        { type: 'setBudget', budget: { warn_ratio: 0.8 } },
+      ];
+      expect(commands.map((cmd) => problem(running({ status }), cmd))).toEqual(
+        commands.map(() => `build is ${status}`),
+      );
+    },
+  );
+
   test('resume', () => {
     expect(problem(running({ status: 'paused' }), { type: 'resume' })).toBeNull();
     expect(problem(running(), { type: 'resume' })).toBe('build is running, not paused');
@@ -255,6 +270,11 @@ describe('operatorDecision: each command', () => {
     expect(out.state).toEqual(running());
   });
 
+  /** The operator's restart of `agent` at NOW, its new session id `sid-fresh`. */
+  const restart = (state: BuildState, agent: string) =>
+    operatorDecision(state, { type: 'restart', agent }, NOW, 'sid-fresh');
+  const freshLaunch = (agent: string, prompt: string) => ({ type: 'launch', agent, fresh: true, prompt });
+
   test('restart: a fresh session id, crash loop and reboots reset, a fresh launch with its kickoff plus the current phase (loop agent)', () => {
     const state = running({ phaseIndex: 1 });
     state.agents.builder = {
@@ -264,7 +284,7 @@ describe('operatorDecision: each command', () => {
       startedAt: T0,
       doneNudgedPhase: 'p2',
     };
-    const out = operatorDecision(state, { type: 'restart', agent: 'builder' }, NOW, 'sid-fresh');
+    const out = restart(state, 'builder');
     expect(out.state.agents.builder).toMatchObject({
       sessionId: 'sid-fresh',
       startedAt: NOW,
@@ -274,13 +294,10 @@ describe('operatorDecision: each command', () => {
     expect(out.state.agents.adversary).toEqual(state.agents.adversary);
     expect(out.actions).toEqual([
       {
-        action: {
-          type: 'launch',
-          agent: 'builder',
-          fresh: true,
-          prompt:
-            'You are the builder.\n\nPhase p2 begins. Write the CLI.\nWhen its definition of done is met, write "## DONE" to state/STATUS-p2.md on main and push.',
-        },
+        action: freshLaunch(
+          'builder',
+          'You are the builder.\n\nPhase p2 begins. Write the CLI.\nWhen its definition of done is met, write "## DONE" to state/STATUS-p2.md on main and push.',
+        ),
         event: { type: 'agent_restarted', agent: 'builder', message: 'restarted by operator' },
       },
     ]);
@@ -289,24 +306,14 @@ describe('operatorDecision: each command', () => {
   });
 
   test('restart of a persistent agent: only its own kickoff', () => {
-    const out = operatorDecision(running({ phaseIndex: 1 }), { type: 'restart', agent: 'librarian' }, NOW, 'sid-fresh');
-    expect(out.actions[0]?.action).toEqual({
-      type: 'launch',
-      agent: 'librarian',
-      fresh: true,
-      prompt: 'You keep the docs.',
-    });
+    const out = restart(running({ phaseIndex: 1 }), 'librarian');
+    expect(out.actions[0]?.action).toEqual(freshLaunch('librarian', 'You keep the docs.'));
     expect(out.state.agents.librarian?.sessionId).toBe('sid-fresh');
   });
 
   test('restart of a loop agent after the sequence completed: only its own kickoff', () => {
-    const out = operatorDecision(running({ phaseIndex: 3 }), { type: 'restart', agent: 'adversary' }, NOW, 'sid-fresh');
-    expect(out.actions[0]?.action).toEqual({
-      type: 'launch',
-      agent: 'adversary',
-      fresh: true,
-      prompt: 'You are the adversary.',
-    });
+    const out = restart(running({ phaseIndex: 3 }), 'adversary');
+    expect(out.actions[0]?.action).toEqual(freshLaunch('adversary', 'You are the adversary.'));
   });
 
   /** A builder whose old screen showed a wait marker, a usage limit and a permission dialog. */
@@ -330,7 +337,7 @@ describe('operatorDecision: each command', () => {
   // relaunch.ts (freshLaunch): "whatever the old screen showed — a WAITING-UNTIL marker, a limit message,
   // a permission dialog — is gone with it." The operator's restart is such a launch.
   test('restart forgets what the old screen showed, and idle counts from the restart', () => {
-    const out = operatorDecision(withStaleScreen(), { type: 'restart', agent: 'builder' }, NOW, 'sid-fresh');
+    const out = restart(withStaleScreen(), 'builder');
     expect(out.state.agents.builder).toMatchObject({
       startedAt: NOW,
       lastBusyAt: null,
@@ -353,7 +360,7 @@ describe('operatorDecision: each command', () => {
   // wake.ts: "a (re)start counts as a wake"; relaunch.ts: after a launch "a wake is not due for another
   // interval (the kickoff is fresher than any wake message)". Healing and the first launch set lastWakeAt = now.
   test('BUG: restart counts as a wake (lastWakeAt = now), like every other launch', () => {
-    const out = operatorDecision(withStaleScreen(), { type: 'restart', agent: 'builder' }, NOW, 'sid-fresh');
+    const out = restart(withStaleScreen(), 'builder');
     expect(out.state.agents.builder?.lastWakeAt).toBe(NOW);
   });
 

@@ -103,4 +103,41 @@ describe('readEventLog', () => {
     expect(log.events).toHaveLength(20_000);
     expect(log.events.at(-1)).toEqual(event(20_000));
   });
+
+  it('a data field of the wrong shape is dropped, the event kept', async () => {
+    const bad = {
+      ...event(2),
+      gate: 5,
+      reviewer: { name: 'x' },
+      costUsd: '7',
+      verdict: 'maybe',
+      tokens: { input_tokens: 1 },
+      byAgent: {
+        a: null,
+        b: {
+          tokens: { input_tokens: 1, output_tokens: 2, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+          costUsd: 0.5,
+        },
+      },
+    };
+    await writeFile(file, line(started(1_000)) + line(bad));
+    expect((await readEventLog(file)).events[1]).toEqual({
+      ...event(2),
+      byAgent: {
+        b: {
+          tokens: { input_tokens: 1, output_tokens: 2, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+          costUsd: 0.5,
+        },
+      },
+    });
+  });
+
+  it('a long broken line of object starts is skipped after a few tries, the events around it read', async () => {
+    await writeFile(
+      file,
+      line(started(1_000)) + '{"a":'.repeat(80_000) + '{"type":'.repeat(1_000) + '\n' + line(event(2)),
+    );
+    expect(await readEventLog(file)).toMatchObject({ skipped: 1 });
+    expect(seqs((await readEventLog(file)).events)).toEqual([1, 2]);
+  });
 });

@@ -19,6 +19,7 @@ import {
 import { DeterminismViolationError } from '@temporalio/workflow';
 import * as definitions from '../../src/workflows/definitions';
 import { History, historyFromJSON } from '../helpers/history-json';
+import { quietLogger } from './support/quiet-logger';
 
 jest.setTimeout(120_000);
 
@@ -44,17 +45,8 @@ const histories = new Map<string, History>(
 );
 const workflowIdOf = (file: string) => `replay/${file.replace(/\.json$/, '')}`;
 
-const quiet = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
-
 async function bundle(workflowsPath: string): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath, logger: quiet });
+  return bundleWorkflowCode({ workflowsPath, logger: quietLogger });
 }
 
 /** Replays every recorded history against `code`: file → the replay's error, if any. */
@@ -108,18 +100,13 @@ describe('recorded workflow histories', () => {
     );
 
     // A new signal or update needs a recorded history that uses it (npm run histories:record).
-    expect(
+    const unrecorded = (type: 'signal' | 'update', recorded: Set<unknown>) =>
       defined
-        .filter((d) => d.type === 'signal')
+        .filter((d) => d.type === type)
         .map((d) => d.name)
-        .filter((n) => !signals.has(n)),
-    ).toEqual([]);
-    expect(
-      defined
-        .filter((d) => d.type === 'update')
-        .map((d) => d.name)
-        .filter((n) => !updates.has(n)),
-    ).toEqual([]);
+        .filter((n) => !recorded.has(n));
+    expect(unrecorded('signal', signals)).toEqual([]);
+    expect(unrecorded('update', updates)).toEqual([]);
     expect(defined.length).toBeGreaterThanOrEqual(10);
     expect(events.some((e) => e.workflowExecutionContinuedAsNewEventAttributes)).toBe(true);
     expect([...activities].sort()).toEqual(

@@ -3,6 +3,7 @@ import type { AgentState } from '../../src/core/state/build';
 import type { AgentConfig, LoopConfig, PhaseConfig, WatchdogConfig } from '../../src/core/config/types';
 import type { AgentObservation } from '../../src/core/state/snapshot';
 import { newAgentState } from '../../src/core/initial-state';
+import type { RateLimitInput, StallInput } from '../../src/core/supervision';
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -95,4 +96,29 @@ export const deadPane = (): AgentObservation => ({ alive: false, tail: '', windo
 export function sessionIds(prefix = 'session') {
   let n = 0;
   return () => `${prefix}-${++n}`;
+}
+
+/** The rate-limit rule's input: the builder, alive and idle at NOW, its last output 5 s before. */
+export function rateLimitInput(overrides: Partial<RateLimitInput> = {}): RateLimitInput {
+  return {
+    agent: agentConfig(),
+    state: agentState(),
+    observation: observed(idlePane('⏺ Done.'), NOW - 5 * SECOND),
+    patterns,
+    now: NOW,
+    ...overrides,
+  };
+}
+
+/** The stall rule's input: the builder in phase p1 (not done), its last output 700 s (past `stall_idle`) before NOW. */
+export function stallInput(overrides: Partial<StallInput> = {}): StallInput {
+  return {
+    ...rateLimitInput({ observation: observed(idlePane('⏺ Done.'), NOW - 700 * SECOND) }),
+    watchdog,
+    loop,
+    phase: { config: phase1, done: false },
+    sequenceComplete: false,
+    newSessionId: sessionIds(),
+    ...overrides,
+  };
 }

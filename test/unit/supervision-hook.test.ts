@@ -14,12 +14,9 @@ import {
   agentState,
   at,
   idlePane,
-  loop,
   observed,
-  patterns,
-  phase1,
-  sessionIds,
-  watchdog,
+  rateLimitInput,
+  stallInput,
 } from './supervision-fixtures';
 
 const hook = (kind: AgentHookEvent['kind'], extra: Partial<AgentHookEvent> = {}): AgentHookEvent => ({
@@ -86,13 +83,14 @@ describe('applyHookEvent: rate_limit', () => {
   it('the same limit then seen on the pane is not recorded twice', () => {
     const banner = "You've hit your limit · resets 6pm (UTC)";
     const limited = applyHookEvent(agentState(), hook('rate_limit', { resetAt: at(18), message: banner }), NOW).state;
-    const d = rateLimitDecision({
-      agent: persistent,
-      state: limited,
-      observation: observed(idlePane(`  ⎿  ${banner}`), NOW),
-      patterns,
-      now: NOW + 15 * SECOND,
-    });
+    const d = rateLimitDecision(
+      rateLimitInput({
+        agent: persistent,
+        state: limited,
+        observation: observed(idlePane(`  ⎿  ${banner}`), NOW),
+        now: NOW + 15 * SECOND,
+      }),
+    );
     expect(d.verdict).toBe('waiting');
     expect(d.events).toEqual([]);
     expect(d.state.rateLimitedUntil).toBe(at(18) + LIMIT_RESET_SLACK_MS);
@@ -100,26 +98,17 @@ describe('applyHookEvent: rate_limit', () => {
 });
 
 describe('applyHookEvent: stop and idle_prompt', () => {
-  const stallInput = (state: ReturnType<typeof agentState>) => ({
-    agent: persistent,
-    state,
-    observation: observed(idlePane(), null), // tmux gave no window activity
-    patterns,
-    watchdog,
-    loop,
-    phase: { config: phase1, done: false },
-    sequenceComplete: false,
-    now: NOW,
-    newSessionId: sessionIds(),
-  });
+  // tmux gave no window activity
+  const idleInput = (state: ReturnType<typeof agentState>) =>
+    stallInput({ agent: persistent, state, observation: observed(idlePane(), null) });
 
   it('marks the agent idle since the hook ran: the stall clock counts from then', () => {
     // Started 5 h ago; without the hook the idle clock would run from the start.
-    expect(stallDecision(stallInput(agentState())).verdict).toBe('rebooted');
+    expect(stallDecision(idleInput(agentState())).verdict).toBe('rebooted');
     const { state, events } = applyHookEvent(agentState(), hook('stop', { at: NOW - 300 * SECOND }), NOW);
     expect(state.idleSince).toBe(NOW - 300 * SECOND);
     expect(events).toEqual([]);
-    expect(stallDecision(stallInput(state)).verdict).toBe('idle');
+    expect(stallDecision(idleInput(state)).verdict).toBe('idle');
   });
 
   it('an older report does not move the idle clock back', () => {
@@ -139,18 +128,14 @@ describe('applyHookEvent: permission_prompt', () => {
       { type: 'agent_blocked', agent: 'builder', message: 'Claude needs your permission to use Bash' },
     ]);
     expect(state.blockedSince).toBe(NOW - 700 * SECOND);
-    const d = stallDecision({
-      agent: persistent,
-      state,
-      observation: observed(idlePane('Do you want to proceed?', '❯ 1. Yes'), NOW - 700 * SECOND),
-      patterns,
-      watchdog,
-      loop,
-      phase: null,
-      sequenceComplete: false,
-      now: NOW,
-      newSessionId: sessionIds(),
-    });
+    const d = stallDecision(
+      stallInput({
+        agent: persistent,
+        state,
+        observation: observed(idlePane('Do you want to proceed?', '❯ 1. Yes'), NOW - 700 * SECOND),
+        phase: null,
+      }),
+    );
     expect(d.verdict).toBe('blocked');
   });
 

@@ -21,9 +21,8 @@ import {
   idlePane,
   loop,
   observed,
-  patterns,
-  phase1,
   sessionIds,
+  stallInput,
   watchdog,
 } from './supervision-fixtures';
 
@@ -32,17 +31,8 @@ const supervisor = agentConfig({ name: 'supervisor', kind: 'persistent', kickoff
 
 function input(overrides: Partial<AgentSupervisionInput> = {}): AgentSupervisionInput {
   return {
-    agent: supervisor,
-    state: agentState(),
-    observation: observed(idlePane(), NOW - 700 * SECOND),
-    patterns,
-    watchdog,
-    loop,
-    phase: { config: phase1, done: false },
-    sequenceComplete: false,
+    ...stallInput({ agent: supervisor, observation: observed(idlePane(), NOW - 700 * SECOND) }),
     heavyTick: true,
-    now: NOW,
-    newSessionId: sessionIds(),
     ...overrides,
   };
 }

@@ -3,7 +3,6 @@ import {
   LIMIT_PROBE_INTERVAL_MS,
   LIMIT_RESET_MESSAGE,
   LIMIT_RESET_SLACK_MS,
-  RateLimitInput,
   rateLimitDecision,
 } from '../../src/core/supervision';
 import { parseLimitReset } from '../../src/core/pane';
@@ -19,18 +18,8 @@ import {
   idlePane,
   observed,
   patterns,
+  rateLimitInput as input,
 } from './supervision-fixtures';
-
-function input(overrides: Partial<RateLimitInput> = {}): RateLimitInput {
-  return {
-    agent: agentConfig(),
-    state: agentState(),
-    observation: observed(idlePane('⏺ Done.'), NOW - 5 * SECOND),
-    patterns,
-    now: NOW,
-    ...overrides,
-  };
-}
 
 const limitPane = (message: string) => idlePane('⏺ Working on the parser…', `  ⎿  ${message}`);
 const resume = (agent = 'builder') => ({

@@ -1,4 +1,4 @@
-import { OPEN_ENDED_WAIT_STALL_FACTOR, StallInput, doneNudgeMessage, stallDecision } from '../../src/core/supervision';
+import { OPEN_ENDED_WAIT_STALL_FACTOR, doneNudgeMessage, stallDecision } from '../../src/core/supervision';
 import { parseWaitingUntil } from '../../src/core/pane';
 import {
   HOUR,
@@ -13,28 +13,11 @@ import {
   idlePane,
   loop,
   observed,
-  patterns,
   phase1,
   phase2,
-  sessionIds,
+  stallInput as input,
   watchdog,
 } from './supervision-fixtures';
-
-function input(overrides: Partial<StallInput> = {}): StallInput {
-  return {
-    agent: agentConfig(),
-    state: agentState(),
-    observation: observed(idlePane('⏺ Done.'), NOW - 700 * SECOND),
-    patterns,
-    watchdog,
-    loop,
-    phase: { config: phase1, done: false },
-    sequenceComplete: false,
-    now: NOW,
-    newSessionId: sessionIds(),
-    ...overrides,
-  };
-}
 
 const persistent = agentConfig({ name: 'supervisor', kind: 'persistent', kickoff: 'You supervise.' });
 

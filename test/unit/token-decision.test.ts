@@ -9,21 +9,11 @@ import {
 } from '../../src/core/token-decision';
 import type { AgentTokenTotals } from '../../src/core/tokens/host-contract';
 import { zeroUsage } from '../../src/core/tokens/usage';
-import { SECOND, snapshotOf, stateFor, T0, withAgents } from './support/build-state';
+import { PAIR_AGENTS_TOML, SECOND, snapshotOf, stateFor, T0, withAgents } from './support/build-state';
 
 const TOML = `
 name = "pair"
-
-[[agent]]
-name = "builder"
-kind = "loop"
-kickoff = "You are the builder."
-
-[[agent]]
-name = "adversary"
-kind = "loop"
-kickoff = "You are the adversary."
-
+${PAIR_AGENTS_TOML}
 [loop]
 repo = "work"
 phases = [{ id = "p1" }, { id = "p2" }]

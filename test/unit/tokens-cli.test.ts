@@ -4,22 +4,25 @@ import fsPromises from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { formatScan, registerTokensScan, scanOutput } from '../../src/client/commands/tokens';
 import { UsageError } from '../../src/client/load-or-exit';
+import { capturedProgram } from './support/cli';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'transcripts');
 
-/** A `steward tokens` command as the lead builds it, with output captured. */
-function cli(): { program: Command; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const program = new Command('steward')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => void out.push(s), writeErr: (s) => void err.push(s) });
-  registerTokensScan(program.command('tokens'));
-  return { program, out, err };
+/** Runs `body` with the path of an agents.toml (not yet written) in a temp dir it removes afterwards. */
+async function withConfigPath(body: (config: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'steward-scan-config-'));
+  try {
+    await body(path.join(dir, 'agents.toml'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
+
+/** A `steward tokens` command as the lead builds it, with output captured. */
+const cli = () => capturedProgram((program) => registerTokensScan(program.command('tokens')));
 
 describe('steward tokens scan', () => {
   it('prints the documented JSON shape with exact figures (see tokens-fixtures.test.ts)', async () => {
@@ -81,9 +84,7 @@ describe('steward tokens scan', () => {
   });
 
   it("prices with a build config's [prices] (--config): an unpriced model gets a price, a built-in one is replaced", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'steward-scan-config-'));
-    try {
-      const config = path.join(dir, 'agents.toml');
+    await withConfigPath(async (config) => {
       // claude-mystery-9: 1,000 in + 1,000 out at $1 / $2 per million = $0.003.
       writeFileSync(config, 'name = "scan"\n\n[prices."claude-mystery-9"]\ninput = 1\noutput = 2\n');
       const { program, out } = cli();
@@ -101,15 +102,11 @@ describe('steward tokens scan', () => {
       const again = cli();
       await again.program.parseAsync(['tokens', 'scan', FIXTURE, '--config', config], { from: 'user' });
       expect(again.out.join('')).toMatch(/^claude-opus-4-5-20251101\s+10\s+500\s+0\s+40,000\s+\$0\.0000$/m);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('refuses a --config that does not load, naming its problems by TOML path', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'steward-scan-config-'));
-    try {
-      const config = path.join(dir, 'agents.toml');
+    await withConfigPath(async (config) => {
       writeFileSync(config, '[prices."claude-foo"]\ninput = -1\n');
       const { program, out } = cli();
       const run = program.parseAsync(['tokens', 'scan', FIXTURE, '--config', config], { from: 'user' });
@@ -117,9 +114,7 @@ describe('steward tokens scan', () => {
       await expect(run).rejects.toThrow(/agents\.toml:2: prices\.claude-foo\.input: must be at least 0/);
       await expect(run).rejects.toThrow(/agents\.toml:1: prices\.claude-foo\.output: required key is missing/);
       expect(out).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('exits 2 with one line for a missing dir', async () => {

@@ -1,19 +1,9 @@
 import type { TokenUsage } from '../../src/core/state/tokens';
 import { emptyLedger, ingestRecord, type LedgerState } from '../../src/core/tokens/ledger';
 import type { UsageRecord } from '../../src/core/tokens/transcript-line';
+import { usage } from './support/token-usage';
 
 const SONNET = 'claude-sonnet-4-5-20250929';
-
-function usage(input: number, output: number, cache5m = 0, cache1h = 0, read = 0): TokenUsage {
-  return {
-    input_tokens: input,
-    output_tokens: output,
-    cache_creation_input_tokens: cache5m + cache1h,
-    cache_creation_5m: cache5m,
-    cache_creation_1h: cache1h,
-    cache_read_input_tokens: read,
-  };
-}
 
 function rec(key: string, u: TokenUsage, model = SONNET, sessionId = 's1'): UsageRecord {
   return { kind: 'usage', key, model, usage: u, sessionId, isSidechain: false, timestamp: '2025-10-01T10:00:00Z' };

@@ -3,17 +3,7 @@ import type { TokenUsage } from '../../src/core/state/tokens';
 import { modelPrice, priceTableOf, priceUsage } from '../../src/core/tokens/pricing';
 import table from '../../src/core/tokens/prices.json';
 import { reportLedger } from '../../src/core/tokens/report';
-
-function usage(input: number, output: number, cache5m = 0, cache1h = 0, read = 0): TokenUsage {
-  return {
-    input_tokens: input,
-    output_tokens: output,
-    cache_creation_input_tokens: cache5m + cache1h,
-    cache_creation_5m: cache5m,
-    cache_creation_1h: cache1h,
-    cache_read_input_tokens: read,
-  };
-}
+import { usage } from './support/token-usage';
 
 function usd(model: string, u: TokenUsage): number {
   const p = priceUsage(model, u);

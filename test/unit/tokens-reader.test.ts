@@ -54,6 +54,15 @@ function follow(file: string): { files: TranscriptSource[]; state: ReaderState; 
   return { files: [{ path: file, source: 'builder' }], state: emptyReaderState(), ledger: emptyLedger() };
 }
 
+/** `content` written to a.jsonl in the temp dir, followed by a reader that has read it once. */
+async function readOnce(content: string) {
+  const file = path.join(dir, 'a.jsonl');
+  writeFileSync(file, content);
+  const reader = follow(file);
+  await readTranscripts(reader.state, reader.files, reader.ledger);
+  return { file, ...reader };
+}
+
 describe('incremental transcript reader', () => {
   it('reads only the appended line on the next tick, and nothing when nothing changed', async () => {
     const file = path.join(dir, 'a.jsonl');
@@ -98,11 +107,8 @@ describe('incremental transcript reader', () => {
   });
 
   it('rereads a truncated file from 0 without double counting', async () => {
-    const file = path.join(dir, 'a.jsonl');
     const first = line('m1', 10);
-    writeFileSync(file, first + line('m2', 20) + line('m3', 40));
-    const { files, state, ledger } = follow(file);
-    await readTranscripts(state, files, ledger);
+    const { file, files, state, ledger } = await readOnce(first + line('m2', 20) + line('m3', 40));
     expect(output(ledger)).toBe(70);
 
     truncateSync(file, Buffer.byteLength(first));
@@ -115,10 +121,7 @@ describe('incremental transcript reader', () => {
   });
 
   it('rereads a replaced file (new inode) and one rewritten in place', async () => {
-    const file = path.join(dir, 'a.jsonl');
-    writeFileSync(file, line('m1', 10));
-    const { files, state, ledger } = follow(file);
-    await readTranscripts(state, files, ledger);
+    const { file, files, state, ledger } = await readOnce(line('m1', 10));
 
     const next = path.join(dir, 'a.jsonl.tmp');
     writeFileSync(next, line('m1', 10) + line('m2', 20));
@@ -207,10 +210,7 @@ describe('incremental transcript reader', () => {
   });
 
   it('drops the cursor of a file that disappeared', async () => {
-    const file = path.join(dir, 'a.jsonl');
-    writeFileSync(file, line('m1', 10));
-    const { files, state, ledger } = follow(file);
-    await readTranscripts(state, files, ledger);
+    const { file, files, state, ledger } = await readOnce(line('m1', 10));
     rmSync(file);
     expect(await readTranscripts(state, files, ledger)).toMatchObject({ missing: 1 });
     expect(state.files).toEqual({});
@@ -218,10 +218,7 @@ describe('incremental transcript reader', () => {
   });
 
   it('keeps working from state that went through JSON', async () => {
-    const file = path.join(dir, 'a.jsonl');
-    writeFileSync(file, line('m1', 10));
-    const { files, state, ledger } = follow(file);
-    await readTranscripts(state, files, ledger);
+    const { file, files, state, ledger } = await readOnce(line('m1', 10));
     const savedState: ReaderState = JSON.parse(JSON.stringify(state));
     const savedLedger: LedgerState = JSON.parse(JSON.stringify(ledger));
     appendFileSync(file, line('m2', 20));

@@ -1,14 +1,5 @@
-import type { TokenUsage } from '../../src/core/state/tokens';
 import { addUsageInto, tokenFigures, totalTokens, usageSince, zeroUsage } from '../../src/core/tokens/usage';
-
-const u = (i: number, o: number, c5: number, c1: number, r: number): TokenUsage => ({
-  input_tokens: i,
-  output_tokens: o,
-  cache_creation_input_tokens: c5 + c1,
-  cache_creation_5m: c5,
-  cache_creation_1h: c1,
-  cache_read_input_tokens: r,
-});
+import { usage as u } from './support/token-usage';
 
 describe('token usage maths', () => {
   it('zero is all zeros', () => {

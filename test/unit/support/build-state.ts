@@ -17,16 +17,8 @@ export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 
-/**
- * A builder and an adversary (loops), a persistent librarian and a one-shot migrator, through
- * three phases; claims ping two agents, reviews one, and two inbox files are watched.
- */
-export const TEAM_TOML = `
-name = "team"
-
-[watchdog]
-signal_interval = "10s"
-
+/** The builder and the adversary, both loop agents, as TOML agent tables. */
+export const PAIR_AGENTS_TOML = `
 [[agent]]
 name = "builder"
 kind = "loop"
@@ -36,7 +28,18 @@ kickoff = "You are the builder."
 name = "adversary"
 kind = "loop"
 kickoff = "You are the adversary."
+`;
 
+/**
+ * A builder and an adversary (loops), a persistent librarian and a one-shot migrator, through
+ * three phases; claims ping two agents, reviews one, and two inbox files are watched.
+ */
+export const TEAM_TOML = `
+name = "team"
+
+[watchdog]
+signal_interval = "10s"
+${PAIR_AGENTS_TOML}
 [[agent]]
 name = "librarian"
 kind = "persistent"
