@@ -58,6 +58,27 @@ export default tseslint.config(
     },
   },
   {
+    // web/ is the dashboard's browser code: the server serves it as compiled, with only the
+    // packages of its import map beside it, and no src/ (nor Node) at all.
+    files: ['web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'web/ runs in the browser.' })),
+          patterns: [
+            {
+              group: ['../src/**'],
+              allowTypeImports: true,
+              message: 'The browser gets no src/: take its types only (import type).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['jest.config.js', 'scripts/**/*.js', '.dependency-cruiser.cjs'],
     languageOptions: {
       sourceType: 'commonjs',

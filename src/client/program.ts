@@ -12,6 +12,7 @@ import { registerCiCommands } from './commands/ci';
 import { registerHookCommand } from './commands/hook';
 import { registerModelStandinCommand } from './commands/model-standin';
 import { registerDoctorCommand } from './commands/doctor';
+import { registerDashboardCommand } from './commands/dashboard';
 
 export function stewardProgram(): Command {
   const program = new Command('steward')
@@ -42,6 +43,7 @@ export function stewardProgram(): Command {
   registerHookCommand(program);
   registerModelStandinCommand(program);
   registerDoctorCommand(program);
+  registerDashboardCommand(program);
   return program;
 }
 

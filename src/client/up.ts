@@ -11,6 +11,8 @@ import { loadConfigOrThrow } from './load-or-exit';
 import { connectStewardWorkers, runWorkers } from '../workers/worker';
 import { hostId } from '../workers/host-id';
 import { buildWorkflowId, BuildResult } from '../workflows/definitions';
+import { DASHBOARD_PORT, serveDashboard } from './commands/dashboard';
+import type { Dashboard } from './dashboard/server';
 
 /** A throwaway build (the demo) replaces one left running by an interrupted run. */
 async function terminateRunning(client: Client, workflowId: string): Promise<void> {
@@ -35,6 +37,17 @@ async function serving(address: string): Promise<boolean> {
   }
 }
 
+/** The dashboard on `port`, or on any free port when that one is taken (another `up` serves it). */
+async function dashboardOn(port: number, print: (line: string) => void): Promise<Dashboard> {
+  const warn = (line: string) => print(`dashboard: ${line}`);
+  try {
+    return await serveDashboard({ port, host: '127.0.0.1' }, print, warn);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    return serveDashboard({ port: 0, host: '127.0.0.1' }, print, warn);
+  }
+}
+
 /**
  * The main job in one command: a server (the embedded dev server unless TEMPORAL_ADDRESS names one),
  * a worker in this process, the build, followed to its end.
@@ -42,7 +55,7 @@ async function serving(address: string): Promise<boolean> {
 export async function up(
   configFile: string,
   print: (line: string) => void,
-  opts: { stateDir?: string; replaceRunning?: boolean } = {},
+  opts: { stateDir?: string; replaceRunning?: boolean; dashboardPort?: number | false } = {},
 ): Promise<BuildResult> {
   const { config, hash } = await loadConfigOrThrow(configFile);
   let server: DevServer | null = null;
@@ -71,7 +84,9 @@ export async function up(
   const { workers, connection: native, settings } = await connectStewardWorkers(hostId());
   const running = runWorkers(workers);
   const { client, connection } = await connect(settings);
+  let dashboard: Dashboard | null = null;
   try {
+    if (opts.dashboardPort !== false) dashboard = await dashboardOn(opts.dashboardPort ?? DASHBOARD_PORT, print);
     if (opts.replaceRunning) await terminateRunning(client, buildWorkflowId(config.name));
     const { handle, attached } = await startBuild(client, config, hash, hostId());
     print(`${attached ? 'attached to' : 'started'} build ${handle.workflowId}`);
@@ -83,6 +98,7 @@ export async function up(
       print(`Web UI: ${uiUrl}/namespaces/${settings.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`);
     return result;
   } finally {
+    await dashboard?.close();
     workers.forEach((w) => w.shutdown());
     await running.catch(() => undefined);
     await connection.close();

@@ -119,7 +119,7 @@ function gluedStarts(line: string): number[] {
  * the event that follows the broken start (`broken`). In JSON a `{"` outside a string opens an
  * object, so the glued event starts at one of them.
  */
-function eventOfLine(line: string): { event: StewardEvent | null; broken: boolean } {
+export function eventOfLine(line: string): { event: StewardEvent | null; broken: boolean } {
   const whole = parseEventLine(line);
   if (whole) return { event: whole, broken: false };
   // The glued event starts at a `{"type":` or `{"seq":` (the keys an event opens with; no inner

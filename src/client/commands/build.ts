@@ -1,4 +1,6 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { wholeNumber } from '../cli-output';
+import { DASHBOARD_PORT } from './dashboard';
 import { rpc, withTemporal } from '../build-handle';
 import { startBuild } from '../start-build';
 import { describeResult, followBuild } from '../follow';
@@ -42,9 +44,15 @@ export function registerBuildCommands(program: Command): void {
     .command('up')
     .description('the main job in one command: server (unless TEMPORAL_ADDRESS), worker, build, followed to its end')
     .argument('<config>', 'agents.toml')
+    .addOption(
+      new Option('--dashboard-port <port>', 'port of the live dashboard (another free one when taken)')
+        .argParser(wholeNumber(0, 65535))
+        .default(DASHBOARD_PORT),
+    )
+    .option('--no-dashboard', 'do not serve the live dashboard')
     .addHelpText('after', '\nExample:\n  steward up config/builder-adversary.toml')
-    .action(async (file: string) => {
-      await up(file, (l) => console.log(l));
+    .action(async (file: string, opts: { dashboard: boolean; dashboardPort: number }) => {
+      await up(file, (l) => console.log(l), { dashboardPort: opts.dashboard ? opts.dashboardPort : false });
     });
   program
     .command('demo')
