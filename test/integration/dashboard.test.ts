@@ -9,6 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { startDashboard, type Dashboard } from '../../src/client/dashboard/server';
+import type { TokensView } from '../../src/core/dashboard/types';
 import { openTemporal, closeTemporal, type Temporal } from '../../src/client/build-handle';
 import { findExecutable } from '../../src/host/find-executable';
 import { BuildHarness, eventually, useHarness } from '../helpers/harness';
@@ -16,6 +17,8 @@ import { twoPhaseConfig } from '../helpers/configs';
 
 const OUTPUT_DIR = join(__dirname, '..', '..', 'test-output', 'dashboard');
 const DEMO_ADVERSARY = join(process.cwd(), 'config', 'demo', 'adversary.script.toml');
+/** The model the scripted agents write in their transcripts (their rules name none). */
+const SCRIPTED_MODEL = 'claude-sonnet-4-5-20250929';
 
 /** The demo's adversary with only its first rule: p1's gate fails its first review and is never passed. */
 const NEVER_PASSES = `
@@ -84,6 +87,7 @@ describe('steward dashboard in a headless browser', () => {
       listEveryMs: 300,
       statusEveryMs: 500,
       tailEveryMs: 100,
+      modelsEveryMs: 500,
     });
     dashboards.push(d);
     return d;
@@ -162,6 +166,12 @@ describe('steward dashboard in a headless browser', () => {
       10_000,
       'the demo build in the tokens view',
     );
+    // Its tokens per model, from the scripted agents' transcripts on this host.
+    await demoPage.waitForSelector(`[data-view="tokens"] tr[data-key="${SCRIPTED_MODEL}"]`, { timeout: 15_000 });
+    const tokens = (await demoPage.evaluate(`fetch('/api/tokens').then((r) => r.json())`)) as TokensView;
+    const row = tokens.byModel.find((r) => r.key === SCRIPTED_MODEL);
+    expect(row?.total).toBeGreaterThan(0);
+    expect(row?.costUsd).toBeGreaterThan(0);
     await shoot(demoPage, 'tokens');
 
     // Pause and resume the live build from its page, and see each event arrive. A page in the

@@ -30,6 +30,8 @@ describe('steward demo --agent claude', () => {
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/model stand-in: http:\/\/127\.0\.0\.1:\d+/);
+    // `up` serves the live dashboard while the build runs, and says where.
+    expect(run.stdout).toMatch(/dashboard: http:\/\/127\.0\.0\.1:\d+\//);
     expect(run.stdout).toMatch(/build demo-claude completed: 2 phase\(s\) \[p1 [\d.]+s, p2 [\d.]+s\]/);
 
     const log = (await readFile(join(dir, '.steward', 'demo-claude-sandbox', 'model-standin.jsonl'), 'utf8'))

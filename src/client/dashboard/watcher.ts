@@ -2,26 +2,43 @@
  * Keeps the board up to date from Temporal and this host's files: lists the builds (Visibility),
  * reads each one's config once (where its event log is, its budget, its agents), follows its event
  * log as it grows (`tailEveryMs`: how fast a new event reaches the pages), and asks the running
- * builds' `status` query (`statusEveryMs`; a closed build once: answering it replays the build).
- * A build on another host has no log here: its status query's recent events stand in.
+ * builds' `status` query (`statusEveryMs`). A closed build's config is read from its start input
+ * and only the `closedStatusLimit` newest closed builds are asked their status, once: answering it
+ * replays the build on a worker, and a server can hold hundreds of old builds. It also
+ * counts its tokens per model in its agents' transcripts (`modelsEveryMs`; a closed build once more).
+ * A build on another host has no log or transcripts here: its status query's recent events stand in.
  * Every failure is reported through `onProblem` and tried again on the next round; none stops it.
  */
 import type { StewardConfig } from '../../core/config/types';
 import { eventLogFile } from '../../core/event-record';
 import { Tmux } from '../../host/tmux';
-import { buildConfig, openBuild, queryStatus, rpc, type OpenBuild, type Temporal } from '../build-handle';
+import {
+  buildConfig,
+  openBuild,
+  queryStatus,
+  rpc,
+  startConfig,
+  startInput,
+  type OpenBuild,
+  type Temporal,
+} from '../build-handle';
 import { listQuery } from '../commands/operate';
 import { firstLine } from '../render/format';
 import { buildNameOfWorkflowId } from '../render/status';
 import { listedBuild, type BuildBoard } from './board';
 import { LogFollower } from './log-follower';
+import { ModelFollower } from './model-follower';
 
 export interface WatcherOptions {
   listEveryMs?: number;
   statusEveryMs?: number;
   tailEveryMs?: number;
+  /** How often a running build's transcripts are read for its tokens per model (default 30 s). */
+  modelsEveryMs?: number;
   /** Builds listed at most (the newest). */
   maxBuilds?: number;
+  /** Closed builds (the newest) whose status is asked once (default 20). */
+  closedStatusLimit?: number;
   /** The Temporal Web UI's base URL, for each build's link; null: no links. */
   webUi: string | null;
   /** The agents' tmux socket (STEWARD_TMUX_SOCKET), for the agent view's pane. */
@@ -30,11 +47,18 @@ export interface WatcherOptions {
 }
 
 interface Watched {
+  workflowId: string;
+  workflowStatus: string;
   build: OpenBuild | null;
   config: StewardConfig | null;
   running: boolean;
   statusRead: boolean;
+  /** Its place in the latest listing, newest first. */
+  rank: number;
 }
+
+/** Configs read at once: enough to fill a page quickly, few enough not to flood the server. */
+const CONFIG_READS_AT_ONCE = 4;
 
 export class BoardWatcher {
   private readonly watched = new Map<string, Watched>();
@@ -42,6 +66,7 @@ export class BoardWatcher {
   private stopped = false;
   private readonly tmux: Tmux;
   private readonly logs: LogFollower;
+  private readonly models: ModelFollower;
 
   constructor(
     private readonly t: Temporal,
@@ -50,22 +75,31 @@ export class BoardWatcher {
   ) {
     this.tmux = new Tmux(options.tmuxSocket);
     this.logs = new LogFollower(board, (message) => options.onProblem?.(message));
+    this.models = new ModelFollower(board, (message) => options.onProblem?.(message));
   }
 
-  /** Lists and reads every build once (so the first page load shows them), then keeps going. */
+  /** Lists the builds and reads the running ones (so the first page shows them), then keeps going. */
   async start(): Promise<void> {
     await this.list();
+    await this.readConfigs(true);
+    void this.readConfigs(false);
     await this.logs.readAll();
     await this.statusAll();
-    this.every(this.options.listEveryMs ?? 5000, () => this.list());
+    this.every(this.options.listEveryMs ?? 5000, async () => {
+      await this.list();
+      await this.readConfigs(true);
+      await this.readConfigs(false);
+    });
     this.logs.start(this.options.tailEveryMs ?? 200);
     this.every(this.options.statusEveryMs ?? 2000, () => this.statusAll());
+    this.models.start(this.options.modelsEveryMs ?? 30_000);
   }
 
   stop(): void {
     this.stopped = true;
     this.timers.forEach((t) => clearTimeout(t));
     this.logs.stop();
+    this.models.stop();
   }
 
   /** The last lines of an agent's pane, when its tmux server is on this host. */
@@ -93,6 +127,7 @@ export class BoardWatcher {
     this.options.onProblem?.(`${what}: ${firstLine(err instanceof Error ? err.message : String(err))}`);
   }
 
+  /** Lists the builds (newest first) onto the board; their configs are read afterwards, outside the list's deadline. */
   private async list(): Promise<void> {
     const seen = new Set<string>();
     try {
@@ -101,7 +136,7 @@ export class BoardWatcher {
           // Newest first: an older run of a name used again is not the build the name means now.
           if (seen.has(w.workflowId)) continue;
           seen.add(w.workflowId);
-          await this.listed(buildNameOfWorkflowId(w.workflowId), w.workflowId, w.status.name);
+          this.listed(buildNameOfWorkflowId(w.workflowId), w.workflowId, w.status.name, seen.size - 1);
           if (seen.size >= (this.options.maxBuilds ?? 100)) break;
         }
       });
@@ -110,24 +145,46 @@ export class BoardWatcher {
     }
   }
 
-  private async listed(name: string, workflowId: string, workflowStatus: string): Promise<void> {
+  private listed(name: string, workflowId: string, workflowStatus: string, rank: number): void {
     const running = workflowStatus === 'RUNNING';
-    const known = this.watched.get(name);
     const webUiUrl = this.options.webUi
       ? `${this.options.webUi}/namespaces/${encodeURIComponent(this.t.settings.namespace)}/workflows/${encodeURIComponent(workflowId)}`
       : null;
     this.board.put(name, { workflowId, workflowStatus, webUiUrl }, () => listedBuild(name, workflowId, workflowStatus));
-    if (known) {
-      // A build that ended is asked once more, for its final state.
-      if (known.running && !running) known.statusRead = false;
-      known.running = running;
-      if (known.config) return;
+    const known = this.watched.get(name);
+    if (!known) {
+      this.watched.set(name, {
+        workflowId,
+        workflowStatus,
+        build: null,
+        config: null,
+        running,
+        statusRead: false,
+        rank,
+      });
+      return;
     }
-    const watched: Watched = known ?? { build: null, config: null, running, statusRead: false };
-    this.watched.set(name, watched);
+    // A build that ended is asked once more, for its final state.
+    if (known.running && !running) known.statusRead = false;
+    Object.assign(known, { workflowId, workflowStatus, running, rank });
+    this.models.setRunning(name, running);
+  }
+
+  /** Reads the configs not read yet, of the running builds or of the closed ones, a few at a time. */
+  private async readConfigs(running: boolean): Promise<void> {
+    const due = [...this.watched].filter(([, w]) => !w.config && w.running === running);
+    for (let i = 0; i < due.length; i += CONFIG_READS_AT_ONCE) {
+      await Promise.all(due.slice(i, i + CONFIG_READS_AT_ONCE).map(([name, w]) => this.readConfig(name, w)));
+    }
+  }
+
+  private async readConfig(name: string, watched: Watched): Promise<void> {
     try {
       watched.build = await openBuild(this.t, name);
-      watched.config = await buildConfig(watched.build);
+      // A running build answers its config query; a closed one would be replayed for it: its start input says as much.
+      watched.config = watched.running
+        ? await buildConfig(watched.build)
+        : startConfig(await startInput(watched.build).catch(() => null));
     } catch (err) {
       this.problem(`reading build ${name}`, err);
       return;
@@ -135,6 +192,7 @@ export class BoardWatcher {
     const config = watched.config;
     if (!config) return;
     this.logs.follow(name, eventLogFile(config));
+    this.models.follow(name, config, watched.running);
     this.board.put(
       name,
       {
@@ -142,14 +200,15 @@ export class BoardWatcher {
         stallIdleMs: config.watchdog.stall_idle,
         watch: Object.fromEntries(config.agents.map((a) => [a.name, a.watch])),
       },
-      () => listedBuild(name, workflowId, workflowStatus),
+      () => listedBuild(name, watched.workflowId, watched.workflowStatus),
     );
   }
 
   private async statusAll(): Promise<void> {
     await Promise.all(
       [...this.watched].map(async ([name, w]) => {
-        if (!w.build || (!w.running && w.statusRead)) return;
+        const closedLimit = this.options.closedStatusLimit ?? 20;
+        if (!w.build || (!w.running && (w.statusRead || w.rank >= closedLimit))) return;
         try {
           this.board.setStatus(name, await queryStatus(w.build));
           w.statusRead = true;
