@@ -40,6 +40,7 @@ function EventRow(props: { event: StewardEvent; build: string; showBuild: boolea
     class=${`event${PROBLEM_LOOK.test(e.type) ? ' problem' : ''}${open ? ' open' : ''}`}
     data-event-type=${e.type}
     data-build=${build}
+    data-seq=${e.seq}
   >
     <div class="event-line" role="button" tabindex="0" aria-expanded=${open} onClick=${toggle} onKeyDown=${onKey}>
       <time class="event-time" title=${isoTime(e.at)}>${clock(e.at)}</time>

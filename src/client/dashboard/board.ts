@@ -37,6 +37,7 @@ export class BuildBoard {
   version = 0;
   private readonly builds = new Map<string, BuildSnapshot>();
   private readonly statusJson = new Map<string, string>();
+  private readonly buildVersions = new Map<string, number>();
   private readonly subscribers = new Set<(message: PushMessage) => void>();
   private pending = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
@@ -47,6 +48,11 @@ export class BuildBoard {
 
   snapshot(name: string): BuildSnapshot | undefined {
     return this.builds.get(name);
+  }
+
+  /** Bumped on every change of that build: a view of one build is cached by it. */
+  versionOf(name: string): number {
+    return this.buildVersions.get(name) ?? 0;
   }
 
   /** Adds a build, or changes what is known of one (never its events: `addEvents` does). */
@@ -94,6 +100,7 @@ export class BuildBoard {
 
   private changed(name: string): void {
     this.version++;
+    this.buildVersions.set(name, this.versionOf(name) + 1);
     this.pending.add(name);
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = null;

@@ -12,7 +12,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { agentView } from '../../core/dashboard/agent-view';
 import { buildView } from '../../core/dashboard/build-view';
 import { feedLimit, feedPage, parseFeedFilter } from '../../core/dashboard/feed';
-import { overviewView } from '../../core/dashboard/overview';
+import { overviewRow, overviewView } from '../../core/dashboard/overview';
+import type { BuildSnapshot, OverviewRow } from '../../core/dashboard/types';
 import { tokensView } from '../../core/dashboard/tokens-view';
 import { UsageError } from '../load-or-exit';
 import { firstLine } from '../render/format';
@@ -105,6 +106,20 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 export function dashboardHandler(deps: DashboardDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const now = deps.now ?? Date.now;
   const cached = new Map<string, { version: number; at: number; body: string }>();
+  const rows = new Map<string, { version: number; at: number; row: OverviewRow }>();
+  /**
+   * A build's overview row, recomputed only when that build changed, or (a running build's idle
+   * times and cost per hour move with the clock) a second passed: one busy build does not refold the others.
+   */
+  const cachedRow = (snapshot: BuildSnapshot, t: number): OverviewRow => {
+    const version = deps.board.versionOf(snapshot.name);
+    const hit = rows.get(snapshot.name);
+    const fresh = snapshot.workflowStatus !== 'RUNNING' || t - (hit?.at ?? -Infinity) < VIEW_CACHE_MS;
+    if (hit && hit.version === version && fresh) return hit.row;
+    const row = overviewRow(snapshot, t);
+    rows.set(snapshot.name, { version, at: t, row });
+    return row;
+  };
   /** A whole-board view, computed at most once per board version and second. */
   const boardView = (key: string, compute: () => unknown): string => {
     const hit = cached.get(key);
@@ -122,7 +137,7 @@ export function dashboardHandler(deps: DashboardDeps): (req: IncomingMessage, re
     }
     if (req.method !== 'GET') return failure(res, 405, `${req.method} not allowed on ${url.pathname}`);
     if (parts.length === 1 && parts[0] === 'overview') {
-      const body = boardView('overview', () => overviewView(board.snapshots(), now()));
+      const body = boardView('overview', () => overviewView(board.snapshots(), now(), cachedRow));
       return send(res, 200, body, 'application/json; charset=utf-8');
     }
     if (parts.length === 1 && parts[0] === 'tokens') {

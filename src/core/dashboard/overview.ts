@@ -66,7 +66,11 @@ export function compareOverviewRows(a: OverviewRow, b: OverviewRow): number {
   );
 }
 
-export function overviewView(snapshots: readonly BuildSnapshot[], now: number): OverviewView {
-  const builds = snapshots.map((s) => overviewRow(s, now)).sort(compareOverviewRows);
+export function overviewView(
+  snapshots: readonly BuildSnapshot[],
+  now: number,
+  rowOf: (snapshot: BuildSnapshot, now: number) => OverviewRow = overviewRow,
+): OverviewView {
+  const builds = snapshots.map((s) => rowOf(s, now)).sort(compareOverviewRows);
   return { now, alerts: sortAlerts(builds.flatMap((row) => row.alerts)), builds };
 }
