@@ -19,7 +19,7 @@ module.exports = {
       severity: 'error',
       comment: 'src/core is pure: it imports only src/core, pure libraries and no Node built-in.',
       from: { path: '^src/core/' },
-      to: { pathNot: ['^src/core/', '^node_modules/(zod|smol-toml)/'] },
+      to: { pathNot: ['^src/core/', '^node_modules/(zod|smol-toml|minisearch)/'] },
     },
     {
       name: 'workflows-sequence',

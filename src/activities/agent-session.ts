@@ -15,12 +15,16 @@ import type { StartupDialog } from '../core/pane';
 import type { Tmux } from '../host/tmux';
 import { findExecutable } from '../host/find-executable';
 import { deliverOnce } from './pane-delivery';
+import type { LessonsOutcome, LessonsRequest } from '../core/learning/injection';
+import { composeWithLessons } from './lessons';
 import { permanentFailure } from './failures';
 
 export interface LaunchRequest {
   spec: LaunchSpec;
   fresh: boolean;
   prompt: string;
+  /** The prompt carries the top lessons for the agent and phase (`[learning] inject`). */
+  lessons?: LessonsRequest;
 }
 
 // Within the launch activity's one minute: a cold Claude Code 2.0.x on a busy 2-core host takes 10–15 s through two dialogs.
@@ -154,21 +158,22 @@ async function assertWorkdir(spec: LaunchSpec): Promise<void> {
 /**
  * Starts an agent in its own tmux session and types its first prompt. Idempotent per launch: the
  * session is tagged with the launch's session id, so a retried activity (say, after its worker
- * died) finishes the launch it began instead of killing the agent it just started.
+ * died) finishes the launch it began instead of killing the agent it just started. Returns the
+ * lessons the prompt carried, when it was asked for them and the prompt went out.
  */
 export async function launchAgent(
   tmux: Tmux,
   binDir: string,
   req: LaunchRequest,
   heartbeat: () => void = () => {},
-): Promise<void> {
+): Promise<LessonsOutcome | undefined> {
   const { spec } = req;
   const launchId = spec.env.STEWARD_SESSION_ID ?? spec.session;
   if (await tmux.hasSession(spec.session)) {
     const tagged = await tmux.getOption(spec.session, 'steward_launch');
     // Typing the prompt is itself exactly-once: a retry after it was typed does nothing more.
     if (tagged === launchId) return typeFirstPrompt(tmux, spec, launchId, req, heartbeat);
-    if (!req.fresh) return;
+    if (!req.fresh) return undefined;
     await tmux.killSession(spec.session);
   }
   await assertWorkdir(spec);
@@ -194,7 +199,7 @@ export async function launchAgent(
   await tmux.setOption(spec.session, 'steward_launch', launchId).catch(async (err: unknown) => {
     throw (await tmux.hasSession(spec.session)) ? err : exited(spec);
   });
-  await typeFirstPrompt(tmux, spec, launchId, req, heartbeat);
+  return typeFirstPrompt(tmux, spec, launchId, req, heartbeat);
 }
 
 async function typeFirstPrompt(
@@ -203,21 +208,25 @@ async function typeFirstPrompt(
   launchId: string,
   req: LaunchRequest,
   heartbeat: () => void,
-): Promise<void> {
+): Promise<LessonsOutcome | undefined> {
   // A service has no prompt: nothing to wait for.
-  if (!req.prompt.trim()) return;
+  if (!req.prompt.trim()) return undefined;
+  // Composed the same on every attempt (the same file, the workflow's clock); typed at most once.
+  const prompt = await composeWithLessons(req.prompt, req.lessons);
   // A retry of a launch whose prompt went out: the agent may be at a dialog of its own by now.
-  if ((await tmux.getOption(spec.session, SENT_OPTION)) === `launch:${launchId}`) return;
+  if ((await tmux.getOption(spec.session, SENT_OPTION)) === `launch:${launchId}`) return prompt.outcome;
   await waitForStart(tmux, spec, heartbeat);
   try {
     await deliverOnce(
       tmux,
-      { session: spec.session, text: req.prompt, submitKey: spec.submitKey },
+      { session: spec.session, text: prompt.text, submitKey: spec.submitKey },
       `launch:${launchId}`,
     );
+    return prompt.outcome;
   } catch (err) {
     // An agent that exits right after reading its prompt is not a failed launch (a retry would
     // start it again behind the crash-loop count's back): healing deals with the dead session.
     if (await tmux.hasSession(spec.session)) throw err;
+    return undefined;
   }
 }

@@ -18,8 +18,7 @@
  * size and mtime, so another process's save is noticed) and saved only when something was read,
  * at most once a minute: a save rewrites the whole ledger, ~60 bytes per message counted.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentTokenTotal, TokenRecord } from '../core/state/tokens';
 import { roundUsd } from '../core/tokens/format';
@@ -27,6 +26,7 @@ import type { AgentLimitRecord, AgentTokenRequest, AgentTokenTotals } from '../c
 import { emptyLedger, type LedgerState } from '../core/tokens/ledger';
 import { priceUsage, type PriceTable } from '../core/tokens/pricing';
 import { addUsageInto, zeroUsage } from '../core/tokens/usage';
+import { writeFileAtomically } from '../host/atomic-file';
 import { jsonlIn, subdirNames } from '../host/dir-listing';
 import { projectsRoot } from '../host/transcript-discovery';
 import { appendJsonLinesOnce } from '../host/jsonl-append';
@@ -115,15 +115,7 @@ async function loadFile(file: string): Promise<{ entry: CachedLedger; fresh: boo
 }
 
 async function saveFile(file: string, entry: CachedLedger): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, JSON.stringify(entry.state));
-    await rename(tmp, file);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+  await writeFileAtomically(file, JSON.stringify(entry.state));
   Object.assign(entry, { key: statKey(await stat(file)), savedAt: Date.now(), dirty: false, dirtyBytes: 0 });
 }
 

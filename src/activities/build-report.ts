@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { rename, writeFile } from 'node:fs/promises';
 import { reportHtml, reportInput, reportMarkdown } from '../core/report';
 import { eventLogFile } from '../core/event-record';
+import { writeFileAtomically } from '../host/atomic-file';
 import { readEventLog } from '../host/event-log-reader';
-import { permanentFailure } from './failures';
+import { fileFailure } from './failures';
 
 export interface BuildReportRequest {
   /** The build's state dir: its events.jsonl is read, report.md and report.html are written there. */
@@ -26,19 +25,10 @@ export async function writeBuildReport(req: BuildReportRequest, now: number = Da
       [`${req.stateDir}/report.md`, reportMarkdown(input)],
       [`${req.stateDir}/report.html`, reportHtml(input)],
     ];
-    for (const [file, text] of files) {
-      // Its own temp name: an attempt that timed out may still be writing when the retry runs.
-      const tmp = `${file}.${randomUUID()}.tmp`;
-      await writeFile(tmp, text);
-      await rename(tmp, file);
-    }
+    for (const [file, text] of files) await writeFileAtomically(file, text);
     return files.map(([file]) => file);
   } catch (err) {
     // A state dir that is not there or not writable stays so: say it once, without retries.
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code && PERMANENT_CODES.has(code)) throw permanentFailure('ConfigError', `report: ${(err as Error).message}`);
-    throw err;
+    throw fileFailure(err, 'report');
   }
 }
-
-const PERMANENT_CODES = new Set(['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', 'EROFS']);

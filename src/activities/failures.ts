@@ -16,6 +16,20 @@ export function permanentFailure(type: PermanentFailureType, message: string): A
   return ApplicationFailure.nonRetryable(message, type);
 }
 
+/** Errno codes of a file or directory that is not there or not writable: it stays so, no retry helps. */
+const PERMANENT_FILE_CODES: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', 'EROFS']);
+
+/**
+ * A file-system error no retry can fix becomes a permanent `ConfigError` (`<what>: <message>`),
+ * said once, without retries; anything else passes unchanged.
+ */
+export function fileFailure(err: unknown, what: string): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code && PERMANENT_FILE_CODES.has(code))
+    return permanentFailure('ConfigError', `${what}: ${(err as Error).message}`);
+  return err;
+}
+
 /** The failure type each host error code becomes: all of them permanent. */
 const HOST_FAILURE_TYPES: Record<HostErrorCode, PermanentFailureType> = {
   InvalidInput: 'InvalidInput',

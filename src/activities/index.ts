@@ -11,6 +11,12 @@ import { appendTokenLog } from './agent-tokens';
 import type { TokenRecord } from '../core/state/tokens';
 import { mapHostErrors } from './failures';
 import { BuildReportRequest, writeBuildReport } from './build-report';
+import type { LessonsOutcome, LessonsRequest } from '../core/learning/injection';
+import { composeWithLessons } from './lessons';
+import { appendRetro } from './retro';
+import { runRetroAnalysis } from './retro-analysis';
+import type { RetroRunResult, RetroScheduleInput } from '../core/learning/retro-schedule';
+import type { RetroRequest } from '../core/learning/retro-due';
 
 export interface ActivityDeps {
   tmux: Tmux;
@@ -28,14 +34,18 @@ export function createActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       return observe(deps.tmux, req, () => ctx.heartbeat(), ctx.cancelled);
     },
-    async launchAgent(req: LaunchRequest): Promise<void> {
-      await launchAgent(deps.tmux, deps.binDir, req, () => Context.current().heartbeat());
+    async launchAgent(req: LaunchRequest): Promise<LessonsOutcome | undefined> {
+      return launchAgent(deps.tmux, deps.binDir, req, () => Context.current().heartbeat());
     },
-    async sendToAgent(req: Delivery): Promise<void> {
+    async sendToAgent(req: Delivery & { lessons?: LessonsRequest }): Promise<LessonsOutcome | undefined> {
       const { workflowExecution, activityId, attempt } = Context.current().info;
       const run = workflowExecution ? `${workflowExecution.workflowId}/${workflowExecution.runId}` : 'standalone';
-      const step = await deliverOnce(deps.tmux, req, `${run}/${activityId}`);
+      const { lessons, ...delivery } = req;
+      // The lessons are composed on each attempt; the delivery id, shared by the retries, types them once.
+      const composed = await composeWithLessons(delivery.text, lessons);
+      const step = await deliverOnce(deps.tmux, { ...delivery, text: composed.text }, `${run}/${activityId}`);
       if (attempt > 1) Context.current().log.info('retried delivery', { session: req.session, step });
+      return composed.outcome;
     },
     async appendTokenLog(req: { file: string; records: TokenRecord[] }): Promise<number> {
       return appendTokenLog(req.file, req.records);
@@ -45,6 +55,12 @@ export function createActivities(deps: ActivityDeps) {
     },
     async writeReport(req: BuildReportRequest): Promise<string[]> {
       return writeBuildReport(req);
+    },
+    async appendRetro(req: RetroRequest): Promise<number> {
+      return appendRetro(req);
+    },
+    async runRetroAnalysis(req: RetroScheduleInput & { now: number }): Promise<RetroRunResult> {
+      return runRetroAnalysis(req);
     },
   });
 }

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { parseDuration } from '../core/config/durations';
 
 /** Line writers over commander's configured output, so a caller (or a test) can capture it. */
 export interface Output {
@@ -39,4 +40,12 @@ export function collect(value: string, previous: string[] | undefined): string[]
 /** The example block every command shows after its help. */
 export function examples(...lines: string[]): string {
   return `\nExample${lines.length > 1 ? 's' : ''}:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+}
+
+/** Commander parser for a duration written like the config's (`30d`, `12h`, `90m`; a bare number is seconds), above 0. */
+export function durationOption(value: string): number {
+  const parsed = parseDuration(/^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.error);
+  if (parsed.ms <= 0) throw new InvalidArgumentError('expected a duration above 0');
+  return parsed.ms;
 }

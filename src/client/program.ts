@@ -13,6 +13,8 @@ import { registerHookCommand } from './commands/hook';
 import { registerModelStandinCommand } from './commands/model-standin';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerDashboardCommand } from './commands/dashboard';
+import { registerRetroCommand } from './commands/retro';
+import { registerLessonsCommand } from './commands/lessons';
 
 export function stewardProgram(): Command {
   const program = new Command('steward')
@@ -44,6 +46,8 @@ export function stewardProgram(): Command {
   registerModelStandinCommand(program);
   registerDoctorCommand(program);
   registerDashboardCommand(program);
+  registerRetroCommand(program);
+  registerLessonsCommand(program);
   return program;
 }
 

@@ -7,6 +7,8 @@ import type { Decision } from './decision';
 import { LaunchSpec, launchSpec } from './launch';
 import { serviceLaunchSpec } from './services';
 import { holdUndelivered, keptPendingAfterFailure } from './undelivered';
+import type { LessonsRequest } from './learning/injection';
+import { lessonsEvents } from './learning/injection';
 
 /**
  * The event a failed effect records. Every failure is `action_failed` with the action and the
@@ -59,6 +61,7 @@ export function effectOutcomes(
   for (const { r } of finished) {
     if (r.ok) {
       events.push({ ...r.planned.event, at: r.at });
+      events.push(...lessonsEvents(r.planned.action.agent, r.lessons).map((e) => ({ ...e, at: r.at })));
       continue;
     }
     const agent = agents[r.planned.action.agent];
@@ -75,11 +78,17 @@ export function effectOutcomes(
 
 /** The activity that performs an effect, with its request: a launch (of an agent or a service) or a message to type. */
 export type EffectCall =
-  | { activity: 'launchAgent'; request: { spec: LaunchSpec; fresh: boolean; prompt: string } }
-  | { activity: 'sendToAgent'; request: { session: string; text: string; submitKey: string } };
+  | { activity: 'launchAgent'; request: { spec: LaunchSpec; fresh: boolean; prompt: string; lessons?: LessonsRequest } }
+  | {
+      activity: 'sendToAgent';
+      request: { session: string; text: string; submitKey: string; lessons?: LessonsRequest };
+    };
 
-/** How `action` is performed for `state`: the agent's current session id, the service's launch id. */
-export function effectCall(state: BuildState, action: Action): EffectCall {
+/**
+ * How `action` is performed for `state`: the agent's current session id, the service's launch id.
+ * `lessons`: the text it types carries them (`lessonsRequestFor`).
+ */
+export function effectCall(state: BuildState, action: Action, lessons?: LessonsRequest): EffectCall {
   if (action.type === 'start-service') {
     const service = state.config.services.find((s) => s.name === action.agent);
     if (!service) throw new Error(`no service ${action.agent}`);
@@ -89,9 +98,13 @@ export function effectCall(state: BuildState, action: Action): EffectCall {
   const agent = state.config.agents.find((a) => a.name === action.agent);
   if (!agent) throw new Error(`no agent ${action.agent}`);
   const spec = launchSpec(state.config, agent, state.agents[agent.name]?.sessionId ?? agent.name);
+  const carry = lessons ? { lessons } : {};
   if (action.type === 'launch')
-    return { activity: 'launchAgent', request: { spec, fresh: action.fresh, prompt: action.prompt } };
-  return { activity: 'sendToAgent', request: { session: spec.session, text: action.text, submitKey: spec.submitKey } };
+    return { activity: 'launchAgent', request: { spec, fresh: action.fresh, prompt: action.prompt, ...carry } };
+  return {
+    activity: 'sendToAgent',
+    request: { session: spec.session, text: action.text, submitKey: spec.submitKey, ...carry },
+  };
 }
 
 /** One line for the Web UI's timeline ("ping adversary: claim …"), at most 200 characters. */

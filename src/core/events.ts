@@ -42,6 +42,7 @@ export const EVENT_TYPES = [
   'gate_failed',
   'agent_busy',
   'agent_idle',
+  'lessons_injected',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -7,6 +7,12 @@ import { phaseKickoff } from './prompts';
 import type { PhaseConfig } from './config/types';
 
 /**
+ * How the message of a `phase_completed` ends when the operator's `advance` ended the phase
+ * without its done marker (the retro records tell such a phase from one that passed by it).
+ */
+export const ADVANCED_BY_OPERATOR = ' (advanced by operator)';
+
+/**
  * The current phase's status file carries the done marker: record its duration, then either start
  * the next phase (kickoff to the loop agents, per-phase flags reset) or complete the sequence.
  * `force` is the operator's `advance`, which needs no marker.
@@ -33,7 +39,7 @@ export function phaseAdvanceDecision(
       type: 'phase_completed',
       phase: phase.id,
       durationMs: record.durationMs,
-      message: `phase ${phase.id} done in ${Math.round(record.durationMs / 1000)}s${force && !phaseDone ? ' (advanced by operator)' : ''}`,
+      message: `phase ${phase.id} done in ${Math.round(record.durationMs / 1000)}s${force && !phaseDone ? ADVANCED_BY_OPERATOR : ''}`,
     },
   ];
   const agents = Object.fromEntries(

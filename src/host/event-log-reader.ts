@@ -146,47 +146,65 @@ class BuildEvents {
   }
 }
 
-/**
- * Reads `file` (see the module comment). A file that cannot be read throws (ENOENT when there is
- * none); everything inside it is read or counted.
- */
-export async function readEventLog(file: string, options: ReadEventLogOptions = {}): Promise<EventLog> {
+/** What reading a log counted besides its builds' events. */
+interface LogCounts {
+  skipped: number;
+  duplicates: number;
+}
+
+/** The builds of `file`, each yielded once read whole (one at a time in memory). */
+async function* buildsOfLog(file: string, counts: LogCounts): AsyncGenerator<BuildEvents> {
   const stream = createReadStream(file, { encoding: 'utf8' });
   // Opening fails on the stream: await it, so a missing file is an error of this call.
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
     stream.once('error', reject);
   });
-  const wanted = (b: BuildEvents) =>
-    options.startedAt === undefined || (b.start ?? 0) <= options.startedAt + BUILD_START_SLACK_MS;
-  let skipped = 0;
-  let duplicates = 0;
-  let builds = 0;
-  let chosen: BuildEvents | null = null;
   let current = new BuildEvents();
-  // Only the build being read and the chosen earlier one are kept in memory, however many the log holds.
-  const close = () => {
-    if (current.bySeq.size === 0) return;
-    builds++;
-    if (wanted(current)) chosen = current;
-  };
   for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
     const { event: e, broken } = eventOfLine(line);
-    if (broken) skipped++;
+    if (broken) counts.skipped++;
     if (!e) continue;
     const seen = current.bySeq.get(e.seq);
     if (seen && seen.at === e.at && seen.type === e.type) {
-      duplicates++;
+      counts.duplicates++;
       continue;
     }
     if (seen || (e.type === 'build_started' && current.bySeq.size > 0)) {
-      close();
+      yield current;
       current = new BuildEvents();
     }
     current.add(e);
   }
-  close();
+  if (current.bySeq.size > 0) yield current;
+}
+
+/**
+ * Reads `file` (see the module comment). A file that cannot be read throws (ENOENT when there is
+ * none); everything inside it is read or counted.
+ */
+export async function readEventLog(file: string, options: ReadEventLogOptions = {}): Promise<EventLog> {
+  const wanted = (b: BuildEvents) =>
+    options.startedAt === undefined || (b.start ?? 0) <= options.startedAt + BUILD_START_SLACK_MS;
+  const counts: LogCounts = { skipped: 0, duplicates: 0 };
+  let builds = 0;
+  // Only the build being read and the chosen earlier one are kept in memory, however many the log holds.
+  let chosen: BuildEvents | null = null;
+  let last: BuildEvents | null = null;
+  for await (const build of buildsOfLog(file, counts)) {
+    builds++;
+    last = build;
+    if (wanted(build)) chosen = build;
+  }
   // No build started by then (a clock off by more than the slack): the last one.
-  return { events: ((chosen as BuildEvents | null) ?? current).events(), skipped, duplicates, builds };
+  return { events: (chosen ?? last)?.events() ?? [], ...counts, builds };
+}
+
+/**
+ * Every build in `file`, in the order the file holds them, each with its events once in seq order
+ * (read like `readEventLog`; only one build is in memory at a time). Throws as `readEventLog` does.
+ */
+export async function* readEventLogBuilds(file: string): AsyncGenerator<StewardEvent[]> {
+  for await (const build of buildsOfLog(file, { skipped: 0, duplicates: 0 })) yield build.events();
 }

@@ -19,10 +19,12 @@ import { commandReplies, inboxDecision, InboxItem } from '../core/inbox';
 import { initialBuildState } from '../core/initial-state';
 import { statusView } from '../core/status-view';
 import { tokenLogFile } from '../core/tokens/token-log';
+import { retroDue, retroDueAtEnd, retroRequest } from '../core/learning/retro-due';
+import type { RetroWhich } from '../core/learning/retro-records';
 import { turnDecision } from '../core/turn';
 import { rootMessage } from './activity-failures';
 import { hostActivities } from './host-activities';
-import { BUILD_REPORT_PATCH, BUILD_TELEMETRY_PATCH, UNDELIVERED_PENDING_PATCH } from './patches';
+import { BUILD_REPORT_PATCH, BUILD_TELEMETRY_PATCH, RETRO_RECORDS_PATCH, UNDELIVERED_PENDING_PATCH } from './patches';
 import { webUiPublisher } from './web-ui';
 import { WorldObserver } from './world-observer';
 import { OperatorUpdates } from './operator-updates';
@@ -84,6 +86,17 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     }
   };
 
+  // Retro records are folded from the event log on the host: call once the events they need are
+  // in it. A write that fails is an event, never a failed build.
+  const writeRetro = async (due: RetroWhich[]) => {
+    if (!due.length || !patched(RETRO_RECORDS_PATCH)) return;
+    for (const which of due) {
+      await host
+        .appendRetro(retroRequest(state, which, Date.now()))
+        .catch((err) => record([{ type: 'action_failed', message: `retro records not written: ${rootMessage(err)}` }]));
+    }
+  };
+
   if (!input.state)
     await record([{ type: 'build_started', message: `build ${state.config.name} started on host ${state.hostId}` }]);
   publish(state);
@@ -98,6 +111,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     const decidedAt = Date.now();
     const holdPending = patched(UNDELIVERED_PENDING_PATCH);
     const telemetry = patched(BUILD_TELEMETRY_PATCH);
+    const turnStart = state;
     const turn = turnDecision(state, {
       inbox: inbox.splice(0),
       snapshot,
@@ -135,6 +149,8 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     // and says how its effects went.
     operators.answer(commandReplies(turn.inbox, results));
     publish(state, false);
+    // After `record`: the phase_completed events of the turn are in the log the records are folded from.
+    await writeRetro(retroDue(turnStart, state));
 
     const completed = completedBuild(state);
     if (completed) {
@@ -164,6 +180,8 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       .writeReport(request)
       .catch((err) => record([{ type: 'action_failed', message: `report not written: ${rootMessage(err)}` }]));
   }
+  // And its retro records (every phase's): its last events, the `stopped` included, are in the log.
+  await writeRetro(retroDueAtEnd(state));
   publish(state);
   // Commands queued as the loop ended are refused (validators refuse any later one): no update waits forever.
   operators.answer(commandReplies(inboxDecision(state, inbox.splice(0), Date.now(), uuid4), []));

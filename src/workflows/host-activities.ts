@@ -6,7 +6,8 @@ import { effectCall, effectChains, effectSummary } from '../core/effects';
 import type { EffectResult } from '../core/state/effects';
 import { activityQueueFor } from '../core/host-queue';
 import { effectFailure } from './activity-failures';
-import { EFFECTS_PER_AGENT_PATCH } from './patches';
+import { EFFECTS_PER_AGENT_PATCH, LESSONS_INJECTED_PATCH } from './patches';
+import { lessonsRequestFor } from '../core/learning/injection';
 
 // Short start-to-close timeouts: an activity lost with a crashed worker is retried within seconds.
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 };
@@ -36,10 +37,17 @@ export function hostActivities(hostId: string, timeoutMs: number) {
   // its result says when it finished, so its event is stamped then, not at the tick's end.
   const performOne = async (state: BuildState, p: PlannedAction): Promise<EffectResult> => {
     try {
-      const call = effectCall(state, p.action);
+      // Lessons are asked for only when the config injects them: other builds' histories are unchanged.
+      const wanted = lessonsRequestFor(state, p, Date.now());
+      const lessons = wanted && patched(LESSONS_INJECTED_PATCH) ? wanted : undefined;
+      const call = effectCall(state, p.action, lessons);
       const options = { summary: effectSummary(p) };
-      if (call.activity === 'launchAgent') await launchAgent.executeWithOptions(options, [call.request]);
-      else await host.sendToAgent.executeWithOptions(options, [call.request]);
+      const outcome =
+        call.activity === 'launchAgent'
+          ? await launchAgent.executeWithOptions(options, [call.request])
+          : await host.sendToAgent.executeWithOptions(options, [call.request]);
+      if (lessons && outcome)
+        return { planned: p, ok: true, at: Date.now(), lessons: { phase: lessons.phase, outcome } };
       return { planned: p, ok: true, at: Date.now() };
     } catch (err) {
       return { planned: p, ok: false, failure: effectFailure(err), at: Date.now() };
@@ -64,6 +72,7 @@ export function hostActivities(hostId: string, timeoutMs: number) {
     appendEvents: host.appendEvents,
     appendTokenLog: host.appendTokenLog,
     writeReport: host.writeReport,
+    appendRetro: host.appendRetro,
     observer,
     perform,
   };

@@ -112,6 +112,7 @@ describe('recorded workflow histories', () => {
     expect([...activities].sort()).toEqual(
       expect.arrayContaining([
         'appendEvents',
+        'appendRetro',
         'appendTokenLog',
         'launchAgent',
         'observe',

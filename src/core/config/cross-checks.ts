@@ -26,6 +26,7 @@ export function crossCheck(raw: unknown, ctx: ConfigContext): ConfigIssue[] {
   const agentNames = checkAgents(root, ctx, report);
   checkSessions(root, buildName, report);
   checkLoop(root, ctx, agentNames, report);
+  checkLearning(root, agentNames, report);
   return issues;
 }
 
@@ -210,6 +211,13 @@ function checkLoop(root: Table, ctx: ConfigContext, agentNames: Set<string>, rep
     if (isTable(inbox)) checkTargets(inbox.agent, ['loop', 'handoff', 'inboxes', index, 'agent']);
     else if (Array.isArray(inbox)) checkTargets(inbox[1], ['loop', 'handoff', 'inboxes', index, 1]);
   });
+}
+
+/** The reflection agent is one of the build's agents. */
+function checkLearning(root: Table, agentNames: Set<string>, report: Report): void {
+  const name = asString(asTable(root.learning).reflection_agent);
+  if (name !== undefined && name !== '' && !agentNames.has(name))
+    report(['learning', 'reflection_agent'], `no agent named \`${name}\`${didYouMean(name, [...agentNames])}`);
 }
 
 /** A word cannot mean both pass and fail. A list left out is its default; a written one is blamed. */

@@ -27,6 +27,8 @@ export const MAX_RESOLVED_CONFIG_BYTES = 128 * 1024;
  * so twice a kickoff. Anything longer (a nudge, a commit subject in a ping) is cut with a note.
  */
 export const MAX_TYPED_TEXT_BYTES = 2 * MAX_KICKOFF_BYTES;
+/** `[learning] top_k`: at most this many lessons go into one kickoff. */
+export const MAX_LESSONS_TOP_K = 50;
 /** An operator's reason (`steward pause --reason`), kept in the build's state and events; longer ones are cut. */
 export const MAX_REASON_BYTES = 1024;
 

@@ -41,3 +41,10 @@ export function baseNameWithoutExtension(path: string): string {
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(0, dot) : base;
 }
+
+/** `/a/b/agents.toml` → `/a/b`: the directory an absolute path is in (`/` for the root's entries). */
+export function parentDir(path: string): string {
+  const normalized = normalizePath(path);
+  const cut = normalized.lastIndexOf('/');
+  return cut > 0 ? normalized.slice(0, cut) : cut === 0 ? '/' : '.';
+}

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { WatchdogConfig } from './types';
+import type { RetroThresholds } from '../learning/types';
 import {
   commandVector,
   driverOnly,
@@ -19,6 +20,9 @@ import {
   table,
 } from './fields';
 import { sessionPrefixError } from './names';
+import { MAX_LESSONS_TOP_K } from './limits';
+import { DEFAULT_RETRO_THRESHOLDS as T } from '../learning/thresholds';
+import { DEFAULT_LESSONS_HALF_LIFE_MS, DEFAULT_LESSONS_TOP_K } from './learning';
 import { staysInside } from './paths';
 import { DEFAULT_FAIL_WORDS, DEFAULT_PASS_WORDS } from './verdict-words';
 
@@ -187,6 +191,37 @@ const modelId = z.string().superRefine((id, ctx) => {
   }
 });
 
+/** A share of something, such as 0.3 for 30 %. */
+const share = () => z.number().gt(0).lte(1);
+const positive = () => z.number().positive();
+const atLeastOne = () => z.int().min(1);
+
+const thresholdsSchema = table({
+  success_drop_points: z.number().gt(0).lte(100).default(T.success_drop_points),
+  velocity_drop: share().default(T.velocity_drop),
+  duration_creep: positive().default(T.duration_creep),
+  type_failure_rate: share().default(T.type_failure_rate),
+  long_type_multiple: z.number().gt(1).default(T.long_type_multiple),
+  outlier_z: positive().default(T.outlier_z),
+  outlier_cluster: atLeastOne().default(T.outlier_cluster),
+  reviewer_rejection: share().default(T.reviewer_rejection),
+  agent_cost_multiple: z.number().gt(1).default(T.agent_cost_multiple),
+  rate_limit_share: share().default(T.rate_limit_share),
+  min_samples: atLeastOne().default(T.min_samples),
+});
+
+/** `[learning]`; its paths' defaults depend on the file's location (learning.ts). */
+const learningSchema = table({
+  retro_dir: nonEmpty().optional(),
+  lessons_file: nonEmpty().optional(),
+  inject: z.boolean().default(false),
+  top_k: z.int().min(1).max(MAX_LESSONS_TOP_K).default(DEFAULT_LESSONS_TOP_K),
+  half_life: interval().default(DEFAULT_LESSONS_HALF_LIFE_MS),
+  auto_accept: z.boolean().default(false),
+  reflection_agent: nonEmpty().optional(),
+  thresholds: thresholdsSchema.prefault({}),
+});
+
 export const rawConfigSchema = table({
   name: safeId().optional(),
   session_prefix: sessionPrefix.optional(),
@@ -201,6 +236,7 @@ export const rawConfigSchema = table({
   loop: loopSchema.optional(),
   budget: budgetSchema.optional(),
   prices: z.record(modelId, priceSchema).optional(),
+  learning: learningSchema.optional(),
 });
 
 export type RawConfig = z.output<typeof rawConfigSchema>;
@@ -208,7 +244,10 @@ export type RawAgent = RawConfig['agent'][number];
 export type RawBackend = RawConfig['backend'][string];
 export type RawLoop = NonNullable<RawConfig['loop']>;
 export type RawInbox = NonNullable<RawLoop['handoff']>['inboxes'][number];
+export type RawLearning = NonNullable<RawConfig['learning']>;
 
 /** Compile-time check: the [watchdog] section, defaults applied, is exactly a WatchdogConfig. */
 type Assignable<T extends U, U> = T;
 export type WatchdogMatchesContract = Assignable<z.output<typeof watchdogSchema>, WatchdogConfig>;
+/** … and [learning.thresholds] exactly the RetroThresholds. */
+export type ThresholdsMatchContract = Assignable<z.output<typeof thresholdsSchema>, RetroThresholds>;

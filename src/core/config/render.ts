@@ -89,5 +89,7 @@ export function renderConfigToml(config: StewardConfig): string {
   if (config.loop !== undefined) document.loop = config.loop;
   if (config.budget !== undefined) document.budget = config.budget;
   if (config.prices !== undefined) document.prices = config.prices;
+  if (config.learning !== undefined)
+    document.learning = { ...config.learning, half_life: formatDuration(config.learning.half_life) };
   return `# ${config.name}: resolved from ${config.source}\n${stringifyWithBlocks(document)}`;
 }

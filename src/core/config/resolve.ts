@@ -6,6 +6,7 @@
 import { BUILTIN_BACKENDS } from './builtin-backends';
 import type { ConfigContext } from './context';
 import { kickoffFileKey } from './context';
+import { resolveLearning } from './learning';
 import { buildNameOf, defaultSessionPrefix } from './names';
 import { normalizePath, resolvePath } from './paths';
 import type { RawAgent, RawBackend, RawConfig, RawInbox, RawLoop } from './raw-schema';
@@ -59,6 +60,7 @@ export function resolveConfig(raw: RawConfig, ctx: ConfigContext): StewardConfig
     loop: raw.loop && resolveLoop(raw.loop, new Set(agents.map((agent) => agent.name)), path, ctx.gitRoot),
     budget: raw.budget && resolveBudget(raw.budget),
     prices: raw.prices && resolvePrices(raw.prices),
+    learning: raw.learning && resolveLearning(raw.learning, path),
   });
 }
 

@@ -5,6 +5,8 @@
  * `90`, meaning seconds, or `"90s"`, `"1h"`, `"250ms"`).
  */
 
+import type { LearningConfig } from '../learning/types';
+
 export type AgentKind = 'loop' | 'persistent' | 'task';
 export type WatchMode = 'heal' | 'heal+stall' | 'none';
 export type TokenGranularity = 'gate' | 'phase';
@@ -168,4 +170,9 @@ export interface StewardConfig {
   budget?: BudgetConfig;
   /** `[prices]`: model id → price, over and beside the built-in table; absent when the file has none. */
   prices?: Record<string, PriceConfig>;
+  /**
+   * `[learning]`, every default filled in; absent when the file has none (so configs written
+   * before it existed keep their hash): read it with `learningOf` (learning.ts), which fills the defaults.
+   */
+  learning?: LearningConfig;
 }

@@ -1,3 +1,4 @@
+import type { InjectedLessons } from '../learning/injection';
 import type { PlannedAction } from './actions';
 
 /**
@@ -12,5 +13,11 @@ export interface EffectFailure {
 
 /** One planned effect, performed: `at` is when it finished (workflow time). */
 export type EffectResult =
-  | { planned: PlannedAction; ok: true; at: number }
+  | {
+      planned: PlannedAction;
+      ok: true;
+      at: number;
+      /** The lessons typed with it, when it was asked to carry them (`[learning] inject`). */
+      lessons?: InjectedLessons;
+    }
   | { planned: PlannedAction; ok: false; failure: EffectFailure; at: number };
