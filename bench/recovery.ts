@@ -1,8 +1,9 @@
 /**
  * Recovery time: from a fault to the build's next completed tick (an `observe` activity completed
- * after the fault), on a real dev server, tmux and git.
+ * after the fault, and the workflow task that took it in), on a real dev server, tmux and git.
  *   - worker SIGKILL, a new worker started at once;
- *   - Temporal dev server stopped and started again on the same SQLite file.
+ *   - Temporal dev server stopped and started again on the same SQLite file;
+ *   - the agents' tmux server killed: until every agent was launched again (healed) after it.
  * Prints figures; never passes or fails on time.
  *
  *   npm run bench:recovery -- [--runs 3]
@@ -26,6 +27,8 @@ const RUNS = (() => {
   return i >= 0 ? Number(process.argv[i + 1]) : 3;
 })();
 const PORT = 17333;
+/** The build's agents (builder, watcher): the tmux fault waits for a relaunch of each. */
+const AGENTS = 2;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function worker(address: string, socket: string): ChildProcess {
@@ -43,20 +46,36 @@ function kill(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Epoch ms of the first `observe` completed after `since`, polling the history. */
-async function nextCompletedTick(client: () => Client, handle: () => WorkflowHandle, since: number): Promise<number> {
+/**
+ * Epoch ms of the `count`-th `activity` completed after `since`, polling the history. For
+ * `observe` (the next completed tick), of the workflow task that took that observation in: the
+ * build has decided on it then, not before.
+ */
+async function nextCompleted(
+  client: () => Client,
+  handle: () => WorkflowHandle,
+  since: number,
+  activity = 'observe',
+  count = 1,
+): Promise<number> {
   for (;;) {
     try {
       const history = await client().workflow.getHandle(handle().workflowId).fetchHistory();
       const events = history.events ?? [];
       const scheduled = new Map<string, string>();
+      let seen = 0;
+      let observed = false;
       for (const e of events) {
+        if (observed && e.workflowTaskCompletedEventAttributes) return timeOf(e);
         const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
         if (name) scheduled.set(String(e.eventId), name);
         const done = e.activityTaskCompletedEventAttributes;
-        if (done && scheduled.get(String(done.scheduledEventId)) === 'observe') {
-          const at = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
-          if (at > since) return at;
+        if (done && scheduled.get(String(done.scheduledEventId)) === activity) {
+          const at = timeOf(e);
+          if (at > since && ++seen >= count) {
+            if (activity !== 'observe') return at;
+            observed = true;
+          }
         }
       }
     } catch {
@@ -65,6 +84,11 @@ async function nextCompletedTick(client: () => Client, handle: () => WorkflowHan
     await sleep(100);
   }
 }
+function timeOf(e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }): number {
+  return Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+}
+const nextCompletedTick = (client: () => Client, handle: () => WorkflowHandle, since: number) =>
+  nextCompleted(client, handle, since);
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'steward-recovery-'));
@@ -86,7 +110,8 @@ async function main(): Promise<void> {
   const file = join(ws, 'agents.toml');
   await writeFile(
     file,
-    `name = "recovery"\n[watchdog]\nsignal_interval = 1\n[backend.inert]\ncommand = "steward-scripted-agent"\nargs = ["--script", "${join(dir, 'inert.toml')}"]\n[[agent]]\nname = "builder"\nbackend = "inert"\ncwd = "builder"\n[loop]\nrepo = "supervisor"\nphases = [{ id = "p1" }]\n`,
+    // Healing runs on the heavy tick: 1 s here, so the tmux figure is mostly the relaunch itself.
+    `name = "recovery"\n[watchdog]\nsignal_interval = 1\nheavy_interval = 1\nreboot_backoff = 1\ncrash_loop_reboots = 10\n[backend.inert]\ncommand = "steward-scripted-agent"\nargs = ["--script", "${join(dir, 'inert.toml')}"]\n[[agent]]\nname = "builder"\nbackend = "inert"\ncwd = "builder"\n[[agent]]\nname = "watcher"\nkind = "persistent"\nbackend = "inert"\ncwd = "supervisor"\n[loop]\nrepo = "supervisor"\nphases = [{ id = "p1" }]\n`,
   );
   const { config, hash } = await loadConfigOrThrow(file);
   const { handle } = await startBuild(client, config, hash, 'recovery');
@@ -129,6 +154,23 @@ async function main(): Promise<void> {
     );
   }
 
+  // Every agent's session dies with the tmux server; healing launches each again.
+  const tmuxKills: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    await sleep(3000);
+    const at = Date.now();
+    await new Tmux(socket).killServer();
+    tmuxKills.push(
+      (await nextCompleted(
+        () => client,
+        () => handle,
+        at,
+        'launchAgent',
+        AGENTS,
+      )) - at,
+    );
+  }
+
   const fmt = (xs: number[]) =>
     `${xs.map((x) => `${(x / 1000).toFixed(1)}s`).join(', ')} (median ${(([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0) / 1000).toFixed(1)}s)`;
   console.log(
@@ -136,6 +178,7 @@ async function main(): Promise<void> {
   );
   console.log(`worker SIGKILL → next completed tick (1 s interval): ${fmt(workerKills)}`);
   console.log(`dev server restart → next completed tick: ${fmt(serverRestarts)}`);
+  console.log(`tmux server killed → all ${AGENTS} agents launched again (1 s heavy tick): ${fmt(tmuxKills)}`);
 
   await client.workflow
     .getHandle(handle.workflowId)

@@ -7,7 +7,7 @@
  * (fetched by npx into its cache, never added to package.json); without it, says why and goes on.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { discoverTranscripts } from '../src/host/transcript-discovery';
@@ -103,7 +103,7 @@ function ledgerMemory(n: number): { heapMb: number; jsonMb: number } {
 /** The child-process half: a fresh `node` scanning the dir, as the CLI would. Prints JSON totals. */
 async function scanOnly(dir: string): Promise<void> {
   const out = await scanOutput([dir]);
-  process.stdout.write(JSON.stringify(out.total) + '\n');
+  process.stdout.write(JSON.stringify({ ...out.total, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
 }
 
 async function main(): Promise<void> {
@@ -148,8 +148,10 @@ async function main(): Promise<void> {
   // 2. Wall clock of a fresh process each, the fair comparison with ccusage (startup included).
   const self = [...process.execArgv, __filename, '--scan-only', dir];
   const child = run(process.execPath, self, process.env);
+  const childRss = child.ok ? (JSON.parse(child.stdout) as { maxRssMb: number }).maxRssMb : NaN;
   console.log(
-    `steward process:    ${child.wall.toFixed(2)} s wall${child.ok ? '' : ` (failed: ${child.stderr.trim().split('\n').pop()})`}`,
+    `steward process:    ${child.wall.toFixed(2)} s wall, peak RSS ${childRss.toFixed(0)} MB` +
+      (child.ok ? '' : ` (failed: ${child.stderr.trim().split('\n').pop()})`),
   );
 
   let ccusage: Row | undefined;
@@ -162,7 +164,11 @@ async function main(): Promise<void> {
         `ccusage: could not run \`npx -y ${CCUSAGE}\`: ${warm.stderr.trim().split('\n').slice(-3).join(' | ')}`,
       );
     } else {
-      const r = run('npx', ['-y', CCUSAGE, 'daily', '--json', '--offline'], env);
+      // GNU time, when installed, reports the peak RSS of ccusage's process tree's largest member.
+      const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+      const args = ['-y', CCUSAGE, 'daily', '--json', '--offline'];
+      const r = timeBin ? run(timeBin, ['-f', 'maxrss_kb=%M', 'npx', ...args], env) : run('npx', args, env);
+      const rssKb = /maxrss_kb=(\d+)/.exec(r.stderr)?.[1];
       ccusageWall = r.wall;
       if (!r.ok)
         console.log(
@@ -178,7 +184,9 @@ async function main(): Promise<void> {
           cost: t.totalCost,
         };
         console.log(
-          `ccusage ${warm.stdout.trim()}:     ${r.wall.toFixed(2)} s wall (npx start-up ${warm.wall.toFixed(2)} s, measured on --version)`,
+          `ccusage ${warm.stdout.trim()}:     ${r.wall.toFixed(2)} s wall` +
+            (rssKb ? `, peak RSS ${(Number(rssKb) / 1024).toFixed(0)} MB` : '') +
+            ` (npx start-up ${warm.wall.toFixed(2)} s, measured on --version)`,
         );
         console.log(
           `ratio: steward is ${(r.wall / child.wall).toFixed(1)}x faster than ccusage (wall clock, fresh process each)`,

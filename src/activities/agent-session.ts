@@ -66,13 +66,12 @@ function exitHint(spec: LaunchSpec): string {
  * launch for good, naming the setting; so does a program that exits at once. Nothing is typed
  * into a dialog but the keys that answer it.
  */
-async function waitForStart(tmux: Tmux, spec: LaunchSpec, heartbeat: () => void): Promise<void> {
+async function waitForStart(tmux: Tmux, spec: LaunchSpec): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = '';
   let stillSince = Date.now();
   let answeredAt = 0;
   while (Date.now() < deadline) {
-    heartbeat();
     const snap = await tmux.snapshot(spec.session);
     if (!snap.alive) throw exited(spec);
     if (snap.tail !== last) {
@@ -131,15 +130,12 @@ const versions = new Map<string, string>();
 /**
  * What `<command> --version` says, once per program path (a worker keeps it while it runs), when
  * the launch passes Claude Code hook settings: they must name only events that release knows.
- * Within the launch's heartbeat; a failed answer is not kept, so the next launch asks again.
+ * A failed answer is not kept, so the next launch asks again.
  */
-async function programVersion(command: string, heartbeat: () => void): Promise<string | null> {
+async function programVersion(command: string): Promise<string | null> {
   const known = versions.get(command);
   if (known !== undefined) return known;
-  const beat = setInterval(heartbeat, 2_000);
-  const r = await runProgram(command, ['--version'], { timeoutMs: 8_000, input: '' }).finally(() =>
-    clearInterval(beat),
-  );
+  const r = await runProgram(command, ['--version'], { timeoutMs: 8_000, input: '' });
   if (r.code !== 0 || !r.stdout.trim()) return null;
   versions.set(command, r.stdout.trim());
   return r.stdout.trim();
@@ -159,20 +155,16 @@ async function assertWorkdir(spec: LaunchSpec): Promise<void> {
  * Starts an agent in its own tmux session and types its first prompt. Idempotent per launch: the
  * session is tagged with the launch's session id, so a retried activity (say, after its worker
  * died) finishes the launch it began instead of killing the agent it just started. Returns the
- * lessons the prompt carried, when it was asked for them and the prompt went out.
+ * lessons the prompt carried, when it was asked for them and the prompt went out. The activity
+ * heartbeats all along (src/activities/heartbeat-ticker.ts).
  */
-export async function launchAgent(
-  tmux: Tmux,
-  binDir: string,
-  req: LaunchRequest,
-  heartbeat: () => void = () => {},
-): Promise<LessonsOutcome | undefined> {
+export async function launchAgent(tmux: Tmux, binDir: string, req: LaunchRequest): Promise<LessonsOutcome | undefined> {
   const { spec } = req;
   const launchId = spec.env.STEWARD_SESSION_ID ?? spec.session;
   if (await tmux.hasSession(spec.session)) {
     const tagged = await tmux.getOption(spec.session, 'steward_launch');
     // Typing the prompt is itself exactly-once: a retry after it was typed does nothing more.
-    if (tagged === launchId) return typeFirstPrompt(tmux, spec, launchId, req, heartbeat);
+    if (tagged === launchId) return typeFirstPrompt(tmux, spec, launchId, req);
     if (!req.fresh) return undefined;
     await tmux.killSession(spec.session);
   }
@@ -186,7 +178,7 @@ export async function launchAgent(
   const command = await findExecutable(spec.command, path);
   if (!command) throw permanentFailure('ConfigError', `agent ${spec.agent}: command not found: ${spec.command}`);
   const args = spec.args.includes('--settings')
-    ? hookArgsForVersion(spec.args, await programVersion(command, heartbeat))
+    ? hookArgsForVersion(spec.args, await programVersion(command))
     : spec.args;
   await tmux.newSession({
     session: spec.session,
@@ -199,7 +191,7 @@ export async function launchAgent(
   await tmux.setOption(spec.session, 'steward_launch', launchId).catch(async (err: unknown) => {
     throw (await tmux.hasSession(spec.session)) ? err : exited(spec);
   });
-  return typeFirstPrompt(tmux, spec, launchId, req, heartbeat);
+  return typeFirstPrompt(tmux, spec, launchId, req);
 }
 
 async function typeFirstPrompt(
@@ -207,7 +199,6 @@ async function typeFirstPrompt(
   spec: LaunchSpec,
   launchId: string,
   req: LaunchRequest,
-  heartbeat: () => void,
 ): Promise<LessonsOutcome | undefined> {
   // A service has no prompt: nothing to wait for.
   if (!req.prompt.trim()) return undefined;
@@ -215,7 +206,7 @@ async function typeFirstPrompt(
   const prompt = await composeWithLessons(req.prompt, req.lessons);
   // A retry of a launch whose prompt went out: the agent may be at a dialog of its own by now.
   if ((await tmux.getOption(spec.session, SENT_OPTION)) === `launch:${launchId}`) return prompt.outcome;
-  await waitForStart(tmux, spec, heartbeat);
+  await waitForStart(tmux, spec);
   try {
     await deliverOnce(
       tmux,

@@ -3,6 +3,7 @@ import type { StewardEvent } from '../core/events';
 import type { Observation } from '../core/state/snapshot';
 import { Tmux } from '../host/tmux';
 import { observe } from './observe';
+import { whileHeartbeating } from './heartbeat-ticker';
 import type { ObserveRequest } from '../core/observe-request';
 import { launchAgent, LaunchRequest } from './agent-session';
 import { deliverOnce, Delivery } from './pane-delivery';
@@ -30,12 +31,21 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   return mapHostErrors({
+    // Both heartbeat from start to end, whatever they wait on (a slow `git fetch` included): their
+    // heartbeat timeout is short, so a dead worker is noticed in seconds (src/core/heartbeat.ts).
     async observe(req: ObserveRequest): Promise<Observation> {
       const ctx = Context.current();
-      return observe(deps.tmux, req, () => ctx.heartbeat(), ctx.cancelled);
+      return whileHeartbeating(
+        () => ctx.heartbeat(),
+        () => observe(deps.tmux, req, ctx.cancelled),
+      );
     },
     async launchAgent(req: LaunchRequest): Promise<LessonsOutcome | undefined> {
-      return launchAgent(deps.tmux, deps.binDir, req, () => Context.current().heartbeat());
+      const ctx = Context.current();
+      return whileHeartbeating(
+        () => ctx.heartbeat(),
+        () => launchAgent(deps.tmux, deps.binDir, req),
+      );
     },
     async sendToAgent(req: Delivery & { lessons?: LessonsRequest }): Promise<LessonsOutcome | undefined> {
       const { workflowExecution, activityId, attempt } = Context.current().info;

@@ -64,24 +64,23 @@ async function observeConfig(req: NonNullable<ObserveRequest['config']>): Promis
   return hash === req.knownHash ? null : { hash, ok: true, config: loaded.config };
 }
 
-/** Sleeps in short steps, heartbeating, so the workflow's cancel ends the wait promptly. */
-async function waitHeartbeating(ms: number, heartbeat: () => void, cancelled: Promise<unknown>): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    heartbeat();
-    const step = new Promise((r) => setTimeout(r, Math.min(1000, deadline - Date.now())));
-    await Promise.race([step, cancelled]);
-  }
+/** Waits `ms`, or less should the workflow cancel the activity (it heard a signal). */
+async function waitCancellable(ms: number, cancelled: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const step = new Promise((r) => (timer = setTimeout(r, ms)));
+  await Promise.race([step, cancelled]).finally(() => clearTimeout(timer));
 }
 
-/** One look at everything the supervisor decides on: panes, origin/main, the config file. */
+/**
+ * One look at everything the supervisor decides on: panes, origin/main, the config file. The
+ * activity heartbeats all along (src/activities/heartbeat-ticker.ts): a cancel reaches it then.
+ */
 export async function observe(
   tmux: Tmux,
   req: ObserveRequest,
-  heartbeat: () => void = () => {},
   cancelled: Promise<unknown> = new Promise(() => {}),
 ): Promise<Observation> {
-  if (req.waitMs > 0) await waitHeartbeating(req.waitMs, heartbeat, cancelled);
+  if (req.waitMs > 0) await waitCancellable(req.waitMs, cancelled);
   const agents: Observation['agents'] = {};
   for (const [name, session] of Object.entries(req.agents)) {
     const { typed, ...pane } = await tmux.snapshot(session);

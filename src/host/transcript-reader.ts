@@ -14,7 +14,9 @@
 import type { FileHandle } from 'node:fs/promises';
 import { open, stat } from 'node:fs/promises';
 import { ingestRecord, type LedgerState, type RecordOrigin } from '../core/tokens/ledger';
-import { parseTranscriptLine } from '../core/tokens/transcript-line';
+import { readSync } from 'node:fs';
+import { parseCandidate, parseTranscriptLine, skipRecord } from '../core/tokens/transcript-line';
+import { overLong, scanLines, type ReadAt } from './transcript-lines';
 
 export { discoverClaudeDirs, discoverTranscripts, type DiscoveredTranscript } from './transcript-discovery';
 
@@ -55,6 +57,11 @@ export interface ReadOptions {
    * are read; without this, the first such file fails the whole call.
    */
   skipUnreadable?: boolean;
+  /**
+   * Read with blocking calls instead of the thread pool: faster for a one-off scan that has
+   * nothing else to do; a live reader in a worker process must not block its event loop.
+   */
+  blockingReads?: boolean;
 }
 
 export interface UnreadableFile {
@@ -88,7 +95,7 @@ const DEFAULT_CHUNK = 1 << 20;
  */
 export const DEFAULT_MAX_LINE_BYTES = 16 << 20;
 const TAIL_BYTES = 16;
-const NEWLINE = 0x0a;
+const NO_USAGE = skipRecord('no-usage');
 
 export function emptyReaderState(): ReaderState {
   return { files: {} };
@@ -103,92 +110,6 @@ async function readAt(fh: FileHandle, position: number, length: number): Promise
 async function tailAt(fh: FileHandle, offset: number): Promise<string> {
   const from = Math.max(0, offset - TAIL_BYTES);
   return (await readAt(fh, from, offset - from)).toString('base64');
-}
-
-interface Scan {
-  consumed: number;
-  bytesRead: number;
-  lines: number;
-  /** Complete lines over the byte limit, skipped. */
-  longLines: number;
-  /** The unterminated last line (empty if none, or if it is over the limit). */
-  rest: Buffer;
-  /** The unterminated last line is over the limit: its bytes were dropped. */
-  restTooLong: boolean;
-}
-
-/** Whether a decoded line is over `maxBytes` of UTF-8 (measured only when its length leaves doubt). */
-function overLong(line: string, maxBytes: number): boolean {
-  return line.length > maxBytes || (line.length * 3 > maxBytes && Buffer.byteLength(line) > maxBytes);
-}
-
-/**
- * Reads [start, end) chunk by chunk, calling onLine for each complete line. Decoding happens only
- * up to a newline byte, which never occurs inside a UTF-8 sequence, so no character is split.
- * A line that grows past `maxLineBytes` stops being gathered: its bytes are dropped up to its
- * newline and it is counted, so memory stays at one chunk plus `maxLineBytes`.
- */
-async function scanLines(
-  fh: FileHandle,
-  start: number,
-  end: number,
-  chunkBytes: number,
-  maxLineBytes: number,
-  onLine: (line: string) => void,
-): Promise<Scan> {
-  const buf = Buffer.allocUnsafe(chunkBytes);
-  let carry: Buffer[] = [];
-  let carryBytes = 0;
-  let skipping = false;
-  let position = start;
-  let consumed = start;
-  let lines = 0;
-  let longLines = 0;
-  const keep = (bytes: Buffer) => {
-    if (carryBytes + bytes.length > maxLineBytes) {
-      skipping = true;
-      carry = [];
-      carryBytes = 0;
-    } else if (bytes.length > 0) {
-      carry.push(Buffer.from(bytes));
-      carryBytes += bytes.length;
-    }
-  };
-  while (position < end) {
-    const { bytesRead } = await fh.read(buf, 0, Math.min(chunkBytes, end - position), position);
-    if (bytesRead === 0) break; // shrank while we read: the next tick notices
-    const chunk = buf.subarray(0, bytesRead);
-    position += bytesRead;
-    const lastNewline = chunk.lastIndexOf(NEWLINE);
-    if (lastNewline === -1) {
-      if (!skipping) keep(chunk);
-      continue;
-    }
-    let from = 0;
-    if (skipping) {
-      // The over-long line ends at this chunk's first newline.
-      from = chunk.indexOf(NEWLINE) + 1;
-      skipping = false;
-      longLines += 1;
-    }
-    const head = chunk.subarray(from, Math.max(from, lastNewline));
-    const text = carry.length > 0 ? Buffer.concat([...carry, head]).toString('utf8') : head.toString('utf8');
-    carry = [];
-    carryBytes = 0;
-    keep(chunk.subarray(lastNewline + 1));
-    consumed = position - bytesRead + lastNewline + 1;
-    if (from > lastNewline) continue;
-    for (const line of text.split('\n')) {
-      if (line.length === 0 || line === '\r') continue;
-      if (overLong(line, maxLineBytes)) {
-        longLines += 1;
-        continue;
-      }
-      lines += 1;
-      onLine(line);
-    }
-  }
-  return { consumed, bytesRead: position - start, lines, longLines, rest: Buffer.concat(carry), restTooLong: skipping };
 }
 
 async function readOne(
@@ -230,8 +151,19 @@ async function readOne(
     const feed = (line: string): void => {
       ingestRecord(ledger, parseTranscriptLine(line), origin);
     };
+    const plain = (): void => {
+      ingestRecord(ledger, NO_USAGE, origin);
+    };
+    const candidate = (line: string): void => {
+      ingestRecord(ledger, parseCandidate(line), origin);
+    };
+    // A one-off scan blocks on its reads: nothing else runs meanwhile, and a thread-pool round trip per chunk is idle time.
+    const read: ReadAt = options.blockingReads
+      ? (buf, length, position) => readSync(fh.fd, buf, 0, length, position)
+      : async (buf, length, position) => (await fh.read(buf, 0, length, position)).bytesRead;
     const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    const scan = await scanLines(fh, start, st.size, options.chunkBytes ?? DEFAULT_CHUNK, maxLineBytes, feed);
+    const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
+    const scan = await scanLines(read, start, st.size, chunkBytes, maxLineBytes, { line: feed, candidate, plain });
     if (options.includeUnterminated && scan.restTooLong) scan.longLines += 1;
     else if (options.includeUnterminated && scan.rest.length > 0) {
       const last = scan.rest.toString('utf8');

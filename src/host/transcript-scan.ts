@@ -46,6 +46,7 @@ export async function scanTranscriptDirs(dirs: readonly string[], options: ScanO
     ...options,
     includeUnterminated: true,
     skipUnreadable: true,
+    blockingReads: true,
   });
   return { ledger, reader, read };
 }

@@ -4,6 +4,7 @@ import { createActivities } from '../activities';
 import { Tmux } from '../host/tmux';
 import { ConnectionSettings, settingsFromEnv, unreachableError } from '../host/temporal-connection';
 import { activityQueueFor, WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
+import { HEARTBEAT_EVERY_MS } from '../core/heartbeat';
 
 export interface StewardWorkerOptions {
   connection: NativeConnection;
@@ -16,6 +17,13 @@ export interface StewardWorkerOptions {
   /** Serve the shared workflow queue too (every host may; one is enough). */
   serveWorkflows?: boolean;
 }
+
+/**
+ * How long a workflow task waits for this worker's cache before any worker may take it (the SDK's
+ * default is 10 s). Shorter recovers a killed worker's builds sooner; too short sends a busy
+ * worker's own tasks to the shared queue, to be replayed from their whole history.
+ */
+const STICKY_TIMEOUT_MS = 3_000;
 
 /** Steward's bin/ directory, put on agents' PATH so they find the scripted agent and `steward hook`. */
 export const STEWARD_BIN_DIR = resolve(__dirname, '..', '..', 'bin');
@@ -30,6 +38,10 @@ export async function createStewardWorkers(opts: StewardWorkerOptions): Promise<
       namespace,
       taskQueue: activityQueueFor(opts.hostId),
       activities,
+      // Each heartbeat reaches the server when it is made: by default the SDK holds them back for
+      // 80% of the heartbeat timeout (2.4 s of 3 s), too close to it (src/core/heartbeat.ts).
+      maxHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS,
+      defaultHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS,
     }),
   ];
   if (opts.serveWorkflows ?? true) {
@@ -38,6 +50,10 @@ export async function createStewardWorkers(opts: StewardWorkerOptions): Promise<
         connection: opts.connection,
         namespace,
         taskQueue: WORKFLOW_TASK_QUEUE,
+        // After a SIGKILL the server still sends the build's next workflow task to the dead worker's
+        // sticky queue, and by default moves it to the shared queue only after 10 s: once the
+        // short heartbeat timeout has the observe retried in ~4 s, that would be most of the pause.
+        stickyQueueScheduleToStartTimeout: STICKY_TIMEOUT_MS,
         ...(opts.workflowBundle
           ? { workflowBundle: opts.workflowBundle }
           : { workflowsPath: require.resolve('../workflows') }),

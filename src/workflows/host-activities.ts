@@ -8,8 +8,12 @@ import { activityQueueFor } from '../core/host-queue';
 import { effectFailure } from './activity-failures';
 import { EFFECTS_PER_AGENT_PATCH, LESSONS_INJECTED_PATCH } from './patches';
 import { lessonsRequestFor } from '../core/learning/injection';
+import { HEARTBEAT_TIMEOUT_MS } from '../core/heartbeat';
 
 // Short start-to-close timeouts: an activity lost with a crashed worker is retried within seconds.
+// The long ones (observe, launchAgent) heartbeat every second for as long as they run, a slow
+// `git fetch` included, so a short heartbeat timeout finds a dead worker in 3 s without taking a
+// slow child process for one (src/core/heartbeat.ts). Timeouts are not part of replay's checks.
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 };
 
 /**
@@ -22,14 +26,14 @@ export function hostActivities(hostId: string, timeoutMs: number) {
   const { launchAgent } = proxyActivities<StewardActivities>({
     ...queue,
     startToCloseTimeout: '1 minute',
-    heartbeatTimeout: '10 seconds',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
   });
   /** Observe waits `waitMs` on the host, heartbeating, so a signal can cancel it. */
   const observer = (waitMs: number) =>
     proxyActivities<StewardActivities>({
       ...queue,
       startToCloseTimeout: waitMs + 30_000,
-      heartbeatTimeout: '10 seconds',
+      heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
       cancellationType: ActivityCancellationType.TRY_CANCEL,
     }).observe;
 

@@ -110,7 +110,15 @@ export function parseTranscriptLine(input: string): TranscriptRecord {
   if (line.charCodeAt(0) !== 0x7b) return SKIP['not-json'];
   // Most bytes are user/tool-result lines: skip them without paying for JSON.parse.
   if (!line.includes('"usage"') && !line.includes('"isApiErrorMessage"')) return SKIP['no-usage'];
+  return parseCandidate(line);
+}
 
+/**
+ * A line already known to start with `{` and contain `"usage"` or `"isApiErrorMessage"` (a
+ * reader that checked its bytes): parseTranscriptLine's answer without scanning it again.
+ */
+export function parseCandidate(input: string): TranscriptRecord {
+  const line = input.endsWith('\r') ? input.slice(0, -1) : input;
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -137,4 +145,9 @@ export function parseTranscriptLine(input: string): TranscriptRecord {
     isSidechain: parsed.isSidechain === true,
     timestamp: str(parsed.timestamp),
   };
+}
+
+/** The shared skip record for `reason`: what a reader feeds for a line it can classify without parsing. */
+export function skipRecord(reason: SkipReason): SkipRecord {
+  return SKIP[reason];
 }

@@ -1,0 +1,158 @@
+/**
+ * Splits a byte range of a transcript file into lines, in fixed-size chunks, without decoding the
+ * lines that cannot carry usage. About half of a transcript's bytes are user prompts and tool
+ * results; a line that starts with `{` and contains neither `"usage"` nor `"isApiErrorMessage"`
+ * is skipped by parseTranscriptLine before JSON.parse, so it is reported as `plain` from its bytes
+ * alone. Both needles are ASCII, and an ASCII byte never occurs inside a UTF-8 sequence (and
+ * survives the decoder's replacement of invalid ones), so "the bytes contain it" and "the decoded
+ * line contains it" agree. Every other line is decoded and handed over as text, as before.
+ */
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+const BRACE = 0x7b;
+const QUOTE = 0x22;
+/** Searched without their first quote (memchr on a rarer first byte is faster), which is then checked. */
+const USAGE = Buffer.from('usage"');
+const API_ERROR = Buffer.from('isApiErrorMessage"');
+
+export interface LineHandlers {
+  /** A line to parse (decoded, without its newline). */
+  line(text: string): void;
+  /** A line that starts with `{` and contains one of the needles: parseCandidate's input. */
+  candidate(text: string): void;
+  /** A non-blank line that starts with `{` and cannot carry usage: skipped unparsed. */
+  plain(): void;
+}
+
+export interface LineScan {
+  consumed: number;
+  bytesRead: number;
+  lines: number;
+  /** Complete lines over the byte limit, skipped. */
+  longLines: number;
+  /** The unterminated last line (empty if none, or if it is over the limit). */
+  rest: Buffer;
+  /** The unterminated last line is over the limit: its bytes were dropped. */
+  restTooLong: boolean;
+}
+
+/** Whether a decoded line is over `maxBytes` of UTF-8 (measured only when its length leaves doubt). */
+export function overLong(line: string, maxBytes: number): boolean {
+  return line.length > maxBytes || (line.length * 3 > maxBytes && Buffer.byteLength(line) > maxBytes);
+}
+
+/** Next occurrence at or after `from` of `needle` preceded by a quote; Infinity if none. */
+function nextQuoted(buf: Buffer, needle: Buffer, from: number): number {
+  for (let at = buf.indexOf(needle, from + 1); at !== -1; at = buf.indexOf(needle, at + 1)) {
+    if (buf[at - 1] === QUOTE) return at - 1;
+  }
+  return Infinity;
+}
+
+/**
+ * The lines of `region` (complete lines joined by newlines, the last one without its own). Same
+ * decisions as decoding it and splitting on '\n': empty and lone-CR lines are ignored, lines over
+ * `maxLineBytes` counted in `longLines`, the others counted in `lines` and handed over.
+ */
+function splitRegion(region: Buffer, maxLineBytes: number, on: LineHandlers, scan: LineScan): void {
+  let usage = -1;
+  let apiError = -1;
+  for (let start = 0; start <= region.length;) {
+    let end = region.indexOf(NEWLINE, start);
+    if (end === -1) end = region.length;
+    const length = end - start;
+    if (length === 0 || (length === 1 && region[start] === CR)) {
+      start = end + 1;
+      continue;
+    }
+    // A decoded line has at most `length` UTF-16 units and 3 × `length` UTF-8 bytes (U+FFFD per bad byte).
+    if (length * 3 <= maxLineBytes && region[start] === BRACE) {
+      if (usage < start) usage = nextQuoted(region, USAGE, start);
+      if (apiError < start) apiError = nextQuoted(region, API_ERROR, start);
+      scan.lines += 1;
+      if (usage >= end && apiError >= end) on.plain();
+      else on.candidate(region.toString('utf8', start, end));
+      start = end + 1;
+      continue;
+    }
+    const text = region.toString('utf8', start, end);
+    if (overLong(text, maxLineBytes)) scan.longLines += 1;
+    else {
+      scan.lines += 1;
+      on.line(text);
+    }
+    start = end + 1;
+  }
+}
+
+/**
+ * Reads [start, end) chunk by chunk, handing over each complete line. Lines are cut at newline
+ * bytes, which never occur inside a UTF-8 sequence, so no character is split. A line that grows
+ * past `maxLineBytes` stops being gathered: its bytes are dropped up to its newline and it is
+ * counted, so memory stays at one chunk plus `maxLineBytes`.
+ */
+/** Reads up to `length` bytes at `position` into `buf`: the number read (sync or not). */
+export type ReadAt = (buf: Buffer, length: number, position: number) => number | Promise<number>;
+
+export async function scanLines(
+  read: ReadAt,
+  start: number,
+  end: number,
+  chunkBytes: number,
+  maxLineBytes: number,
+  on: LineHandlers,
+): Promise<LineScan> {
+  const buf = Buffer.allocUnsafe(chunkBytes);
+  const scan: LineScan = {
+    consumed: start,
+    bytesRead: 0,
+    lines: 0,
+    longLines: 0,
+    rest: Buffer.alloc(0),
+    restTooLong: false,
+  };
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
+  let skipping = false;
+  let position = start;
+  const keep = (bytes: Buffer) => {
+    if (carryBytes + bytes.length > maxLineBytes) {
+      skipping = true;
+      carry = [];
+      carryBytes = 0;
+    } else if (bytes.length > 0) {
+      carry.push(Buffer.from(bytes));
+      carryBytes += bytes.length;
+    }
+  };
+  while (position < end) {
+    const pending = read(buf, Math.min(chunkBytes, end - position), position);
+    const bytesRead = typeof pending === 'number' ? pending : await pending;
+    if (bytesRead === 0) break; // shrank while we read: the next tick notices
+    const chunk = buf.subarray(0, bytesRead);
+    position += bytesRead;
+    const lastNewline = chunk.lastIndexOf(NEWLINE);
+    if (lastNewline === -1) {
+      if (!skipping) keep(chunk);
+      continue;
+    }
+    let from = 0;
+    if (skipping) {
+      // The over-long line ends at this chunk's first newline.
+      from = chunk.indexOf(NEWLINE) + 1;
+      skipping = false;
+      scan.longLines += 1;
+    }
+    const head = chunk.subarray(from, Math.max(from, lastNewline));
+    const region = carry.length > 0 ? Buffer.concat([...carry, head]) : head;
+    carry = [];
+    carryBytes = 0;
+    if (from <= lastNewline) splitRegion(region, maxLineBytes, on, scan);
+    keep(chunk.subarray(lastNewline + 1));
+    scan.consumed = position - bytesRead + lastNewline + 1;
+  }
+  scan.bytesRead = position - start;
+  scan.rest = Buffer.concat(carry);
+  scan.restTooLong = skipping;
+  return scan;
+}
