@@ -37,8 +37,10 @@ export async function runRetroAnalysis(req: RetroScheduleInput & { now: number }
       proposed: [],
     };
     if (!insightsDue(previousBuilds, insights.records.builds, req.afterBuilds)) return result;
-    await writeFileAtomically(out, `${JSON.stringify(insights, null, 2)}\n`);
+    // The lessons first: were the insights written first and the lessons write failed, the retry
+    // would find the insights there and, with afterBuilds, no longer due.
     const proposed = await recordProposedLessons(config, insights, req.now);
+    await writeFileAtomically(out, `${JSON.stringify(insights, null, 2)}\n`);
     return { ...result, written: out, proposed: proposed.map((l) => l.id) };
   } catch (err) {
     throw fileFailure(err, 'retro');

@@ -86,7 +86,12 @@ export async function up(
   const { client, connection } = await connect(settings);
   let dashboard: Dashboard | null = null;
   try {
-    if (opts.dashboardPort !== false) dashboard = await dashboardOn(opts.dashboardPort ?? DASHBOARD_PORT, print);
+    if (opts.dashboardPort !== false)
+      // The dashboard is a view of the build: one that cannot start leaves the build running without it.
+      dashboard = await dashboardOn(opts.dashboardPort ?? DASHBOARD_PORT, print).catch((err: unknown) => {
+        print(`dashboard: not served: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+        return null;
+      });
     if (opts.replaceRunning) await terminateRunning(client, buildWorkflowId(config.name));
     const { handle, attached } = await startBuild(client, config, hash, hostId());
     print(`${attached ? 'attached to' : 'started'} build ${handle.workflowId}`);

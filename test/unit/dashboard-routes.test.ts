@@ -5,9 +5,11 @@
  */
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { BuildBoard, listedBuild } from '../../src/client/dashboard/board';
 import type { ActionCall } from '../../src/client/dashboard/actions';
 import { dashboardHandler, type DashboardDeps } from '../../src/client/dashboard/routes';
+import { allowedHosts } from '../../src/client/dashboard/server';
 import { UsageError } from '../../src/client/load-or-exit';
 import type { StewardEvent } from '../../src/core/events';
 
@@ -128,6 +130,14 @@ describe('guards', () => {
     );
     expect(r.status).toBe(403);
     expect(calls).toEqual([]);
+  });
+
+  it("listening on every interface adds this machine's own names, never any name", () => {
+    const wildcard = allowedHosts('0.0.0.0');
+    expect(wildcard.has(hostname())).toBe(true);
+    expect(wildcard.has('127.0.0.1')).toBe(true);
+    expect(wildcard.has('evil.example')).toBe(false);
+    expect(allowedHosts('127.0.0.1').has(hostname())).toBe(false);
   });
 
   it('a request addressed to another host name (DNS rebinding) is refused', async () => {

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { learningOf } from '../../core/config/learning';
-import { checkLesson, LESSON_CATEGORIES, LESSON_STATUSES } from '../../core/learning/lessons';
+import { checkLesson, LESSON_CATEGORIES, LESSON_STATUSES, nextIdNumber } from '../../core/learning/lessons';
 import type { Lesson, LessonCategory, LessonStatus } from '../../core/learning/types';
 import { LessonsFileError, readLessonsFile, writeLessonsFile } from '../../host/lessons-file';
 import { collect, examples, outputOf, wholeNumber } from '../cli-output';
@@ -78,10 +78,7 @@ function findAll(lessons: readonly Lesson[], ids: readonly string[], file: strin
 }
 
 /** The next `L<n>` id. */
-function nextId(lessons: readonly Lesson[]): string {
-  const numbers = lessons.map((l) => /^L(\d+)$/.exec(l.id)).map((m) => (m ? Number(m[1]) : 0));
-  return `L${Math.max(0, ...numbers) + 1}`;
-}
+const nextId = (lessons: readonly Lesson[]): string => `L${nextIdNumber(lessons)}`;
 
 function oneOf<T extends string>(values: readonly T[], what: string): (value: string) => T {
   return (value) => {

@@ -24,6 +24,7 @@ import {
 import { pct, span, trim, usd } from '../../core/learning/analysis/words';
 import { learningOf } from '../../core/config/learning';
 import type { ConfigEdit } from '../../core/learning/types';
+import { LessonsFileError } from '../../host/lessons-file';
 import { analyseRetroStore, recordProposedLessons } from '../../host/retro-analysis';
 import { durationOption, examples, outputOf } from '../cli-output';
 import { DEFAULT_RETRO_WINDOW } from '../../core/learning/retro-schedule';
@@ -262,7 +263,10 @@ export function registerRetroCommand(program: Command): void {
       if (opts.json) output.json(insights);
       else output.lines(renderRetro(insights, dir));
       if (config && opts.lessons) {
-        const proposed = await recordProposedLessons(config, insights, Date.now());
+        const proposed = await recordProposedLessons(config, insights, Date.now()).catch((e: unknown) => {
+          if (e instanceof LessonsFileError) throw new UsageError(`${e.message} (or run with --no-lessons)`);
+          throw e;
+        });
         if (proposed.length > 0)
           err(
             `retro: ${proposed.length} lesson(s) ${proposed[0]!.status} in ${learningOf(config).lessons_file}: ${proposed.map((l) => l.id).join(', ')} (steward lessons list)\n`,

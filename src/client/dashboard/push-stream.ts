@@ -45,6 +45,7 @@ export function openPushStream(
   });
   res.write('retry: 1000\n\n');
   const send = (message: PushMessage | { kind: 'reset' }) => {
+    if (res.destroyed) return;
     res.write(frame(message));
     if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy();
   };
@@ -52,7 +53,7 @@ export function openPushStream(
   if (position !== null) {
     const missed = board.journal.after(position);
     if (missed === null) send({ kind: 'reset' });
-    else for (const event of missed) send({ kind: 'event', event });
+    else for (const event of missed) if (!res.destroyed) send({ kind: 'event', event });
   }
   const unsubscribe = board.subscribe(send);
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs);

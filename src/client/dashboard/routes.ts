@@ -27,8 +27,8 @@ export interface DashboardDeps {
   /** This server's token: a page gets it when it loads, an action must carry it. */
   token: string;
   readOnly: boolean;
-  /** Host names (no port) a request may be addressed to; 'any' when it listens on every interface. */
-  allowedHosts: ReadonlySet<string> | 'any';
+  /** Host names (no port) a request may be addressed to. */
+  allowedHosts: ReadonlySet<string>;
   /** Sends the update; a UsageError is the workflow's refusal (or an unknown build), any other error a failure. */
   runAction(build: string, call: ActionCall): Promise<string>;
   /** The last lines of an agent's pane; null when this host cannot read it. */
@@ -183,12 +183,8 @@ export function dashboardHandler(deps: DashboardDeps): (req: IncomingMessage, re
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const hostName = requestHostName(req);
     const hosts = deps.allowedHosts;
-    if (hostName === null || (hosts !== 'any' && !hosts.has(hostName))) {
-      return failure(
-        res,
-        403,
-        `requests must be addressed to ${hosts === 'any' ? 'a host name' : [...hosts].join(' or ')}`,
-      );
+    if (hostName === null || !hosts.has(hostName)) {
+      return failure(res, 403, `requests must be addressed to ${[...hosts].join(' or ')}`);
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (url.pathname.startsWith('/api/')) {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import { runUpdate, type Temporal } from '../build-handle';
 import { BuildBoard } from './board';
 import { dashboardHandler } from './routes';
@@ -27,11 +28,17 @@ export interface Dashboard {
 
 /**
  * Names a page may address this server by: loopback under any of its names and the host it
- * listens on. Listening on every interface (0.0.0.0, ::) was asked for on purpose: any name then.
+ * listens on; listening on every interface (0.0.0.0, ::), also this machine's host name and
+ * addresses. Never any name: a page of another site rebound to this address (DNS rebinding) names
+ * its own host, is refused, and cannot read the token.
  */
-function allowedHosts(host: string): ReadonlySet<string> | 'any' {
-  if (host === '0.0.0.0' || host === '::') return 'any';
-  return new Set(['127.0.0.1', 'localhost', '::1', host]);
+export function allowedHosts(host: string): ReadonlySet<string> {
+  const names = new Set(['127.0.0.1', 'localhost', '::1', host]);
+  if (host === '0.0.0.0' || host === '::') {
+    names.add(hostname());
+    for (const addresses of Object.values(networkInterfaces())) for (const a of addresses ?? []) names.add(a.address);
+  }
+  return names;
 }
 
 function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
@@ -56,13 +63,14 @@ export async function startDashboard(t: Temporal, options: DashboardOptions): Pr
       runUpdate(await watcher.handleOf(build), call.update, call.args, options.actionWaitSeconds ?? 60),
     paneOf: (build, agent) => watcher.paneOf(build, agent),
   });
-  await watcher.start();
+  // Listen first: a port already taken is found before the builds are read. A page loaded
+  // meanwhile fills in as the watcher's first round lands (it refetches on the channel's changes).
   const server = createServer(handler);
   const address = await listen(server, options.host, options.port).catch((err: unknown) => {
-    watcher.stop();
     board.close();
     throw err;
   });
+  await watcher.start();
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${shownHost}:${address.port}/`,

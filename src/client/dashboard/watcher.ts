@@ -62,7 +62,7 @@ const CONFIG_READS_AT_ONCE = 4;
 
 export class BoardWatcher {
   private readonly watched = new Map<string, Watched>();
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   private readonly tmux: Tmux;
   private readonly logs: LogFollower;
@@ -115,10 +115,14 @@ export class BoardWatcher {
     return openBuild(this.t, name, { running: true });
   }
 
+  /** Runs `round` every `ms` (each after the last one ended) until stopped; one timer per loop at a time. */
   private every(ms: number, round: () => Promise<void>): void {
+    let timer: NodeJS.Timeout | null = null;
     const next = () => {
+      if (timer) this.timers.delete(timer);
       if (this.stopped) return;
-      this.timers.push(setTimeout(() => void round().finally(next), ms));
+      timer = setTimeout(() => void round().finally(next), ms);
+      this.timers.add(timer);
     };
     next();
   }

@@ -1,8 +1,9 @@
 /**
  * One build's events as the dashboard learns them from two sources that overlap: the tail of its
  * event log and the status query's recent events. Each event is kept once, in seq order. A build
- * run again under the same name numbers its events from 1 again: its `build_started`, or a seq
- * that comes back with another event, starts the build's events over.
+ * run again under the same name numbers its events from 1 again: a seq that comes back with
+ * another event (its `build_started` at seq 1 does), or one later than the last kept event in a
+ * gap of the kept seqs, starts the build's events over.
  */
 import type { StewardEvent } from '../events';
 

@@ -216,7 +216,7 @@ function singleLine(value: string, max: number): string {
 }
 
 /** The next free `L<n>` id after every `L<n>` in `lessons`. */
-function nextIdNumber(lessons: readonly Lesson[]): number {
+export function nextIdNumber(lessons: readonly Lesson[]): number {
   return lessons.reduce((n, lesson) => {
     const m = /^L(\d+)$/.exec(lesson.id);
     return m ? Math.max(n, Number(m[1]) + 1) : n;
