@@ -5,6 +5,8 @@ import { mergeBuildEvents } from '../../src/core/dashboard/build-events';
 import { EventJournal, parseEventId } from '../../src/core/dashboard/event-journal';
 import type { StewardEvent } from '../../src/core/events';
 import { EventLogTail } from '../../src/host/event-log-tail';
+import { BuildBoard, CHANGED_FLUSH_MS, listedBuild } from '../../src/client/dashboard/board';
+import { teamStatus } from './support/dashboard-fixtures';
 
 const ev = (seq: number, type: StewardEvent['type'] = 'ping_sent', at = 1000 + seq): StewardEvent => ({
   seq,
@@ -124,5 +126,25 @@ describe('EventLogTail', () => {
 
   it('a missing file is an error of the call (ENOENT)', async () => {
     await expect(new EventLogTail('/nonexistent/events.jsonl').read()).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('BuildBoard: a status no longer answered', () => {
+  it('forgetStatus drops it and says the build changed; the next answer shows again', async () => {
+    const board = new BuildBoard();
+    board.put('demo', {}, () => listedBuild('demo', 'build/demo', 'RUNNING'));
+    const status = teamStatus();
+    board.setStatus('demo', status);
+    const changed: string[][] = [];
+    board.subscribe((m) => m.kind === 'changed' && changed.push(m.builds));
+    await new Promise((r) => setTimeout(r, CHANGED_FLUSH_MS + 20));
+    changed.length = 0;
+    board.forgetStatus('demo');
+    expect(board.snapshot('demo')!.status).toBeNull();
+    await new Promise((r) => setTimeout(r, CHANGED_FLUSH_MS + 20));
+    expect(changed).toEqual([['demo']]);
+    board.setStatus('demo', status); // the same answer as before counts as new after a forget
+    expect(board.snapshot('demo')!.status).toEqual(status);
+    board.close();
   });
 });

@@ -77,6 +77,15 @@ export class BuildBoard {
     this.addEvents(name, status.events);
   }
 
+  /** No status for the build until the next answer (its worker stopped answering). */
+  forgetStatus(name: string): void {
+    const build = this.builds.get(name);
+    if (!build?.status) return;
+    build.status = null;
+    this.statusJson.delete(name);
+    this.changed(name);
+  }
+
   /** Merges events of a build (from its log or its status), publishing each new one. */
   addEvents(name: string, events: readonly StewardEvent[]): void {
     const build = this.builds.get(name);

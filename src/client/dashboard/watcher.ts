@@ -24,7 +24,7 @@ import {
 } from '../build-handle';
 import { listQuery } from '../commands/operate';
 import { firstLine } from '../render/format';
-import { buildNameOfWorkflowId } from '../render/status';
+import { buildNameOfWorkflowId, listingStartTime } from '../render/status';
 import { listedBuild, type BuildBoard } from './board';
 import { LogFollower } from './log-follower';
 import { ModelFollower } from './model-follower';
@@ -55,7 +55,14 @@ interface Watched {
   statusRead: boolean;
   /** Its place in the latest listing, newest first. */
   rank: number;
+  /** When the build started (across continue-as-new): another start is another build of the name. */
+  startedAt: number | null;
+  /** Status queries of a running build that failed in a row. */
+  statusFailures: number;
 }
+
+/** A running build whose status query failed this many rounds in a row shows no status (no worker). */
+const STATUS_FAILURES_TO_FORGET = 3;
 
 /** Configs read at once: enough to fill a page quickly, few enough not to flood the server. */
 const CONFIG_READS_AT_ONCE = 4;
@@ -140,7 +147,8 @@ export class BoardWatcher {
           // Newest first: an older run of a name used again is not the build the name means now.
           if (seen.has(w.workflowId)) continue;
           seen.add(w.workflowId);
-          this.listed(buildNameOfWorkflowId(w.workflowId), w.workflowId, w.status.name, seen.size - 1);
+          const startedAt = listingStartTime(w.memo, w.startTime);
+          this.listed(buildNameOfWorkflowId(w.workflowId), w.workflowId, w.status.name, seen.size - 1, startedAt);
           if (seen.size >= (this.options.maxBuilds ?? 100)) break;
         }
       });
@@ -149,7 +157,13 @@ export class BoardWatcher {
     }
   }
 
-  private listed(name: string, workflowId: string, workflowStatus: string, rank: number): void {
+  private listed(
+    name: string,
+    workflowId: string,
+    workflowStatus: string,
+    rank: number,
+    startedAt: number | null,
+  ): void {
     const running = workflowStatus === 'RUNNING';
     const webUiUrl = this.options.webUi
       ? `${this.options.webUi}/namespaces/${encodeURIComponent(this.t.settings.namespace)}/workflows/${encodeURIComponent(workflowId)}`
@@ -165,12 +179,16 @@ export class BoardWatcher {
         running,
         statusRead: false,
         rank,
+        startedAt,
+        statusFailures: 0,
       });
       return;
     }
     // A build that ended is asked once more, for its final state.
     if (known.running && !running) known.statusRead = false;
-    Object.assign(known, { workflowId, workflowStatus, running, rank });
+    // The name started again: a new build, with a config of its own (its events start over on the board).
+    if (known.startedAt !== startedAt) Object.assign(known, { build: null, config: null, statusRead: false });
+    Object.assign(known, { workflowId, workflowStatus, running, rank, startedAt });
     this.models.setRunning(name, running);
   }
 
@@ -216,9 +234,15 @@ export class BoardWatcher {
         try {
           this.board.setStatus(name, await queryStatus(w.build));
           w.statusRead = true;
+          w.statusFailures = 0;
         } catch (err) {
-          if (w.running) this.problem(`status of build ${name}`, err);
-          else w.statusRead = true; // a closed build without a worker to replay it: its log is all there is
+          if (!w.running) {
+            w.statusRead = true; // a closed build without a worker to replay it: its log is all there is
+            return;
+          }
+          this.problem(`status of build ${name}`, err);
+          // An answer from before the worker went is not shown as if current: the page says no worker.
+          if (++w.statusFailures === STATUS_FAILURES_TO_FORGET) this.board.forgetStatus(name);
         }
       }),
     );
