@@ -148,3 +148,22 @@ describe('BuildBoard: a status no longer answered', () => {
     board.close();
   });
 });
+
+describe('BuildBoard: a build that left the listing', () => {
+  it('remove drops it, keeps its events in the feed, and says it changed', async () => {
+    const board = new BuildBoard();
+    board.put('old', {}, () => listedBuild('old', 'build/old', 'COMPLETED'));
+    board.addEvents('old', [ev(1, 'build_started')]);
+    const changed: string[][] = [];
+    await new Promise((r) => setTimeout(r, CHANGED_FLUSH_MS + 20));
+    board.subscribe((m) => m.kind === 'changed' && changed.push(m.builds));
+    board.remove('old');
+    expect(board.snapshot('old')).toBeUndefined();
+    expect(board.snapshots()).toEqual([]);
+    expect(board.journal.all().map((e) => e.build)).toEqual(['old']);
+    await new Promise((r) => setTimeout(r, CHANGED_FLUSH_MS + 20));
+    expect(changed).toEqual([['old']]);
+    board.remove('old'); // twice is nothing
+    board.close();
+  });
+});

@@ -77,6 +77,14 @@ export class BuildBoard {
     this.addEvents(name, status.events);
   }
 
+  /** Drops a build that left the listing (older than the newest listed, or deleted); pages hear it changed. */
+  remove(name: string): void {
+    if (!this.builds.delete(name)) return;
+    this.statusJson.delete(name);
+    this.changed(name);
+    this.buildVersions.delete(name);
+  }
+
   /** No status for the build until the next answer (its worker stopped answering). */
   forgetStatus(name: string): void {
     const build = this.builds.get(name);

@@ -21,6 +21,11 @@ export class LogFollower {
     if (this.tails.get(build)?.file !== file) this.tails.set(build, new EventLogTail(file));
   }
 
+  /** Stops following the build's log (it left the listing). */
+  unfollow(build: string): void {
+    this.tails.delete(build);
+  }
+
   /** Reads every log once. */
   async readAll(): Promise<void> {
     for (const [build, tail] of this.tails) {

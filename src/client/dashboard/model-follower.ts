@@ -51,6 +51,11 @@ export class ModelFollower {
   }
 
   /** A build that ends is read once more, for its final figures. */
+  /** Stops reading the build's transcripts (it left the listing). */
+  unfollow(build: string): void {
+    this.builds.delete(build);
+  }
+
   setRunning(build: string, running: boolean): void {
     const b = this.builds.get(build);
     if (!b) return;

@@ -137,7 +137,10 @@ export function dashboardHandler(deps: DashboardDeps): (req: IncomingMessage, re
     }
     if (req.method !== 'GET') return failure(res, 405, `${req.method} not allowed on ${url.pathname}`);
     if (parts.length === 1 && parts[0] === 'overview') {
-      const body = boardView('overview', () => overviewView(board.snapshots(), now(), cachedRow));
+      const body = boardView('overview', () => {
+        for (const name of rows.keys()) if (!board.snapshot(name)) rows.delete(name);
+        return overviewView(board.snapshots(), now(), cachedRow);
+      });
       return send(res, 200, body, 'application/json; charset=utf-8');
     }
     if (parts.length === 1 && parts[0] === 'tokens') {

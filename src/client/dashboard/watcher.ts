@@ -141,6 +141,7 @@ export class BoardWatcher {
   /** Lists the builds (newest first) onto the board; their configs are read afterwards, outside the list's deadline. */
   private async list(): Promise<void> {
     const seen = new Set<string>();
+    const names = new Set<string>();
     try {
       await rpc(this.t, 'list builds', async () => {
         for await (const w of this.t.client.workflow.list({ query: listQuery(false), pageSize: 100 })) {
@@ -148,12 +149,21 @@ export class BoardWatcher {
           if (seen.has(w.workflowId)) continue;
           seen.add(w.workflowId);
           const startedAt = listingStartTime(w.memo, w.startTime);
+          names.add(buildNameOfWorkflowId(w.workflowId));
           this.listed(buildNameOfWorkflowId(w.workflowId), w.workflowId, w.status.name, seen.size - 1, startedAt);
           if (seen.size >= (this.options.maxBuilds ?? 100)) break;
         }
       });
     } catch (err) {
       this.problem('listing builds', err);
+      return;
+    }
+    // Only after a whole listing: builds it no longer has (pushed out of the newest, or deleted) are dropped.
+    for (const name of [...this.watched.keys()].filter((n) => !names.has(n))) {
+      this.watched.delete(name);
+      this.logs.unfollow(name);
+      this.models.unfollow(name);
+      this.board.remove(name);
     }
   }
 
