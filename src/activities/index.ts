@@ -5,6 +5,7 @@ import { Tmux } from '../host/tmux';
 import { observe } from './observe';
 import { whileHeartbeating } from './heartbeat-ticker';
 import type { ObserveRequest } from '../core/observe-request';
+import { requestForAttempt } from '../core/observe-retry';
 import { launchAgent, LaunchRequest } from './agent-session';
 import { deliverOnce, Delivery } from './pane-delivery';
 import { appendEventLog } from './event-log';
@@ -35,9 +36,11 @@ export function createActivities(deps: ActivityDeps) {
     // heartbeat timeout is short, so a dead worker is noticed in seconds (src/core/heartbeat.ts).
     async observe(req: ObserveRequest): Promise<Observation> {
       const ctx = Context.current();
+      // A retry looks at once: its tick's wait went by on the attempt that was lost.
+      const look = requestForAttempt(req, ctx.info.attempt);
       return whileHeartbeating(
         () => ctx.heartbeat(),
-        () => observe(deps.tmux, req, ctx.cancelled),
+        () => observe(deps.tmux, look, ctx.cancelled),
       );
     },
     async launchAgent(req: LaunchRequest): Promise<LessonsOutcome | undefined> {

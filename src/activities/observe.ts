@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import type { Observation, Snapshot, RepoObservation } from '../core/state/snapshot';
 import { REVIEW_TEXT_BYTES, REVIEW_TEXTS_PER_LOOK, type ObserveRequest } from '../core/observe-request';
 import type { ConfigChange } from '../core/state/config-change';
@@ -9,6 +9,7 @@ import type { Tmux } from '../host/tmux';
 import { WorkRepo } from '../host/git';
 import { maskTypedText } from '../core/pane/typed-echo';
 import { textDigest } from '../core/pane/digest';
+import { stillQuiet } from '../core/quiet-spell';
 
 /** The config's regex (validated when it was loaded), or null should it not compile after all. */
 function patternOrNull(source: string): RegExp | null {
@@ -64,34 +65,41 @@ async function observeConfig(req: NonNullable<ObserveRequest['config']>): Promis
   return hash === req.knownHash ? null : { hash, ok: true, config: loaded.config };
 }
 
-/** Waits `ms`, or less should the workflow cancel the activity (it heard a signal). */
-async function waitCancellable(ms: number, cancelled: Promise<unknown>): Promise<void> {
+/** Waits `ms`, or less should the workflow cancel the activity (it heard a signal); true when cancelled. */
+async function waitCancellable(ms: number, cancelled: Promise<unknown>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const step = new Promise((r) => (timer = setTimeout(r, ms)));
-  await Promise.race([step, cancelled]).finally(() => clearTimeout(timer));
+  const step = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
+  const cancel = cancelled.then(
+    () => true,
+    () => true,
+  );
+  return Promise.race([step, cancel]).finally(() => clearTimeout(timer));
 }
 
 /**
- * One look at everything the supervisor decides on: panes, origin/main, the config file. The
- * activity heartbeats all along (src/activities/heartbeat-ticker.ts): a cancel reaches it then.
+ * Where each look's start and end are logged, one JSON line per look, when set (bench/scale.ts
+ * measures the time between looks on the host with it: a quiet spell's looks never reach the workflow).
  */
-export async function observe(
-  tmux: Tmux,
-  req: ObserveRequest,
-  cancelled: Promise<unknown> = new Promise(() => {}),
-): Promise<Observation> {
-  if (req.waitMs > 0) await waitCancellable(req.waitMs, cancelled);
-  const agents: Observation['agents'] = {};
+const LOOK_LOG = process.env.STEWARD_LOOK_LOG;
+
+/** One look at everything the supervisor decides on, every pane's text and digest included. */
+async function lookOnce(tmux: Tmux, req: ObserveRequest): Promise<Snapshot> {
+  const started = Date.now();
+  const look = await lookAtWorld(tmux, req);
+  if (LOOK_LOG) {
+    const build = req.config?.file ?? Object.values(req.agents).join(',');
+    appendFileSync(LOOK_LOG, `${JSON.stringify({ build, start: started, end: Date.now() })}\n`);
+  }
+  return look;
+}
+
+async function lookAtWorld(tmux: Tmux, req: ObserveRequest): Promise<Snapshot> {
+  const agents: Snapshot['agents'] = {};
   for (const [name, session] of Object.entries(req.agents)) {
     const { typed, ...pane } = await tmux.snapshot(session);
     // The echo of what Steward typed is not the agent's output: no rule may read it (see maskTypedText).
     const tail = maskTypedText(pane.tail, [typed ?? '']);
-    const digest = textDigest(tail);
-    // Unchanged: neither the text nor its digest (the workflow has both) goes into the history.
-    agents[name] =
-      pane.alive && req.paneDigests?.[name] === digest
-        ? { alive: true, windowActivity: pane.windowActivity, unchanged: true }
-        : { ...pane, tail, digest };
+    agents[name] = { ...pane, tail, digest: textDigest(tail) };
   }
   const services: NonNullable<Snapshot['services']> = {};
   for (const [name, session] of Object.entries(req.services ?? {}))
@@ -102,4 +110,37 @@ export async function observe(
   const tokens = req.tokens ? await readAgentTokens(req.tokens).catch(() => null) : null;
   // A build without services sends no empty map: every idle tick's result goes into the history.
   return { at: Date.now(), agents, ...(Object.keys(services).length > 0 ? { services } : {}), repo, config, tokens };
+}
+
+/** The look as reported: a pane still showing the text the workflow has comes without it (nor its digest). */
+function withoutKnownPanes(look: Snapshot, known: ObserveRequest['paneDigests']): Observation {
+  const agents: Observation['agents'] = {};
+  for (const [name, pane] of Object.entries(look.agents))
+    agents[name] =
+      pane.alive && known?.[name] === pane.digest
+        ? { alive: true, windowActivity: pane.windowActivity, unchanged: true }
+        : pane;
+  return { ...look, agents };
+}
+
+/**
+ * Looks at the world after `waitMs` and reports it. In a quiet spell (`req.quiet`) it keeps
+ * looking every `waitMs` instead, until a look differs from the world the build decided on or the
+ * spell is over, and reports that look. The activity heartbeats all along
+ * (src/activities/heartbeat-ticker.ts): a cancel, when a signal lands, ends the wait at once.
+ */
+export async function observe(
+  tmux: Tmux,
+  req: ObserveRequest,
+  cancelled: Promise<unknown> = new Promise(() => {}),
+): Promise<Observation> {
+  const spellEnds = Date.now() + (req.quiet?.forMs ?? 0);
+  let wait = req.waitMs;
+  for (;;) {
+    const interrupted = wait > 0 && (await waitCancellable(wait, cancelled));
+    const look = await lookOnce(tmux, req);
+    const left = spellEnds - Date.now();
+    if (interrupted || !stillQuiet(req, look, left)) return withoutKnownPanes(look, req.paneDigests);
+    wait = Math.min(req.waitMs, left);
+  }
 }

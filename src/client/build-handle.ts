@@ -24,6 +24,7 @@ import { idError } from '../core/config/names';
 import { OPERATOR_ACTION_FAILED } from '../core/operator-reply';
 import type { buildWorkflow } from '../workflows/build';
 import { BuildInput, BuildStatusView, buildWorkflowId, configQuery, statusQuery } from '../workflows/definitions';
+import { statusAsOf } from '../core/status-view';
 import type { StewardConfig } from '../core/config/types';
 import { connect } from './connection';
 import { ConnectionSettings, settingsFromEnv, unreachableError } from '../host/temporal-connection';
@@ -179,14 +180,15 @@ export async function openBuild(t: Temporal, ref: string, options: { running?: b
 }
 
 /** The `status` query (needs a worker: a closed build is replayed to answer it). */
-export function queryStatus(b: OpenBuild): Promise<BuildStatusView> {
-  return rpc(
+export async function queryStatus(b: OpenBuild): Promise<BuildStatusView> {
+  const view = await rpc(
     b.t,
     `status query to ${b.workflowId}`,
     () => b.handle.query(statusQuery),
     RPC_DEADLINE_MS,
     NO_WORKER_HINT,
   );
+  return statusAsOf(view, Date.now());
 }
 
 /** A fresh update id: `steward-<update>-<uuid>`, so the Web UI tells the CLI's updates apart. */

@@ -50,7 +50,7 @@ export function devServerArgs(opts: DevServerOptions): string[] {
 }
 
 /** Polls until the frontend answers, or the server process dies. */
-async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+export async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {

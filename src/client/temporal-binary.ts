@@ -1,17 +1,11 @@
-import { delimiter, join } from 'node:path';
-import { runProgram } from '../host/run-program';
+import { join } from 'node:path';
 import { findExecutable, isExecutable } from '../host/find-executable';
+import { goBinDir, goInstall } from './go-install';
 
 /** The one Temporal CLI tag we build from source: it has no replace directives, newer tags do. */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 
 export class TemporalBinaryError extends Error {}
-
-async function goBinDir(env: NodeJS.ProcessEnv): Promise<string | null> {
-  const r = await runProgram('go', ['env', 'GOPATH'], { env, timeoutMs: 30_000 });
-  const gopath = r.stdout.trim().split(delimiter)[0];
-  return r.code === 0 && gopath ? join(gopath, 'bin') : null;
-}
 
 /**
  * Finds the `temporal` binary: $TEMPORAL_CLI, then PATH, then $(go env GOPATH)/bin, else builds it
@@ -35,22 +29,14 @@ export async function resolveTemporalBinary(
     report(
       `building the Temporal CLI from source (go install ${TEMPORAL_CLI_MODULE}); the first time takes about 4 minutes…`,
     );
-    const started = Date.now();
-    const r = await runProgram('go', ['install', TEMPORAL_CLI_MODULE], {
-      env: { ...env, CGO_ENABLED: '0' },
-      timeoutMs: 30 * 60_000,
-    });
-    if (r.code === 0 && (await isExecutable(join(binDir, 'temporal')))) {
-      report(`built ${join(binDir, 'temporal')} in ${Math.round((Date.now() - started) / 1000)}s`);
+    const built = await goInstall(TEMPORAL_CLI_MODULE, env);
+    if (built.ok && (await isExecutable(join(binDir, 'temporal')))) {
+      report(`built ${join(binDir, 'temporal')} in ${built.seconds}s`);
       return join(binDir, 'temporal');
     }
-    throw new TemporalBinaryError(noRouteMessage(`go install failed: ${lastLines(r.stderr)}`));
+    throw new TemporalBinaryError(noRouteMessage(`go install failed: ${built.error}`));
   }
   throw new TemporalBinaryError(noRouteMessage('Go is not installed'));
-}
-
-function lastLines(text: string): string {
-  return text.trim().split('\n').slice(-3).join(' | ');
 }
 
 function noRouteMessage(why: string): string {

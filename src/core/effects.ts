@@ -7,7 +7,7 @@ import type { Decision } from './decision';
 import { LaunchSpec, launchSpec } from './launch';
 import { serviceLaunchSpec } from './services';
 import { holdUndelivered, keptPendingAfterFailure } from './undelivered';
-import type { LessonsRequest } from './learning/injection';
+import type { LessonsOutcome, LessonsRequest } from './learning/injection';
 import { lessonsEvents } from './learning/injection';
 
 /**
@@ -105,6 +105,21 @@ export function effectCall(state: BuildState, action: Action, lessons?: LessonsR
     activity: 'sendToAgent',
     request: { session: spec.session, text: action.text, submitKey: spec.submitKey, ...carry },
   };
+}
+
+/**
+ * The result of an effect that went through, at `at`: with the lessons it carried when it was asked
+ * to carry some (`lessons`) and the host said which (`outcome`).
+ */
+export function performedEffect(
+  planned: PlannedAction,
+  at: number,
+  lessons: LessonsRequest | undefined,
+  outcome: LessonsOutcome | undefined,
+): EffectResult {
+  return lessons && outcome
+    ? { planned, ok: true, at, lessons: { phase: lessons.phase, outcome } }
+    : { planned, ok: true, at };
 }
 
 /** One line for the Web UI's timeline ("ping adversary: claim …"), at most 200 characters. */

@@ -3,6 +3,7 @@ import { phases, sequenceComplete } from './state/build';
 import { shouldFetch } from './fetch-backoff';
 import { agentTokenRequest } from './tokens/agent-token-request';
 import type { AgentTokenRequest } from './tokens/host-contract';
+import type { QuietSpell } from './quiet-spell';
 
 /** How much of a review commit's added lines an observation carries (they go into the workflow's history). */
 export const REVIEW_TEXT_BYTES = 2048;
@@ -16,6 +17,12 @@ export interface ObserveRequest {
    * activity and no timer in the workflow's history. The workflow cancels it when a signal lands.
    */
   waitMs: number;
+  /**
+   * Set when the world the build decided on may stay as it is for a while (`quietSpell`): the
+   * activity then looks again every `waitMs`, reporting nothing, until a look differs from that
+   * world or `forMs` has passed. An idle hour is then a few activities, not one per tick.
+   */
+  quiet?: QuietSpell;
   /** The config file and the hash of the config the build runs, to notice an edit. */
   config: { file: string; knownHash: string } | null;
   /** Where each agent's transcripts are, to count its tokens. */

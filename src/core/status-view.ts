@@ -19,3 +19,20 @@ export function statusView(state: BuildState): BuildStatusView {
     phases: phases(state).map((p) => ({ id: p.id, status: p.status })),
   };
 }
+
+/**
+ * The view as of `now`: each live agent's idle time brought forward from the look it was measured
+ * at. The workflow hears from the host only when something changed or a rule is due (a quiet
+ * spell), so between two reports a pane that showed the same text stayed idle all along. Pure.
+ */
+export function statusAsOf(view: BuildStatusView, now: number): BuildStatusView {
+  const observedAt = view.observedAt;
+  // An ended build is no longer looked at: its last figures stand.
+  const supervised = view.status === 'running' || view.status === 'paused';
+  if (!supervised || observedAt === undefined || now <= observedAt) return view;
+  const since = Math.round((now - observedAt) / 1000);
+  const agents = Object.fromEntries(
+    Object.entries(view.agents).map(([name, a]) => [name, a.alive ? { ...a, idleSeconds: a.idleSeconds + since } : a]),
+  );
+  return { ...view, agents };
+}

@@ -28,7 +28,7 @@ function withObservedAgents(state: BuildState, snap: Snapshot): BuildState {
       obs.alive && obs.windowActivity ? Math.max(0, Math.round(snap.at / 1000 - obs.windowActivity)) : 0;
     agents[name] = { ...prev, alive: obs.alive, idleSeconds };
   }
-  return { ...state, agents };
+  return { ...state, agents, observedAt: snap.at };
 }
 
 export interface TickOptions {

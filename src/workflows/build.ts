@@ -122,6 +122,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
       telemetry,
     });
     state = turn.state;
+    world.decidedOn(snapshot, { heldWaitForLiveAgent: holdPending, telemetry });
     if (turn.stopped) {
       await record(stampEvents(turn.events, decidedAt));
       operators.answer(commandReplies(turn.inbox, []));

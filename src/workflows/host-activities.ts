@@ -2,7 +2,7 @@ import { ActivityCancellationType, patched, proxyActivities, RetryPolicy } from 
 import type { StewardActivities } from '../activities';
 import type { PlannedAction } from '../core/state/actions';
 import type { BuildState } from '../core/state/build';
-import { effectCall, effectChains, effectSummary } from '../core/effects';
+import { effectCall, effectChains, effectSummary, performedEffect } from '../core/effects';
 import type { EffectResult } from '../core/state/effects';
 import { activityQueueFor } from '../core/host-queue';
 import { effectFailure } from './activity-failures';
@@ -28,7 +28,7 @@ export function hostActivities(hostId: string, timeoutMs: number) {
     startToCloseTimeout: '1 minute',
     heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
   });
-  /** Observe waits `waitMs` on the host, heartbeating, so a signal can cancel it. */
+  /** Observe waits up to `waitMs` on the host (its quiet spell included), heartbeating, so a signal can cancel it. */
   const observer = (waitMs: number) =>
     proxyActivities<StewardActivities>({
       ...queue,
@@ -50,9 +50,7 @@ export function hostActivities(hostId: string, timeoutMs: number) {
         call.activity === 'launchAgent'
           ? await launchAgent.executeWithOptions(options, [call.request])
           : await host.sendToAgent.executeWithOptions(options, [call.request]);
-      if (lessons && outcome)
-        return { planned: p, ok: true, at: Date.now(), lessons: { phase: lessons.phase, outcome } };
-      return { planned: p, ok: true, at: Date.now() };
+      return performedEffect(p, Date.now(), lessons, outcome);
     } catch (err) {
       return { planned: p, ok: false, failure: effectFailure(err), at: Date.now() };
     }

@@ -1,6 +1,6 @@
 import type { Action, PlannedAction } from '../../src/core/state/actions';
 import type { NewEvent } from '../../src/core/events';
-import { effectCall, effectSummary } from '../../src/core/effects';
+import { effectCall, effectSummary, performedEffect } from '../../src/core/effects';
 import { launchSpec } from '../../src/core/launch';
 import { stateFor, T0, TEAM_TOML } from './support/build-state';
 
@@ -108,5 +108,24 @@ describe("effectSummary: one line for the Web UI's timeline", () => {
     const summary = effectSummary(planned('builder', { type: 'ping_sent', message: 'x'.repeat(300) }));
     expect(summary).toBe(`ping builder: ${'x'.repeat(186)}`);
     expect(summary).toHaveLength(200);
+  });
+});
+
+describe('performedEffect: an effect that went through', () => {
+  const p = planned('builder', { type: 'ping_sent', message: 'Phase p1 begins', phase: 'p1' });
+  const asked = { file: '/srv/lessons.jsonl', agent: 'builder', phase: 'p1', topK: 3, halfLifeMs: 1, now: 5 };
+
+  test('carries the lessons it typed when it was asked to carry some and the host said which', () => {
+    expect(performedEffect(p, 42, asked, { ids: ['L1', 'L2'] })).toEqual({
+      planned: p,
+      ok: true,
+      at: 42,
+      lessons: { phase: 'p1', outcome: { ids: ['L1', 'L2'] } },
+    });
+  });
+
+  test('carries none when none were asked for, or the host (an older worker) said nothing', () => {
+    expect(performedEffect(p, 42, undefined, { ids: ['L1'] })).toEqual({ planned: p, ok: true, at: 42 });
+    expect(performedEffect(p, 42, asked, undefined)).toEqual({ planned: p, ok: true, at: 42 });
   });
 });

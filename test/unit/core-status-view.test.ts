@@ -1,4 +1,5 @@
-import { statusView } from '../../src/core/status-view';
+import { statusAsOf, statusView } from '../../src/core/status-view';
+import { withAgents } from './support/build-state';
 import { MINUTE, SOLO_TOML, stateFor, T0, TEAM_TOML } from './support/build-state';
 
 const TEAM_PHASES = [
@@ -43,5 +44,29 @@ describe('statusView', () => {
       completedPhases: [{ id: 'p1', startedAt: T0 - MINUTE, endedAt: T0, durationMs: MINUTE }],
     });
     expect(statusView(older).startedAt).toBe(T0 - MINUTE);
+  });
+});
+
+describe('statusAsOf: idle times between two reports of a quiet spell', () => {
+  const observed = withAgents(stateFor(TEAM_TOML, { observedAt: T0 }), { alive: true, idleSeconds: 40 });
+  const dead = {
+    ...observed,
+    agents: { ...observed.agents, migrator: { ...observed.agents.migrator!, alive: false, idleSeconds: 0 } },
+  };
+
+  test("a live agent's idle time runs on from the look it was measured at; a dead one's does not", () => {
+    const view = statusAsOf(statusView(dead), T0 + 2 * MINUTE);
+    expect(view.agents.builder?.idleSeconds).toBe(160);
+    expect(view.agents.migrator?.idleSeconds).toBe(0);
+  });
+
+  test('an ended build, a view without a look time, or a clock behind the look: as it was', () => {
+    const ended = statusView({ ...dead, status: 'completed' });
+    expect(statusAsOf(ended, T0 + 2 * MINUTE)).toBe(ended);
+    const { observedAt: _at, ...before } = dead;
+    const old = statusView(before);
+    expect(statusAsOf(old, T0 + 2 * MINUTE)).toBe(old);
+    const view = statusView(dead);
+    expect(statusAsOf(view, T0 - 1000)).toBe(view);
   });
 });

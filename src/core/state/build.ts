@@ -86,6 +86,12 @@ export interface BuildState {
   launched: boolean;
   /** Epoch ms of the last heavy tick (healing). */
   lastHeavyAt: number;
+  /**
+   * Epoch ms of the look the agents' `alive` and `idleSeconds` come from. Between two reports of a
+   * quiet spell the panes did not change, so an agent's idle time now is that plus the time since
+   * (`statusAsOf`). Absent before the first look, and in states from before it existed.
+   */
+  observedAt?: number;
   /** Per-phase and per-gate token windows, totals and budget flags. */
   tokens: TokenAccountingState;
   /** The gates under review, for the gate events. Absent in states from before it existed: read as none. */
