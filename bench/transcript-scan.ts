@@ -1,19 +1,23 @@
 /**
  * Transcript scanning bench: Steward's scanner against ccusage@17.2.1 on the same generated corpus.
  *
- *   node --expose-gc -r ./bench/ts-register.cjs bench/transcript-scan.ts [--mb 200] [--keep] [--no-ccusage]
+ *   npm run build && node --expose-gc -r ./bench/ts-register.cjs bench/transcript-scan.ts \
+ *     [--mb 200] [--runs 5] [--keep] [--no-ccusage]
  *
+ * The fresh-process figures run the real CLI (`bin/steward tokens scan --json`, compiled dist/,
+ * its own fast entry), one thread and the default, alternating with ccusage, `--runs` times each,
+ * and give medians; the load average is printed with every run, as other work skews them all.
  * Prints figures and ratios; asserts nothing about time. Needs the npm registry for ccusage
  * (fetched by npx into its cache, never added to package.json); without it, says why and goes on.
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { discoverTranscripts } from '../src/host/transcript-discovery';
 import { readTranscripts } from '../src/host/transcript-reader';
 import { scanTranscriptDirs } from '../src/host/transcript-scan';
-import { scanOutput } from '../src/client/commands/tokens';
+import { scanOutput, type ScanOutput } from '../src/client/commands/tokens';
 import { emptyLedger, ingestRecord } from '../src/core/tokens/ledger';
 import { appendLines, generateCorpus, type Totals } from './transcript-corpus';
 
@@ -35,6 +39,18 @@ function option(name: string, fallback: number): number {
 
 function seconds(since: bigint): number {
   return Number(process.hrtime.bigint() - since) / 1e9;
+}
+
+interface Timed extends ReturnType<typeof run> {
+  rssMb: number;
+  /** 1-minute load average when it started. */
+  load: number;
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function run(
@@ -100,12 +116,6 @@ function ledgerMemory(n: number): { heapMb: number; jsonMb: number } {
   return { heapMb, jsonMb: JSON.stringify(ledger).length / MB };
 }
 
-/** The child-process half: a fresh `node` scanning the dir, as the CLI would. Prints JSON totals. */
-async function scanOnly(dir: string): Promise<void> {
-  const out = await scanOutput([dir]);
-  process.stdout.write(JSON.stringify({ ...out.total, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
-}
-
 async function main(): Promise<void> {
   const targetMb = option('--mb', 200);
   const root = mkdtempSync(path.join(tmpdir(), 'steward-bench-'));
@@ -145,36 +155,82 @@ async function main(): Promise<void> {
       `saved ledger ${(ledgerJson / MB).toFixed(1)} MB`,
   );
 
-  // 2. Wall clock of a fresh process each, the fair comparison with ccusage (startup included).
-  const self = [...process.execArgv, __filename, '--scan-only', dir];
-  const child = run(process.execPath, self, process.env);
-  const childRss = child.ok ? (JSON.parse(child.stdout) as { maxRssMb: number }).maxRssMb : NaN;
-  console.log(
-    `steward process:    ${child.wall.toFixed(2)} s wall, peak RSS ${childRss.toFixed(0)} MB` +
-      (child.ok ? '' : ` (failed: ${child.stderr.trim().split('\n').pop()})`),
-  );
+  // 1b. The compiled scanner (what the CLI runs), in this process: one thread, two, and the default.
+  const dist = path.join(__dirname, '..', 'dist', 'host', 'transcript-scan.js');
+  if (existsSync(dist)) {
+    const compiled = (await import(dist)) as typeof import('../src/host/transcript-scan');
+    for (const threads of [1, 2, undefined]) {
+      start = process.hrtime.bigint();
+      const r = await compiled.scanTranscriptDirs([dir], { threads });
+      const s = seconds(start);
+      console.log(
+        `steward in-process, dist, ${threads ? '' : 'default: '}${r.threads} thread${r.threads > 1 ? 's' : ''}: ` +
+          `${s.toFixed(2)} s, ${(corpus.bytes / MB / s).toFixed(0)} MB/s` +
+          ` (load ${loadavg()[0].toFixed(1)})`,
+      );
+    }
+  } else console.log('no dist/: `npm run build` first for the compiled and CLI figures');
 
-  let ccusage: Row | undefined;
-  let ccusageWall = 0;
+  // 2. Fresh processes, the fair comparison with ccusage (start-up included): the real CLI (dist/)
+  //    on one thread, on two and by default (two on idle cores, else one), and ccusage, alternating,
+  //    `--runs` times; medians.
+  const runs = option('--runs', 1);
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const timed = (cmd: string, args: string[], env: NodeJS.ProcessEnv): Timed => {
+    const load = loadavg()[0];
+    const r = timeBin ? run(timeBin, ['-f', 'maxrss_kb=%M', cmd, ...args], env) : run(cmd, args, env);
+    const rssKb = /maxrss_kb=(\d+)/.exec(r.stderr)?.[1];
+    return { ...r, rssMb: rssKb ? Number(rssKb) / 1024 : NaN, load };
+  };
+  const cli = (threads?: number): Timed =>
+    timed(process.execPath, [path.join(__dirname, '..', 'bin', 'steward'), 'tokens', 'scan', '--json', dir], {
+      ...process.env,
+      ...(threads ? { STEWARD_SCAN_THREADS: String(threads) } : {}),
+    });
+  const ccusageEnv = { ...process.env, CLAUDE_CONFIG_DIR: dir };
+  const ccusageArgs = ['-y', CCUSAGE, 'daily', '--json', '--offline'];
+  let warm: ReturnType<typeof run> | undefined;
   if (!flag('--no-ccusage')) {
-    const env = { ...process.env, CLAUDE_CONFIG_DIR: dir };
-    const warm = run('npx', ['-y', CCUSAGE, '--version'], env);
+    warm = run('npx', ['-y', CCUSAGE, '--version'], ccusageEnv);
     if (!warm.ok) {
       console.log(
         `ccusage: could not run \`npx -y ${CCUSAGE}\`: ${warm.stderr.trim().split('\n').slice(-3).join(' | ')}`,
       );
-    } else {
-      // GNU time, when installed, reports the peak RSS of ccusage's process tree's largest member.
-      const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
-      const args = ['-y', CCUSAGE, 'daily', '--json', '--offline'];
-      const r = timeBin ? run(timeBin, ['-f', 'maxrss_kb=%M', 'npx', ...args], env) : run('npx', args, env);
-      const rssKb = /maxrss_kb=(\d+)/.exec(r.stderr)?.[1];
-      ccusageWall = r.wall;
-      if (!r.ok)
-        console.log(
-          `ccusage failed after ${r.wall.toFixed(1)} s: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
-        );
-      else {
+      warm = undefined;
+    }
+  }
+  const series: Record<'one' | 'two' | 'auto' | 'ccusage', Timed[]> = { one: [], two: [], auto: [], ccusage: [] };
+  let cliTotals: Row | undefined;
+  let ccusage: Row | undefined;
+  const describe = (t: Timed): string =>
+    t.ok
+      ? `${t.wall.toFixed(2)} s wall, peak RSS ${t.rssMb.toFixed(0)} MB (load ${t.load.toFixed(1)})`
+      : `failed: ${t.stderr.trim().split('\n').slice(-3).join(' | ')}`;
+  for (let i = 1; i <= runs; i++) {
+    const one = cli(1);
+    const two = cli(2);
+    const auto = cli();
+    series.one.push(one);
+    series.two.push(two);
+    series.auto.push(auto);
+    console.log(
+      `run ${i}: steward CLI, 1 thread: ${describe(one)}; 2 threads: ${describe(two)}; default: ${describe(auto)}`,
+    );
+    if (auto.ok) {
+      const t = (JSON.parse(auto.stdout) as ScanOutput).total;
+      cliTotals = {
+        input: t.input_tokens,
+        output: t.output_tokens,
+        cacheWrite: t.cache_creation_input_tokens,
+        cacheRead: t.cache_read_input_tokens,
+        cost: t.cost_usd,
+      };
+    }
+    if (warm) {
+      const r = timed('npx', ccusageArgs, ccusageEnv);
+      series.ccusage.push(r);
+      console.log(`run ${i}: ccusage ${warm.stdout.trim()}: ${describe(r)}`);
+      if (r.ok) {
         const t = JSON.parse(r.stdout).totals;
         ccusage = {
           input: t.inputTokens,
@@ -183,20 +239,33 @@ async function main(): Promise<void> {
           cacheRead: t.cacheReadTokens,
           cost: t.totalCost,
         };
-        console.log(
-          `ccusage ${warm.stdout.trim()}:     ${r.wall.toFixed(2)} s wall` +
-            (rssKb ? `, peak RSS ${(Number(rssKb) / 1024).toFixed(0)} MB` : '') +
-            ` (npx start-up ${warm.wall.toFixed(2)} s, measured on --version)`,
-        );
-        console.log(
-          `ratio: steward is ${(r.wall / child.wall).toFixed(1)}x faster than ccusage (wall clock, fresh process each)`,
-        );
       }
     }
   }
+  const med = (ts: Timed[], f: (t: Timed) => number): number => median(ts.filter((t) => t.ok).map(f));
+  const cliWall = med(series.auto, (t) => t.wall);
+  console.log(
+    `steward CLI (median of ${runs}): ${cliWall.toFixed(2)} s wall, peak RSS ${med(series.auto, (t) => t.rssMb).toFixed(0)} MB; ` +
+      `1 thread: ${med(series.one, (t) => t.wall).toFixed(2)} s, ${med(series.one, (t) => t.rssMb).toFixed(0)} MB; ` +
+      `2 threads: ${med(series.two, (t) => t.wall).toFixed(2)} s, ${med(series.two, (t) => t.rssMb).toFixed(0)} MB`,
+  );
+  const ccusageWall = med(series.ccusage, (t) => t.wall);
+  if (series.ccusage.some((t) => t.ok)) {
+    const ratios = series.auto.map((t, i) => (series.ccusage[i]?.ok && t.ok ? series.ccusage[i].wall / t.wall : NaN));
+    console.log(
+      `ccusage (median of ${runs}): ${ccusageWall.toFixed(2)} s wall, peak RSS ${med(series.ccusage, (t) => t.rssMb).toFixed(0)} MB ` +
+        `(npx start-up ${warm!.wall.toFixed(2)} s, measured on --version)`,
+    );
+    console.log(
+      `ratio: steward is ${(ccusageWall / cliWall).toFixed(1)}x faster than ccusage (medians; per run ` +
+        `${ratios.map((x) => x.toFixed(1)).join(', ')}), wall clock, fresh process each`,
+    );
+  }
+  if (cliTotals && !same(cliTotals, steward)) console.log('the CLI totals differ from the in-process scan: NO');
 
   console.log('');
   const rows: [string, Row][] = [['steward', steward]];
+  if (cliTotals) rows.push(['steward CLI', cliTotals]);
   if (ccusage) rows.push(['ccusage 17.2.1', ccusage]);
   rows.push(['expected, steward rules', corpus.expected.steward], ['expected, ccusage rules', corpus.expected.ccusage]);
   table(rows);
@@ -235,17 +304,13 @@ async function main(): Promise<void> {
   console.log(
     `ledger memory: ${fmt(keys)} keys hold ${mem.heapMb.toFixed(0)} MB of heap (${((mem.heapMb * MB) / keys).toFixed(0)} bytes/key), ${mem.jsonMb.toFixed(0)} MB as JSON`,
   );
-  if (ccusage) console.log(`summary: steward ${child.wall.toFixed(2)} s vs ccusage ${ccusageWall.toFixed(2)} s`);
+  if (ccusage) console.log(`summary: steward ${cliWall.toFixed(2)} s vs ccusage ${ccusageWall.toFixed(2)} s (medians)`);
 
   if (flag('--keep')) console.log(`kept ${root}`);
   else rmSync(root, { recursive: true, force: true });
 }
 
-if (process.argv.includes('--scan-only')) {
-  void scanOnly(process.argv[process.argv.indexOf('--scan-only') + 1]);
-} else {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

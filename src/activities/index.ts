@@ -60,6 +60,10 @@ export function createActivities(deps: ActivityDeps) {
       if (attempt > 1) Context.current().log.info('retried delivery', { session: req.session, step });
       return composed.outcome;
     },
+    /** Closes an agent's session on this host, which it left (a config edit moved it); gone already is fine. */
+    async closeSession(req: { session: string }): Promise<void> {
+      await deps.tmux.killSession(req.session);
+    },
     async appendTokenLog(req: { file: string; records: TokenRecord[] }): Promise<number> {
       return appendTokenLog(req.file, req.records);
     },

@@ -1,4 +1,5 @@
 import { BuildState, currentPhaseId, phases } from './state/build';
+import { hostOf, lostHostsOf } from './hosts';
 
 /**
  * What the Web UI shows of a running build: its search attributes (the columns and filters of the
@@ -20,7 +21,7 @@ export function escalations(state: BuildState): string[] {
     .filter(([, a]) => a.crashLooped)
     .map(([n]) => `crash-loop:${n}`);
   if (state.budgetPaused) escalated.push('budget');
-  if (state.hostLost) escalated.push(`host-lost:${state.hostId}`);
+  for (const host of lostHostsOf(state)) escalated.push(`host-lost:${host}`);
   return escalated;
 }
 
@@ -46,11 +47,14 @@ export function searchAttributesKey(state: BuildState): string {
     state.budgetPaused,
     state.hostLost,
     Object.values(state.agents).map((a) => a.crashLooped),
+    // Only builds on several hosts have other hosts to lose: a one-host build's key is as it was.
+    ...(state.lostHosts ? [state.lostHosts] : []),
   ]);
 }
 
-function agentSummary(name: string, a: BuildState['agents'][string]): string {
-  const notes = [a.alive ? 'alive' : 'down'];
+function agentSummary(state: BuildState, name: string, a: BuildState['agents'][string]): string {
+  const host = hostOf(state, name);
+  const notes = [...(host === state.hostId ? [] : [`on ${host}`]), a.alive ? 'alive' : 'down'];
   if (a.crashLooped) notes.push('CRASH-LOOP');
   if (a.rateLimitedUntil) notes.push('rate-limited');
   if (a.blockedSince !== null && a.blockedSince !== undefined) notes.push('at a permission prompt');
@@ -62,7 +66,7 @@ function agentSummary(name: string, a: BuildState['agents'][string]): string {
 export function currentDetails(state: BuildState): string {
   const phase = currentPhaseId(state) ?? 'complete';
   const agents = Object.entries(state.agents)
-    .map(([name, a]) => agentSummary(name, a))
+    .map(([name, a]) => agentSummary(state, name, a))
     .join(', ');
   const escalated = escalations(state);
   const last = state.events[state.events.length - 1];

@@ -5,6 +5,7 @@ import type { StewardConfig } from './config/types';
 import type { NewEvent } from './events';
 import type { Decision } from './decision';
 import { LaunchSpec, launchSpec } from './launch';
+import { hostOf } from './hosts';
 import { serviceLaunchSpec } from './services';
 import { holdUndelivered, keptPendingAfterFailure } from './undelivered';
 import type { LessonsOutcome, LessonsRequest } from './learning/injection';
@@ -27,18 +28,27 @@ export function effectSession(config: StewardConfig, action: Action): string {
   return owner?.session ?? action.agent;
 }
 
+/** The host whose worker performs `action`: the agent's or the service's (`host =`); a close, the host it left. */
+export function effectHost(state: Pick<BuildState, 'config' | 'hostId'>, action: Action): string {
+  return action.type === 'close' ? action.host : hostOf(state, action.agent);
+}
+
 /**
- * The tick's effects as independent chains, one per tmux session, in the order of their first
- * effect. Within a chain the planned order is kept (a launch before the messages that follow it);
- * different chains touch different sessions, so one slow or failing launch holds up nobody else.
+ * The tick's effects as independent chains, one per tmux session (on its host), in the order of
+ * their first effect. Within a chain the planned order is kept (a launch before the messages that
+ * follow it); different chains touch different sessions, so one slow or failing launch holds up
+ * nobody else. An agent that moved host has two: closing its old session, launching its new one.
  */
-export function effectChains(config: StewardConfig, planned: readonly PlannedAction[]): PlannedAction[][] {
+export function effectChains(
+  state: Pick<BuildState, 'config' | 'hostId'>,
+  planned: readonly PlannedAction[],
+): PlannedAction[][] {
   const chains = new Map<string, PlannedAction[]>();
   for (const p of planned) {
-    const session = effectSession(config, p.action);
-    const chain = chains.get(session);
+    const key = `${effectHost(state, p.action)}\u0000${effectSession(state.config, p.action)}`;
+    const chain = chains.get(key);
     if (chain) chain.push(p);
-    else chains.set(session, [p]);
+    else chains.set(key, [p]);
   }
   return [...chains.values()];
 }
@@ -82,7 +92,8 @@ export type EffectCall =
   | {
       activity: 'sendToAgent';
       request: { session: string; text: string; submitKey: string; lessons?: LessonsRequest };
-    };
+    }
+  | { activity: 'closeSession'; request: { session: string } };
 
 /**
  * How `action` is performed for `state`: the agent's current session id, the service's launch id.
@@ -101,6 +112,7 @@ export function effectCall(state: BuildState, action: Action, lessons?: LessonsR
   const carry = lessons ? { lessons } : {};
   if (action.type === 'launch')
     return { activity: 'launchAgent', request: { spec, fresh: action.fresh, prompt: action.prompt, ...carry } };
+  if (action.type === 'close') return { activity: 'closeSession', request: { session: spec.session } };
   return {
     activity: 'sendToAgent',
     request: { session: spec.session, text: action.text, submitKey: spec.submitKey, ...carry },

@@ -30,6 +30,7 @@ export const EVENT_TYPES = [
   'paused',
   'resumed',
   'agent_restarted',
+  'agent_moved',
   'service_started',
   'host_unreachable',
   'host_recovered',

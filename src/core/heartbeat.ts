@@ -8,5 +8,11 @@
  */
 export const HEARTBEAT_EVERY_MS = 1_000;
 
-/** Three beats: a late timer or a slow round trip to the server is not taken for a dead worker. */
+/**
+ * Three beats: a late timer or a slow round trip to the server is not taken for a dead worker. The
+ * longest gap between beats the server received with the cores overloaded (bench:recovery's loaded
+ * window, load average 9–13) was 1.58 s, so 1.4 s is to spare. 500 ms beats with a 2 s timeout
+ * recovered 0.6 s sooner but took a dev server restart for a dead worker (docs/performance.md,
+ * "Recovery time").
+ */
 export const HEARTBEAT_TIMEOUT_MS = 3 * HEARTBEAT_EVERY_MS;

@@ -22,6 +22,9 @@ export function lookSignature(look: Snapshot): string {
     inboxes: Object.entries(look.repo.inboxes).sort(([a], [b]) => a.localeCompare(b)),
     fetchFailed: look.repo.fetchError !== null,
   };
-  const tokens = look.tokens && { agents: look.tokens.agents, limits: look.tokens.limits };
+  const tokens = look.tokens && {
+    agents: Object.entries(look.tokens.agents).sort(([a], [b]) => a.localeCompare(b)),
+    limits: look.tokens.limits,
+  };
   return textDigest(JSON.stringify([agents, services, repo, look.config?.hash ?? null, tokens]));
 }

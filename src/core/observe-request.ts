@@ -1,7 +1,8 @@
 import type { BuildState } from './state/build';
 import { phases, sequenceComplete } from './state/build';
 import { shouldFetch } from './fetch-backoff';
-import { agentTokenRequest } from './tokens/agent-token-request';
+import { agentTokenRequest, tokenLedgerFile } from './tokens/agent-token-request';
+import { configOnHost, loopHostOf } from './hosts';
 import type { AgentTokenRequest } from './tokens/host-contract';
 import type { QuietSpell } from './quiet-spell';
 
@@ -48,30 +49,41 @@ export interface ObserveRequest {
   };
 }
 
-/** What to observe for `state` now: its agents and services, its repo and phase status, its config file. */
-export function observeRequest(state: BuildState, waitMs: number, now: number): ObserveRequest {
+/**
+ * What to observe on `host` (default the build's own) for `state` now: that host's agents and
+ * services, the repo and phase status where the loop's clone is (`[loop] host`), and the config
+ * file on the build's host. Each host reads its own agents' transcripts into a ledger of its own.
+ */
+export function observeRequest(state: BuildState, waitMs: number, now: number, host = state.hostId): ObserveRequest {
   const loop = state.config.loop;
   const phase = phases(state)[state.phaseIndex];
+  const own = host === state.hostId;
+  const mine = configOnHost(state, host);
+  const config = { ...state.config, ...mine };
   return {
     waitMs,
-    config: { file: state.config.source, knownHash: state.configHash },
-    tokens: agentTokenRequest(state.tokens, state.config, state.agents),
-    agents: Object.fromEntries(state.config.agents.map((a) => [a.name, a.session])),
-    services: Object.fromEntries(state.config.services.map((s) => [s.name, s.session])),
-    repo: loop
-      ? {
-          dir: loop.repo,
-          sinceSha: state.handoff.lastSha,
-          fetch: shouldFetch(state.fetchHealth, now),
-          statusPath: phase ? `${loop.state_subdir}/${phase.status}` : null,
-          doneMarker: loop.done_marker,
-          inboxes: (loop.handoff?.inboxes ?? []).map((i) => `${loop.state_subdir}/${i.file}`),
-          // Only when the gates will read them (telemetry on: `gates` kept; the handoff runs): what
-          // comes back goes into the history, and a paused build sees the same commits every tick.
-          ...(loop.handoff && state.gates && state.status === 'running' && !sequenceComplete(state)
-            ? { reviewPattern: loop.handoff.review_pattern }
-            : {}),
-        }
-      : null,
+    config: own ? { file: state.config.source, knownHash: state.configHash } : null,
+    tokens:
+      own || mine.agents.length > 0
+        ? agentTokenRequest(state.tokens, config, state.agents, tokenLedgerFile(state.config, own ? undefined : host))
+        : null,
+    agents: Object.fromEntries(mine.agents.map((a) => [a.name, a.session])),
+    services: Object.fromEntries(mine.services.map((s) => [s.name, s.session])),
+    repo:
+      loop && loopHostOf(state) === host
+        ? {
+            dir: loop.repo,
+            sinceSha: state.handoff.lastSha,
+            fetch: shouldFetch(state.fetchHealth, now),
+            statusPath: phase ? `${loop.state_subdir}/${phase.status}` : null,
+            doneMarker: loop.done_marker,
+            inboxes: (loop.handoff?.inboxes ?? []).map((i) => `${loop.state_subdir}/${i.file}`),
+            // Only when the gates will read them (telemetry on: `gates` kept; the handoff runs): what
+            // comes back goes into the history, and a paused build sees the same commits every tick.
+            ...(loop.handoff && state.gates && state.status === 'running' && !sequenceComplete(state)
+              ? { reviewPattern: loop.handoff.review_pattern }
+              : {}),
+          }
+        : null,
   };
 }

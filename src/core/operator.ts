@@ -6,7 +6,7 @@ import { BuildState, phases, sequenceComplete } from './state/build';
 import type { PlannedAction } from './state/actions';
 import { Decision, unchanged } from './decision';
 import { phaseAdvanceDecision, sequenceResumeDecision } from './phase-advance';
-import { launchPrompt, phaseKickoff } from './prompts';
+import { launchKickoff } from './launch-decision';
 import { newAgentState } from './initial-state';
 import { holdMessage } from './supervision/held-messages';
 import { capText, MAX_REASON_BYTES, MAX_TYPED_TEXT_BYTES, overByteLimit, utf8Bytes } from './config/limits';
@@ -188,9 +188,6 @@ function appendPhases(state: BuildState, added: PhaseConfig[], now: number): Ope
 
 function restartAgent(state: BuildState, name: string, now: number, sessionId: string): OperatorOutcome {
   const agent = state.config.agents.find((a) => a.name === name)!;
-  const loop = state.config.loop;
-  const phase = phases(state)[state.phaseIndex];
-  const phaseText = agent.kind === 'loop' && loop && phase ? phaseKickoff(loop, phase) : null;
   return {
     // A clean slate: no crash loop, no stale limit, wait marker or permission block. Messages held
     // at the old session's permission prompt (a claim still to review) go to the new one.
@@ -203,7 +200,7 @@ function restartAgent(state: BuildState, name: string, now: number, sessionId: s
     },
     actions: [
       {
-        action: { type: 'launch', agent: name, fresh: true, prompt: launchPrompt(agent.kickoff, phaseText) },
+        action: { type: 'launch', agent: name, fresh: true, prompt: launchKickoff(state, agent) },
         event: { type: 'agent_restarted', agent: name, message: 'restarted by operator' },
       },
     ],

@@ -3,6 +3,7 @@ import type { Snapshot } from './state/snapshot';
 import { decideTick, TickOptions } from './tick';
 import { shouldFetch } from './fetch-backoff';
 import { lookSignature } from './look-signature';
+import { lookOnHost } from './host-looks';
 
 /** However quiet the world, the workflow hears from the host at least every this many ticks (5 min at 15 s). */
 export const MAX_QUIET_TICKS = 20;
@@ -38,12 +39,12 @@ export function steadyLook(state: BuildState, last: Snapshot, at: number): Snaps
  * due when its retry is. Null when there is nothing to wait for beyond one interval: the next
  * observe looks once, as a plain tick does. Pure.
  */
-export function quietSpell(
+export function quietSpanMs(
   state: BuildState,
   last: Snapshot | null,
   now: number,
   options: TickOptions,
-): QuietSpell | null {
+): number | null {
   const interval = state.config.watchdog.signal_interval;
   if (!last || interval <= 0) return null;
   const fetchDue = state.config.loop && !shouldFetch(state.fetchHealth, now) ? state.fetchHealth.retryAt : Infinity;
@@ -56,7 +57,12 @@ export function quietSpell(
     sim = tick.state;
   }
   const forMs = Math.min(until, horizon) - now;
-  return forMs > interval ? { forMs, signature: lookSignature(steadyLook(state, last, now)) } : null;
+  return forMs > interval ? forMs : null;
+}
+
+/** The spell of `host`'s next observe: `forMs` long, compared with that host's part of the steady look. */
+export function quietSpellOn(state: BuildState, last: Snapshot, now: number, forMs: number, host: string): QuietSpell {
+  return { forMs, signature: lookSignature(lookOnHost(state, host, steadyLook(state, last, now))) };
 }
 
 /**

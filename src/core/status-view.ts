@@ -1,4 +1,5 @@
 import { BuildState, buildStartedAt, currentPhaseId, phases } from './state/build';
+import { buildHosts, hostOf } from './hosts';
 
 /** What the `status` query answers: the build's state without its config, plus where it stands. */
 export type BuildStatusView = Omit<BuildState, 'config'> & {
@@ -7,6 +8,8 @@ export type BuildStatusView = Omit<BuildState, 'config'> & {
   phase: string | null;
   phaseCount: number;
   phases: { id: string; status: string }[];
+  /** Agent → the host it runs on; only for a build on several hosts (`host =`). */
+  agentHosts?: Record<string, string>;
 };
 
 export function statusView(state: BuildState): BuildStatusView {
@@ -17,6 +20,9 @@ export function statusView(state: BuildState): BuildStatusView {
     phase: currentPhaseId(state),
     phaseCount: phases(state).length,
     phases: phases(state).map((p) => ({ id: p.id, status: p.status })),
+    ...(buildHosts(state).length > 1
+      ? { agentHosts: Object.fromEntries(state.config.agents.map((a) => [a.name, hostOf(state, a.name)])) }
+      : {}),
   };
 }
 

@@ -10,9 +10,10 @@ import { decideTick } from './tick';
 
 export interface TurnInput {
   inbox: readonly InboxItem[];
-  /** What observe saw; null when it failed or a signal cancelled it. */
+  /** What the hosts' observes saw, merged; null when none brought news (they failed, or a signal cancelled them). */
   snapshot: Snapshot | null;
-  host: Omit<HostContact, 'observed'>;
+  /** How the look at each of the build's hosts went, its own host first. */
+  hosts: Record<string, HostContact>;
   now: number;
   /** Fresh ids for (re)launched agents: the workflow's uuid4. */
   newId: () => string;
@@ -34,7 +35,7 @@ export interface TurnDecision extends Decision<BuildState> {
 /**
  * One turn of the build's loop, after it looked at the world: the inbox first (a stop ends the
  * build here, and the commands before it stay applied but their effects are not performed), then
- * whether the host answered, then a config edit, then the supervision tick over the snapshot.
+ * whether each host answered, then a config edit, then the supervision tick over the snapshot.
  */
 export function turnDecision(state: BuildState, input: TurnInput): TurnDecision {
   const fold = new DecisionFold();
@@ -44,7 +45,8 @@ export function turnDecision(state: BuildState, input: TurnInput): TurnDecision 
     next = fold.take(stopDecision(next, inbox.stopReason));
     return { ...fold.result(next), actions: [], stopped: true, inbox, tokenRecords: [] };
   }
-  next = fold.take(hostReachabilityDecision(next, { ...input.host, observed: input.snapshot !== null }));
+  for (const [host, contact] of Object.entries(input.hosts))
+    next = fold.take(hostReachabilityDecision(next, contact, host));
   if (!input.snapshot) return { ...fold.result(next), stopped: false, inbox, tokenRecords: [] };
   next = fold.take(configReloadDecision(next, input.snapshot.config, input.newId, input.now));
   const tick = decideTick(next, input.snapshot, input.now, input.newId, {

@@ -1,6 +1,6 @@
 import type { PlannedAction } from './state/actions';
 import type { AgentState, BuildState } from './state/build';
-import type { EffectFailure } from './state/effects';
+import { HOST_UNREACHABLE, type EffectFailure } from './state/effects';
 import type { NewEvent } from './events';
 import type { Snapshot } from './state/snapshot';
 
@@ -28,7 +28,8 @@ function isOperatorNudge(p: PlannedAction): boolean {
 
 /**
  * Does this failed effect stay pending for its agent instead of being dropped as `action_failed`?
- * A handoff ping to a session that is gone does; so does any message but an operator's nudge that
+ * A handoff ping to a session that is gone does, and one that no worker of its host took (the host
+ * is lost: it was never typed); so does any message but an operator's nudge that
  * the delivery refused to type because a dialog had appeared on the agent's screen since the tick
  * looked (`AgentBlocked`): it is typed once the dialog is answered, like a message held for a
  * blocked agent. One whose text was already typed when the dialog appeared (`AgentBlockedTyped`)
@@ -37,7 +38,7 @@ function isOperatorNudge(p: PlannedAction): boolean {
 export function keptPendingAfterFailure(p: PlannedAction, failure: EffectFailure): boolean {
   // An operator's nudge is not kept: its update fails and says why, and the operator decides.
   if (failure.type === 'AgentBlocked') return p.action.type === 'send' && !isOperatorNudge(p);
-  return isHandoffPing(p) && failure.type === 'AgentGone';
+  return isHandoffPing(p) && (failure.type === 'AgentGone' || failure.type === HOST_UNREACHABLE);
 }
 
 /** Puts an undelivered message on its agent's held list, with the `message_held` event that says why. */
@@ -46,7 +47,12 @@ export function holdUndelivered(
   p: PlannedAction,
   failure: EffectFailure,
 ): { state: AgentState; event: NewEvent } {
-  const until = failure.type === 'AgentBlocked' ? 'its dialog is answered' : 'its session is back';
+  const until =
+    failure.type === 'AgentBlocked'
+      ? 'its dialog is answered'
+      : failure.type === HOST_UNREACHABLE
+        ? 'its host is back'
+        : 'its session is back';
   return {
     state: { ...agent, held: [...(agent.held ?? []), p] },
     event: {
@@ -64,8 +70,8 @@ export interface ParkedMessages {
 }
 
 /**
- * Held messages wait for an agent that cannot take them: one observed dead and not (re)launched
- * among this tick's `actions`. They are taken out of the state before the held messages are
+ * Held messages wait for an agent that cannot take them: one observed dead, or not observed (its
+ * host is lost), and not (re)launched among this tick's `actions`. They are taken out of the state before the held messages are
  * released (so none is typed into a session that is not there), and put back after with
  * `restoreParked`, ahead of anything held later.
  */
@@ -80,7 +86,8 @@ export function parkHeldForUnreachable(
     if (!agent.held?.length) continue;
     const observation = snapshot.agents[name];
     const launched = actions.some((p) => p.action.type === 'launch' && p.action.agent === name);
-    if (!observation || observation.alive || launched) continue;
+    // Not observed at all: its host is lost (or has not answered yet), so it cannot take them either.
+    if (observation?.alive || launched) continue;
     parked[name] = agent.held;
     agents = { ...agents, [name]: { ...agent, held: [] } };
   }

@@ -10,10 +10,19 @@
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 const BRACE = 0x7b;
-const QUOTE = 0x22;
-/** Searched without their first quote (memchr on a rarer first byte is faster), which is then checked. */
-const USAGE = Buffer.from('usage"');
-const API_ERROR = Buffer.from('isApiErrorMessage"');
+/**
+ * A needle, `"usage"` or `"isApiErrorMessage"`, searched as a tail that starts with a rarer byte
+ * (Buffer#indexOf stops at every occurrence of the tail's first byte: a quote is everywhere in
+ * JSON, an `i` is everywhere in prose), whose head is then checked in place. `ApiErrorMessage"`
+ * alone is found ~6× faster than `isApiErrorMessage"`.
+ */
+interface Needle {
+  head: Buffer;
+  tail: Buffer;
+}
+const needle = (head: string, tail: string): Needle => ({ head: Buffer.from(head), tail: Buffer.from(tail) });
+const USAGE = needle('"', 'usage"');
+const API_ERROR = needle('"is', 'ApiErrorMessage"');
 
 export interface LineHandlers {
   /** A line to parse (decoded, without its newline). */
@@ -41,10 +50,11 @@ export function overLong(line: string, maxBytes: number): boolean {
   return line.length > maxBytes || (line.length * 3 > maxBytes && Buffer.byteLength(line) > maxBytes);
 }
 
-/** Next occurrence at or after `from` of `needle` preceded by a quote; Infinity if none. */
-function nextQuoted(buf: Buffer, needle: Buffer, from: number): number {
-  for (let at = buf.indexOf(needle, from + 1); at !== -1; at = buf.indexOf(needle, at + 1)) {
-    if (buf[at - 1] === QUOTE) return at - 1;
+/** Where the next whole `n` starts at or after `from`; Infinity if nowhere. */
+function nextNeedle(buf: Buffer, n: Needle, from: number): number {
+  const h = n.head.length;
+  for (let at = buf.indexOf(n.tail, from + h); at !== -1; at = buf.indexOf(n.tail, at + 1)) {
+    if (buf.compare(n.head, 0, h, at - h, at) === 0) return at - h;
   }
   return Infinity;
 }
@@ -67,8 +77,8 @@ function splitRegion(region: Buffer, maxLineBytes: number, on: LineHandlers, sca
     }
     // A decoded line has at most `length` UTF-16 units and 3 × `length` UTF-8 bytes (U+FFFD per bad byte).
     if (length * 3 <= maxLineBytes && region[start] === BRACE) {
-      if (usage < start) usage = nextQuoted(region, USAGE, start);
-      if (apiError < start) apiError = nextQuoted(region, API_ERROR, start);
+      if (usage < start) usage = nextNeedle(region, USAGE, start);
+      if (apiError < start) apiError = nextNeedle(region, API_ERROR, start);
       scan.lines += 1;
       if (usage >= end && apiError >= end) on.plain();
       else on.candidate(region.toString('utf8', start, end));
@@ -86,14 +96,20 @@ function splitRegion(region: Buffer, maxLineBytes: number, on: LineHandlers, sca
 }
 
 /**
+ * The chunk buffer of the last scan, kept for the next: a fresh 1 MiB buffer per file costs its
+ * page faults every time (~0.1 s per 200 MB of transcripts in 200 files, measured).
+ */
+let spareChunk: Buffer | undefined;
+
+/** Reads up to `length` bytes at `position` into `buf`: the number read (sync or not). */
+export type ReadAt = (buf: Buffer, length: number, position: number) => number | Promise<number>;
+
+/**
  * Reads [start, end) chunk by chunk, handing over each complete line. Lines are cut at newline
  * bytes, which never occur inside a UTF-8 sequence, so no character is split. A line that grows
  * past `maxLineBytes` stops being gathered: its bytes are dropped up to its newline and it is
  * counted, so memory stays at one chunk plus `maxLineBytes`.
  */
-/** Reads up to `length` bytes at `position` into `buf`: the number read (sync or not). */
-export type ReadAt = (buf: Buffer, length: number, position: number) => number | Promise<number>;
-
 export async function scanLines(
   read: ReadAt,
   start: number,
@@ -102,7 +118,24 @@ export async function scanLines(
   maxLineBytes: number,
   on: LineHandlers,
 ): Promise<LineScan> {
-  const buf = Buffer.allocUnsafe(chunkBytes);
+  const buf = spareChunk?.length === chunkBytes ? spareChunk : Buffer.allocUnsafe(chunkBytes);
+  spareChunk = undefined; // taken: a scan running meanwhile allocates its own
+  try {
+    return await scanChunks(buf, read, start, end, maxLineBytes, on);
+  } finally {
+    spareChunk = buf;
+  }
+}
+
+async function scanChunks(
+  buf: Buffer,
+  read: ReadAt,
+  start: number,
+  end: number,
+  maxLineBytes: number,
+  on: LineHandlers,
+): Promise<LineScan> {
+  const chunkBytes = buf.length;
   const scan: LineScan = {
     consumed: start,
     bytesRead: 0,
@@ -142,12 +175,15 @@ export async function scanLines(
       from = chunk.indexOf(NEWLINE) + 1;
       skipping = false;
       scan.longLines += 1;
+    } else if (carry.length > 0) {
+      // So does the line carried over: join only it, the rest of the chunk is split where it is.
+      from = chunk.indexOf(NEWLINE);
+      splitRegion(Buffer.concat([...carry, chunk.subarray(0, from)]), maxLineBytes, on, scan);
+      from += 1;
     }
-    const head = chunk.subarray(from, Math.max(from, lastNewline));
-    const region = carry.length > 0 ? Buffer.concat([...carry, head]) : head;
     carry = [];
     carryBytes = 0;
-    if (from <= lastNewline) splitRegion(region, maxLineBytes, on, scan);
+    if (from <= lastNewline) splitRegion(chunk.subarray(from, lastNewline), maxLineBytes, on, scan);
     keep(chunk.subarray(lastNewline + 1));
     scan.consumed = position - bytesRead + lastNewline + 1;
   }

@@ -11,11 +11,10 @@
  *   memory plus the longest line; and a line longer than `maxLineBytes` (a file with no newline
  *   at all) is skipped and counted, not gathered, so no file costs more than that.
  */
-import type { FileHandle } from 'node:fs/promises';
 import { open, stat } from 'node:fs/promises';
 import { ingestRecord, type LedgerState, type RecordOrigin } from '../core/tokens/ledger';
-import { readSync } from 'node:fs';
-import { parseCandidate, parseTranscriptLine, skipRecord } from '../core/tokens/transcript-line';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { parseCandidate, parseTranscriptLine, skipRecord, type TranscriptRecord } from '../core/tokens/transcript-line';
 import { overLong, scanLines, type ReadAt } from './transcript-lines';
 
 export { discoverClaudeDirs, discoverTranscripts, type DiscoveredTranscript } from './transcript-discovery';
@@ -58,8 +57,8 @@ export interface ReadOptions {
    */
   skipUnreadable?: boolean;
   /**
-   * Read with blocking calls instead of the thread pool: faster for a one-off scan that has
-   * nothing else to do; a live reader in a worker process must not block its event loop.
+   * Stat, open, read and close with blocking calls instead of the thread pool: faster for a one-off
+   * scan that has nothing else to do; a live reader in a worker process must not block its event loop.
    */
   blockingReads?: boolean;
 }
@@ -101,28 +100,75 @@ export function emptyReaderState(): ReaderState {
   return { files: {} };
 }
 
-async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.alloc(length);
-  const { bytesRead } = await fh.read(buf, 0, length, position);
-  return buf.subarray(0, bytesRead);
+/** Where a file's records go, in line order: the ledger, or a batch for it (a scan's worker thread). */
+export type RecordSink = (record: TranscriptRecord, origin: RecordOrigin) => void;
+
+export function emptyReadReport(files: number): ReadReport {
+  return {
+    files,
+    filesRead: 0,
+    bytesRead: 0,
+    lines: 0,
+    resets: 0,
+    missing: 0,
+    held: 0,
+    longLines: 0,
+    unreadable: [],
+  };
 }
 
-async function tailAt(fh: FileHandle, offset: number): Promise<string> {
+const SUMMED = ['filesRead', 'bytesRead', 'lines', 'resets', 'missing', 'held', 'longLines'] as const;
+
+/** Adds `part` (one file's report, its `files` not counted) into `report`. */
+export function addReport(report: ReadReport, part: ReadReport): void {
+  for (const figure of SUMMED) report[figure] += part[figure];
+  report.unreadable.push(...part.unreadable);
+}
+
+/** An open transcript: its reads and its closing, as blocking calls or through the thread pool. */
+interface OpenFile {
+  read: ReadAt;
+  close(): void | Promise<void>;
+}
+
+/**
+ * A one-off scan blocks: nothing else runs meanwhile, and a thread-pool round trip per call is idle
+ * time (~0.1–0.4 ms each on a busy machine, two per file to open and close it, more per chunk).
+ */
+async function openFile(file: string, blocking: boolean): Promise<OpenFile> {
+  if (blocking) {
+    const fd = openSync(file, 'r');
+    return { read: (buf, length, position) => readSync(fd, buf, 0, length, position), close: () => closeSync(fd) };
+  }
+  const fh = await open(file, 'r');
+  return {
+    read: async (buf, length, position) => (await fh.read(buf, 0, length, position)).bytesRead,
+    close: () => fh.close(),
+  };
+}
+
+async function tailAt(read: ReadAt, offset: number): Promise<string> {
   const from = Math.max(0, offset - TAIL_BYTES);
-  return (await readAt(fh, from, offset - from)).toString('base64');
+  const buf = Buffer.alloc(offset - from);
+  const bytesRead = await read(buf, buf.length, from);
+  return buf.subarray(0, bytesRead).toString('base64');
 }
 
-async function readOne(
+/**
+ * Reads what is new in one file, handing its records to `sink` in line order, and updates its
+ * cursor in `state` and the figures in `report`. readTranscripts is this over files, into a ledger.
+ */
+export async function readTranscriptFile(
   state: ReaderState,
   file: TranscriptSource,
-  ledger: LedgerState,
+  sink: RecordSink,
   options: ReadOptions,
   report: ReadReport,
 ): Promise<void> {
   const origin: RecordOrigin = { source: file.source, sessionId: file.sessionId };
   let st;
   try {
-    st = await stat(file.path);
+    st = options.blockingReads ? statSync(file.path) : await stat(file.path);
   } catch {
     delete state.files[file.path];
     report.missing += 1;
@@ -134,33 +180,30 @@ async function readOne(
     report.held += cursor.partial;
     return;
   }
-  let fh: FileHandle;
+  let opened: OpenFile;
   try {
-    fh = await open(file.path, 'r');
+    opened = await openFile(file.path, options.blockingReads === true);
   } catch (error) {
     if (!options.skipUnreadable) throw error;
     report.unreadable.push({ path: file.path, error: errorText(error) });
     return;
   }
   try {
+    const { read } = opened;
     let start = sameFile ? cursor.offset : 0;
-    if (cursor && (!sameFile || st.size < cursor.offset || (await tailAt(fh, cursor.offset)) !== cursor.tail)) {
+    if (cursor && (!sameFile || st.size < cursor.offset || (await tailAt(read, cursor.offset)) !== cursor.tail)) {
       start = 0;
       report.resets += 1;
     }
     const feed = (line: string): void => {
-      ingestRecord(ledger, parseTranscriptLine(line), origin);
+      sink(parseTranscriptLine(line), origin);
     };
     const plain = (): void => {
-      ingestRecord(ledger, NO_USAGE, origin);
+      sink(NO_USAGE, origin);
     };
     const candidate = (line: string): void => {
-      ingestRecord(ledger, parseCandidate(line), origin);
+      sink(parseCandidate(line), origin);
     };
-    // A one-off scan blocks on its reads: nothing else runs meanwhile, and a thread-pool round trip per chunk is idle time.
-    const read: ReadAt = options.blockingReads
-      ? (buf, length, position) => readSync(fh.fd, buf, 0, length, position)
-      : async (buf, length, position) => (await fh.read(buf, 0, length, position)).bytesRead;
     const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
     const scan = await scanLines(read, start, st.size, chunkBytes, maxLineBytes, { line: feed, candidate, plain });
@@ -180,7 +223,7 @@ async function readOne(
       ino: st.ino,
       size: st.size,
       mtimeMs: st.mtimeMs,
-      tail: await tailAt(fh, scan.consumed),
+      tail: await tailAt(read, scan.consumed),
     };
     report.filesRead += 1;
     report.bytesRead += scan.bytesRead;
@@ -192,7 +235,7 @@ async function readOne(
     if (!options.skipUnreadable) throw error;
     report.unreadable.push({ path: file.path, error: errorText(error) });
   } finally {
-    await fh.close();
+    await opened.close();
   }
 }
 
@@ -212,17 +255,8 @@ export async function readTranscripts(
   ledger: LedgerState,
   options: ReadOptions = {},
 ): Promise<ReadReport> {
-  const report: ReadReport = {
-    files: files.length,
-    filesRead: 0,
-    bytesRead: 0,
-    lines: 0,
-    resets: 0,
-    missing: 0,
-    held: 0,
-    longLines: 0,
-    unreadable: [],
-  };
-  for (const file of files) await readOne(state, file, ledger, options, report);
+  const report = emptyReadReport(files.length);
+  const sink: RecordSink = (record, origin) => void ingestRecord(ledger, record, origin);
+  for (const file of files) await readTranscriptFile(state, file, sink, options, report);
   return report;
 }

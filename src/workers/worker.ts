@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
-import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { Tmux } from '../host/tmux';
 import { ConnectionSettings, settingsFromEnv, unreachableError } from '../host/temporal-connection';
 import { activityQueueFor, WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
 import { HEARTBEAT_EVERY_MS } from '../core/heartbeat';
+import { resetStickyQueues } from './sticky-reset';
+import { cachedWorkflowBundle } from './workflow-bundle';
 
 export interface StewardWorkerOptions {
   connection: NativeConnection;
@@ -12,7 +14,7 @@ export interface StewardWorkerOptions {
   hostId: string;
   /** Private tmux server socket (`tmux -L`); default: the user's tmux server. */
   tmuxSocket?: string;
-  /** A prebuilt bundle (tests bundle once); default: bundle src/workflows at start. */
+  /** A prebuilt bundle (tests bundle once); default: the bundle of this build of Steward, made once. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Serve the shared workflow queue too (every host may; one is enough). */
   serveWorkflows?: boolean;
@@ -20,10 +22,17 @@ export interface StewardWorkerOptions {
 
 /**
  * How long a workflow task waits for this worker's cache before any worker may take it (the SDK's
- * default is 10 s). Shorter recovers a killed worker's builds sooner; too short sends a busy
- * worker's own tasks to the shared queue, to be replayed from their whole history.
+ * default is 10 s). Shorter recovers a killed worker's builds sooner when no process replaces it
+ * (a replacement resets the sticky queues as it starts: connectStewardWorkers); too short sends a
+ * busy worker's own tasks to the shared queue, to be replayed from their whole history.
  */
 const STICKY_TIMEOUT_MS = 3_000;
+
+/** The workflows bundled once per build (src/workers/workflow-bundle.ts), or bundled here from the sources. */
+async function builtWorkflows(workflowsPath: string): Promise<Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>> {
+  const workflowBundle = await cachedWorkflowBundle(workflowsPath);
+  return workflowBundle ? { workflowBundle } : { workflowsPath };
+}
 
 /** Steward's bin/ directory, put on agents' PATH so they find the scripted agent and `steward hook`. */
 export const STEWARD_BIN_DIR = resolve(__dirname, '..', '..', 'bin');
@@ -51,12 +60,12 @@ export async function createStewardWorkers(opts: StewardWorkerOptions): Promise<
         namespace,
         taskQueue: WORKFLOW_TASK_QUEUE,
         // After a SIGKILL the server still sends the build's next workflow task to the dead worker's
-        // sticky queue, and by default moves it to the shared queue only after 10 s: once the
-        // short heartbeat timeout has the observe retried in ~4 s, that would be most of the pause.
+        // sticky queue (for 10 s after its last poll), and moves it to the shared queue only after
+        // this timeout: 10 s by default, most of the pause once the observe is retried in ~3 s.
         stickyQueueScheduleToStartTimeout: STICKY_TIMEOUT_MS,
         ...(opts.workflowBundle
           ? { workflowBundle: opts.workflowBundle }
-          : { workflowsPath: require.resolve('../workflows') }),
+          : await builtWorkflows(require.resolve('../workflows'))),
       }),
     );
   }
@@ -83,11 +92,17 @@ export async function connectStewardWorkers(
   }).catch((err: unknown) => {
     throw unreachableError(settings.address, err);
   });
+  // While the workers are made: this process may replace one that died with builds in its cache,
+  // whose next workflow tasks would otherwise wait out the sticky timeout (src/workers/sticky-reset.ts).
+  const reset = resetStickyQueues(connection, settings.namespace, WORKFLOW_TASK_QUEUE).catch((err: unknown) => {
+    Runtime.instance().logger.warn('could not reset sticky queues', { error: String(err) });
+  });
   const workers = await createStewardWorkers({
     connection,
     namespace: settings.namespace,
     hostId,
     tmuxSocket: process.env.STEWARD_TMUX_SOCKET || undefined,
   });
+  await reset;
   return { workers, connection, settings };
 }

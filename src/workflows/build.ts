@@ -23,7 +23,9 @@ import { retroDue, retroDueAtEnd, retroRequest } from '../core/learning/retro-du
 import type { RetroWhich } from '../core/learning/retro-records';
 import { turnDecision } from '../core/turn';
 import { rootMessage } from './activity-failures';
-import { hostActivities } from './host-activities';
+import { buildActivities } from './host-activities';
+import { buildHosts } from '../core/hosts';
+import { looksAgainAtOnce } from '../core/host-observation';
 import { BUILD_REPORT_PATCH, BUILD_TELEMETRY_PATCH, RETRO_RECORDS_PATCH, UNDELIVERED_PENDING_PATCH } from './patches';
 import { webUiPublisher } from './web-ui';
 import { WorldObserver } from './world-observer';
@@ -69,8 +71,13 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
 
   // ---- the agents' host, and the Web UI ----
   const hostTimeout = hostTimeoutMs(state.config.watchdog);
-  const host = hostActivities(state.hostId, hostTimeout);
-  const world = new WorldObserver(host.observer, () => inbox.length > 0);
+  const hosts = buildActivities(hostTimeout);
+  const host = hosts.of(state.hostId);
+  const world = new WorldObserver(
+    (h, waitMs) => hosts.of(h).observer(waitMs),
+    () => inbox.length > 0,
+    hostTimeout,
+  );
   const publish = webUiPublisher();
 
   // Events stay in workflow state even when the host cannot write them: a lost host or an
@@ -104,9 +111,9 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
   // ---- the supervision loop ----
   for (;;) {
     // Signals wake the loop at once: an observe waiting out the interval is cancelled and redone now.
-    const snapshot =
-      (inbox.length ? null : await world.look(state, state.config.watchdog.signal_interval)) ??
-      (await world.look(state, 0));
+    const waited = inbox.length ? null : await world.look(state, state.config.watchdog.signal_interval);
+    const look = waited && !looksAgainAtOnce(buildHosts(state).length, waited) ? waited : await world.look(state, 0);
+    const snapshot = look.snapshot;
     // The turn's decisions are made now: their events are stamped with this time.
     const decidedAt = Date.now();
     const holdPending = patched(UNDELIVERED_PENDING_PATCH);
@@ -115,7 +122,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
     const turn = turnDecision(state, {
       inbox: inbox.splice(0),
       snapshot,
-      host: { observeError: world.observeError, timeoutMs: hostTimeout },
+      hosts: look.hosts,
       now: decidedAt,
       newId: uuid4,
       holdPending,
@@ -142,7 +149,7 @@ export async function buildWorkflow(input: BuildInput): Promise<BuildResult> {
           });
         });
     }
-    const results = await host.perform(state, turn.actions);
+    const results = await hosts.perform(state, turn.actions);
     const effects = effectOutcomes(state, results, { holdPending });
     state = effects.state;
     await record([...stampEvents([...turn.events, ...failedWrites], decidedAt), ...effects.events]);

@@ -2,7 +2,7 @@ import { ActivityCancellationType, patched, proxyActivities, RetryPolicy } from 
 import type { StewardActivities } from '../activities';
 import type { PlannedAction } from '../core/state/actions';
 import type { BuildState } from '../core/state/build';
-import { effectCall, effectChains, effectSummary, performedEffect } from '../core/effects';
+import { EffectCall, effectCall, effectChains, effectHost, effectSummary, performedEffect } from '../core/effects';
 import type { EffectResult } from '../core/state/effects';
 import { activityQueueFor } from '../core/host-queue';
 import { effectFailure } from './activity-failures';
@@ -37,6 +37,18 @@ export function hostActivities(hostId: string, timeoutMs: number) {
       cancellationType: ActivityCancellationType.TRY_CANCEL,
     }).observe;
 
+  /** The activity that performs `call`. */
+  const run = (call: EffectCall, options: { summary: string }) => {
+    switch (call.activity) {
+      case 'launchAgent':
+        return launchAgent.executeWithOptions(options, [call.request]);
+      case 'sendToAgent':
+        return host.sendToAgent.executeWithOptions(options, [call.request]);
+      case 'closeSession':
+        return host.closeSession.executeWithOptions(options, [call.request]).then(() => undefined);
+    }
+  };
+
   // Each effect carries a one-line summary, so the Web UI's timeline reads "ping adversary: claim …";
   // its result says when it finished, so its event is stamped then, not at the tick's end.
   const performOne = async (state: BuildState, p: PlannedAction): Promise<EffectResult> => {
@@ -46,10 +58,7 @@ export function hostActivities(hostId: string, timeoutMs: number) {
       const lessons = wanted && patched(LESSONS_INJECTED_PATCH) ? wanted : undefined;
       const call = effectCall(state, p.action, lessons);
       const options = { summary: effectSummary(p) };
-      const outcome =
-        call.activity === 'launchAgent'
-          ? await launchAgent.executeWithOptions(options, [call.request])
-          : await host.sendToAgent.executeWithOptions(options, [call.request]);
+      const outcome = await run(call, options);
       return performedEffect(p, Date.now(), lessons, outcome);
     } catch (err) {
       return { planned: p, ok: false, failure: effectFailure(err), at: Date.now() };
@@ -60,15 +69,6 @@ export function hostActivities(hostId: string, timeoutMs: number) {
     for (const p of chain) results.push(await performOne(state, p));
     return results;
   };
-  /**
-   * One chain per tmux session, in planned order; the chains run concurrently, so one agent's slow
-   * or failing launch holds up no other agent's pings, nudges or launches.
-   */
-  const perform = async (state: BuildState, planned: PlannedAction[]): Promise<EffectResult[]> => {
-    if (!planned.length) return [];
-    if (!patched(EFFECTS_PER_AGENT_PATCH)) return performChain(state, planned);
-    return (await Promise.all(effectChains(state.config, planned).map((chain) => performChain(state, chain)))).flat();
-  };
 
   return {
     appendEvents: host.appendEvents,
@@ -76,6 +76,35 @@ export function hostActivities(hostId: string, timeoutMs: number) {
     writeReport: host.writeReport,
     appendRetro: host.appendRetro,
     observer,
-    perform,
+    performChain,
   };
+}
+
+/**
+ * The activities of every host of a build, each host's made once; the logs, reports and retro
+ * records go to the build's own host (`of(state.hostId)`).
+ */
+export function buildActivities(timeoutMs: number) {
+  const made = new Map<string, ReturnType<typeof hostActivities>>();
+  const of = (host: string): ReturnType<typeof hostActivities> => {
+    const known = made.get(host);
+    if (known) return known;
+    const fresh = hostActivities(host, timeoutMs);
+    made.set(host, fresh);
+    return fresh;
+  };
+  /**
+   * One chain per tmux session, in planned order, on the host of that session; the chains run
+   * concurrently, so one agent's slow or failing launch holds up no other agent's pings, nudges or
+   * launches.
+   */
+  const perform = async (state: BuildState, planned: PlannedAction[]): Promise<EffectResult[]> => {
+    if (!planned.length) return [];
+    if (!patched(EFFECTS_PER_AGENT_PATCH)) return of(state.hostId).performChain(state, planned);
+    const chains = effectChains(state, planned);
+    return (
+      await Promise.all(chains.map((chain) => of(effectHost(state, chain[0]!.action)).performChain(state, chain)))
+    ).flat();
+  };
+  return { of, perform };
 }

@@ -18,10 +18,20 @@ function spawnWith(args: string[], hostId: string, tmuxSocket: string, env: Reco
   });
 }
 
-/** `steward worker` as its own OS process, so a test can SIGKILL it like a crashed host. */
-export function spawnWorkerProcess(hostId: string, tmuxSocket: string, address?: string): ChildProcess {
-  const env: Record<string, string> = address ? { TEMPORAL_ADDRESS: address } : {};
-  return spawnWith([join(root, 'bin', 'steward'), 'worker'], hostId, tmuxSocket, env);
+/**
+ * `steward worker` as its own OS process, so a test can SIGKILL it like a crashed host; `env` adds
+ * to its environment (another host's HOME, say).
+ */
+export function spawnWorkerProcess(
+  hostId: string,
+  tmuxSocket: string,
+  address?: string,
+  env: Record<string, string> = {},
+): ChildProcess {
+  return spawnWith([join(root, 'bin', 'steward'), 'worker'], hostId, tmuxSocket, {
+    ...(address ? { TEMPORAL_ADDRESS: address } : {}),
+    ...env,
+  });
 }
 
 /**

@@ -109,6 +109,13 @@ describe('status rendering', () => {
     expect(lines.some((l) => l.startsWith('tokens:'))).toBe(false);
   });
 
+  it("a build on several hosts shows each agent's host", () => {
+    const lines = renderStatus(view({ agentHosts: { builder: 'box-1', adversary: 'gpu-2' } }), INFO, T0 + 160_000);
+    expect(lines[5]).toMatch(/^AGENT\s+HOST\s+ALIVE\s+IDLE/);
+    expect(lines[6]).toMatch(/^builder\s+box-1\s+yes\s+42s/);
+    expect(lines[7]).toMatch(/^adversary\s+gpu-2\s+no\s+-/);
+  });
+
   it('keeps one line per event when a message has newlines or control characters', () => {
     const rejected = {
       seq: 13,

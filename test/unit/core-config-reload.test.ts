@@ -161,3 +161,33 @@ describe('configReloadDecision', () => {
     expect(kickoff.type === 'send' && kickoff.text).toMatch(/^Phase p4 begins\. Write the docs\./);
   });
 });
+
+describe('configReloadDecision: an agent moved to another host', () => {
+  const MOVED = TEAM_TOML.replace(
+    'kickoff = "You are the adversary."',
+    'kickoff = "You are the adversary."\nhost = "gpu-2"',
+  );
+
+  test('its session on the old host is closed and it is launched afresh, with its kickoff, on the new one', () => {
+    const state = stateFor(TEAM_TOML, { launched: true });
+    const ids = sessionIdSource('moved');
+    const out = configReloadDecision(state, valid(MOVED, 'hash-1'), ids, T0 + 60_000);
+    expect(out.actions.map((p) => p.action)).toEqual([
+      { type: 'close', agent: 'adversary', host: 'host-a' },
+      { type: 'launch', agent: 'adversary', fresh: true, prompt: expect.stringContaining('You are the adversary.') },
+    ]);
+    expect(out.actions.map((p) => p.event.message)).toEqual([
+      'moved from host host-a to gpu-2: its session there closed',
+      'started on host gpu-2 in session team-adversary',
+    ]);
+    expect(out.state.agents.adversary).toMatchObject({ sessionId: 'moved-1', startedAt: T0 + 60_000 });
+    // Moving back closes it on gpu-2.
+    const back = configReloadDecision(out.state, valid(TEAM_TOML, 'hash-2'), ids, T0 + 120_000);
+    expect(back.actions[0]?.action).toEqual({ type: 'close', agent: 'adversary', host: 'gpu-2' });
+  });
+
+  test('before the first launch there is nothing to move', () => {
+    const out = configReloadDecision(stateFor(TEAM_TOML), valid(MOVED, 'hash-1'), noIds, T0);
+    expect(out.actions).toEqual([]);
+  });
+});

@@ -70,7 +70,7 @@ describe('effectFailureEvent: a failed effect becomes an event', () => {
 
 describe('effectChains: one chain per tmux session, planned order kept inside it', () => {
   test("each agent's effects stay in order; different agents' are separate chains", () => {
-    const config = launched().config;
+    const state = launched();
     const planned = [
       launch('builder'),
       claimPing,
@@ -78,7 +78,7 @@ describe('effectChains: one chain per tmux session, planned order kept inside it
       send('librarian', { type: 'ping_sent', agent: 'librarian', message: 'claim' }),
       nudge,
     ];
-    const chains = effectChains(config, planned);
+    const chains = effectChains(state, planned);
     expect(chains.map((c) => c.map((p) => `${p.action.type} ${p.action.agent} ${p.event.message}`))).toEqual([
       ['launch builder healed', 'send builder review'],
       ['send adversary claim claim: gate 1 (c1c1c1c)', 'send adversary operator nudge: hi'],
@@ -92,7 +92,7 @@ describe('effectChains: one chain per tmux session, planned order kept inside it
       action: { type: 'start-service', agent: 'db' },
       event: { type: 'service_started', agent: 'db', message: 'started' },
     };
-    const chains = effectChains(state.config, [start, launch('builder')]);
+    const chains = effectChains(state, [start, launch('builder')]);
     expect(chains).toEqual([[start], [launch('builder')]]);
   });
 });

@@ -2,7 +2,8 @@ import type { BuildState } from '../../src/core/state/build';
 import type { Snapshot } from '../../src/core/state/snapshot';
 import { decideTick } from '../../src/core/tick';
 import { lookSignature } from '../../src/core/look-signature';
-import { MAX_QUIET_TICKS, quietSpell, steadyLook, stillQuiet } from '../../src/core/quiet-spell';
+import { MAX_QUIET_TICKS, quietSpanMs, quietSpellOn, steadyLook, stillQuiet } from '../../src/core/quiet-spell';
+import type { TickOptions } from '../../src/core/tick';
 import { textDigest } from '../../src/core/pane/digest';
 import { zeroUsage } from '../../src/core/tokens/usage';
 import { MINUTE, repoObs, SECOND, stateFor, T0 } from './support/build-state';
@@ -27,6 +28,11 @@ phases = [{ id = "p1" }]
 `;
 const IDLE = idlePane('⏺ Waiting for the adversary.');
 const opts = { heldWaitForLiveAgent: true, telemetry: true };
+/** The build host's spell, as the workflow asks for it (null: a plain look). */
+function quietSpell(state: BuildState, last: Snapshot | null, now: number, options: TickOptions) {
+  const forMs = quietSpanMs(state, last, now, options);
+  return forMs === null || !last ? null : quietSpellOn(state, last, now, forMs, state.hostId);
+}
 const noIds = () => 'fresh';
 
 /** The build after its first tick at T0 (the agent launched then) and a second one at `at` with the same idle pane. */

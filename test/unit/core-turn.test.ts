@@ -38,15 +38,19 @@ const snapshot = (state: BuildState, patch: Partial<Snapshot> = {}): Snapshot =>
   ...snapshotOf(state, NOW, repoObs({ head: BASE })),
   ...patch,
 });
-const input = (patch: Partial<TurnInput>): TurnInput => ({
-  inbox: [],
-  snapshot: null,
-  host: { observeError: null, timeoutMs: 30_000 },
-  now: NOW,
-  newId: noIds,
-  holdPending: true,
-  ...patch,
-});
+/** A turn's input; `observeError`: the build's host's look failed with it. */
+const input = ({ observeError = null, ...patch }: Partial<TurnInput> & { observeError?: string | null }): TurnInput => {
+  const snapshot = patch.snapshot ?? null;
+  return {
+    inbox: [],
+    snapshot,
+    hosts: { 'host-a': { observed: snapshot !== null, observeError, timeoutMs: 30_000 } },
+    now: NOW,
+    newId: noIds,
+    holdPending: true,
+    ...patch,
+  };
+};
 const op = (id: number, cmd: Extract<InboxItem, { type: 'operator' }>['cmd']): InboxItem => ({
   type: 'operator',
   id,
@@ -99,7 +103,7 @@ describe('turnDecision: without a snapshot, only the inbox and the host', () => 
     const ids = sessionIdSource();
     const turn = turnDecision(
       stateFor(TEAM_TOML),
-      input({ inbox: [PAUSE], newId: ids, host: { observeError: 'activity timed out', timeoutMs: 30_000 } }),
+      input({ inbox: [PAUSE], newId: ids, observeError: 'activity timed out' }),
     );
     expect(turn).toMatchObject({ stopped: false, actions: [], tokenRecords: [] });
     expect(turn.events).toEqual([

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync, type PathLike } from 'node:fs';
+import fs, { cpSync, mkdtempSync, rmSync, writeFileSync, type PathLike } from 'node:fs';
 import fsPromises from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -171,6 +171,13 @@ describe('steward tokens scan: hostile input', () => {
         throw Object.assign(new Error(`EACCES: permission denied, open '${bad}'`), { code: 'EACCES' });
       return (realOpen as (...a: unknown[]) => Promise<FileHandle>)(file, ...rest);
     }) as typeof fsPromises.open);
+    // A one-off scan opens with a blocking call (blockingReads): refuse that one too.
+    const realOpenSync = fs.openSync;
+    jest.spyOn(fs, 'openSync').mockImplementation(((file: PathLike, ...rest: unknown[]) => {
+      if (String(file) === bad)
+        throw Object.assign(new Error(`EACCES: permission denied, open '${bad}'`), { code: 'EACCES' });
+      return (realOpenSync as (...a: unknown[]) => number)(file, ...rest);
+    }) as typeof fs.openSync);
     const { program, out, err } = cli();
     await program.parseAsync(['tokens', 'scan', dir, '--json'], { from: 'user' });
     const json = JSON.parse(out.join(''));

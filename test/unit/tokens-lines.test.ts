@@ -122,6 +122,24 @@ describe('the byte-level line splitter', () => {
     }
   });
 
+  it('finds a needle only whole: its tail alone, or after other bytes, is no needle', async () => {
+    const lines = [
+      '{"ApiErrorMessage":true,"message":{"id":"m_a","usage":{"output_tokens":1}}}',
+      '{"xisApiErrorMessage":true}',
+      '{"IsApiErrorMessage":true,"message":{"id":"m_b","model":"x","usage":{"output_tokens":2}}}',
+      '{"isApiErrorMessage":true,"message":{"content":"Claude AI usage limit reached|1760000000"}}',
+      '{"susage":{"output_tokens":3}}',
+      '{"usage":{"output_tokens":4},"message":{"id":"m_c","usage":{"output_tokens":5}}}',
+      'usage"{"message":{"id":"m_d","usage":{"output_tokens":6}}}',
+      '{"a":"isApiErrorMessage\\"","b":"\\"usage\\""}',
+      '{"message":{"id":"m_e","usage":{"output_tokens":7}},"z":"ApiErrorMessage\\"usage\\""}',
+    ];
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    const expected = reference(bytes, 1 << 24);
+    expect(expected.records.filter((r) => r.kind === 'usage').length).toBe(4);
+    for (const chunk of [1, 2, 7, 19, 64, 4096]) expect(await split(bytes, chunk, 1 << 24)).toEqual(expected);
+  });
+
   it('feeds an unterminated last line like any other', async () => {
     const bytes = Buffer.from(`${assistant('a')}\n${assistant('b')}`);
     const expected = reference(bytes, 1 << 24);

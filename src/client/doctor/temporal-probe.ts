@@ -29,7 +29,8 @@ function epochMs(ts: Timestamp | null | undefined): number | null {
   return Number.isFinite(seconds) ? seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1e6) : null;
 }
 
-async function pollers(
+/** The workers that polled `queue` lately, and how long ago each did. */
+export async function queuePollers(
   connection: Connection,
   namespace: string,
   queue: string,
@@ -115,7 +116,7 @@ export async function probeTemporal(opts: TemporalProbeOptions): Promise<Tempora
           return { ...q, skipped: '`steward up` runs its own worker for it', pollers: [] };
         }
         try {
-          return { ...q, pollers: await pollers(connection, namespace, q.queue, q.kind, now) };
+          return { ...q, pollers: await queuePollers(connection, namespace, q.queue, q.kind, now) };
         } catch (err) {
           return { ...q, error: firstLine(err), pollers: [] };
         }

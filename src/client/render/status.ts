@@ -31,7 +31,7 @@ export type StatusView = Pick<
   | 'phaseStartedAt'
   | 'completedPhases'
   | 'events'
-> & { agents: Record<string, AgentView>; startedAt?: number };
+> & { agents: Record<string, AgentView>; startedAt?: number; agentHosts?: Record<string, string> };
 
 /** What the client knows of a workflow execution besides its status view. */
 export interface ExecutionInfo {
@@ -180,13 +180,15 @@ function agentNote(a: AgentView, now: number): string {
 }
 
 /**
- * One row per agent: alive, idle, DONE-nudged phase, recent reboots, rate limit, crash loop, and
+ * One row per agent: its host (a build on several hosts), alive, idle, DONE-nudged phase, recent reboots, rate limit, crash loop, and
  * (when the view has them) its cumulative tokens, all kinds summed.
  */
-export function agentRows(view: Pick<StatusView, 'agents'>, now: number): string[] {
+export function agentRows(view: Pick<StatusView, 'agents' | 'agentHosts'>, now: number): string[] {
   const tokens = agentTokenFigures(view);
+  const hosts = view.agentHosts;
   const rows = Object.entries(view.agents).map(([name, a]) => [
     name,
+    ...(hosts ? [hosts[name] ?? '-'] : []),
     a.alive ? 'yes' : 'no',
     a.alive ? formatSeconds(a.idleSeconds) : '-',
     a.doneNudgedPhase ?? '-',
@@ -199,6 +201,7 @@ export function agentRows(view: Pick<StatusView, 'agents'>, now: number): string
   ]);
   const header = [
     'AGENT',
+    ...(hosts ? ['HOST'] : []),
     'ALIVE',
     'IDLE',
     'NUDGED',

@@ -79,7 +79,7 @@ const agentKeys = {
   kickoff_file: nonEmpty().optional(),
   wake: wakeSchema.optional(),
   watch: agentWatch.optional(),
-  host: nonEmpty().optional(),
+  host: safeId().optional(),
   model: driverOnly(),
 };
 
@@ -107,7 +107,7 @@ const serviceSchema = table({
   session: sessionSafeName().optional(),
   // A service has no agent pane to read, so it can be healed but not judged stalled.
   watch: z.enum(['heal', 'none']).optional(),
-  host: nonEmpty().optional(),
+  host: safeId().optional(),
 });
 
 const phaseSchema = table({
@@ -142,6 +142,8 @@ const subdir = nonEmpty().superRefine((dir, ctx) => {
 
 const loopSchema = table({
   repo: nonEmpty().optional(),
+  /** The host whose worker observes the work repo (its clone is there); default the build's host. */
+  host: safeId().optional(),
   state_subdir: subdir.default('.steward-state'),
   done_marker: nonEmpty().default('## DONE'),
   done_nudge: z.boolean().default(true),

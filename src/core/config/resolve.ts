@@ -164,6 +164,7 @@ function resolveLoop(
   });
   return defined({
     repo,
+    host: loop.host,
     state_subdir: stateSubdir,
     done_marker: loop.done_marker,
     done_nudge: loop.done_nudge,

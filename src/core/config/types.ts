@@ -122,6 +122,8 @@ export interface HandoffConfig {
 export interface LoopConfig {
   /** Absolute path of the work repo (its origin/main is what is watched). */
   repo: string;
+  /** Host id whose worker observes the work repo; default: the build's host. */
+  host?: string;
   /** Subdirectory of the work repo holding status and inbox files. */
   state_subdir: string;
   done_marker: string;

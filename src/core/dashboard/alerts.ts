@@ -3,6 +3,7 @@
  * state the supervisor acts on) and dated from its events where the state keeps no time. Pure.
  */
 import type { EventType, StewardEvent } from '../events';
+import { lostHostsOf } from '../hosts';
 import type { AgentState } from '../state/build';
 import { OPEN_ENDED_WAIT_STALL_FACTOR } from '../supervision/stall';
 import { isoSeconds } from '../tokens/format';
@@ -115,8 +116,8 @@ export function buildAlerts(snapshot: BuildSnapshot, now: number): Alert[] {
   }
   const times = eventTimes(snapshot.events);
   const alerts = agentAlerts(snapshot, times, now);
-  if (status.hostLost) {
-    const message = `no worker serves host ${status.hostId}: its agents are not supervised`;
+  for (const host of lostHostsOf(status)) {
+    const message = `no worker serves host ${host}: its agents are not supervised`;
     alerts.push({ kind: 'host_lost', build, message, since: times.last('host_unreachable') });
   }
   if (status.tokens.exceeded) {

@@ -7,7 +7,9 @@ export type Action =
   /** Type `text` into a live agent's pane and press its submit key. */
   | { type: 'send'; agent: string; text: string }
   /** Start the service named `agent` in its tmux session (its launch id makes a retry harmless). */
-  | { type: 'start-service'; agent: string };
+  | { type: 'start-service'; agent: string }
+  /** Close the agent's tmux session on `host`, which it left (a config edit moved it elsewhere). */
+  | { type: 'close'; agent: string; host: string };
 
 export interface PlannedAction {
   action: Action;

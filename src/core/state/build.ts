@@ -103,8 +103,10 @@ export interface BuildState {
    * operator's resume. Absent in states carried over from before it existed: read as false.
    */
   operatorPaused?: boolean;
-  /** No worker served the host's activity queue within its schedule-to-start timeout. */
+  /** No worker served the build's host's activity queue within its schedule-to-start timeout. */
   hostLost: boolean;
+  /** The build's other hosts (`host =` in the config) that no worker serves now. Absent: none. */
+  lostHosts?: string[];
   events: StewardEvent[];
   eventSeq: number;
   /**

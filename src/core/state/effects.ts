@@ -6,6 +6,9 @@ import type { PlannedAction } from './actions';
  * `ApplicationFailure` type such as `AgentGone` or `ConfigError`; absent for a plain error, a
  * timeout or a cancellation) and its message.
  */
+/** The failure type of an effect no worker of its host took in time: it never ran. */
+export const HOST_UNREACHABLE = 'HostUnreachable';
+
 export interface EffectFailure {
   type?: string;
   message: string;

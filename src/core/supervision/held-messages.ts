@@ -6,6 +6,7 @@ import type { Snapshot } from '../state/snapshot';
 import { classifyPane } from '../pane';
 import { panePatternsOf } from './backend-patterns';
 import { waitsAtPermissionPrompt } from './permission-block';
+import { hostOf, lostHostsOf } from '../hosts';
 
 /**
  * Nothing is typed into a pane that waits at a permission prompt: the submit key would pick the
@@ -31,19 +32,24 @@ export function holdMessagesForBlockedAgents(
     return waitsAtPermissionPrompt(agentState, observation, classifyPane(observation.tail, panePatternsOf(backend)));
   };
 
+  // An agent on a lost host cannot take a message either: it waits, in order, for the host.
+  const lost = new Set(lostHostsOf(state));
   const released = new Map<string, PlannedAction[]>();
   for (const [name, a] of Object.entries(agents)) {
-    if (!a.held?.length || blocked(name)) continue;
+    if (!a.held?.length || blocked(name) || lost.has(hostOf(state, name))) continue;
     released.set(name, a.held);
     agents[name] = { ...a, held: [] };
   }
   const actions: PlannedAction[] = [];
   for (const p of planned) {
-    if (p.action.type !== 'send' || !blocked(p.action.agent)) {
+    const lostHost =
+      p.action.type === 'send' && lost.has(hostOf(state, p.action.agent)) ? hostOf(state, p.action.agent) : null;
+    if (p.action.type !== 'send' || !agents[p.action.agent] || (!lostHost && !blocked(p.action.agent))) {
       actions.push(p);
       continue;
     }
-    const held = holdMessage(agents[p.action.agent]!, p);
+    const why = lostHost === null ? 'its permission prompt is answered' : `host ${lostHost} is back`;
+    const held = holdMessage(agents[p.action.agent]!, p, why);
     agents[p.action.agent] = held.state;
     events.push(held.event);
   }
@@ -61,13 +67,13 @@ function afterLaunchOf(actions: PlannedAction[], agent: string): number {
 }
 
 /** Puts a planned message on its agent's held list, with the `message_held` event that says so. */
-export function holdMessage(agent: AgentState, p: PlannedAction): { state: AgentState; event: NewEvent } {
+export function holdMessage(
+  agent: AgentState,
+  p: PlannedAction,
+  until = 'its permission prompt is answered',
+): { state: AgentState; event: NewEvent } {
   return {
     state: { ...agent, held: [...(agent.held ?? []), p] },
-    event: {
-      type: 'message_held',
-      agent: p.action.agent,
-      message: `held until its permission prompt is answered: ${p.event.message}`,
-    },
+    event: { type: 'message_held', agent: p.action.agent, message: `held until ${until}: ${p.event.message}` },
   };
 }

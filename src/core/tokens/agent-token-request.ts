@@ -8,8 +8,9 @@ import type { TokenAccountingState } from '../state/tokens';
 import type { AgentTokenRequest } from './host-contract';
 import { priceTableOf } from './pricing';
 
-export function tokenLedgerFile(config: Pick<StewardConfig, 'state_dir'>): string {
-  return `${config.state_dir}/token-ledger.json`;
+/** The reader's ledger on the build's host; another host (`host`) keeps its own, which may share the state dir. */
+export function tokenLedgerFile(config: Pick<StewardConfig, 'state_dir'>, host?: string): string {
+  return host === undefined ? `${config.state_dir}/token-ledger.json` : `${config.state_dir}/token-ledger@${host}.json`;
 }
 
 /** Adds session ids not yet remembered (per agent, oldest first). Returns the same object when nothing is new. */
