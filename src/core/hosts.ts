@@ -44,3 +44,14 @@ export function configOnHost(
 export function lostHostsOf(state: Pick<BuildState, 'hostId' | 'hostLost' | 'lostHosts'>): string[] {
   return [...(state.hostLost ? [state.hostId] : []), ...(state.lostHosts ?? [])];
 }
+
+/**
+ * While a host of the build is lost, no agent's idle clock runs: an agent waiting on a partner
+ * whose host is gone is not stalled, and once the host is back each idle stretch starts again. So a
+ * host lost for longer than the stall window reboots nobody. The state as it was when none is lost.
+ */
+export function idleClocksHeld(state: BuildState, now: number): BuildState {
+  if (lostHostsOf(state).length === 0) return state;
+  const agents = Object.fromEntries(Object.entries(state.agents).map(([name, a]) => [name, { ...a, idleSince: now }]));
+  return { ...state, agents };
+}

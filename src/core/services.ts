@@ -32,7 +32,13 @@ export function serviceDecision(
   const actions: PlannedAction[] = [];
   for (const service of state.config.services) {
     const prev = services[service.name] ?? { launchId: opts.newLaunchId(), startedAt: null, alive: false, restarts: 0 };
-    const alive = snap.services?.[service.name]?.alive ?? false;
+    const seen = snap.services?.[service.name];
+    // Not looked at this tick (its host is lost, or it was just added): nothing is known of it.
+    if (!seen && !opts.firstTick) {
+      services[service.name] = prev;
+      continue;
+    }
+    const alive = seen?.alive ?? false;
     if (opts.firstTick) {
       services[service.name] = { ...prev, startedAt: opts.now, alive };
       actions.push({

@@ -11,6 +11,7 @@ import { holdMessagesForBlockedAgents, superviseAgents } from './supervision';
 import { serviceDecision } from './services';
 import type { TokenRecord } from './state/tokens';
 import { tokenDecision } from './token-decision';
+import { idleClocksHeld } from './hosts';
 import { parkHeldForUnreachable, restoreParked } from './undelivered';
 
 export interface TickDecision extends Decision<BuildState> {
@@ -104,6 +105,7 @@ export function decideTick(
   };
 
   if (!firstTick) {
+    next = idleClocksHeld(next, now);
     const agents = fold.take(
       superviseAgents(next, snap, {
         now,

@@ -3,7 +3,14 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, useHarness } from '../helpers/harness';
-import { buildHeader, DEMO_PATTERNS, gatePings, scriptedAgentBackend, TWO_PHASE_GATE_PINGS } from '../helpers/configs';
+import {
+  buildHeader,
+  DEMO_PATTERNS,
+  gatePings,
+  loopTable,
+  scriptedAgentBackend,
+  TWO_PHASE_GATE_PINGS,
+} from '../helpers/configs';
 import { eventsOf, status, untilEvents } from '../helpers/supervision';
 import { killHard, spawnWorkerProcess } from '../helpers/worker-process';
 import { steward } from '../helpers/cli';
@@ -214,5 +221,84 @@ handoff = { claim_pings = ["adversary", "second"], review_pings = ["builder"] }
     });
     for (const agent of ['builder', 'adversary', 'second'])
       expect(view.tokens.totals[agent]?.usage).toEqual(fresh.agents[agent]?.usage);
+  });
+
+  /** Two agents that only take what they are told (their script acts on nothing), the second on `host`; a phase nobody ends. */
+  const idleConfig = async (watchdog: string, moverHost: string | null) => {
+    const inert = join(h.dir, 'inert.toml');
+    await writeFile(inert, 'on = []\n');
+    return h.writeConfig(`${buildHeader(h.name, watchdog)}
+${scriptedAgentBackend('inert', inert, DEMO_PATTERNS)}
+[[agent]]
+name = "builder"
+backend = "inert"
+cwd = "builder"
+kickoff = "You are the builder."
+
+[[agent]]
+name = "adversary"
+backend = "inert"
+cwd = "adversary"
+kickoff = "You are the adversary."
+${moverHost ? `host = "${moverHost}"` : ''}
+${loopTable([{ id: 'p1', kickoff: 'Wait.' }])}`);
+  };
+
+  it("host A lost for longer than the stall window: B's agent, idle all along, is neither nudged nor rebooted", async () => {
+    await startHost('a');
+    await startHost('b');
+    const { handle } = await h.start(
+      await idleConfig('signal_interval = 0.2\nheavy_interval = 1\nstall_grace = "1s"\nstall_idle = "15s"', hostB()),
+    );
+    await untilEvents(handle, 'agent_started', 'adversary', 1, 60_000);
+    await killHard(workers.a!);
+    const lost = await untilEvents(handle, 'host_unreachable', undefined, 1, 60_000);
+    expect(eventsOf(lost, 'host_unreachable')[0]!.message).toContain(activityQueueFor(h.hostId));
+    // Longer than the stall window again, with B's worker running the build alone.
+    await new Promise((r) => setTimeout(r, 20_000));
+    await startHost('a');
+    await untilEvents(handle, 'host_recovered', undefined, 1, 60_000);
+    await new Promise((r) => setTimeout(r, 3_000));
+    const view = await status(handle);
+    const touched = view.events.filter(
+      (e) =>
+        e.agent === 'adversary' && ['agent_nudged', 'agent_rebooted', 'agent_healed', 'agent_started'].includes(e.type),
+    );
+    expect(touched.map((e) => e.type)).toEqual(['agent_started']);
+    expect(view.hostLost).toBe(false);
+  });
+
+  it('an agent moved from A to B by a config edit: closed on A, launched on B with its kickoff', async () => {
+    await startHost('a');
+    await startHost('b');
+    const watchdog = 'signal_interval = 0.2\nheavy_interval = 1\nstall_grace = "1m"\nstall_idle = "10m"';
+    const { handle } = await h.start(await idleConfig(watchdog, null));
+    await untilEvents(handle, 'agent_started', 'adversary', 1, 60_000);
+    expect(await h.tmux.listSessions()).toContain(`${h.name}-adversary`);
+
+    await idleConfig(watchdog, hostB());
+    const moved = await untilEvents(handle, 'agent_started', 'adversary', 2, 60_000);
+    expect(eventsOf(moved, 'agent_moved', 'adversary').map((e) => e.message)).toEqual([
+      `moved from host ${h.hostId} to ${hostB()}: its session there closed`,
+    ]);
+    expect(eventsOf(moved, 'agent_started', 'adversary').at(-1)!.message).toBe(
+      `started on host ${hostB()} in session ${h.name}-adversary`,
+    );
+    await eventually(
+      async () => !(await h.tmux.listSessions()).includes(`${h.name}-adversary`),
+      30_000,
+      "the adversary's session closed on A",
+    );
+    expect(await new Tmux(socketB()).listSessions()).toEqual([`${h.name}-adversary`]);
+    expect(await launchQueues(handle)).toEqual({
+      builder: [activityQueueFor(h.hostId)],
+      adversary: [activityQueueFor(h.hostId), activityQueueFor(hostB())],
+    });
+    // Its kickoff reached the new session on B: the new transcript holds it.
+    const view = await status(handle);
+    expect(
+      (await prompts(view, 'adversary', 'adversary')).filter((p) => p.includes('You are the adversary.')),
+    ).toHaveLength(2);
+    expect(view.agentHosts).toEqual({ builder: h.hostId, adversary: hostB() });
   });
 });

@@ -1,7 +1,9 @@
 import type { BuildState } from '../../src/core/state/build';
 import type { Snapshot } from '../../src/core/state/snapshot';
 import type { PlannedAction } from '../../src/core/state/actions';
-import { buildHosts, configOnHost, hostOf, loopHostOf, lostHostsOf } from '../../src/core/hosts';
+import { buildHosts, configOnHost, hostOf, idleClocksHeld, loopHostOf, lostHostsOf } from '../../src/core/hosts';
+import { decideTick } from '../../src/core/tick';
+import { idlePane } from './supervision-fixtures';
 import { observeRequest } from '../../src/core/observe-request';
 import { heardBefore, lookOnHost, mergeLooks } from '../../src/core/host-looks';
 import {
@@ -226,6 +228,38 @@ describe('a lost host', () => {
     };
     expect(keptPendingAfterFailure(p, { type: HOST_UNREACHABLE, message: 'timeout' })).toBe(true);
     expect(keptPendingAfterFailure(p, { message: 'start-to-close timeout' })).toBe(false);
+  });
+});
+
+describe('while a host is lost, no idle clock runs', () => {
+  const idle = idlePane('⏺ Waiting for the adversary.');
+  const at = T0 + 30 * 60_000;
+  /** The builder (host-a) idle at its prompt since T0, long past its stall window. */
+  const snap: Snapshot = {
+    at,
+    agents: { builder: { alive: true, tail: idle, windowActivity: Math.floor(T0 / 1000) } },
+    repo: repoObs({ head: 'base' }),
+    config: null,
+    tokens: null,
+  };
+  const started = (overrides: Partial<BuildState>) =>
+    spread({
+      ...overrides,
+      agents: Object.fromEntries(
+        Object.entries(spread().agents).map(([n, a]) => [n, { ...a, startedAt: T0, lastWakeAt: T0, alive: true }]),
+      ),
+    });
+
+  test('an agent waiting past its stall window is judged stalled when every host answers', () => {
+    const out = decideTick(started({}), snap, at, () => 'fresh', { heldWaitForLiveAgent: true });
+    expect(out.actions.map((p) => `${p.action.type} ${p.action.agent}`)).toContain('send builder');
+  });
+
+  test('with host-b lost it is left alone, and its idle stretch starts again from now', () => {
+    const out = decideTick(started({ lostHosts: ['host-b'] }), snap, at, () => 'fresh', { heldWaitForLiveAgent: true });
+    expect(out.actions).toEqual([]);
+    expect(out.state.agents.builder?.idleSince).toBe(at);
+    expect(idleClocksHeld(spread(), at)).toEqual(spread());
   });
 });
 
