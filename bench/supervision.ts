@@ -34,6 +34,8 @@ const arg = (name: string, fallback: number) => {
 const IDLE_SECONDS = arg('idle-seconds', 240);
 /** The idle run is an hour at a 15 s interval, 15 times faster. */
 const SPEEDUP = 15;
+/** The second host of the two-host idle build. */
+const SECOND_HOST = 'bench-b';
 const PUSHES = arg('pushes', 8);
 /** The server's default `limit.historyCount.suggestContinueAsNew`. */
 const SUGGEST_CAN_EVENTS = 4096;
@@ -41,8 +43,11 @@ const SUGGEST_CAN_EVENTS = 4096;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-/** The default watchdog durations (seconds) divided by `speedup`, the idle agent watched for healing only. */
-function config(name: string, script: string, intervalSeconds: number, speedup = 1): string {
+/**
+ * The default watchdog durations (seconds) divided by `speedup`, the idle agent watched for
+ * healing only; with `secondHost`, a second idle agent runs on that host.
+ */
+function config(name: string, script: string, intervalSeconds: number, speedup = 1, secondHost?: string): string {
   return `
 name = "${name}"
 [watchdog]
@@ -60,7 +65,17 @@ name = "adversary"
 backend = "inert"
 cwd = "adversary"
 kickoff = "You verify claims."
-[loop]
+${
+  secondHost
+    ? `[[agent]]
+name = "builder"
+backend = "inert"
+cwd = "builder"
+kickoff = "You build."
+host = "${secondHost}"
+`
+    : ''
+}[loop]
 repo = "supervisor"
 phases = [{ id = "p1" }]
 handoff = { claim_pings = ["adversary"], review_pings = [] }
@@ -96,31 +111,45 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const socket = `steward-bench-${process.pid}`;
-  const workers = await createStewardWorkers({ connection: native, hostId: 'bench', tmuxSocket: socket });
+  const workers = [
+    ...(await createStewardWorkers({ connection: native, hostId: 'bench', tmuxSocket: socket })),
+    // A second host, for the idle hour of a build on two hosts: its own host id and tmux server.
+    ...(await createStewardWorkers({
+      connection: native,
+      hostId: SECOND_HOST,
+      tmuxSocket: `${socket}-b`,
+      serveWorkflows: false,
+    })),
+  ];
   const running = runWorkers(workers);
   const script = join(dir, 'inert.toml');
   await writeFile(script, 'on = []\n');
 
-  const run = async (name: string, intervalSeconds: number, speedup = 1) => {
+  const run = async (name: string, intervalSeconds: number, speedup = 1, secondHost?: string) => {
     const ws = join(dir, name);
     await createWorkspace(ws, ['adversary', 'supervisor', 'builder']);
     const file = join(ws, 'agents.toml');
-    await writeFile(file, config(name, script, intervalSeconds, speedup));
+    await writeFile(file, config(name, script, intervalSeconds, speedup, secondHost));
     const { config: cfg, hash } = await loadConfigOrThrow(file);
     const { handle } = await startBuild(client, cfg, hash, 'bench');
     await waitFor(async () => ((await handle.query(statusQuery)).agents.adversary?.alive ? true : undefined), 30_000);
     return { handle: handle as WorkflowHandle<typeof buildWorkflow>, ws };
   };
 
-  // 1. An idle hour, 15 times faster.
-  const idle = await run('idle', 15 / SPEEDUP, SPEEDUP);
-  await sleep(3000);
-  const h0 = await historyLength(idle.handle);
-  await sleep(IDLE_SECONDS * 1000);
-  const h1 = await historyLength(idle.handle);
-  const ticks = h1.observes - h0.observes;
-  const perTick = (h1.events - h0.events) / ticks;
-  await idle.handle.signal(stopSignal, 'bench done');
+  // 1. An idle hour, 15 times faster: on one host, then with a second agent on a second host.
+  const idleHour = async (name: string, secondHost?: string) => {
+    const idle = await run(name, 15 / SPEEDUP, SPEEDUP, secondHost);
+    await sleep(3000);
+    const h0 = await historyLength(idle.handle);
+    await sleep(IDLE_SECONDS * 1000);
+    const h1 = await historyLength(idle.handle);
+    await idle.handle.signal(stopSignal, 'bench done');
+    return { observes: h1.observes - h0.observes, events: h1.events - h0.events, bytes: h1.bytes - h0.bytes };
+  };
+  const oneHost = await idleHour('idle');
+  const twoHosts = await idleHour('idle-two-hosts', SECOND_HOST);
+  const ticks = oneHost.observes;
+  const perTick = oneHost.events / ticks;
 
   // 2. Handoff latency: push a claim, time until the adversary's ping event.
   const latency = async (mode: 'signal' | 'polling'): Promise<number[]> => {
@@ -151,14 +180,18 @@ async function main(): Promise<void> {
   const perHour = (x: number) => Math.round((x * 3600) / (IDLE_SECONDS * SPEEDUP));
   console.log(
     `idle: ${IDLE_SECONDS}s at a 1 s interval (= ${((IDLE_SECONDS * SPEEDUP) / 3600).toFixed(2)} h at 15 s): ` +
-      `${ticks} observe activities, ${h1.events - h0.events} history events, ${h1.bytes - h0.bytes} bytes`,
+      `${ticks} observe activities, ${oneHost.events} history events, ${oneHost.bytes} bytes`,
   );
-  console.log(`history events per idle hour at a 15 s interval: ${perHour(h1.events - h0.events)}`);
-  console.log(`history bytes per idle hour at a 15 s interval: ${perHour(h1.bytes - h0.bytes)}`);
+  console.log(`history events per idle hour at a 15 s interval: ${perHour(oneHost.events)}`);
+  console.log(`history bytes per idle hour at a 15 s interval: ${perHour(oneHost.bytes)}`);
   console.log(`history events per observe: ${perTick.toFixed(2)}`);
-  const hoursToSuggest = SUGGEST_CAN_EVENTS / Math.max(1, perHour(h1.events - h0.events));
+  const hoursToSuggest = SUGGEST_CAN_EVENTS / Math.max(1, perHour(oneHost.events));
   console.log(
     `idle hours per run before continue-as-new is suggested (${SUGGEST_CAN_EVENTS} events): ${hoursToSuggest.toFixed(1)}`,
+  );
+  console.log(
+    `two hosts (one idle agent on each): ${twoHosts.observes} observes, ${perHour(twoHosts.events)} history events and ` +
+      `${perHour(twoHosts.bytes)} bytes per idle hour; ${(twoHosts.events / Math.max(1, twoHosts.observes / 2)).toFixed(2)} events per spell of both hosts`,
   );
   console.log(
     `handoff latency with the pushed signal: median ${median(withSignal)} ms, max ${Math.max(...withSignal)} ms (n=${withSignal.length})`,
@@ -171,6 +204,7 @@ async function main(): Promise<void> {
   workers.forEach((w) => w.shutdown());
   await running;
   await new Tmux(socket).killServer();
+  await new Tmux(`${socket}-b`).killServer();
   await connection.close();
   await native.close();
   await server.stop();
