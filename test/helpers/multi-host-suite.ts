@@ -257,14 +257,16 @@ ${loopTable([{ id: 'p1', kickoff: 'Wait.' }])}`);
     await startHost('a');
     await startHost('b');
     const { handle } = await h.start(
-      await idleConfig('signal_interval = 0.2\nheavy_interval = 1\nstall_grace = "1s"\nstall_idle = "15s"', hostB()),
+      await idleConfig('signal_interval = 0.2\nheavy_interval = 1\nstall_grace = "1s"\nstall_idle = "30s"', hostB()),
     );
     await untilEvents(handle, 'agent_started', 'adversary', 1, 60_000);
     await killHard(workers.a!);
     const lost = await untilEvents(handle, 'host_unreachable', undefined, 1, 60_000);
     expect(eventsOf(lost, 'host_unreachable')[0]!.message).toContain(activityQueueFor(h.hostId));
-    // Longer than the stall window again, with B's worker running the build alone.
-    await new Promise((r) => setTimeout(r, 20_000));
+    // Longer than the stall window, with B's worker running the build alone. (The window is longer
+    // than finding A lost takes on a loaded machine: the kill, A's observe not taken for 10 s, and
+    // the workflow task leaving A's sticky queue.)
+    await new Promise((r) => setTimeout(r, 35_000));
     await startHost('a');
     await untilEvents(handle, 'host_recovered', undefined, 1, 60_000);
     await new Promise((r) => setTimeout(r, 3_000));
