@@ -31,18 +31,19 @@ async function observeRepo(req: NonNullable<ObserveRequest['repo']>): Promise<Re
       inboxes: {},
     };
   }
-  const repo = new WorkRepo(req.dir);
+  // Kept by this process: what it read at origin/main's head is not read again until the head moves.
+  const repo = WorkRepo.shared(req.dir);
   const fetchError = req.fetch ? await repo.fetch() : null;
   const head = await repo.head();
-  const commits = req.sinceSha && head && head !== req.sinceSha ? await repo.commitsSince(req.sinceSha) : [];
+  const commits = req.sinceSha && head && head !== req.sinceSha ? await repo.commitsSince(req.sinceSha, 200, head) : [];
   const review = req.reviewPattern ? patternOrNull(req.reviewPattern) : null;
   // At most REVIEW_TEXTS_PER_LOOK review files per look (a backlog of reviews is read as the handoff catches up).
   const reviews = review ? commits.filter((c) => review.test(c.subject)).slice(0, REVIEW_TEXTS_PER_LOOK) : [];
   for (const commit of reviews) commit.reviewText = await repo.addedLines(commit.sha, REVIEW_TEXT_BYTES);
-  const status = req.statusPath ? await repo.show(req.statusPath) : null;
+  const status = req.statusPath ? await repo.showAt(head, req.statusPath) : null;
   const inboxes: Record<string, string | null> = {};
   for (const file of req.inboxes) {
-    const content = await repo.show(file);
+    const content = await repo.showAt(head, file);
     inboxes[file] = content === null ? null : createHash('sha1').update(content).digest('hex');
   }
   return {
@@ -94,16 +95,19 @@ async function lookOnce(tmux: Tmux, req: ObserveRequest): Promise<Snapshot> {
 }
 
 async function lookAtWorld(tmux: Tmux, req: ObserveRequest): Promise<Snapshot> {
+  // All panes at once: over tmux's control connection the questions go out together.
+  const panes = await Promise.all(Object.values(req.agents).map((session) => tmux.snapshot(session)));
   const agents: Snapshot['agents'] = {};
-  for (const [name, session] of Object.entries(req.agents)) {
-    const { typed, ...pane } = await tmux.snapshot(session);
+  Object.keys(req.agents).forEach((name, i) => {
+    const { typed, ...pane } = panes[i]!;
     // The echo of what Steward typed is not the agent's output: no rule may read it (see maskTypedText).
     const tail = maskTypedText(pane.tail, [typed ?? '']);
     agents[name] = { ...pane, tail, digest: textDigest(tail) };
-  }
+  });
+  const serviceSessions = Object.entries(req.services ?? {});
+  const alive = await Promise.all(serviceSessions.map(([, session]) => tmux.hasSession(session)));
   const services: NonNullable<Snapshot['services']> = {};
-  for (const [name, session] of Object.entries(req.services ?? {}))
-    services[name] = { alive: await tmux.hasSession(session) };
+  serviceSessions.forEach(([name], i) => (services[name] = { alive: alive[i]! }));
   const repo = req.repo ? await observeRepo(req.repo) : null;
   const config = req.config ? await observeConfig(req.config) : null;
   // Unreadable transcripts must not stop supervision: the tick keeps the last totals.

@@ -1,7 +1,8 @@
-import { runProgram } from './run-program';
+import { runProgram, ProgramResult } from './run-program';
 import { sessionSafeNameError } from '../core/config/names';
 import { InvalidInputError } from './errors';
 import { TYPED_OPTION } from '../core/pane/delivery';
+import { TmuxControl } from './tmux-control';
 
 /** Session names become tmux targets: refuse anything that could be read as target syntax. */
 function assertSafeName(name: string, what: string): void {
@@ -19,22 +20,78 @@ export interface PaneSnapshot {
   typed?: string;
 }
 
+interface RunOptions {
+  /** Fed to the command's stdin: such a command always runs as a process. */
+  input?: string;
+  /** Nothing changes when it runs twice: run again as a process should its reply be lost with the connection. */
+  retryable?: boolean;
+  /** Its output is pane text (or text typed into a pane): read behind a fence over control mode (see ControlReader). */
+  paneText?: boolean;
+}
+
+/** The last capture of a session's pane, and what it was taken at (see `captureIsCurrent`). */
+export interface Capture {
+  /** Pane id, window activity, pane size and lines asked for. */
+  key: string;
+  /** Epoch second just before the capture was asked for. */
+  takenAt: number;
+  tail: string;
+}
+
+/**
+ * Whether `last` still shows the pane whose pane id, window activity, size and lines asked for
+ * are `key` (activity second: `activity`). tmux stamps the window's activity (whole seconds) as it
+ * reads each output of the pane's program, in the same step that draws it. So a capture asked for
+ * in a later second than the activity it was taken with holds all output up to then, and any
+ * output after it moves the activity to that second or later: while the key is the same, that
+ * capture is still the pane's text. One asked for in the activity's own second may have missed
+ * output of that second.
+ */
+export function captureIsCurrent(last: Capture | undefined, key: string, activity: number): boolean {
+  return last !== undefined && last.key === key && last.takenAt > activity;
+}
+
 /**
  * tmux on one server socket. Tests use a private `-L` socket; production uses the default server
  * unless STEWARD_TMUX_SOCKET names another. Every call is an argument vector; text is sent with
  * paste-buffer (literal, bracketed when the program asked for it) and the submit key separately.
+ *
+ * With `control` (the worker's), commands go over one long-lived control-mode client
+ * (src/host/tmux-control.ts) instead of a `tmux` process each; while it cannot connect (no server
+ * runs) they run as processes. Sessions are always started by a process, so a server starts as before.
  */
 export class Tmux {
-  constructor(readonly socket?: string) {}
+  private readonly control: TmuxControl | null;
+  /** Each session's last pane capture: a pane that has not changed since is not captured again. */
+  private readonly captures = new Map<string, Capture>();
 
-  private run(args: string[], input?: string) {
-    const prefix = this.socket ? ['-L', this.socket] : [];
-    return runProgram('tmux', [...prefix, ...args], { input });
+  constructor(
+    readonly socket?: string,
+    opts: { control?: boolean } = {},
+  ) {
+    this.control = opts.control ? new TmuxControl(this.prefix) : null;
+  }
+
+  private get prefix(): string[] {
+    return this.socket ? ['-L', this.socket] : [];
+  }
+
+  private async run(args: string[], opts: RunOptions = {}): Promise<ProgramResult> {
+    const viaControl =
+      this.control && opts.input === undefined
+        ? await this.control.run(args, { retryable: opts.retryable ?? false, paneText: opts.paneText })
+        : null;
+    return viaControl ?? runProgram('tmux', [...this.prefix, ...args], { input: opts.input });
+  }
+
+  /** Ends the control-mode client, if any (the worker's shutdown). */
+  async close(): Promise<void> {
+    await this.control?.close();
   }
 
   async hasSession(session: string): Promise<boolean> {
     assertSafeName(session, 'session');
-    return (await this.run(['has-session', '-t', `=${session}`])).code === 0;
+    return (await this.run(['has-session', '-t', `=${session}`], { retryable: true })).code === 0;
   }
 
   async newSession(opts: {
@@ -47,7 +104,9 @@ export class Tmux {
     assertSafeName(opts.session, 'session');
     const envArgs = Object.entries(opts.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     // Several trailing arguments make tmux exec the command directly, with no shell in between.
-    const r = await this.run([
+    // Always a process: it starts the tmux server when none runs.
+    const r = await runProgram('tmux', [
+      ...this.prefix,
       'new-session',
       '-d',
       '-s',
@@ -63,13 +122,17 @@ export class Tmux {
       opts.command,
       ...opts.args,
     ]);
+    this.control?.serverMayRun();
     if (r.code !== 0) throw new Error(`tmux new-session ${opts.session}: ${r.stderr.trim()}`);
   }
 
   /** Reads a session's user option (`@name`), null when unset or the session is gone. */
   async getOption(session: string, option: string): Promise<string | null> {
     assertSafeName(session, 'session');
-    const r = await this.run(['show-options', '-t', `=${session}:`, '-v', `@${option}`]);
+    const r = await this.run(['show-options', '-t', `=${session}:`, '-v', `@${option}`], {
+      retryable: true,
+      paneText: true,
+    });
     return r.code === 0 ? r.stdout.trim() : null;
   }
 
@@ -81,6 +144,7 @@ export class Tmux {
 
   async killSession(session: string): Promise<void> {
     assertSafeName(session, 'session');
+    await this.control?.leave(session);
     await this.run(['kill-session', '-t', `=${session}`]);
   }
 
@@ -88,7 +152,9 @@ export class Tmux {
   async paste(session: string, text: string): Promise<void> {
     assertSafeName(session, 'session');
     const buffer = `steward-${session}`;
-    const load = await this.run(['load-buffer', '-b', buffer, '-'], text);
+    // Over control mode the text is an argument (stdin is the connection); a process reads it from stdin.
+    const set = await this.control?.run(['set-buffer', '-b', buffer, '--', text], { retryable: true });
+    const load = set ?? (await this.run(['load-buffer', '-b', buffer, '-'], { input: text }));
     if (load.code !== 0) throw new Error(`tmux load-buffer: ${load.stderr.trim()}`);
     const paste = await this.run(['paste-buffer', '-p', '-d', '-b', buffer, '-t', `=${session}:`]);
     if (paste.code !== 0) throw new Error(`tmux paste-buffer ${session}: ${paste.stderr.trim()}`);
@@ -108,7 +174,10 @@ export class Tmux {
   async captureSince(session: string, line: number): Promise<string> {
     const [history, limit] = await this.paneNumbers(session, ['history_size', 'history_limit']);
     const start = history! >= limit! ? '-' : String(line - history!);
-    const r = await this.run(['capture-pane', '-p', '-J', '-t', `=${session}:`, '-S', start]);
+    const r = await this.run(['capture-pane', '-p', '-J', '-t', `=${session}:`, '-S', start], {
+      retryable: true,
+      paneText: true,
+    });
     if (r.code !== 0) throw new Error(`tmux capture-pane ${session}: ${r.stderr.trim()}`);
     return r.stdout;
   }
@@ -116,14 +185,19 @@ export class Tmux {
   /** The pane's whole scrollback and screen (up to tmux's history-limit), wrapped lines joined. */
   async captureAll(session: string): Promise<string> {
     assertSafeName(session, 'session');
-    const r = await this.run(['capture-pane', '-p', '-J', '-t', `=${session}:`, '-S', '-']);
+    const r = await this.run(['capture-pane', '-p', '-J', '-t', `=${session}:`, '-S', '-'], {
+      retryable: true,
+      paneText: true,
+    });
     if (r.code !== 0) throw new Error(`tmux capture-pane ${session}: ${r.stderr.trim()}`);
     return r.stdout;
   }
 
   private async paneNumbers(session: string, formats: string[]): Promise<number[]> {
     assertSafeName(session, 'session');
-    const r = await this.run(['display-message', '-p', '-t', `=${session}:`, formats.map((f) => `#{${f}}`).join(' ')]);
+    const r = await this.run(['display-message', '-p', '-t', `=${session}:`, formats.map((f) => `#{${f}}`).join(' ')], {
+      retryable: true,
+    });
     const numbers = r.stdout.trim().split(' ').map(Number);
     if (r.code !== 0 || numbers.length !== formats.length || numbers.some((n) => !Number.isInteger(n))) {
       throw new Error(`tmux display-message ${session}: no pane (${r.stderr.trim() || 'empty reply'})`);
@@ -133,34 +207,63 @@ export class Tmux {
 
   async snapshot(session: string, lines = 40): Promise<PaneSnapshot> {
     assertSafeName(session, 'session');
-    // One call for the activity time and the last typed text (user options expand in formats, once).
-    const info = await this.run([
-      'display-message',
-      '-p',
-      '-t',
-      `=${session}:`,
-      `#{window_activity} #{@${TYPED_OPTION}}`,
-    ]);
-    const [activity = '', ...typed] = info.stdout.replace(/\n$/, '').split(' ');
+    // One call for the pane, its activity time and size, and the last typed text (user options expand in formats, once).
+    const info = await this.run(
+      [
+        'display-message',
+        '-p',
+        '-t',
+        `=${session}:`,
+        `#{pane_id} #{window_activity} #{pane_width}x#{pane_height} #{@${TYPED_OPTION}}`,
+      ],
+      { retryable: true },
+    );
+    const [pane = '', activity = '', size = '', ...typed] = info.stdout.replace(/\n$/, '').split(' ');
     // display-message exits 0 with empty formats when its target session is gone (tmux 3.3a): empty output is dead too.
-    if (info.code !== 0 || !activity.trim()) return { alive: false, tail: '', windowActivity: null };
-    const pane = await this.run(['capture-pane', '-p', '-J', '-t', `=${session}:`, '-S', `-${lines}`]);
+    if (info.code !== 0 || !/^%\d+$/.test(pane) || !activity.trim()) {
+      this.captures.delete(session);
+      return { alive: false, tail: '', windowActivity: null };
+    }
     const seconds = Number(activity.trim());
-    const tail = pane.code === 0 ? pane.stdout.replace(/\s+$/, '') : '';
     return {
       alive: true,
-      tail,
+      tail: await this.paneTail(session, pane, seconds, size, lines),
       windowActivity: Number.isFinite(seconds) && seconds > 0 ? seconds : null,
       typed: typed.join(' '),
     };
   }
 
+  /** The pane's last `lines` lines, captured again only when it may have changed (`captureIsCurrent`). */
+  private async paneTail(
+    session: string,
+    pane: string,
+    activity: number,
+    size: string,
+    lines: number,
+  ): Promise<string> {
+    const key = `${pane} ${activity} ${size} ${lines}`;
+    const last = this.captures.get(session);
+    if (captureIsCurrent(last, key, activity)) return last!.tail;
+    const takenAt = Math.floor(Date.now() / 1000);
+    const r = await this.run(['capture-pane', '-p', '-J', '-t', pane, '-S', `-${lines}`], {
+      retryable: true,
+      paneText: true,
+    });
+    if (r.code !== 0) {
+      this.captures.delete(session);
+      return '';
+    }
+    const tail = r.stdout.replace(/\s+$/, '');
+    this.captures.set(session, { key, takenAt, tail });
+    return tail;
+  }
+
   async listSessions(): Promise<string[]> {
-    const r = await this.run(['list-sessions', '-F', '#{session_name}']);
+    const r = await this.run(['list-sessions', '-F', '#{session_name}'], { retryable: true });
     return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
   }
 
   async killServer(): Promise<void> {
-    await this.run(['kill-server']);
+    await runProgram('tmux', [...this.prefix, 'kill-server']);
   }
 }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { Tmux } from '../host/tmux';
+import { WorkRepo } from '../host/git';
 import { ConnectionSettings, settingsFromEnv, unreachableError } from '../host/temporal-connection';
 import { activityQueueFor, WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
 import { HEARTBEAT_EVERY_MS } from '../core/heartbeat';
@@ -40,7 +41,9 @@ export const STEWARD_BIN_DIR = resolve(__dirname, '..', '..', 'bin');
 /** One process: the shared workflow queue plus this host's own activity queue. */
 export async function createStewardWorkers(opts: StewardWorkerOptions): Promise<Worker[]> {
   const namespace = opts.namespace ?? 'default';
-  const activities = createActivities({ tmux: new Tmux(opts.tmuxSocket), binDir: STEWARD_BIN_DIR });
+  // One tmux control-mode connection for the host's activities (STEWARD_TMUX_CONTROL=0: a process per command).
+  const tmux = new Tmux(opts.tmuxSocket, { control: process.env.STEWARD_TMUX_CONTROL !== '0' });
+  const activities = createActivities({ tmux, binDir: STEWARD_BIN_DIR });
   const workers = [
     await Worker.create({
       connection: opts.connection,
@@ -69,12 +72,23 @@ export async function createStewardWorkers(opts: StewardWorkerOptions): Promise<
       }),
     );
   }
+  hostClients.set(workers[0]!, async () => {
+    await tmux.close();
+    WorkRepo.closeShared();
+  });
   return workers;
 }
 
+/** What the activity worker keeps open on the host (tmux's control client, git's cat-file): ended by runWorkers. */
+const hostClients = new WeakMap<Worker, () => Promise<void>>();
+
 /** Runs the workers until shutdown() is called on them (SIGINT/SIGTERM are handled by the SDK). */
 export async function runWorkers(workers: Worker[]): Promise<void> {
-  await Promise.all(workers.map((w) => w.run()));
+  try {
+    await Promise.all(workers.map((w) => w.run()));
+  } finally {
+    await Promise.all(workers.map((w) => hostClients.get(w)?.()));
+  }
 }
 
 /**
