@@ -43,6 +43,16 @@ export function heardBefore(part: Snapshot): Snapshot {
 }
 
 /**
+ * What a host gives a tick's snapshot: its new report (`reported` true); while it is still looking
+ * (null), its last report, heard before; after a failed or cancelled observe (false), nothing.
+ */
+export function lookOfHost(last: Snapshot | undefined, reported: boolean | null): Snapshot | undefined {
+  if (!last) return undefined;
+  if (reported === null) return heardBefore(last);
+  return reported ? last : undefined;
+}
+
+/**
  * One snapshot from the hosts' looks (host → its look; a host without one is lost or has not
  * answered: its agents are left out, so no rule acts on them, and their token totals stay as the
  * build last counted them). One host's look is the snapshot as it is.

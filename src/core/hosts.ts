@@ -8,10 +8,17 @@ import type { BuildState } from './state/build';
  * file, the event log and the reports on the build's host. Pure.
  */
 
+/** Where an agent or a service runs: its `host`, or the build's. */
+function placedOn(state: Pick<BuildState, 'hostId'>, owner: { host?: string } | undefined): string {
+  return owner?.host ?? state.hostId;
+}
+
 /** The host of an agent or a service by name (an unknown name: the build's host). */
 export function hostOf(state: Pick<BuildState, 'config' | 'hostId'>, name: string): string {
-  const owner = state.config.agents.find((a) => a.name === name) ?? state.config.services.find((s) => s.name === name);
-  return owner?.host ?? state.hostId;
+  return placedOn(
+    state,
+    state.config.agents.find((a) => a.name === name) ?? state.config.services.find((s) => s.name === name),
+  );
 }
 
 /** The host whose worker observes the work repo. */
@@ -35,8 +42,8 @@ export function configOnHost(
   host: string,
 ): Pick<StewardConfig, 'agents' | 'services'> {
   return {
-    agents: state.config.agents.filter((a) => (a.host ?? state.hostId) === host),
-    services: state.config.services.filter((s) => (s.host ?? state.hostId) === host),
+    agents: state.config.agents.filter((a) => placedOn(state, a) === host),
+    services: state.config.services.filter((s) => placedOn(state, s) === host),
   };
 }
 

@@ -8,7 +8,7 @@ import { KnownPanes, restorePanes } from '../core/known-panes';
 import { observeRequest } from '../core/observe-request';
 import { quietSpanMs, quietSpellOn } from '../core/quiet-spell';
 import { buildHosts } from '../core/hosts';
-import { heardBefore, mergeLooks } from '../core/host-looks';
+import { lookOfHost, mergeLooks } from '../core/host-looks';
 import { hostsToAwait, knownPanesOnHost, stillAsked, withHostPanes } from '../core/host-observation';
 import { rootMessage } from './activity-failures';
 
@@ -140,12 +140,11 @@ export class WorldObserver {
         failed.push(host);
         log.warn('observe failed', { host, error: message });
       }
-      const part = this.parts.get(host);
-      // A host still looking has seen nothing new since its last report, which the build took in already.
-      if (part && !outcome) looks[host] = heardBefore(part);
-      else if (part && 'observation' in outcome!) looks[host] = part;
+      const reported = outcome && 'observation' in outcome;
+      const look = lookOfHost(this.parts.get(host), reported);
+      if (look) looks[host] = look;
       contacts[host] = {
-        observed: outcome !== null && 'observation' in outcome,
+        observed: reported === true,
         observeError: this.errors.get(host) ?? null,
         timeoutMs: this.timeoutMs,
       };

@@ -49,15 +49,17 @@ export interface AgentTable {
   kind?: string;
   kickoff?: string;
   wake?: { interval: number; message?: string };
+  /** Left out: the build's host. */
+  host?: string;
 }
 
 /** An `[[agent]]` table; keys left out take the config's defaults. */
 export function agentTable(agent: AgentTable): string {
-  const { name, kind, backend, cwd, kickoff, wake } = agent;
+  const { name, kind, backend, cwd, kickoff, wake, host } = agent;
   return `
 [[agent]]
 name = "${name}"
-${kind ? `kind = "${kind}"\n` : ''}${backend ? `backend = "${backend}"\n` : ''}cwd = ${JSON.stringify(cwd)}
+${kind ? `kind = "${kind}"\n` : ''}${backend ? `backend = "${backend}"\n` : ''}${host ? `host = "${host}"\n` : ''}cwd = ${JSON.stringify(cwd)}
 ${kickoff !== undefined ? `kickoff = ${JSON.stringify(kickoff)}` : ''}${wake ? `\nwake = { ${tomlKeys({ ...wake }, ', ')} }` : ''}`;
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, useHarness } from './harness';
 import {
+  agentTable,
   buildHeader,
   DEMO_PATTERNS,
   gatePings,
@@ -67,25 +68,9 @@ export function multiHostSuite(address?: () => string): void {
 ${scriptedAgentBackend('scripted-builder', `${repoRoot}/config/demo/builder.script.toml`, DEMO_PATTERNS)}
 ${scriptedAgentBackend('scripted-adversary', `${repoRoot}/config/demo/adversary.script.toml`, DEMO_PATTERNS)}
 ${await inertBackend()}
-[[agent]]
-name = "builder"
-backend = "scripted-builder"
-cwd = "builder"
-kickoff = "You are the builder."
-
-[[agent]]
-name = "adversary"
-backend = "scripted-adversary"
-cwd = "adversary"
-kickoff = "You are the adversary."
-host = "${hostB()}"
-
-[[agent]]
-name = "second"
-backend = "inert"
-cwd = "second"
-kickoff = "You are the second adversary."
-host = "${hostB()}"
+${agentTable({ name: 'builder', backend: 'scripted-builder', cwd: 'builder', kickoff: 'You are the builder.' })}
+${agentTable({ name: 'adversary', backend: 'scripted-adversary', cwd: 'adversary', kickoff: 'You are the adversary.', host: hostB() })}
+${agentTable({ name: 'second', backend: 'inert', cwd: 'second', kickoff: 'You are the second adversary.', host: hostB() })}
 
 [loop]
 repo = "supervisor"
@@ -238,18 +223,8 @@ handoff = { claim_pings = ["adversary", "second"], review_pings = ["builder"] }
   const idleConfig = async (watchdog: string, moverHost: string | null) => {
     return h.writeConfig(`${buildHeader(h.name, watchdog)}
 ${await inertBackend()}
-[[agent]]
-name = "builder"
-backend = "inert"
-cwd = "builder"
-kickoff = "You are the builder."
-
-[[agent]]
-name = "adversary"
-backend = "inert"
-cwd = "adversary"
-kickoff = "You are the adversary."
-${moverHost ? `host = "${moverHost}"` : ''}
+${agentTable({ name: 'builder', backend: 'inert', cwd: 'builder', kickoff: 'You are the builder.' })}
+${agentTable({ name: 'adversary', backend: 'inert', cwd: 'adversary', kickoff: 'You are the adversary.', host: moverHost ?? undefined })}
 ${loopTable([{ id: 'p1', kickoff: 'Wait.' }])}`);
   };
 

@@ -186,7 +186,9 @@ describe('steward operator commands against a running build', () => {
     const stopped = await steward(['stop', h.name, '--reason', 'test over']);
     expect(stopped.code).toBe(0);
     expect(stopped.stdout).toMatch(
-      new RegExp(`^build ${h.name} stopped: 2 phase\\(s\\) \\[p1 [\\d.]+s, p2 [\\d.]+s\\] in [\\d.]+s\\n$`),
+      new RegExp(
+        `^build ${h.name} stopped: 2 phase\\(s\\) \\[p1 [\\d.]+s, p2 [\\d.]+s\\] in (?:\\d+[hm])*[\\d.]+s\\n$`,
+      ),
     );
     const followed = await follow.done;
     expect(followed.code).toBe(0);

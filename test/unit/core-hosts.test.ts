@@ -5,7 +5,7 @@ import { buildHosts, configOnHost, hostOf, idleClocksHeld, loopHostOf, lostHosts
 import { decideTick } from '../../src/core/tick';
 import { idlePane } from './supervision-fixtures';
 import { observeRequest } from '../../src/core/observe-request';
-import { heardBefore, lookOnHost, mergeLooks } from '../../src/core/host-looks';
+import { heardBefore, lookOfHost, lookOnHost, mergeLooks } from '../../src/core/host-looks';
 import {
   hostsToAwait,
   knownPanesOnHost,
@@ -135,6 +135,13 @@ describe("putting the hosts' looks together", () => {
     const before = heardBefore(lookC);
     expect(before.repo).toBeNull();
     expect(heardBefore(lookA)).toEqual({ ...lookA, config: null });
+  });
+
+  test("a tick takes a host's new report, its last one heard before while it looks, nothing after a failure", () => {
+    expect(lookOfHost(lookC, true)).toBe(lookC);
+    expect(lookOfHost(lookC, null)).toEqual(heardBefore(lookC));
+    expect(lookOfHost(lookC, false)).toBeUndefined();
+    expect(lookOfHost(undefined, null)).toBeUndefined();
   });
 });
 
