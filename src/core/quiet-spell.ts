@@ -60,9 +60,22 @@ export function quietSpanMs(
   return forMs > interval ? forMs : null;
 }
 
-/** The spell of `host`'s next observe: `forMs` long, compared with that host's part of the steady look. */
-export function quietSpellOn(state: BuildState, last: Snapshot, now: number, forMs: number, host: string): QuietSpell {
-  return { forMs, signature: lookSignature(lookOnHost(state, host, steadyLook(state, last, now))) };
+/**
+ * The spell of `host`'s next observe: `forMs` long, compared with the steady look of its part of the
+ * world as the host itself last reported it (`reported`; before its first report, the decided
+ * snapshot). Not its part of the snapshot the turn decided on: there a host still looking counts as
+ * heard before (no repo, no config), which its looks never match, so its running observe would be
+ * cancelled and asked again each time another host reports.
+ */
+export function quietSpellOn(
+  state: BuildState,
+  decided: Snapshot,
+  reported: Snapshot | undefined,
+  now: number,
+  forMs: number,
+  host: string,
+): QuietSpell {
+  return { forMs, signature: lookSignature(lookOnHost(state, host, steadyLook(state, reported ?? decided, now))) };
 }
 
 /**

@@ -86,7 +86,8 @@ export class WorldObserver {
     const decided = waitMs > 0 ? this.decided : null;
     const span = decided && quietSpanMs(state, decided.snapshot, now, decided.options);
     for (const host of hosts) {
-      const quiet = decided && span !== null ? quietSpellOn(state, decided.snapshot, now, span, host) : null;
+      const quiet =
+        decided && span !== null ? quietSpellOn(state, decided.snapshot, this.parts.get(host), now, span, host) : null;
       const request: ObserveRequest = {
         ...observeRequest(state, waitMs, now, host),
         ...(quiet ? { quiet } : {}),

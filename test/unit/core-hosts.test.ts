@@ -3,6 +3,7 @@ import type { Snapshot } from '../../src/core/state/snapshot';
 import type { PlannedAction } from '../../src/core/state/actions';
 import { buildHosts, configOnHost, hostOf, idleClocksHeld, loopHostOf, lostHostsOf } from '../../src/core/hosts';
 import { decideTick } from '../../src/core/tick';
+import { quietSpellOn } from '../../src/core/quiet-spell';
 import { idlePane } from './supervision-fixtures';
 import { observeRequest } from '../../src/core/observe-request';
 import { heardBefore, lookOfHost, lookOnHost, mergeLooks } from '../../src/core/host-looks';
@@ -174,6 +175,46 @@ describe('looking at several hosts', () => {
     expect(stillAsked({ request: ask, endsAt: 100 }, { ...ask, agents: { adversary: 'other' } }, 100)).toBe(false);
     const plain = observeRequest(state, 1000, T0, 'host-b');
     expect(stillAsked({ request: plain, endsAt: 100 }, ask, 100)).toBe(true);
+  });
+
+  test("a host still looking keeps its spell when another host reports: it is compared with the host's own last report", () => {
+    const state = spread();
+    const lookA: Snapshot = {
+      at: 5,
+      agents: { builder: pane('a') },
+      repo: null,
+      config: { hash: 'h2', ok: false, problems: 'x' },
+      tokens: null,
+    };
+    const lookB: Snapshot = {
+      at: 5,
+      agents: { adversary: pane('b'), second: pane('c') },
+      repo: null,
+      config: null,
+      tokens: null,
+    };
+    const lookC: Snapshot = { at: 5, agents: {}, repo: repoObs({ head: 'abc' }), config: null, tokens: null };
+    const asked = (host: string, decided: Snapshot, reported: Snapshot | undefined, now: number) => ({
+      ...observeRequest(state, 1000, now, host),
+      quiet: quietSpellOn(state, decided, reported, now, 60_000, host),
+    });
+    // Every host reported: each observe starts a spell.
+    const first = mergeLooks(state, { 'host-a': lookA, 'host-b': lookB, 'host-c': lookC });
+    // Then host-b reports a change while host-a (a refused config edit) and host-c (the repo) still look.
+    const lookB2 = { ...lookB, agents: { ...lookB.agents, adversary: pane('b2') } };
+    const second = mergeLooks(state, { 'host-a': heardBefore(lookA), 'host-b': lookB2, 'host-c': heardBefore(lookC) });
+    const now = T0 + 5_000;
+    for (const [host, reported] of [
+      ['host-a', lookA],
+      ['host-c', lookC],
+    ] as const) {
+      const running = { request: asked(host, first, reported, T0), endsAt: T0 + 60_000 };
+      expect(stillAsked(running, asked(host, second, reported, now), now + 60_000)).toBe(true);
+      // Its part heard before has no repo and no config: a spell of that would never match a look.
+      expect(asked(host, second, undefined, now).quiet.signature).not.toBe(running.request.quiet.signature);
+    }
+    // The host that reported is asked anew, with the world it reported.
+    expect(asked('host-b', second, lookB2, now)).toEqual(asked('host-b', second, undefined, now));
   });
 
   test('known panes are named per host, and a report replaces only its own host', () => {

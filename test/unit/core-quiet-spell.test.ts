@@ -31,7 +31,7 @@ const opts = { heldWaitForLiveAgent: true, telemetry: true };
 /** The build host's spell, as the workflow asks for it (null: a plain look). */
 function quietSpell(state: BuildState, last: Snapshot | null, now: number, options: TickOptions) {
   const forMs = quietSpanMs(state, last, now, options);
-  return forMs === null || !last ? null : quietSpellOn(state, last, now, forMs, state.hostId);
+  return forMs === null || !last ? null : quietSpellOn(state, last, undefined, now, forMs, state.hostId);
 }
 const noIds = () => 'fresh';
 
