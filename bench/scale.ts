@@ -1,52 +1,71 @@
 /**
- * Supervision cost at scale: B builds × A scripted agents on one worker process at a 15 s tick,
- * on a real dev server, tmux and git. For each configuration it prints, over a measuring window
- * after the builds have settled:
- *   - the worker's CPU, its own and its children's (exited children from /proc/<pid>/stat, live
+ * Supervision cost at scale: B builds × A scripted agents at a 15 s tick on real tmux and git, on
+ * H worker processes — H simulated hosts, each with its host id and tmux server, the agents of a
+ * build dealt out over them (agent i on host i mod H, the loop on the first) — against a dev server
+ * or the production stack (PostgreSQL, built by the project's own stack code). For each
+ * configuration it prints, over a measuring window after the builds have settled:
+ *   - the workers' CPU, their own and their children's (exited children from /proc/<pid>/stat, live
  *     ones — a tmux control client, `git cat-file` — from their own stat), as % of one core;
  *   - the processes the worker starts per minute, by program (bench/spawn-counter.cjs, preloaded
  *     into it), and forks per minute machine-wide (/proc/stat `processes`) with the machine's
  *     background rate measured just before the worker started (other jobs share the machine);
  *   - the tmux server's CPU;
- *   - tick overshoot: the time between two looks of a build minus the interval, p50/p95/max. Looks
+ *   - tick lag: the time between two looks of a build beyond the interval, p50/p95/max. Looks
  *     are timed on the host (the worker logs each look's start and end to STEWARD_LOOK_LOG): in a
  *     quiet spell the observe keeps looking without reporting, so the workflow's history sees only
  *     a few of them;
- *   - memory: the worker's RSS (and peak), its live children's, the tmux server's.
+ *   - memory: the workers' RSS (and peak), their live children's, the tmux servers';
+ *   - push → ping latency under that load: `--pushes` claims pushed during the window, one build
+ *     after another, each followed by the `pushed` signal (as an agent's hook sends it), timed to
+ *     the reviewer's `ping_sent` event;
+ *   - history events per build-hour over the window, and the Temporal server's CPU (the dev server,
+ *     or temporal-server with PostgreSQL).
  * One agent of each build (`--busy`) prints a line every few seconds, as a working agent does;
  * the others sit idle at their prompt. Prints figures; asserts nothing.
  *
  *   npm run build && npm run bench:scale -- [--builds 10,20,40] [--agents 5] [--busy 1]
- *     [--interval 15] [--settle 45] [--measure 120] [--label before] [--steward path/to/bin/steward]
- * Needs `npm run build` first: the worker runs as its own process (bin/steward worker).
+ *     [--hosts 1,2,4] [--server dev,stack] [--pushes 6]
+ *     [--interval 15] [--settle 45] [--measure 120] [--label before] [--steward path/to/bin/steward] [--keep]
+ * Needs `npm run build` first: each worker runs as its own process (bin/steward worker). `--server
+ * stack` brings up a stack of its own in the bench's temp dir, on temporal-stack.env's ports + 100.
  */
 import { spawn, ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { startDevServer } from '../src/client/dev-server';
 import { createWorkspace } from '../src/client/workspace';
 import { loadConfigOrThrow } from '../src/client/load-or-exit';
+import { readStackSettings, stackDown, stackUp } from '../src/client/stack/stack';
 import { startBuild } from '../src/client/start-build';
 import { runProgram } from '../src/host/run-program';
-import { statusQuery } from '../src/workflows/definitions';
+import { pushedSignal, statusQuery } from '../src/workflows/definitions';
+import { historyCount } from './history';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 };
-const BUILDS = arg('builds', '10,20,40').split(',').map(Number);
+const list = (name: string, fallback: string): string[] => arg(name, fallback).split(',');
+const BUILDS = list('builds', '10,20,40').map(Number);
+const HOSTS = list('hosts', '1').map(Number);
+const SERVERS = list('server', 'dev') as ('dev' | 'stack')[];
 const AGENTS = Number(arg('agents', '5'));
 const BUSY = Number(arg('busy', '1'));
+const PUSHES = Number(arg('pushes', '6'));
 const INTERVAL_S = Number(arg('interval', '15'));
 const SETTLE_S = Number(arg('settle', '45'));
 const MEASURE_S = Number(arg('measure', '120'));
 const LABEL = arg('label', '');
-/** The `steward` executable the worker runs as (a copy of bin/ and dist/ measures another build of the code). */
+/** Keep the temp dir (workspaces, look logs) for a look afterwards. */
+const KEEP = process.argv.includes('--keep');
+/** The `steward` executable the workers run as (a copy of bin/ and dist/ measures another build of the code). */
 const STEWARD = resolve(arg('steward', resolve(__dirname, '..', 'bin', 'steward')));
-const PORT = 17433;
+const DEV_PORT = 17433;
+/** The bench's own stack listens on temporal-stack.env's ports shifted by this, clear of a developer's stack. */
+const STACK_PORT_SHIFT = 100;
 /** Clock ticks per second of /proc's CPU times (`getconf CLK_TCK`; 100 on Linux). */
 const HZ = 100;
 /** How often a busy agent prints a line. */
@@ -70,6 +89,16 @@ function procStat(pid: number): ProcStat | null {
     return { ppid: Number(f[1]), cpu: Number(f[11]) + Number(f[12]), childCpu: Number(f[13]) + Number(f[14]) };
   } catch {
     return null;
+  }
+}
+
+/** Proportional set size: shared pages (PostgreSQL's shared buffers) split among the processes sharing them. */
+function pssKb(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
   }
 }
 
@@ -105,25 +134,26 @@ function forksSoFar(): number {
   return m ? Number(m[1]) : 0;
 }
 
-interface Sample {
-  at: number;
-  forks: number;
-  worker: ProcStat;
-  /** Live descendants' own CPU, by pid. */
-  live: Map<number, number>;
-  tmux: number;
+/** The processes whose command line mentions `marker` (a server's data path), and their descendants. */
+async function processesMentioning(marker: string): Promise<number[]> {
+  const roots: number[] = [];
+  for (const name of await readdir('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(marker)) roots.push(pid);
+  }
+  const all = new Set(roots);
+  for (const root of roots) for (const pid of await descendants(root)) all.add(pid);
+  return [...all];
 }
 
-async function sample(worker: number, tmuxPid: number): Promise<Sample> {
-  const live = new Map<number, number>();
-  for (const pid of await descendants(worker)) live.set(pid, procStat(pid)?.cpu ?? 0);
-  return {
-    at: Date.now(),
-    forks: forksSoFar(),
-    worker: procStat(worker) ?? { ppid: 0, cpu: 0, childCpu: 0 },
-    live,
-    tmux: procStat(tmuxPid)?.cpu ?? 0,
-  };
+/** CPU ticks of `pids`, their own and their waited-for children's. */
+function cpuOf(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    const s = procStat(pid);
+    return sum + (s ? s.cpu + s.childCpu : 0);
+  }, 0);
 }
 
 function percentile(xs: number[], p: number): number {
@@ -141,7 +171,8 @@ function busyScript(): string {
   return `[[on]]\nmatch = "."\nonce = "busy"\ndo = [${steps.join(', ')}]\n`;
 }
 
-function config(name: string, dir: string): string {
+/** A build's config: agent i on host i mod hosts.length (the build itself, its loop, on the first). */
+function config(name: string, dir: string, hosts: string[]): string {
   const agents = Array.from({ length: AGENTS }, (_, i) => i);
   return `
 name = "${name}"
@@ -163,6 +194,7 @@ ${agents
 name = "a${i}"
 backend = "${i < BUSY ? 'busy' : 'idle'}"
 cwd = "a${i}"
+host = "${hosts[i % hosts.length]}"
 kickoff = "You are agent ${i}: start."`,
   )
   .join('\n')}
@@ -173,26 +205,33 @@ handoff = { claim_pings = ["a${AGENTS - 1}"], review_pings = [] }
 `;
 }
 
-/** The worker as its own process, and when it has exited. */
-function startWorker(
-  address: string,
-  socket: string,
-  lookLog: string,
-  spawnCounts: string,
-): { child: ChildProcess; exited: Promise<void> } {
+/** One simulated host: a worker process of its own host id, tmux server and look log. */
+interface Host {
+  id: string;
+  socket: string;
+  lookLog: string;
+  spawnCounts: string;
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+function startWorker(address: string, id: string, dir: string): Host {
+  const socket = `steward-scale-${process.pid}-${id}`;
+  const lookLog = join(dir, `looks-${id}.jsonl`);
+  const spawnCounts = join(dir, `spawns-${id}.json`);
   const counter = resolve(__dirname, 'spawn-counter.cjs');
   const child = spawn(process.execPath, ['--require', counter, STEWARD, 'worker'], {
     env: {
       STEWARD_SPAWN_COUNT_FILE: spawnCounts,
       ...process.env,
       TEMPORAL_ADDRESS: address,
-      STEWARD_HOST_ID: 'scale',
+      STEWARD_HOST_ID: id,
       STEWARD_TMUX_SOCKET: socket,
       STEWARD_LOOK_LOG: lookLog,
     },
     stdio: 'ignore',
   });
-  return { child, exited: new Promise((r) => child.once('exit', () => r())) };
+  return { id, socket, lookLog, spawnCounts, child, exited: new Promise((r) => child.once('exit', () => r())) };
 }
 
 async function allAlive(handles: WorkflowHandle[]): Promise<boolean> {
@@ -218,60 +257,191 @@ async function looksIn(file: string, from: number, to: number): Promise<Look[]> 
     .filter((l) => l.start >= from && l.start <= to);
 }
 
-async function runConfig(client: Client, address: string, dir: string, builds: number): Promise<string> {
-  const socket = `steward-scale-${process.pid}-${builds}`;
-  const lookLog = join(dir, `looks-${builds}.jsonl`);
+/**
+ * Tick lag of one host's looks: between two looks of a build, beyond the interval. A look a signal
+ * brought forward (a push) is early, not late: it counts as no lag.
+ */
+function lags(looks: Look[]): number[] {
+  const byBuild = new Map<string, Look[]>();
+  for (const l of looks) byBuild.set(l.build, [...(byBuild.get(l.build) ?? []), l]);
+  const out: number[] = [];
+  for (const builds of byBuild.values()) {
+    builds.sort((a, b) => a.start - b.start);
+    for (let i = 1; i < builds.length; i++)
+      out.push(Math.max(0, builds[i]!.start - builds[i - 1]!.start - INTERVAL_S * 1000));
+  }
+  return out;
+}
+
+interface Build {
+  handle: WorkflowHandle;
+  /** The clone a claim is pushed from. */
+  pusher: string;
+}
+
+/**
+ * `PUSHES` claims spread over `ms`, one build after another: each pushed, then the `pushed`
+ * signal sent, and timed until the reviewer's ping_sent event for it.
+ */
+async function pushLatencies(builds: Build[], ms: number): Promise<number[]> {
+  const samples: number[] = [];
+  const every = ms / PUSHES;
+  for (let i = 0; i < PUSHES; i++) {
+    const slot = Date.now() + every;
+    const { handle, pusher } = builds[i % builds.length]!;
+    const subject = `claim(g${i}): bench`;
+    await runProgram('git', ['commit', '-q', '--allow-empty', '-m', subject], { cwd: pusher });
+    await runProgram('git', ['push', '-q', 'origin', 'HEAD:main'], { cwd: pusher });
+    const pushedAt = Date.now();
+    await handle.signal(pushedSignal);
+    for (const deadline = pushedAt + 120_000; Date.now() < deadline; await sleep(100)) {
+      const events = (await handle.query(statusQuery)).events;
+      const ping = events.find((e) => e.type === 'ping_sent' && e.message.includes(`claim(g${i})`));
+      if (ping) {
+        samples.push(Math.max(0, ping.at - pushedAt));
+        break;
+      }
+    }
+    await sleep(Math.max(0, slot - Date.now()));
+  }
+  return samples;
+}
+
+async function historyEvents(handles: WorkflowHandle[]): Promise<number> {
+  let events = 0;
+  for (const h of handles) events += (await historyCount(h)).events;
+  return events;
+}
+
+interface Window {
+  at: number;
+  forks: number;
+  /** Per worker: its own and waited-for children's ticks. */
+  workers: ProcStat[];
+  /** Live descendants' own CPU, by pid. */
+  live: Map<number, number>;
+  tmux: number;
+  server: number;
+}
+
+async function sample(hosts: Host[], tmuxPids: number[], serverPids: number[]): Promise<Window> {
+  const live = new Map<number, number>();
+  for (const h of hosts) for (const pid of await descendants(h.child.pid!)) live.set(pid, procStat(pid)?.cpu ?? 0);
+  return {
+    at: Date.now(),
+    forks: forksSoFar(),
+    workers: hosts.map((h) => procStat(h.child.pid!) ?? { ppid: 0, cpu: 0, childCpu: 0 }),
+    live,
+    tmux: tmuxPids.reduce((sum, pid) => sum + (procStat(pid)?.cpu ?? 0), 0),
+    server: cpuOf(serverPids),
+  };
+}
+
+async function spawnsOf(hosts: Host[]): Promise<Record<string, number>> {
+  const total: Record<string, number> = {};
+  for (const h of hosts) {
+    const counts = JSON.parse(await readFile(h.spawnCounts, 'utf8').catch(() => '{}')) as Record<string, number>;
+    for (const [program, n] of Object.entries(counts)) total[program] = (total[program] ?? 0) + n;
+  }
+  return total;
+}
+
+interface Server {
+  name: 'dev' | 'stack';
+  address: string;
+  /** A path on its processes' command lines: how its CPU is found. */
+  marker: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(name: 'dev' | 'stack', dir: string): Promise<Server> {
+  if (name === 'dev') {
+    const dbFile = join(dir, 'temporal.sqlite');
+    const server = await startDevServer({ dbFile, port: DEV_PORT, headless: true });
+    return { name, address: server.address, marker: dbFile, stop: () => server.stop() };
+  }
+  const stackDir = join(dir, 'stack');
+  await mkdir(stackDir);
+  // PostgreSQL's own user must get through to its directory (mkdtemp makes the parent 0700).
+  await chmod(dir, 0o755);
+  const settings = readStackSettings();
+  const ports = Object.fromEntries(Object.entries(settings.ports).map(([k, p]) => [k, p + STACK_PORT_SHIFT]));
+  const up = await stackUp(stackDir, { ...settings, ports: ports as typeof settings.ports });
+  return { name, address: up.address, marker: stackDir, stop: () => stackDown(stackDir) };
+}
+
+async function runConfig(
+  client: Client,
+  server: Server,
+  dir: string,
+  builds: number,
+  hostCount: number,
+): Promise<string> {
   const f0 = forksSoFar();
   await sleep(15_000);
   const backgroundForks = ((forksSoFar() - f0) / 15) * 60;
 
-  const spawnCounts = join(dir, `spawns-${builds}.json`);
-  const worker = startWorker(address, socket, lookLog, spawnCounts);
-  const spawned = async (): Promise<Record<string, number>> =>
-    JSON.parse(await readFile(spawnCounts, 'utf8').catch(() => '{}')) as Record<string, number>;
-  const handles: WorkflowHandle[] = [];
+  const run = `${server.name}-${hostCount}h-${builds}b`;
+  const runDir = join(dir, run);
+  await mkdir(runDir);
+  const hostIds = Array.from({ length: hostCount }, (_, k) => `scale-h${k}`);
+  const hosts = hostIds.map((id) => startWorker(server.address, id, runDir));
+  const started: Build[] = [];
   for (let b = 0; b < builds; b++) {
-    const ws = join(dir, `b${builds}-${b}`);
+    const ws = join(runDir, `b${b}`);
     await createWorkspace(ws, [...Array.from({ length: AGENTS }, (_, i) => `a${i}`), 'supervisor']);
     const file = join(ws, 'agents.toml');
-    await writeFile(file, config(`scale-${builds}-${b}`, dir));
+    await writeFile(file, config(`scale-${run}-${b}`, dir, hostIds));
     const { config: cfg, hash } = await loadConfigOrThrow(file);
-    handles.push((await startBuild(client, cfg, hash, 'scale')).handle);
+    started.push({ handle: (await startBuild(client, cfg, hash, hostIds[0]!)).handle, pusher: join(ws, 'a0') });
   }
-  const started = Date.now();
+  const handles = started.map((b) => b.handle);
+  const startedAt = Date.now();
   while (!(await allAlive(handles))) {
-    if (Date.now() - started > 10 * 60_000) throw new Error('agents did not all start within 10 minutes');
+    if (Date.now() - startedAt > 10 * 60_000) throw new Error('agents did not all start within 10 minutes');
     await sleep(2000);
   }
-  const upAfter = (Date.now() - started) / 1000;
+  const upAfter = (Date.now() - startedAt) / 1000;
   await sleep(SETTLE_S * 1000);
 
-  const tmuxPid = Number((await runProgram('tmux', ['-L', socket, 'display-message', '-p', '#{pid}'])).stdout.trim());
-  const pid = worker.child.pid!;
+  const tmuxPids: number[] = [];
+  for (const h of hosts)
+    tmuxPids.push(
+      Number((await runProgram('tmux', ['-L', h.socket, 'display-message', '-p', '#{pid}'])).stdout.trim()),
+    );
+  const serverPids = await processesMentioning(server.marker);
   const load0 = loadavg()[0]!;
-  const s0 = await sample(pid, tmuxPid);
-  const spawned0 = await spawned();
-  await sleep(MEASURE_S * 1000);
-  const s1 = await sample(pid, tmuxPid);
+  const history0 = await historyEvents(handles);
+  const s0 = await sample(hosts, tmuxPids, serverPids);
+  const spawned0 = await spawnsOf(hosts);
+  const windowEnd = s0.at + MEASURE_S * 1000;
+  const latencies = await pushLatencies(started, MEASURE_S * 1000);
+  await sleep(windowEnd - Date.now());
+  const s1 = await sample(hosts, tmuxPids, serverPids);
+  const history1 = await historyEvents(handles);
   // Written every second: wait for a write after the window.
   await sleep(1100);
-  const spawned1 = await spawned();
+  const spawned1 = await spawnsOf(hosts);
   const load1 = loadavg()[0]!;
-  const liveKb = (await descendants(pid)).reduce((sum, p) => sum + rssKb(p), 0);
+  let liveKb = 0;
+  for (const h of hosts) for (const p of await descendants(h.child.pid!)) liveKb += rssKb(p);
   const memory = {
-    worker: rssKb(pid) / 1024,
-    peak: rssKb(pid, 'VmHWM') / 1024,
+    workers: hosts.reduce((sum, h) => sum + rssKb(h.child.pid!), 0) / 1024,
+    peak: Math.max(...hosts.map((h) => rssKb(h.child.pid!, 'VmHWM'))) / 1024,
     children: liveKb / 1024,
-    tmux: rssKb(tmuxPid) / 1024,
+    tmux: tmuxPids.reduce((sum, p) => sum + rssKb(p), 0) / 1024,
+    server: serverPids.reduce((sum, p) => sum + pssKb(p), 0) / 1024,
   };
 
   const seconds = (s1.at - s0.at) / 1000;
   const pct = (ticks: number) => (100 * ticks) / HZ / seconds;
   let liveCpu = 0;
   for (const [p, cpu] of s1.live) liveCpu += cpu - (s0.live.get(p) ?? 0);
-  const own = pct(s1.worker.cpu - s0.worker.cpu);
-  const children = pct(s1.worker.childCpu - s0.worker.childCpu + liveCpu);
+  const own = pct(s1.workers.reduce((sum, w, i) => sum + w.cpu - s0.workers[i]!.cpu, 0));
+  const children = pct(s1.workers.reduce((sum, w, i) => sum + w.childCpu - s0.workers[i]!.childCpu, 0) + liveCpu);
+  const perWorker = s1.workers.map((w, i) => pct(w.cpu + w.childCpu - s0.workers[i]!.cpu - s0.workers[i]!.childCpu));
   const tmux = pct(s1.tmux - s0.tmux);
+  const serverCpu = pct(s1.server - s0.server);
   const forks = ((s1.forks - s0.forks) / seconds) * 60;
   const perMinute = (n: number) => (n / seconds) * 60;
   const programs = Object.keys(spawned1)
@@ -280,38 +450,44 @@ async function runConfig(client: Client, address: string, dir: string, builds: n
     .sort((a, b) => b.n - a.n);
   const spawnTotal = programs.reduce((sum, { n }) => sum + n, 0);
 
-  // Tick overshoot: between two looks of a build, beyond the interval.
-  const looks = await looksIn(lookLog, s0.at, s1.at);
-  const byBuild = new Map<string, Look[]>();
-  for (const l of looks) byBuild.set(l.build, [...(byBuild.get(l.build) ?? []), l]);
-  const overshoot: number[] = [];
-  for (const list of byBuild.values()) {
-    list.sort((a, b) => a.start - b.start);
-    for (let i = 1; i < list.length; i++) overshoot.push(list[i]!.start - list[i - 1]!.start - INTERVAL_S * 1000);
+  const looks: Look[] = [];
+  const lag: number[] = [];
+  for (const h of hosts) {
+    const ofHost = await looksIn(h.lookLog, s0.at, s1.at);
+    looks.push(...ofHost);
+    lag.push(...lags(ofHost));
   }
   const durations = looks.map((l) => l.end - l.start);
   const agents = builds * AGENTS;
+  const buildHours = (builds * seconds) / 3600;
 
   for (const h of handles) await h.terminate('bench done').catch(() => undefined);
-  worker.child.kill('SIGTERM');
-  await Promise.race([worker.exited, sleep(20_000)]);
-  worker.child.kill('SIGKILL');
-  await runProgram('tmux', ['-L', socket, 'kill-server']);
+  for (const h of hosts) h.child.kill('SIGTERM');
+  await Promise.race([Promise.all(hosts.map((h) => h.exited)), sleep(20_000)]);
+  for (const h of hosts) {
+    h.child.kill('SIGKILL');
+    await runProgram('tmux', ['-L', h.socket, 'kill-server']);
+  }
 
   const f = (x: number, d = 1) => x.toFixed(d);
   return [
-    `${builds} builds × ${AGENTS} agents = ${agents} agents (${BUSY} busy per build), ${INTERVAL_S} s tick; ` +
-      `all up after ${f(upAfter, 0)} s, settled ${SETTLE_S} s, measured ${f(seconds, 0)} s; load avg ${f(load0, 2)} → ${f(load1, 2)}`,
-    `  worker CPU: ${f(own + children)} % of one core (own ${f(own)} %, children ${f(children)} %); ` +
-      `per agent ${f((own + children) / agents, 3)} %`,
-    `  tmux server CPU: ${f(tmux)} %; worker + tmux per agent ${f((own + children + tmux) / agents, 3)} %`,
-    `  processes the worker started/min: ${f(perMinute(spawnTotal), 0)} (${programs.map(({ p, n }) => `${p} ${f(perMinute(n), 0)}`).join(', ') || 'none'}); ` +
-      `forks/min machine-wide: ${f(forks, 0)} (background before the worker: ${f(backgroundForks, 0)})`,
-    `  looks: ${looks.length} in ${byBuild.size} builds; tick overshoot p50 ${f(percentile(overshoot, 50), 0)} ms, ` +
-      `p95 ${f(percentile(overshoot, 95), 0)} ms, max ${f(Math.max(...overshoot), 0)} ms; ` +
+    `${server.name} server, ${hostCount} host(s): ${builds} builds × ${AGENTS} agents = ${agents} agents (${BUSY} busy per build), ` +
+      `${INTERVAL_S} s tick; all up after ${f(upAfter, 0)} s, settled ${SETTLE_S} s, measured ${f(seconds, 0)} s; ` +
+      `load avg ${f(load0, 2)} → ${f(load1, 2)}`,
+    `  worker CPU: ${f(own + children)} % of one core (own ${f(own)} %, children ${f(children)} %; ` +
+      `per worker ${perWorker.map((x) => f(x)).join(' / ')} %); per agent ${f((own + children) / agents, 3)} %`,
+    `  tmux server CPU: ${f(tmux)} %; worker + tmux per agent ${f((own + children + tmux) / agents, 3)} %; ` +
+      `Temporal server CPU: ${f(serverCpu)} %`,
+    `  processes the workers started/min: ${f(perMinute(spawnTotal), 0)} (${programs.map(({ p, n }) => `${p} ${f(perMinute(n), 0)}`).join(', ') || 'none'}); ` +
+      `forks/min machine-wide: ${f(forks, 0)} (background before the workers: ${f(backgroundForks, 0)})`,
+    `  looks: ${looks.length}; tick lag p50 ${f(percentile(lag, 50), 0)} ms, ` +
+      `p95 ${f(percentile(lag, 95), 0)} ms, max ${f(Math.max(...lag), 0)} ms; ` +
       `look duration p50 ${f(percentile(durations, 50), 0)} ms, p95 ${f(percentile(durations, 95), 0)} ms`,
-    `  memory: worker RSS ${f(memory.worker, 0)} MiB (peak ${f(memory.peak, 0)}), its live children ${f(memory.children, 0)} MiB, ` +
-      `tmux server ${f(memory.tmux, 0)} MiB`,
+    `  push → ping with the pushed signal: median ${f(percentile(latencies, 50), 0)} ms, ` +
+      `max ${f(Math.max(...latencies), 0)} ms (n=${latencies.length} of ${PUSHES})`,
+    `  history: ${f((history1 - history0) / buildHours, 0)} events per build-hour`,
+    `  memory: workers' RSS ${f(memory.workers, 0)} MiB (largest peak ${f(memory.peak, 0)}), their live children ${f(memory.children, 0)} MiB, ` +
+      `tmux servers ${f(memory.tmux, 0)} MiB, Temporal server ${f(memory.server, 0)} MiB (PSS)`,
   ].join('\n');
 }
 
@@ -319,18 +495,25 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'steward-scale-'));
   await writeFile(join(dir, 'idle.toml'), 'on = []\n');
   await writeFile(join(dir, 'busy.toml'), busyScript());
-  const server = await startDevServer({ dbFile: join(dir, 'temporal.sqlite'), port: PORT, headless: true });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
   console.log(
     `${LABEL ? `[${LABEL}] ` : ''}machine: ${cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`,
   );
   try {
-    for (const builds of BUILDS) console.log(await runConfig(client, server.address, dir, builds));
+    for (const name of SERVERS) {
+      const server = await startServer(name, dir);
+      const connection = await Connection.connect({ address: server.address });
+      const client = new Client({ connection });
+      try {
+        for (const hosts of HOSTS)
+          for (const builds of BUILDS) console.log(await runConfig(client, server, dir, builds, hosts));
+      } finally {
+        await connection.close();
+        await server.stop();
+      }
+    }
   } finally {
-    await connection.close();
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
+    if (KEEP) console.log(`kept ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -9,7 +9,6 @@
  *
  *   node -r ./bench/ts-register.cjs bench/supervision.ts [--idle-seconds 240] [--pushes 8]
  */
-import * as proto from '@temporalio/proto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +25,7 @@ import { createStewardWorkers, runWorkers } from '../src/workers/worker';
 import { installRuntime } from '../src/workers/runtime';
 import { pushedSignal, statusQuery, stopSignal } from '../src/workflows/definitions';
 import type { buildWorkflow } from '../src/workflows/build';
+import { historyCount } from './history';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -82,17 +82,6 @@ handoff = { claim_pings = ["adversary"], review_pings = [] }
 `;
 }
 
-async function historyLength(handle: WorkflowHandle): Promise<{ events: number; observes: number; bytes: number }> {
-  const history = await handle.fetchHistory();
-  const events = history.events ?? [];
-  const observes = events.filter(
-    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'observe',
-  ).length;
-  // What the server stores: the history as its protobuf encoding.
-  const bytes = proto.temporal.api.history.v1.History.encode(history).finish().byteLength;
-  return { events: events.length, observes, bytes };
-}
-
 async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -140,9 +129,9 @@ async function main(): Promise<void> {
   const idleHour = async (name: string, secondHost?: string) => {
     const idle = await run(name, 15 / SPEEDUP, SPEEDUP, secondHost);
     await sleep(3000);
-    const h0 = await historyLength(idle.handle);
+    const h0 = await historyCount(idle.handle);
     await sleep(IDLE_SECONDS * 1000);
-    const h1 = await historyLength(idle.handle);
+    const h1 = await historyCount(idle.handle);
     await idle.handle.signal(stopSignal, 'bench done');
     return { observes: h1.observes - h0.observes, events: h1.events - h0.events, bytes: h1.bytes - h0.bytes };
   };
