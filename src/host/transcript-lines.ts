@@ -7,6 +7,8 @@
  * survives the decoder's replacement of invalid ones), so "the bytes contain it" and "the decoded
  * line contains it" agree. Every other line is decoded and handed over as text, as before.
  */
+import { builtTranscriptWasm, type TranscriptWasm, type WasmLineVisitor } from './transcript-wasm';
+
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 const BRACE = 0x7b;
@@ -31,6 +33,11 @@ export interface LineHandlers {
   candidate(text: string): void;
   /** A non-blank line that starts with `{` and cannot carry usage: skipped unparsed. */
   plain(): void;
+  /**
+   * A candidate that the WebAssembly pass found to be valid JSON: the fields parseCandidate reads
+   * (candidateRecord's input). Without this handler the scan does not use the pass.
+   */
+  parsed?(fields: object): void;
 }
 
 export interface LineScan {
@@ -64,7 +71,14 @@ function nextNeedle(buf: Buffer, n: Needle, from: number): number {
  * decisions as decoding it and splitting on '\n': empty and lone-CR lines are ignored, lines over
  * `maxLineBytes` counted in `longLines`, the others counted in `lines` and handed over.
  */
-function splitRegion(region: Buffer, maxLineBytes: number, on: LineHandlers, scan: LineScan): void {
+function splitRegion(
+  region: Buffer,
+  maxLineBytes: number,
+  on: LineHandlers,
+  scan: LineScan,
+  wasm: WasmRun | undefined,
+): void {
+  if (wasm?.module.split(region, maxLineBytes, wasm.visitor)) return;
   let usage = -1;
   let apiError = -1;
   for (let start = 0; start <= region.length;) {
@@ -95,6 +109,58 @@ function splitRegion(region: Buffer, maxLineBytes: number, on: LineHandlers, sca
   }
 }
 
+/** The WebAssembly pass, its handlers bound to one scan's handlers and figures. */
+interface WasmRun {
+  module: TranscriptWasm;
+  visitor: WasmLineVisitor;
+}
+
+function wasmRun(
+  module: TranscriptWasm,
+  on: LineHandlers,
+  parsed: (fields: object) => void,
+  scan: LineScan,
+  maxLineBytes: number,
+): WasmRun {
+  const visitor: WasmLineVisitor = {
+    plain() {
+      scan.lines += 1;
+      on.plain();
+    },
+    candidate(text) {
+      scan.lines += 1;
+      on.candidate(text);
+    },
+    parsed(fields) {
+      scan.lines += 1;
+      parsed(fields);
+    },
+    line(text) {
+      if (overLong(text, maxLineBytes)) scan.longLines += 1;
+      else {
+        scan.lines += 1;
+        on.line(text);
+      }
+    },
+  };
+  return { module, visitor };
+}
+
+let loadedWasm: TranscriptWasm | undefined;
+let wasmLoaded = false;
+
+/** The pass scans use: the built one (loaded on first use), or `module` from now on (tests). */
+export function transcriptWasm(module?: TranscriptWasm | null): TranscriptWasm | undefined {
+  if (module !== undefined) {
+    loadedWasm = module ?? undefined;
+    wasmLoaded = true;
+  } else if (!wasmLoaded) {
+    loadedWasm = builtTranscriptWasm(1 << 20);
+    wasmLoaded = true;
+  }
+  return loadedWasm;
+}
+
 /**
  * The chunk buffer of the last scan, kept for the next: a fresh 1 MiB buffer per file costs its
  * page faults every time (~0.1 s per 200 MB of transcripts in 200 files, measured).
@@ -118,12 +184,16 @@ export async function scanLines(
   maxLineBytes: number,
   on: LineHandlers,
 ): Promise<LineScan> {
-  const buf = spareChunk?.length === chunkBytes ? spareChunk : Buffer.allocUnsafe(chunkBytes);
-  spareChunk = undefined; // taken: a scan running meanwhile allocates its own
+  const module = on.parsed ? transcriptWasm() : undefined;
+  // Read straight into the pass's memory when its buffer is free (a scan running meanwhile is copied in).
+  const inWasm = module?.takeChunk(chunkBytes);
+  const buf = inWasm ?? (spareChunk?.length === chunkBytes ? spareChunk : Buffer.allocUnsafe(chunkBytes));
+  if (!inWasm) spareChunk = undefined; // taken: a scan running meanwhile allocates its own
   try {
-    return await scanChunks(buf, read, start, end, maxLineBytes, on);
+    return await scanChunks(buf, read, start, end, maxLineBytes, on, module);
   } finally {
-    spareChunk = buf;
+    if (inWasm) module!.releaseChunk(inWasm);
+    else spareChunk = buf;
   }
 }
 
@@ -134,6 +204,7 @@ async function scanChunks(
   end: number,
   maxLineBytes: number,
   on: LineHandlers,
+  module: TranscriptWasm | undefined,
 ): Promise<LineScan> {
   const chunkBytes = buf.length;
   const scan: LineScan = {
@@ -144,6 +215,7 @@ async function scanChunks(
     rest: Buffer.alloc(0),
     restTooLong: false,
   };
+  const wasm = module && on.parsed ? wasmRun(module, on, on.parsed.bind(on), scan, maxLineBytes) : undefined;
   let carry: Buffer[] = [];
   let carryBytes = 0;
   let skipping = false;
@@ -178,12 +250,12 @@ async function scanChunks(
     } else if (carry.length > 0) {
       // So does the line carried over: join only it, the rest of the chunk is split where it is.
       from = chunk.indexOf(NEWLINE);
-      splitRegion(Buffer.concat([...carry, chunk.subarray(0, from)]), maxLineBytes, on, scan);
+      splitRegion(Buffer.concat([...carry, chunk.subarray(0, from)]), maxLineBytes, on, scan, wasm);
       from += 1;
     }
     carry = [];
     carryBytes = 0;
-    if (from <= lastNewline) splitRegion(chunk.subarray(from, lastNewline), maxLineBytes, on, scan);
+    if (from <= lastNewline) splitRegion(chunk.subarray(from, lastNewline), maxLineBytes, on, scan, wasm);
     keep(chunk.subarray(lastNewline + 1));
     scan.consumed = position - bytesRead + lastNewline + 1;
   }

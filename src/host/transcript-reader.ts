@@ -14,7 +14,13 @@
 import { open, stat } from 'node:fs/promises';
 import { ingestRecord, type LedgerState, type RecordOrigin } from '../core/tokens/ledger';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { parseCandidate, parseTranscriptLine, skipRecord, type TranscriptRecord } from '../core/tokens/transcript-line';
+import {
+  candidateRecord,
+  parseCandidate,
+  parseTranscriptLine,
+  skipRecord,
+  type TranscriptRecord,
+} from '../core/tokens/transcript-line';
 import { overLong, scanLines, type ReadAt } from './transcript-lines';
 
 export { discoverClaudeDirs, discoverTranscripts, type DiscoveredTranscript } from './transcript-discovery';
@@ -204,9 +210,13 @@ export async function readTranscriptFile(
     const candidate = (line: string): void => {
       sink(parseCandidate(line), origin);
     };
+    const parsed = (fields: object): void => {
+      sink(candidateRecord(fields), origin);
+    };
     const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
-    const scan = await scanLines(read, start, st.size, chunkBytes, maxLineBytes, { line: feed, candidate, plain });
+    const handlers = { line: feed, candidate, plain, parsed };
+    const scan = await scanLines(read, start, st.size, chunkBytes, maxLineBytes, handlers);
     if (options.includeUnterminated && scan.restTooLong) scan.longLines += 1;
     else if (options.includeUnterminated && scan.rest.length > 0) {
       const last = scan.rest.toString('utf8');

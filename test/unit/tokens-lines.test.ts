@@ -13,6 +13,7 @@ import {
   skipRecord,
   type TranscriptRecord,
 } from '../../src/core/tokens/transcript-line';
+import { referenceRecords } from './support/transcript-reference';
 import { overLong, scanLines, type ReadAt } from '../../src/host/transcript-lines';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'transcripts');
@@ -62,18 +63,6 @@ const CRAFTED: (string | Buffer)[] = [
   `{"filler":"${'x'.repeat(300)}","message":{"id":"m_long","usage":${usage()}}}`,
 ];
 
-/** What the reader used to do: decode everything, split, parse each line. */
-function reference(bytes: Buffer, maxLineBytes: number): { records: TranscriptRecord[]; lines: number; long: number } {
-  const records: TranscriptRecord[] = [];
-  let long = 0;
-  for (const line of bytes.toString('utf8').split('\n')) {
-    if (line.length === 0 || line === '\r') continue;
-    if (overLong(line, maxLineBytes)) long += 1;
-    else records.push(parseTranscriptLine(line));
-  }
-  return { records, lines: records.length, long };
-}
-
 async function split(bytes: Buffer, chunkBytes: number, maxLineBytes: number) {
   const records: TranscriptRecord[] = [];
   const read: ReadAt = (buf, length, position) => bytes.copy(buf, 0, position, position + length);
@@ -102,14 +91,14 @@ describe('the byte-level line splitter', () => {
   it('decides every fixture line as parseTranscriptLine does', async () => {
     for (const file of fixtureFiles(FIXTURE)) {
       const bytes = readFileSync(file);
-      const expected = reference(bytes, 1 << 24);
+      const expected = referenceRecords(bytes, 1 << 24);
       for (const chunk of [7, 64, 1 << 20]) expect(await split(bytes, chunk, 1 << 24)).toEqual(expected);
     }
   });
 
   it('decides crafted lines as parseTranscriptLine does, at any chunk size', async () => {
     const bytes = crafted();
-    const expected = reference(bytes, 1 << 24);
+    const expected = referenceRecords(bytes, 1 << 24);
     expect(expected.records.filter((r) => r.kind === 'usage').length).toBeGreaterThanOrEqual(8);
     for (const chunk of [1, 2, 3, 5, 13, 100, 4096]) expect(await split(bytes, chunk, 1 << 24)).toEqual(expected);
   });
@@ -117,7 +106,7 @@ describe('the byte-level line splitter', () => {
   it('counts over-long lines as the decoding reader did', async () => {
     const bytes = crafted();
     for (const max of [40, 150, 200, 400]) {
-      const expected = reference(bytes, max);
+      const expected = referenceRecords(bytes, max);
       for (const chunk of [3, 64, 4096]) expect(await split(bytes, chunk, max)).toEqual(expected);
     }
   });
@@ -135,14 +124,14 @@ describe('the byte-level line splitter', () => {
       '{"message":{"id":"m_e","usage":{"output_tokens":7}},"z":"ApiErrorMessage\\"usage\\""}',
     ];
     const bytes = Buffer.from(lines.join('\n') + '\n');
-    const expected = reference(bytes, 1 << 24);
+    const expected = referenceRecords(bytes, 1 << 24);
     expect(expected.records.filter((r) => r.kind === 'usage').length).toBe(4);
     for (const chunk of [1, 2, 7, 19, 64, 4096]) expect(await split(bytes, chunk, 1 << 24)).toEqual(expected);
   });
 
   it('feeds an unterminated last line like any other', async () => {
     const bytes = Buffer.from(`${assistant('a')}\n${assistant('b')}`);
-    const expected = reference(bytes, 1 << 24);
+    const expected = referenceRecords(bytes, 1 << 24);
     expect(expected.records.map((r) => (r.kind === 'usage' ? r.key : r.kind))).toEqual(['msg_a', 'msg_b']);
     for (const chunk of [4, 1 << 20]) expect(await split(bytes, chunk, 1 << 24)).toEqual(expected);
   });

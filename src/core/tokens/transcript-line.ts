@@ -125,6 +125,16 @@ export function parseCandidate(input: string): TranscriptRecord {
   } catch {
     return SKIP['not-json'];
   }
+  return candidateRecord(parsed);
+}
+
+/**
+ * parseCandidate's answer for a line JSON.parse turned into `parsed`. The reader's WebAssembly pass
+ * (src/host/transcript-wasm.ts) calls it with only the fields read here, and hands a line back to
+ * parseCandidate when it is an API error: a field read here and not there must be added there
+ * (test/unit/transcript-wasm.test.ts compares the two on fixtures and mutated lines).
+ */
+export function candidateRecord(parsed: unknown): TranscriptRecord {
   if (!isObject(parsed)) return SKIP['not-json'];
   const message = isObject(parsed.message) ? parsed.message : undefined;
   // API errors carry model "<synthetic>" and zero usage, so test for them before the synthetic skip.
