@@ -1,8 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { eventually, useHarness } from '../helpers/harness';
+import { eventually, useHarness, type BuildHarness } from '../helpers/harness';
 import { twoPhaseConfig } from '../helpers/configs';
 import { inertCliConfig, INERT_SCRIPT, steward } from '../helpers/cli';
+import { sessionsRead } from '../helpers/transcripts';
 import { BUDGET_STOP_MESSAGE } from '../../src/core/token-decision';
 import {
   EscalationSearchAttribute,
@@ -15,14 +16,22 @@ import {
 } from '../../src/workflows/definitions';
 
 /**
+ * Whether each agent (by its working dir) read `text` as a prompt, from its transcript. Not its pane:
+ * text typed while an agent is still working on the message before is in its input, but its status
+ * line may have been redrawn over the echo.
+ */
+async function haveRead(h: BuildHarness, agents: string[], text: string): Promise<boolean> {
+  const sessions = await sessionsRead(h);
+  return agents.every((a) => sessions.some((s) => s.cwd === join(h.dir, a) && s.prompts.includes(text)));
+}
+
+/**
  * A build budget of 2,000 tokens, warn at 80%: the builder's first reply (1,500 in + 400 out) is
  * past the warning line; the adversary's review (1,100 + 250) takes the build over. The build pauses
  * itself and tells the agents to stop; the operator raises the budget and it runs to completion.
  */
 describe('budgets on a real build', () => {
   const h = useHarness('budget', { per: 'block' });
-
-  const pane = async (agent: string) => (await h.tmux.snapshot(`${h.name}-${agent}`, 200)).tail;
 
   it('warns at the ratio, pauses over budget with the agents told to stop, resumes when the operator raises it, then completes', async () => {
     const { handle } = await h.start(
@@ -58,11 +67,9 @@ describe('budgets on a real build', () => {
     expect(paused.tokens.exceeded).toBe(true);
 
     await eventually(
-      async () =>
-        (await pane('builder')).includes(BUDGET_STOP_MESSAGE) &&
-        (await pane('adversary')).includes(BUDGET_STOP_MESSAGE),
+      () => haveRead(h, ['builder', 'adversary'], BUDGET_STOP_MESSAGE),
       15_000,
-      'stop message in both panes',
+      'stop message read by both',
     );
     await eventually(
       async () =>
@@ -183,11 +190,7 @@ describe('a budget crossed during an operator pause', () => {
         .map((e) => e.agent)
         .sort(),
     ).toEqual(['builder', 'watcher']);
-    await eventually(
-      async () => (await h.tmux.snapshot(`${h.name}-builder`, 200)).tail.includes(BUDGET_STOP_MESSAGE),
-      15_000,
-      'stop message in the pane',
-    );
+    await eventually(() => haveRead(h, ['builder'], BUDGET_STOP_MESSAGE), 15_000, 'stop message read by the builder');
 
     expect(await handle.executeUpdate(resumeUpdate)).toMatch(
       /^still paused: the build went over its token budget while paused/,
