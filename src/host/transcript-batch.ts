@@ -5,7 +5,7 @@
  * reads files into these and applies them to the one ledger in file order, so the ledger sees
  * exactly the records, in exactly the order, that a single-threaded scan feeds it.
  */
-import { ingestRecord, type LedgerState, type RecordOrigin } from '../core/tokens/ledger';
+import { ingestRecord, type LedgerState, type RecordOrigin, type ScanKeys } from '../core/tokens/ledger';
 import {
   skipRecord,
   type LimitRecord,
@@ -110,7 +110,7 @@ class BatchWriter {
  * of a record (numbers, strings) and keeps no reference to it, which test/unit/tokens-scan-batch
  * would catch (a kept record would change under it).
  */
-export function ingestBatch(ledger: LedgerState, batch: RecordBatch, origin: RecordOrigin): void {
+export function ingestBatch(ledger: LedgerState, batch: RecordBatch, origin: RecordOrigin, keys?: ScanKeys): void {
   const n = batch.numbers;
   const usage = zeroUsage();
   const record: UsageRecord = {
@@ -138,7 +138,7 @@ export function ingestBatch(ledger: LedgerState, batch: RecordBatch, origin: Rec
       record.model = batch.models[u];
       record.sessionId = batch.sessions[u];
       record.timestamp = batch.timestamps[u];
-      ingestRecord(ledger, record, origin);
+      ingestRecord(ledger, record, origin, keys);
       u += 1;
     } else if (kind === LIMIT) ingestRecord(ledger, batch.limits[l++], origin);
     else ingestRecord(ledger, skipRecord(SKIP_REASONS[kind - SKIP]), origin);
@@ -175,8 +175,9 @@ export function applyFileScan(
   report: ReadReport,
   file: TranscriptSource,
   scan: FileScan,
+  keys?: ScanKeys,
 ): void {
-  ingestBatch(ledger, scan.batch, { source: file.source, sessionId: file.sessionId });
+  ingestBatch(ledger, scan.batch, { source: file.source, sessionId: file.sessionId }, keys);
   if (scan.cursor) reader.files[file.path] = scan.cursor;
   else delete reader.files[file.path];
   addReport(report, scan.report);

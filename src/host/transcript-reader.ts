@@ -12,7 +12,7 @@
  *   at all) is skipped and counted, not gathered, so no file costs more than that.
  */
 import { open, stat } from 'node:fs/promises';
-import { ingestRecord, type LedgerState, type RecordOrigin } from '../core/tokens/ledger';
+import { ingestRecord, type LedgerState, type RecordOrigin, type ScanKeys } from '../core/tokens/ledger';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import {
   candidateRecord,
@@ -257,16 +257,18 @@ function errorText(error: unknown): string {
 
 /**
  * One tick: reads what is new in each file into the ledger. Mutates `state` and `ledger` in
- * place (both stay plain JSON). Files are read one after another, in the order given.
+ * place (both stay plain JSON). Files are read one after another, in the order given. A one-off
+ * scan into a fresh ledger passes `scanKeys` (see ScanKeys).
  */
 export async function readTranscripts(
   state: ReaderState,
   files: readonly TranscriptSource[],
   ledger: LedgerState,
   options: ReadOptions = {},
+  scanKeys?: ScanKeys,
 ): Promise<ReadReport> {
   const report = emptyReadReport(files.length);
-  const sink: RecordSink = (record, origin) => void ingestRecord(ledger, record, origin);
+  const sink: RecordSink = (record, origin) => void ingestRecord(ledger, record, origin, scanKeys);
   for (const file of files) await readTranscriptFile(state, file, sink, options, report);
   return report;
 }

@@ -18,7 +18,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { setImmediate } from 'node:timers/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { emptyLedger, type LedgerState } from '../core/tokens/ledger';
+import { emptyLedger, saveScanKeys, type LedgerState, type LedgerTotals, type ScanKeys } from '../core/tokens/ledger';
 import {
   applyFileScan,
   claimFile,
@@ -38,12 +38,23 @@ import {
   type TranscriptSource,
 } from './transcript-reader';
 
-export interface ScanResult {
-  ledger: LedgerState;
+/** A scan's figures: what a report needs. */
+export interface ScanTotals {
+  ledger: LedgerTotals;
   reader: ReaderState;
   read: ReadReport;
   /** Threads that read files (1: the main thread alone). */
   threads: number;
+}
+
+/** A scan's whole ledger, dedup index included: one to go on from (read more into, save). */
+export interface ScanResult extends ScanTotals {
+  ledger: LedgerState;
+}
+
+/** A scan's ledger with its dedup keys still apart (saveScanKeys joins them). */
+interface ScanState extends ScanResult {
+  keys: ScanKeys;
 }
 
 export interface ScanOptions {
@@ -92,17 +103,26 @@ function sizeOf(file: string): number {
 }
 
 /**
+ * Idle capacity that earns a helper: a quarter of a core beyond the last whole one. On 2 cores, a
+ * load average of 0.4–0.7 is a mostly idle machine (the average also still counts the last minute's
+ * finished work, a bench's own runs included) and a helper shortens a 200 MB scan by 8–10% (0.43 s
+ * against 0.47 s, medians of 5); at load 1.8–2.3 it lengthened it by ~40% (0.69 s against 0.50 s,
+ * 9 paired runs): a helper that shares its core with other work is late with its files, and the
+ * main thread waits for them. Figures in docs/performance.md.
+ */
+const HELPER_MIN_IDLE = 0.25;
+
+/**
  * Threads for a scan of `bytes` in `files` files on `cores` cores whose 1-minute load average is
- * `load`: one per core that other work leaves idle, up to MAX_THREADS, for THREADED_BYTES or more.
- * A helper costs 35–45% more CPU in all (its start, moving records, a second heap). On idle cores it
- * pays (2 cores: 0.56 s instead of 0.61 s for 200 MB); on cores busy with other work it does not
- * (load 6–9: as often slower as faster, 4 of 8 paired runs), as with the kernel's autogroup
- * scheduling a process's share of a busy machine does not grow with its threads. Figures in
- * docs/performance.md.
+ * `load`: one per core of idle capacity, the last counted from HELPER_MIN_IDLE of a core (2 cores:
+ * two below load 0.75), up to MAX_THREADS, for THREADED_BYTES or more. A helper costs 35–45% more
+ * CPU in all (its start, moving records, a second heap), and on a busy machine it does not pay
+ * (load 6–9: as often slower as faster), as with the kernel's autogroup scheduling a process's
+ * share of a busy machine does not grow with its threads.
  */
 export function defaultThreads(files: number, bytes: number, cores: number, load: number): number {
   if (bytes < THREADED_BYTES) return 1;
-  return Math.max(1, Math.min(Math.round(cores - load), MAX_THREADS, files));
+  return Math.max(1, Math.min(Math.ceil(cores - load - HELPER_MIN_IDLE), MAX_THREADS, files));
 }
 
 /** How many threads to read `files` with, given what was asked for. */
@@ -119,8 +139,9 @@ async function readThreaded(
   files: TranscriptSource[],
   options: ReadOptions,
   threads: number,
-): Promise<Omit<ScanResult, 'threads'>> {
+): Promise<Omit<ScanState, 'threads'>> {
   const ledger = emptyLedger();
+  const keys: ScanKeys = new Map();
   const reader = emptyReaderState();
   const read = emptyReadReport(files.length);
   const job: ScanJob = { files, options, next: new Int32Array(new SharedArrayBuffer(4)) };
@@ -128,7 +149,7 @@ async function readThreaded(
   let applied = 0;
   const applyReady = (): void => {
     for (let scan = scans[applied]; scan !== undefined; scan = scans[applied]) {
-      applyFileScan(ledger, reader, read, files[applied], scan);
+      applyFileScan(ledger, reader, read, files[applied], scan, keys);
       scans[applied] = undefined;
       applied += 1;
     }
@@ -163,11 +184,11 @@ async function readThreaded(
     await Promise.all(helpers.map((helper) => helper.terminate()));
   }
   if (applied !== files.length) throw new Error(`transcript scan: ${files.length - applied} files were not read`);
-  return { ledger, reader, read };
+  return { ledger, keys, reader, read };
 }
 
 /** Several dirs share one ledger, so a message found in two of them counts once. */
-export async function scanTranscriptDirs(dirs: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
+async function scan(dirs: readonly string[], options: ScanOptions): Promise<ScanState> {
   const found = (await Promise.all(dirs.map(transcriptsAt))).flat();
   const files = found.map((f) => ({ path: f.path, source: f.project, sessionId: f.sessionId || undefined }));
   const { threads: asked, ...sizes } = options;
@@ -185,7 +206,24 @@ export async function scanTranscriptDirs(dirs: readonly string[], options: ScanO
     if (split) return { ...split, threads };
   }
   const ledger = emptyLedger();
+  const keys: ScanKeys = new Map();
   const reader = emptyReaderState();
-  const read = await readTranscripts(reader, files, ledger, readOptions);
-  return { ledger, reader, read, threads: 1 };
+  const read = await readTranscripts(reader, files, ledger, readOptions, keys);
+  return { ledger, keys, reader, read, threads: 1 };
+}
+
+/** Scans `dirs` into a fresh ledger, whole: one to read more into or save. */
+export async function scanTranscriptDirs(dirs: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
+  const { keys, ...result } = await scan(dirs, options);
+  saveScanKeys(result.ledger, keys);
+  return result;
+}
+
+/**
+ * Scans `dirs` for a report: the ledger's figures without its dedup index, which a report does not
+ * read and which would cost ~30 ms per 200 MB to write into the ledger (see ScanKeys).
+ */
+export async function scanTranscriptTotals(dirs: readonly string[], options: ScanOptions = {}): Promise<ScanTotals> {
+  const { keys, ...totals } = await scan(dirs, options);
+  return totals;
 }

@@ -11,7 +11,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { scanTranscriptDirs, type ScanOptions } from '../../host/transcript-scan';
+import { scanTranscriptTotals, type ScanOptions } from '../../host/transcript-scan';
 import type { UnreadableFile } from '../../host/transcript-reader';
 import { discoverClaudeDirs } from '../../host/transcript-discovery';
 import { priceTableOf, type PriceTable } from '../../core/tokens/pricing';
@@ -40,7 +40,7 @@ export async function scanOutput(
   options: ScanOptions & { onSkippedFile?: (file: UnreadableFile) => void; prices?: PriceTable } = {},
 ): Promise<ScanOutput> {
   const { prices, onSkippedFile, ...scan } = options;
-  const { ledger, read } = await scanTranscriptDirs(dirs, scan);
+  const { ledger, read } = await scanTranscriptTotals(dirs, scan);
   read.unreadable.forEach((file) => onSkippedFile?.(file));
   const report = reportLedger(ledger, prices);
   return {

@@ -4,7 +4,7 @@
  */
 import type { TokenUsage, UsageFigures } from '../state/tokens';
 import { roundUsd } from './format';
-import type { LedgerLimit, LedgerState } from './ledger';
+import type { LedgerLimit, LedgerTotals } from './ledger';
 import { priceUsage, type PriceTable } from './pricing';
 import { addUsageInto, usageFigures, zeroUsage } from './usage';
 
@@ -85,7 +85,7 @@ function byCost<T extends { cost_usd: number | null }>(name: (t: T) => string) {
 }
 
 /** The ledger's figures, costed with `prices` (a build's `[prices]`) over the built-in table. */
-export function reportLedger(state: LedgerState, prices: PriceTable = {}): LedgerReport {
+export function reportLedger(state: LedgerTotals, prices: PriceTable = {}): LedgerReport {
   const bySession = new Map<string, Acc>();
   const sessionSource = new Map<string, string>();
   const byModel = new Map<string, Acc>();
