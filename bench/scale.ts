@@ -33,7 +33,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { startDevServer } from '../src/client/dev-server';
 import { createWorkspace } from '../src/client/workspace';
@@ -326,7 +326,12 @@ interface Window {
 
 async function sample(hosts: Host[], tmuxPids: number[], serverPids: number[]): Promise<Window> {
   const live = new Map<number, number>();
-  for (const h of hosts) for (const pid of await descendants(h.child.pid!)) live.set(pid, procStat(pid)?.cpu ?? 0);
+  // A live descendant's own CPU and its children's: the spawn helper waits for the worker's programs.
+  for (const h of hosts)
+    for (const pid of await descendants(h.child.pid!)) {
+      const stat = procStat(pid);
+      live.set(pid, stat ? stat.cpu + stat.childCpu : 0);
+    }
   return {
     at: Date.now(),
     forks: forksSoFar(),
@@ -340,8 +345,16 @@ async function sample(hosts: Host[], tmuxPids: number[], serverPids: number[]): 
 async function spawnsOf(hosts: Host[]): Promise<Record<string, number>> {
   const total: Record<string, number> = {};
   for (const h of hosts) {
-    const counts = JSON.parse(await readFile(h.spawnCounts, 'utf8').catch(() => '{}')) as Record<string, number>;
-    for (const [program, n] of Object.entries(counts)) total[program] = (total[program] ?? 0) + n;
+    // One file per process: the worker's and its spawn helper's (`<file>.<pid>`).
+    const dir = dirname(h.spawnCounts);
+    const prefix = `${basename(h.spawnCounts)}.`;
+    for (const f of await readdir(dir)) {
+      if (!f.startsWith(prefix) || !/^\d+$/.test(f.slice(prefix.length))) continue;
+      const counts = JSON.parse(await readFile(join(dir, f), 'utf8').catch(() => '{}')) as Record<string, number>;
+      // The worker starting its helper is not a program started for supervision.
+      for (const [program, n] of Object.entries(counts))
+        if (program !== 'node') total[program] = (total[program] ?? 0) + n;
+    }
   }
   return total;
 }

@@ -1,6 +1,7 @@
 /**
- * Preloaded into the worker by bench/scale.ts (`node --require`): counts the child processes the
- * worker starts, by program, and writes the counts as JSON to STEWARD_SPAWN_COUNT_FILE every second.
+ * Preloaded into the worker by bench/scale.ts (`node --require`), and by the worker into its spawn
+ * helper: counts the child processes each starts, by program, and writes the counts as JSON to
+ * `<STEWARD_SPAWN_COUNT_FILE>.<pid>` every second.
  */
 /* global require, process, setInterval */
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: it runs before any TypeScript can. */
@@ -21,7 +22,8 @@ if (file && isMainThread) {
   };
   // Written whole and renamed into place: a reader never sees half a file.
   setInterval(() => {
-    writeFileSync(`${file}.tmp`, JSON.stringify(counts));
-    renameSync(`${file}.tmp`, file);
+    const own = `${file}.${process.pid}`;
+    writeFileSync(`${own}.tmp`, JSON.stringify(counts));
+    renameSync(`${own}.tmp`, own);
   }, 1000).unref();
 }

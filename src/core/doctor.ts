@@ -6,6 +6,7 @@
  * `ok`, `warn`, `fail` or `skip`, with a fix for anything that is not ok.
  */
 import type { AgentKind } from './config/types';
+import { parseTmuxVersion, TMUX_MINIMUM } from './tmux-version';
 
 export type DoctorLevel = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -36,8 +37,6 @@ export interface DoctorLine {
   fix?: string;
 }
 
-/** Steward runs `tmux new-session -e NAME=VALUE`, which tmux has from 3.2 on (CHANGES, 3.1c → 3.2). */
-export const TMUX_MINIMUM = { major: 3, minor: 2 } as const;
 /**
  * A live worker long-polls its queue, and the server records each poll when it starts. A poll
  * lasts up to a minute, so a worker idle for a while was last seen up to about 60 s ago; a stopped
@@ -202,12 +201,6 @@ export interface DoctorSummary {
   warn: number;
   fail: number;
   skip: number;
-}
-
-/** `tmux 3.3a`, `tmux next-3.4`, `tmux 3.2` → [major, minor]; null when there is no version in it. */
-export function parseTmuxVersion(text: string): [number, number] | null {
-  const m = /(\d+)\.(\d+)/.exec(text);
-  return m ? [Number(m[1]), Number(m[2])] : null;
 }
 
 /** Compares dotted versions numerically: negative when a < b. */

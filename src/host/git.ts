@@ -1,4 +1,4 @@
-import { programOutputHead } from './run-program';
+import { programOutputHead, runProgram } from './run-program';
 import { simpleGit, SimpleGit } from 'simple-git';
 import type { CommitSubject } from '../core/state/snapshot';
 import { CatFileBatch } from './git-batch';
@@ -63,12 +63,16 @@ export class WorkRepo {
 
   /** Fetches origin; returns an error message instead of throwing, so a dead remote is an event. */
   async fetch(): Promise<string | null> {
-    try {
-      await this.git.fetch(['-q', 'origin']);
-      return null;
-    } catch (err) {
-      return (err as Error).message.trim().split('\n')[0] ?? 'git fetch failed';
-    }
+    // A process of its own, not simple-git's: in a worker, runProgram starts it from the spawn
+    // helper (one fetch per build per look is most of the worker's forks). `-q` prints nothing,
+    // so the 60 s are simple-git's "no output for 60 s" as before.
+    const r = await runProgram('git', ['fetch', '-q', 'origin'], {
+      cwd: this.dir,
+      // No one is there to type a password: a remote that asks for one fails the fetch.
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+      timeoutMs: 60_000,
+    });
+    return r.code === 0 ? null : r.stderr.trim().split('\n')[0] || `git fetch exited ${r.code}`;
   }
 
   async head(): Promise<string | null> {

@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { spawnHelper, type SpawnOutcome, type SpawnRequest } from './spawn-helper';
 
 export interface ProgramResult {
   code: number;
@@ -8,25 +9,39 @@ export interface ProgramResult {
 
 /**
  * Runs a program with an argument vector — never through a shell — and resolves with its exit
- * code instead of throwing, so callers decide what a failure means.
+ * code instead of throwing, so callers decide what a failure means. In a worker it is started by
+ * the spawn helper (src/host/spawn-helper.ts), which forks for much less than the worker does.
  */
 export function runProgram(
   file: string,
   args: readonly string[],
   opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<ProgramResult> {
+  const request: SpawnRequest = {
+    file,
+    args,
+    cwd: opts.cwd,
+    // Always sent: the helper's own environment is the worker's as it was when the helper started.
+    env: opts.env ?? process.env,
+    input: opts.input,
+    timeout: opts.timeoutMs ?? 30_000,
+    maxBuffer: 16 * 1024 * 1024,
+  };
+  return (spawnHelper.run(request) ?? runHere(request)).then(programResult);
+}
+
+function runHere({ file, args, input, ...options }: SpawnRequest): Promise<SpawnOutcome> {
   return new Promise((resolve) => {
-    const child = execFile(
-      file,
-      args,
-      { cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr || (error && !stderr ? error.message : '')) });
-      },
+    const child = execFile(file, args, options, (error, stdout, stderr) =>
+      resolve({ error, stdout: String(stdout), stderr: String(stderr) }),
     );
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
+    if (input !== undefined) child.stdin?.end(input);
   });
+}
+
+function programResult({ error, stdout, stderr }: SpawnOutcome): ProgramResult {
+  const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+  return { code, stdout, stderr: stderr || (error ? error.message : '') };
 }
 
 /**

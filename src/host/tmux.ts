@@ -1,8 +1,12 @@
 import { runProgram, ProgramResult } from './run-program';
 import { sessionSafeNameError } from '../core/config/names';
 import { InvalidInputError } from './errors';
-import { TYPED_OPTION } from '../core/pane/delivery';
+import { PANE_LISTING_FILTER, PANE_LISTING_FORMAT, parsePaneListing, type ListedPane } from '../core/pane/pane-listing';
 import { TmuxControl } from './tmux-control';
+import { SharedRun } from './shared-run';
+
+/** What a tmux client says when no server runs on its socket (never started, or gone): no session lives. */
+const NO_SERVER = /no server running|error connecting to|server exited unexpectedly|lost server/;
 
 /** Session names become tmux targets: refuse anything that could be read as target syntax. */
 function assertSafeName(name: string, what: string): void {
@@ -56,14 +60,17 @@ export function captureIsCurrent(last: Capture | undefined, key: string, activit
  * unless STEWARD_TMUX_SOCKET names another. Every call is an argument vector; text is sent with
  * paste-buffer (literal, bracketed when the program asked for it) and the submit key separately.
  *
- * With `control` (the worker's), commands go over one long-lived control-mode client
- * (src/host/tmux-control.ts) instead of a `tmux` process each; while it cannot connect (no server
- * runs) they run as processes. Sessions are always started by a process, so a server starts as before.
+ * With `control` (the worker's, on a tmux safe with it: src/core/tmux-version.ts), commands go over
+ * one long-lived control-mode client (src/host/tmux-control.ts) instead of a `tmux` process each;
+ * while it cannot connect (no server runs) they run as processes. Sessions are always started by a
+ * process, so a server starts as before.
  */
 export class Tmux {
   private readonly control: TmuxControl | null;
   /** Each session's last pane capture: a pane that has not changed since is not captured again. */
   private readonly captures = new Map<string, Capture>();
+  /** Every session's pane in one command, shared by the looks that ask at once (see SharedRun). */
+  private readonly panes = new SharedRun(() => this.listPanes());
 
   constructor(
     readonly socket?: string,
@@ -205,32 +212,33 @@ export class Tmux {
     return numbers;
   }
 
+  /** The session's pane: alive, its last `lines` lines, activity and the text last typed into it. */
   async snapshot(session: string, lines = 40): Promise<PaneSnapshot> {
     assertSafeName(session, 'session');
-    // One call for the pane, its activity time and size, and the last typed text (user options expand in formats, once).
-    const info = await this.run(
-      [
-        'display-message',
-        '-p',
-        '-t',
-        `=${session}:`,
-        `#{pane_id} #{window_activity} #{pane_width}x#{pane_height} #{@${TYPED_OPTION}}`,
-      ],
-      { retryable: true },
-    );
-    const [pane = '', activity = '', size = '', ...typed] = info.stdout.replace(/\n$/, '').split(' ');
-    // display-message exits 0 with empty formats when its target session is gone (tmux 3.3a): empty output is dead too.
-    if (info.code !== 0 || !/^%\d+$/.test(pane) || !activity.trim()) {
+    const listed = (await this.panes.get()).get(session);
+    if (!listed) {
       this.captures.delete(session);
       return { alive: false, tail: '', windowActivity: null };
     }
-    const seconds = Number(activity.trim());
     return {
       alive: true,
-      tail: await this.paneTail(session, pane, seconds, size, lines),
-      windowActivity: Number.isFinite(seconds) && seconds > 0 ? seconds : null,
-      typed: typed.join(' '),
+      tail: await this.paneTail(session, listed.pane, listed.activity, listed.size, lines),
+      windowActivity: listed.activity > 0 ? listed.activity : null,
+      typed: listed.typed,
     };
+  }
+
+  /** Each session's active pane, one `list-panes` for the whole server; none when no server runs. */
+  private async listPanes(): Promise<Map<string, ListedPane>> {
+    // Typed text is pane text: read behind a fence over control mode.
+    const r = await this.run(['list-panes', '-a', '-f', PANE_LISTING_FILTER, '-F', PANE_LISTING_FORMAT], {
+      retryable: true,
+      paneText: true,
+    });
+    if (r.code === 0) return parsePaneListing(r.stdout);
+    if (NO_SERVER.test(r.stderr)) return new Map();
+    // Anything else (tmux missing, out of processes) says nothing about the sessions: not taken for their death.
+    throw new Error(`tmux list-panes: ${r.stderr.trim() || `exit ${r.code}`}`);
   }
 
   /** The pane's last `lines` lines, captured again only when it may have changed (`captureIsCurrent`). */

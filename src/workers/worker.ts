@@ -6,6 +6,9 @@ import { WorkRepo } from '../host/git';
 import { ConnectionSettings, settingsFromEnv, unreachableError } from '../host/temporal-connection';
 import { activityQueueFor, WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
 import { HEARTBEAT_EVERY_MS } from '../core/heartbeat';
+import { tmuxControlChoice } from '../core/tmux-version';
+import { runProgram } from '../host/run-program';
+import { spawnHelper } from '../host/spawn-helper';
 import { resetStickyQueues } from './sticky-reset';
 import { cachedWorkflowBundle } from './workflow-bundle';
 
@@ -38,12 +41,21 @@ async function builtWorkflows(workflowsPath: string): Promise<Pick<WorkerOptions
 /** Steward's bin/ directory, put on agents' PATH so they find the scripted agent and `steward hook`. */
 export const STEWARD_BIN_DIR = resolve(__dirname, '..', '..', 'bin');
 
+/** One control-mode connection for the host's tmux commands, where this tmux is safe with one (src/core/tmux-version.ts). */
+async function tmuxControl(): Promise<boolean> {
+  const v = await runProgram('tmux', ['-V'], { timeoutMs: 10_000 });
+  const choice = tmuxControlChoice(process.env.STEWARD_TMUX_CONTROL, v.code === 0 ? v.stdout : null);
+  const how = choice.on ? 'one control-mode connection' : 'a process per command';
+  Runtime.instance().logger.info(`tmux commands: ${how} (${choice.why})`);
+  return choice.on;
+}
+
 /** One process: the shared workflow queue plus this host's own activity queue. */
 export async function createStewardWorkers(opts: StewardWorkerOptions): Promise<Worker[]> {
   const namespace = opts.namespace ?? 'default';
-  // A process per tmux command; STEWARD_TMUX_CONTROL=1: one control-mode connection for the host's
-  // activities instead. Opt-in until a launch that lost its start in CI is explained (docs/performance.md).
-  const tmux = new Tmux(opts.tmuxSocket, { control: process.env.STEWARD_TMUX_CONTROL === '1' });
+  // tmux and git processes are started by a small helper process (STEWARD_SPAWN_HELPER=0: by the worker).
+  const releaseSpawnHelper = process.env.STEWARD_SPAWN_HELPER === '0' ? () => undefined : spawnHelper.hold();
+  const tmux = new Tmux(opts.tmuxSocket, { control: await tmuxControl() });
   const activities = createActivities({ tmux, binDir: STEWARD_BIN_DIR });
   const workers = [
     await Worker.create({
@@ -76,11 +88,12 @@ export async function createStewardWorkers(opts: StewardWorkerOptions): Promise<
   hostClients.set(workers[0]!, async () => {
     await tmux.close();
     WorkRepo.closeShared();
+    releaseSpawnHelper();
   });
   return workers;
 }
 
-/** What the activity worker keeps open on the host (tmux's control client, git's cat-file): ended by runWorkers. */
+/** What the activity worker keeps open on the host (tmux's control client, git's cat-file, the spawn helper): ended by runWorkers. */
 const hostClients = new WeakMap<Worker, () => Promise<void>>();
 
 /** Runs the workers until shutdown() is called on them (SIGINT/SIGTERM are handled by the SDK). */
