@@ -6,7 +6,7 @@
  * `ok`, `warn`, `fail` or `skip`, with a fix for anything that is not ok.
  */
 import type { AgentKind } from './config/types';
-import { parseTmuxVersion, TMUX_MINIMUM } from './tmux-version';
+import { parseTmuxVersion, TMUX_MINIMUM, versionAtLeast, versionText } from './tmux-version';
 
 export type DoctorLevel = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -232,7 +232,7 @@ function tmuxLines(facts: DoctorFacts): DoctorLine[] {
     ];
   }
   const parsed = parseTmuxVersion(tmux.version);
-  const min = `${TMUX_MINIMUM.major}.${TMUX_MINIMUM.minor}`;
+  const min = versionText(TMUX_MINIMUM);
   if (parsed === null) {
     return [
       line(
@@ -244,8 +244,7 @@ function tmuxLines(facts: DoctorFacts): DoctorLine[] {
       ),
     ];
   }
-  const [major, minor] = parsed;
-  if (major < TMUX_MINIMUM.major || (major === TMUX_MINIMUM.major && minor < TMUX_MINIMUM.minor)) {
+  if (!versionAtLeast(parsed, TMUX_MINIMUM)) {
     return [
       line(
         'tmux',

@@ -27,7 +27,7 @@ export function runProgram(
     timeout: opts.timeoutMs ?? 30_000,
     maxBuffer: 16 * 1024 * 1024,
   };
-  return (spawnHelper.run(request) ?? runHere(request)).then(programResult);
+  return (spawnHelper.run(request) ?? runHere(request)).then((outcome) => programResult(request, outcome));
 }
 
 function runHere({ file, args, input, ...options }: SpawnRequest): Promise<SpawnOutcome> {
@@ -39,9 +39,12 @@ function runHere({ file, args, input, ...options }: SpawnRequest): Promise<Spawn
   });
 }
 
-function programResult({ error, stdout, stderr }: SpawnOutcome): ProgramResult {
+function programResult(request: SpawnRequest, { error, stdout, stderr }: SpawnOutcome): ProgramResult {
   const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-  return { code, stdout, stderr: stderr || (error ? error.message : '') };
+  // Stopped by its timeout (a too-long output has a code of its own): say so, not just "Command failed".
+  const timedOut = error?.killed && typeof error.code !== 'string';
+  const said = timedOut ? `${request.file} stopped after ${request.timeout / 1000} s (its timeout)` : error?.message;
+  return { code, stdout, stderr: stderr || (said ?? '') };
 }
 
 /**

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 /** What a finished program gave: execFile's error (or null) and its output. */
 export interface SpawnOutcome {
-  error: { code?: number | string | null; message: string } | null;
+  error: { code?: number | string | null; killed?: boolean; signal?: NodeJS.Signals | null; message: string } | null;
   stdout: string;
   stderr: string;
 }
@@ -20,18 +20,26 @@ export interface SpawnRequest {
 /**
  * The helper's whole program: it runs each request it is sent with execFile (an argument vector,
  * no shell) and sends back how it ended. Plain JavaScript given to `node -e`, so it runs the same
- * from dist/ and from the TypeScript sources in tests. It exits when the worker goes.
+ * from dist/ and from the TypeScript sources in tests. It leaves when the worker does (its channel
+ * closes), not on the terminal's Ctrl-C: the worker may still be finishing activities then.
  */
 const HELPER_PROGRAM = `
 const { execFile } = require('node:child_process');
+const reply = (id, error, stdout, stderr) => {
+  const failed = error ? { code: error.code, killed: error.killed, signal: error.signal, message: error.message } : null;
+  process.send({ id, outcome: { error: failed, stdout: String(stdout), stderr: String(stderr) } });
+};
 process.on('message', ({ id, file, args, input, ...options }) => {
-  const child = execFile(file, args, options, (error, stdout, stderr) => {
-    const failed = error ? { code: error.code, message: error.message } : null;
-    process.send({ id, outcome: { error: failed, stdout: String(stdout), stderr: String(stderr) } });
-  });
-  if (input !== undefined) child.stdin.end(input);
+  try {
+    const child = execFile(file, args, options, (error, stdout, stderr) => reply(id, error, stdout, stderr));
+    if (input !== undefined) child.stdin?.end(input);
+  } catch (error) {
+    reply(id, error, '', '');
+  }
 });
 process.on('disconnect', () => process.exit(0));
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
 `;
 
 /**
@@ -47,23 +55,32 @@ export function preloads(execArgv: readonly string[]): string[] {
 
 /** After the helper died, how long programs are started by the worker itself before another is tried. */
 const RESTART_AFTER_MS = 1_000;
+/** How long past a program's own timeout its reply may take before the helper is taken for stuck. */
+const REPLY_GRACE_MS = 5_000;
+
+interface Waiting {
+  child: ChildProcess;
+  settle: (outcome: SpawnOutcome) => void;
+  deadline: NodeJS.Timeout;
+}
 
 /**
  * A small Node process (~40 MB) that starts the worker's child processes (`tmux`, `git fetch`):
  * Node forks to spawn, and a fork copies the forking process's page tables, which for the ~300 MB
  * worker costs ~10 ms of its main thread each, against ~1 ms for the helper (docs/performance.md).
  * Started on first use while some worker holds it (`hold`); while it cannot run, `run` answers
- * null and the caller spawns as before. Should it die with programs under way, they end as failed
- * ("the spawn helper exited"): a command that may have been done is not run a second time.
+ * null and the caller spawns as before. Should it die, lose its channel or not answer within a
+ * program's timeout, what it was running ends as failed ("the spawn helper …"): a command that may
+ * have been done is not run a second time. Every request is answered, one way or the other.
  */
 export class SpawnHelper {
   private child: ChildProcess | null = null;
-  private readonly waiting = new Map<number, (outcome: SpawnOutcome) => void>();
+  private readonly waiting = new Map<number, Waiting>();
   private nextId = 1;
   private retryAt = 0;
   private holders = 0;
 
-  /** A worker uses the helper until it calls the function returned. */
+  /** A worker uses the helper until it calls the function returned; the helper ends once idle and unheld. */
   hold(): () => void {
     this.holders += 1;
     let released = false;
@@ -71,8 +88,7 @@ export class SpawnHelper {
       if (released) return;
       released = true;
       this.holders -= 1;
-      if (this.holders === 0 && this.child)
-        this.stop(this.child, 'the spawn helper was stopped before the program ended');
+      this.leaveIfIdle();
     };
   }
 
@@ -81,7 +97,11 @@ export class SpawnHelper {
     if (!child) return null;
     const id = this.nextId++;
     return new Promise((settle) => {
-      this.waiting.set(id, settle);
+      const deadline = setTimeout(
+        () => this.end(child, 'the spawn helper did not answer in time'),
+        request.timeout + REPLY_GRACE_MS,
+      ).unref();
+      this.waiting.set(id, { child, settle, deadline });
       child.send({ id, ...request }, (err) => {
         if (err) this.end(child, `the spawn helper could not be sent the request: ${err.message}`);
       });
@@ -89,36 +109,58 @@ export class SpawnHelper {
   }
 
   private ready(): ChildProcess | null {
-    if (this.child?.connected) return this.child;
+    // Its channel can close a moment before its exit is seen: never leave it behind unanswered.
+    if (this.child && !this.child.connected) this.end(this.child, 'the spawn helper lost its channel');
+    if (this.child) return this.child;
     if (this.holders === 0 || Date.now() < this.retryAt) return null;
+    const env = { ...process.env };
+    // Not the worker's NODE_OPTIONS (an inspector could stop the helper); programs still get them (SpawnRequest.env).
+    delete env.NODE_OPTIONS;
     const child = spawn(process.execPath, [...preloads(process.execArgv), '-e', HELPER_PROGRAM], {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env,
     });
     this.child = child;
     child.on('message', (m: { id: number; outcome: SpawnOutcome }) => {
-      this.waiting.get(m.id)?.(m.outcome);
+      const w = this.waiting.get(m.id);
+      if (!w) return;
       this.waiting.delete(m.id);
+      clearTimeout(w.deadline);
+      w.settle(m.outcome);
+      this.leaveIfIdle();
     });
+    const died = () => this.end(child, 'the spawn helper exited before the program ended');
     child.on('error', (err) => this.end(child, `the spawn helper failed: ${err.message}`));
-    child.on('exit', () => this.end(child, 'the spawn helper exited before the program ended'));
+    child.on('disconnect', died);
+    child.on('exit', died);
     // Waiting on its requests only: the worker may exit while it runs.
     child.unref();
     (child.channel as { unref?: () => void } | undefined)?.unref?.();
     return child;
   }
 
-  /** The helper died: what it was running is lost to us, and the worker spawns for a second. */
-  private end(child: ChildProcess, why: string): void {
-    if (this.child !== child) return;
-    this.retryAt = Date.now() + RESTART_AFTER_MS;
-    this.stop(child, why);
+  /** No worker holds the helper and it runs nothing: it leaves (its channel closes, it exits). */
+  private leaveIfIdle(): void {
+    const child = this.child;
+    if (this.holders > 0 || !child || [...this.waiting.values()].some((w) => w.child === child)) return;
+    this.child = null;
+    if (child.connected) child.disconnect();
   }
 
-  private stop(child: ChildProcess, why: string): void {
-    this.child = null;
-    child.kill();
-    for (const settle of this.waiting.values()) settle({ error: { code: 1, message: why }, stdout: '', stderr: '' });
-    this.waiting.clear();
+  /** `child` is lost: what it was running ends as failed; if it was the helper, the worker spawns for a second. */
+  private end(child: ChildProcess, why: string): void {
+    if (this.child === child) {
+      this.child = null;
+      this.retryAt = Date.now() + RESTART_AFTER_MS;
+    }
+    // SIGKILL: the helper ignores SIGTERM (see HELPER_PROGRAM).
+    child.kill('SIGKILL');
+    for (const [id, w] of this.waiting) {
+      if (w.child !== child) continue;
+      this.waiting.delete(id);
+      clearTimeout(w.deadline);
+      w.settle({ error: { code: 1, message: why }, stdout: '', stderr: '' });
+    }
   }
 }
 

@@ -1,12 +1,15 @@
 import { spawn, ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { ProgramResult } from './run-program';
+import { runProgram, type ProgramResult } from './run-program';
 import { tmuxCommandLine } from './tmux-command';
+import { controlModeSafe } from '../core/tmux-version';
 
 /** How long a command may wait for its reply before the connection is taken for broken (a process's timeout). */
 const REPLY_TIMEOUT_MS = 30_000;
 /** After a failed connection attempt, how long commands run as processes before the next one. */
 const RECONNECT_AFTER_MS = 1_000;
+/** After a server said it is not safe with a control client, how long before it is asked again (or a session was started). */
+const ASK_SERVER_AGAIN_MS = 60_000;
 
 /** How a command sent over the connection ended: its reply, or `lost` (sent, no reply: the connection died). */
 export type ControlOutcome = ProgramResult | 'lost';
@@ -123,6 +126,8 @@ export class TmuxControl {
   private connecting: Promise<boolean> | null = null;
   private pending: PendingReply[] = [];
   private retryAt = 0;
+  /** The last server asked was not safe with a control client (see `askServer`). */
+  private unsafeServer = false;
   private closed = false;
   private watchdog: NodeJS.Timeout | null = null;
   private readonly reader = new ControlReader(
@@ -135,8 +140,16 @@ export class TmuxControl {
     },
   );
 
-  /** `prefix`: tmux's arguments before the command (`-L <socket>`). */
-  constructor(private readonly prefix: readonly string[]) {}
+  constructor(
+    /** tmux's arguments before the command (`-L <socket>`). */
+    private readonly prefix: readonly string[],
+    /**
+     * Before each connect, ask the running server its version and connect only when it is safe
+     * with a control client (src/core/tmux-version.ts): the server may be older than the `tmux`
+     * on PATH, which is what would connect to it.
+     */
+    private readonly opts: { askServer?: boolean } = {},
+  ) {}
 
   /**
    * Runs one command over the connection. Null when it was not run there — no connection could be
@@ -191,7 +204,7 @@ export class TmuxControl {
     if (this.closed || Date.now() < this.retryAt) return false;
     this.connecting ??= this.attach().finally(() => (this.connecting = null));
     const ok = await this.connecting;
-    if (!ok) this.retryAt = Date.now() + RECONNECT_AFTER_MS;
+    if (!ok) this.retryAt = Date.now() + (this.unsafeServer ? ASK_SERVER_AGAIN_MS : RECONNECT_AFTER_MS);
     // The connection may have ended while this caller waited its turn.
     return ok && this.attached;
   }
@@ -205,8 +218,18 @@ export class TmuxControl {
     });
   }
 
+  /** Whether a server runs that may be connected to: with `askServer`, one that says it is safe. */
+  private async serverToConnect(): Promise<boolean> {
+    if (!this.opts.askServer) return true;
+    // A client process asks the server, whatever version that client is: no control client is made.
+    const asked = await runProgram('tmux', [...this.prefix, 'display-message', '-p', '#{version}']);
+    this.unsafeServer = asked.code === 0 && !controlModeSafe(asked.stdout);
+    return asked.code === 0 && !this.unsafeServer;
+  }
+
   /** Attaches to a session of the server, when one runs ("no server running", "no sessions": false). */
-  private attach(): Promise<boolean> {
+  private async attach(): Promise<boolean> {
+    if (!(await this.serverToConnect()) || this.closed) return false;
     const env = { ...process.env };
     // A worker started from inside tmux: the control client is not a nested session.
     delete env.TMUX;

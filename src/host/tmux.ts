@@ -3,10 +3,13 @@ import { sessionSafeNameError } from '../core/config/names';
 import { InvalidInputError } from './errors';
 import { PANE_LISTING_FILTER, PANE_LISTING_FORMAT, parsePaneListing, type ListedPane } from '../core/pane/pane-listing';
 import { TmuxControl } from './tmux-control';
+import type { TmuxControlMode } from '../core/tmux-version';
 import { SharedRun } from './shared-run';
 
 /** What a tmux client says when no server runs on its socket (never started, or gone): no session lives. */
-const NO_SERVER = /no server running|error connecting to|server exited unexpectedly|lost server/;
+const NO_SERVER = /no server running|error connecting to .*\(No such file or directory\)/;
+/** What tmux says when a session is not there. */
+const NO_SESSION = /can't find session/;
 
 /** Session names become tmux targets: refuse anything that could be read as target syntax. */
 function assertSafeName(name: string, what: string): void {
@@ -60,8 +63,8 @@ export function captureIsCurrent(last: Capture | undefined, key: string, activit
  * unless STEWARD_TMUX_SOCKET names another. Every call is an argument vector; text is sent with
  * paste-buffer (literal, bracketed when the program asked for it) and the submit key separately.
  *
- * With `control` (the worker's, on a tmux safe with it: src/core/tmux-version.ts), commands go over
- * one long-lived control-mode client (src/host/tmux-control.ts) instead of a `tmux` process each;
+ * With `control` (the worker's, for a server safe with it: src/core/tmux-version.ts), commands go
+ * over one long-lived control-mode client (src/host/tmux-control.ts) instead of a `tmux` process each;
  * while it cannot connect (no server runs) they run as processes. Sessions are always started by a
  * process, so a server starts as before.
  */
@@ -74,9 +77,10 @@ export class Tmux {
 
   constructor(
     readonly socket?: string,
-    opts: { control?: boolean } = {},
+    opts: { control?: TmuxControlMode } = {},
   ) {
-    this.control = opts.control ? new TmuxControl(this.prefix) : null;
+    const control = opts.control ?? 'off';
+    this.control = control === 'off' ? null : new TmuxControl(this.prefix, { askServer: control === 'by-server' });
   }
 
   private get prefix(): string[] {
@@ -96,9 +100,13 @@ export class Tmux {
     await this.control?.close();
   }
 
+  /** Whether the session runs; a failure that says nothing about it (no process could start) throws. */
   async hasSession(session: string): Promise<boolean> {
     assertSafeName(session, 'session');
-    return (await this.run(['has-session', '-t', `=${session}`], { retryable: true })).code === 0;
+    const r = await this.run(['has-session', '-t', `=${session}`], { retryable: true });
+    if (r.code === 0) return true;
+    if (NO_SESSION.test(r.stderr) || NO_SERVER.test(r.stderr)) return false;
+    throw new Error(`tmux has-session ${session}: ${r.stderr.trim() || `exit ${r.code}`}`);
   }
 
   async newSession(opts: {

@@ -6,8 +6,7 @@ import { WorkRepo } from '../host/git';
 import { ConnectionSettings, settingsFromEnv, unreachableError } from '../host/temporal-connection';
 import { activityQueueFor, WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
 import { HEARTBEAT_EVERY_MS } from '../core/heartbeat';
-import { tmuxControlChoice } from '../core/tmux-version';
-import { runProgram } from '../host/run-program';
+import { tmuxControlMode, type TmuxControlMode } from '../core/tmux-version';
 import { spawnHelper } from '../host/spawn-helper';
 import { resetStickyQueues } from './sticky-reset';
 import { cachedWorkflowBundle } from './workflow-bundle';
@@ -41,13 +40,11 @@ async function builtWorkflows(workflowsPath: string): Promise<Pick<WorkerOptions
 /** Steward's bin/ directory, put on agents' PATH so they find the scripted agent and `steward hook`. */
 export const STEWARD_BIN_DIR = resolve(__dirname, '..', '..', 'bin');
 
-/** One control-mode connection for the host's tmux commands, where this tmux is safe with one (src/core/tmux-version.ts). */
-async function tmuxControl(): Promise<boolean> {
-  const v = await runProgram('tmux', ['-V'], { timeoutMs: 10_000 });
-  const choice = tmuxControlChoice(process.env.STEWARD_TMUX_CONTROL, v.code === 0 ? v.stdout : null);
-  const how = choice.on ? 'one control-mode connection' : 'a process per command';
-  Runtime.instance().logger.info(`tmux commands: ${how} (${choice.why})`);
-  return choice.on;
+/** How the host's tmux commands go (src/core/tmux-version.ts), said once in the worker's log. */
+function tmuxControl(): TmuxControlMode {
+  const { mode, said } = tmuxControlMode(process.env.STEWARD_TMUX_CONTROL);
+  Runtime.instance().logger.info(`tmux commands: ${said}`);
+  return mode;
 }
 
 /** One process: the shared workflow queue plus this host's own activity queue. */
@@ -55,7 +52,7 @@ export async function createStewardWorkers(opts: StewardWorkerOptions): Promise<
   const namespace = opts.namespace ?? 'default';
   // tmux and git processes are started by a small helper process (STEWARD_SPAWN_HELPER=0: by the worker).
   const releaseSpawnHelper = process.env.STEWARD_SPAWN_HELPER === '0' ? () => undefined : spawnHelper.hold();
-  const tmux = new Tmux(opts.tmuxSocket, { control: await tmuxControl() });
+  const tmux = new Tmux(opts.tmuxSocket, { control: tmuxControl() });
   const activities = createActivities({ tmux, binDir: STEWARD_BIN_DIR });
   const workers = [
     await Worker.create({

@@ -47,6 +47,7 @@ describe('the spawn helper', () => {
       const viaHelper = await run();
       expect(here[0]).toEqual({ code: 3, stdout: 'TYPED IN /tmp set', stderr: 'to stderr' });
       expect(here[1].code).not.toBe(0);
+      expect(here[1].stderr).toBe(`${process.execPath} stopped after 0.3 s (its timeout)`);
       expect(here[2].code).not.toBe(0);
       expect(here[2].stderr).toContain('ENOENT');
       expect(viaHelper).toEqual(here);
@@ -55,16 +56,21 @@ describe('the spawn helper', () => {
     }
   });
 
-  it('ends the programs under way as failed when the helper dies, then starts another helper', async () => {
+  /** Holds the helper, hurts it with `signal` while `program` runs, checks its answer, then that another helper takes over. */
+  async function helperLost(
+    signal: NodeJS.Signals,
+    program: { args: string[]; timeoutMs?: number },
+    answer: string,
+  ): Promise<void> {
     const release = spawnHelper.hold();
     try {
       const helper = await parentOf();
       expect(helper).not.toBe(process.pid);
-      const long = runProgram(process.execPath, ['-e', 'setTimeout(() => {}, 10000)']);
-      process.kill(helper, 'SIGKILL');
-      const lost = await long;
+      const running = runProgram(process.execPath, program.args, { timeoutMs: program.timeoutMs });
+      process.kill(helper, signal);
+      const lost = await running;
       expect(lost.code).not.toBe(0);
-      expect(lost.stderr).toContain('spawn helper exited');
+      expect(lost.stderr).toBe(answer);
       await eventually(
         async () => {
           const parent = await parentOf();
@@ -76,5 +82,24 @@ describe('the spawn helper', () => {
     } finally {
       release();
     }
+  }
+
+  it('ends the programs under way as failed when the helper dies, then starts another helper', async () => {
+    await helperLost(
+      'SIGKILL',
+      { args: ['-e', 'setTimeout(() => {}, 10000)'] },
+      'the spawn helper exited before the program ended',
+    );
+  });
+
+  it('answers a program under way when the helper stops answering, then starts another helper', async () => {
+    await helperLost('SIGSTOP', { args: ['-e', '0'], timeoutMs: 200 }, 'the spawn helper did not answer in time');
+  });
+
+  it('lets the programs under way finish when the last worker lets go of it', async () => {
+    const release = spawnHelper.hold();
+    const running = runProgram(process.execPath, ['-e', 'setTimeout(() => process.stdout.write("done"), 500)']);
+    release();
+    expect(await running).toEqual({ code: 0, stdout: 'done', stderr: '' });
   });
 });

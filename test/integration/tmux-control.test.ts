@@ -9,6 +9,7 @@ import { TmuxControl } from '../../src/host/tmux-control';
 import { runProgram } from '../../src/host/run-program';
 import { deliverOnce } from '../../src/activities/pane-delivery';
 import { TYPED_OPTION } from '../../src/core/pane/delivery';
+import { controlModeSafe } from '../../src/core/tmux-version';
 import { eventually } from '../helpers/harness';
 
 /**
@@ -25,7 +26,7 @@ describe('tmux over one control-mode connection', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'steward-tmux-control-'));
     socket = `steward-control-${randomBytes(3).toString('hex')}`;
-    tmux = new Tmux(socket, { control: true });
+    tmux = new Tmux(socket, { control: 'on' });
     plain = new Tmux(socket);
   });
   afterEach(async () => {
@@ -79,6 +80,21 @@ describe('tmux over one control-mode connection', () => {
     // Closed, it is gone.
     await tmux.close();
     expect((await tmuxArgs('list-clients')).stdout).toBe('');
+  });
+
+  it('connects, by the server, only to a tmux server safe with a control client (this one: by its version)', async () => {
+    const byServer = new Tmux(socket, { control: 'by-server' });
+    try {
+      await catSession('agent');
+      expect((await byServer.snapshot('agent')).alive).toBe(true);
+      expect(await byServer.hasSession('agent')).toBe(true);
+      expect(await byServer.hasSession('other')).toBe(false);
+      const version = (await tmuxArgs('display-message', '-p', '#{version}')).stdout.trim();
+      const clients = await tmuxArgs('list-clients', '-F', '#{client_control_mode}');
+      expect([version, clients.stdout.trim()]).toEqual([version, controlModeSafe(version) ? '1' : '']);
+    } finally {
+      await byServer.close();
+    }
   });
 
   it('keeps answering when the session it is attached to ends, killed by Steward or from outside', async () => {

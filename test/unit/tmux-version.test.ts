@@ -1,36 +1,39 @@
-import { parseTmuxVersion, tmuxControlChoice } from '../../src/core/tmux-version';
+import { controlModeSafe, parseTmuxVersion, tmuxControlMode } from '../../src/core/tmux-version';
 
 describe('parseTmuxVersion', () => {
   it('reads major and minor from any version text', () => {
-    expect(parseTmuxVersion('tmux 3.3a')).toEqual([3, 3]);
-    expect(parseTmuxVersion('tmux next-3.4')).toEqual([3, 4]);
+    expect(parseTmuxVersion('tmux 3.3a')).toEqual({ major: 3, minor: 3 });
+    expect(parseTmuxVersion('tmux next-3.4')).toEqual({ major: 3, minor: 4 });
     expect(parseTmuxVersion('tmux master')).toBeNull();
+  });
+
+  it('reads only releases when asked: tmux -V and #{version} alike', () => {
+    expect(parseTmuxVersion('tmux 3.7c\n', { released: true })).toEqual({ major: 3, minor: 7 });
+    expect(parseTmuxVersion('3.3a\n', { released: true })).toEqual({ major: 3, minor: 3 });
+    expect(parseTmuxVersion('next-3.7', { released: true })).toBeNull();
+    expect(parseTmuxVersion('openbsd-7.6', { released: true })).toBeNull();
   });
 });
 
-describe('tmuxControlChoice', () => {
-  it('is on by default only for a released tmux 3.7 or later', () => {
-    expect(tmuxControlChoice(undefined, 'tmux 3.7').on).toBe(true);
-    expect(tmuxControlChoice(undefined, 'tmux 3.7c\n').on).toBe(true);
-    expect(tmuxControlChoice(undefined, 'tmux 4.0').on).toBe(true);
-    expect(tmuxControlChoice(undefined, 'tmux 3.6b').on).toBe(false);
-    expect(tmuxControlChoice(undefined, 'tmux 3.3a').on).toBe(false);
-    expect(tmuxControlChoice(undefined, 'tmux 2.9').on).toBe(false);
+describe('controlModeSafe', () => {
+  it('is true only for a server that is a release of 3.7 or later', () => {
+    for (const v of ['3.7', '3.7c', 'tmux 3.7c', '4.0']) expect([v, controlModeSafe(v)]).toEqual([v, true]);
+    for (const v of ['3.6b', '3.3a', '2.9', 'next-3.7', 'master', 'openbsd-7.6', ''])
+      expect([v, controlModeSafe(v)]).toEqual([v, false]);
   });
+});
 
-  it('is off for a version it cannot place: development builds, other numbering, none', () => {
-    expect(tmuxControlChoice(undefined, 'tmux next-3.7').on).toBe(false);
-    expect(tmuxControlChoice(undefined, 'tmux master').on).toBe(false);
-    expect(tmuxControlChoice(undefined, 'tmux openbsd-7.6').on).toBe(false);
-    expect(tmuxControlChoice(undefined, null).on).toBe(false);
-  });
-
-  it('says why it is off before 3.7', () => {
-    expect(tmuxControlChoice(undefined, 'tmux 3.3a').why).toMatch(/^tmux 3\.3a: before 3\.7, .*crash the tmux server/);
-  });
-
-  it('follows STEWARD_TMUX_CONTROL over the version', () => {
-    expect(tmuxControlChoice('0', 'tmux 3.7')).toEqual({ on: false, why: 'STEWARD_TMUX_CONTROL=0' });
-    expect(tmuxControlChoice('1', 'tmux 3.3a')).toEqual({ on: true, why: 'STEWARD_TMUX_CONTROL=1' });
+describe('tmuxControlMode', () => {
+  it('follows STEWARD_TMUX_CONTROL, and otherwise asks each server', () => {
+    expect(tmuxControlMode('0')).toEqual({ mode: 'off', said: 'a process per command (STEWARD_TMUX_CONTROL=0)' });
+    expect(tmuxControlMode('1')).toEqual({ mode: 'on', said: 'one control-mode connection (STEWARD_TMUX_CONTROL=1)' });
+    expect(tmuxControlMode(undefined).mode).toBe('by-server');
+    expect(tmuxControlMode(undefined).said).toMatch(
+      /^one control-mode connection to a tmux server 3\.7 or later, a process per command to an older one/,
+    );
+    expect(tmuxControlMode('true')).toEqual({
+      mode: 'by-server',
+      said: expect.stringContaining('STEWARD_TMUX_CONTROL=true is neither 0 nor 1: ignored.'),
+    });
   });
 });

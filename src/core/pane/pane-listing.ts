@@ -12,12 +12,13 @@ export interface ListedPane {
   typed: string;
 }
 
-/**
- * Every session's active pane in the active window, one line each (`list-panes -a -f … -F …`).
- * The fixed fields come first; then the session name, which tmux never lets hold a `:` (it turns
- * one into `_`), so the first `:` after it starts the typed text, which may hold anything but a newline.
- */
+/** Every session's active pane in the active window, one line each (`list-panes -a -f … -F …`). */
 export const PANE_LISTING_FILTER = '#{&&:#{window_active},#{pane_active}}';
+/**
+ * The fixed fields come first; then the session name, which tmux never lets hold a `:` (it turns
+ * one into `_`), so the first `:` after it starts the typed text, which may hold anything but a
+ * newline (it is typed text with its whitespace folded).
+ */
 export const PANE_LISTING_FORMAT = `#{pane_id} #{window_activity} #{pane_width}x#{pane_height} #{session_name}:#{@${TYPED_OPTION}}`;
 
 /**

@@ -75,7 +75,7 @@ export interface RecordOrigin {
  */
 export type ScanKeys = Map<string, number>;
 
-/** What a report reads of a ledger: its figures, without the dedup index (`keys`, `entries`). */
+/** What a report reads of a ledger: its figures (buckets, limits, stats), none of its indexes or its version. */
 export type LedgerTotals = Pick<LedgerState, 'buckets' | 'limits' | 'stats'>;
 
 export type IngestOutcome = 'counted' | 'grown' | 'duplicate' | 'limit' | 'skipped';
